@@ -1,0 +1,41 @@
+"""Memory limits shared by the core (change them with :func:`set_memory_budget`)."""
+from __future__ import annotations
+
+MiB = 1 << 20
+
+#: Largest array a trace may hold for products or per-channel sums before it
+#: switches to computing windows on demand (bytes).
+TRACE_BUDGET = 64 * MiB
+#: Largest single temporary the core allocates without being asked (bytes):
+#: im2col matrices, chunks of a convolution.  Bigger requests raise.
+ARRAY_LIMIT = 1024 * MiB
+#: Size of the chunks conv2d works in (bytes of im2col rows per chunk).
+CHUNK_BYTES = 32 * MiB
+
+
+def set_memory_budget(trace_budget: int | None = None, array_limit: int | None = None) -> None:
+    """Change the trace budget and/or the single-array limit (bytes)."""
+    global TRACE_BUDGET, ARRAY_LIMIT
+    if trace_budget is not None:
+        TRACE_BUDGET = _positive("trace_budget", trace_budget)
+    if array_limit is not None:
+        ARRAY_LIMIT = _positive("array_limit", array_limit)
+
+
+def check_allocation(what: str, shape: tuple[int, ...], itemsize: int, limit: int | None = None) -> None:
+    """Raise ``MemoryError`` with a clear message if ``shape`` would pass ``limit``."""
+    limit = ARRAY_LIMIT if limit is None else limit
+    n = itemsize
+    for s in shape:
+        n *= int(s)
+    if n > limit:
+        raise MemoryError(
+            f"{what} would need an array of shape {tuple(shape)} ({n / MiB:.0f} MiB), over the "
+            f"limit of {limit / MiB:.0f} MiB; use a smaller input or raise it with "
+            f"convanim.set_memory_budget(array_limit=...)")
+
+
+def _positive(name: str, value: int) -> int:
+    if not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{name} must be a positive number of bytes; got {value!r}")
+    return value

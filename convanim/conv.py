@@ -1,0 +1,179 @@
+"""conv2d with PyTorch's semantics (cross-correlation, NCHW, groups, dilation)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import config
+from .arguments import as_image_batch, as_numeric_array, result_dtype
+from .geometry import WindowGeometry, sliding_geometry
+from .padding import check_padding_mode, pad_input
+from .windows import kernel_slice
+
+#: Kernels with at least this many taps use the FFT path (float, stride 1).
+FFT_MIN_TAPS = 49
+
+
+@dataclass(frozen=True)
+class ConvLayer:
+    """Checked arguments of one conv2d call.
+
+    ``x`` (N, C_in, H, W); ``weight`` (C_out, C_in/groups, KH, KW); ``bias``
+    (C_out,) or None; ``squeeze`` tells that the caller passed a 3-d input.
+    """
+
+    x: np.ndarray
+    weight: np.ndarray
+    bias: np.ndarray | None
+    geometry: WindowGeometry
+    groups: int
+    padding_mode: str
+    squeeze: bool
+
+    @property
+    def dtype(self) -> np.dtype:
+        return result_dtype(self.x, self.weight, self.bias)
+
+    def padded_input(self) -> np.ndarray:
+        """The input after padding, (N, C_in, Hp, Wp), in the result dtype."""
+        return pad_input(self.x.astype(self.dtype, copy=False), self.geometry.pads, self.padding_mode)
+
+
+def check_conv(x: object, weight: object, bias: object = None, stride: object = 1, padding: object = 0,
+               dilation: object = 1, groups: object = 1, padding_mode: str = "zeros") -> ConvLayer:
+    """Validate conv2d arguments; every error names the argument, shapes and rule."""
+    x4, squeeze = as_image_batch("input", x)
+    w = as_numeric_array("weight", weight)
+    if w.ndim != 4:
+        raise ValueError(f"weight must be 4-d (C_out, C_in/groups, KH, KW); got shape {w.shape}")
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"groups must be a positive int; got {groups!r}")
+    groups = int(groups)
+    c_in, c_out = x4.shape[1], w.shape[0]
+    if c_in % groups or c_out % groups:
+        raise ValueError(f"groups={groups} must divide both the input channels ({c_in}, input shape "
+                         f"{x4.shape}) and the output channels ({c_out}, weight shape {w.shape})")
+    if w.shape[1] * groups != c_in:
+        raise ValueError(f"input has {c_in} channels (shape {x4.shape}) but weight {w.shape} with "
+                         f"groups={groups} expects weight.shape[1] * groups = {w.shape[1] * groups}")
+    b = None
+    if bias is not None:
+        b = as_numeric_array("bias", bias)
+        if b.shape != (c_out,):
+            raise ValueError(f"bias must have shape (C_out,) = ({c_out},) for weight {w.shape}; got {b.shape}")
+    geometry = sliding_geometry(x4.shape[2:], w.shape[2:], stride, padding, dilation)
+    check_padding_mode(padding_mode, geometry.pads, x4.shape[2:])
+    config.check_allocation("conv2d output", (x4.shape[0], c_out, *geometry.out), result_dtype(x4, w, b).itemsize)
+    return ConvLayer(x4, w, b, geometry, groups, padding_mode, squeeze)
+
+
+def conv2d(input: object, weight: object, bias: object = None, stride: object = 1, padding: object = 0,
+           dilation: object = 1, groups: int = 1, padding_mode: str = "zeros") -> np.ndarray:
+    """2-D cross-correlation as ``torch.nn.functional.conv2d`` (plus ``padding_mode``).
+
+    Shapes: ``input`` (N, C_in, H, W) or (C_in, H, W); ``weight`` (C_out,
+    C_in/groups, KH, KW); ``bias`` (C_out,); result (N, C_out, OH, OW) or
+    (C_out, OH, OW) with ``OH = floor((H + 2p - d(KH-1) - 1)/s) + 1``.
+    ``padding`` is an int, a pair, ``'valid'`` or ``'same'`` (stride 1 only;
+    an even kernel pads one more cell at the bottom/right).
+    ``padding_mode`` ``'zeros' | 'reflect' | 'replicate' | 'circular'`` pads
+    first and then convolves, as ``torch.nn.Conv2d`` does.
+    Integer inputs give exact integer results; NaN and inf propagate as in
+    IEEE arithmetic (a NaN anywhere in a window makes that output NaN).
+    """
+    layer = check_conv(input, weight, bias, stride, padding, dilation, groups, padding_mode)
+    out = convolve(layer)
+    return out[0] if layer.squeeze else out
+
+
+def convolve(layer: ConvLayer) -> np.ndarray:
+    """Compute a checked conv layer; (N, C_out, OH, OW)."""
+    g = layer.geometry
+    dtype = layer.dtype
+    xp = layer.padded_input()
+    w = layer.weight.astype(dtype, copy=False)
+    n, c_out = xp.shape[0], w.shape[0]
+    og, cg = c_out // layer.groups, w.shape[1]
+    out = np.empty((n, c_out, *g.out), dtype=dtype)
+    use_fft = (np.issubdtype(dtype, np.floating) and g.stride == (1, 1)
+               and g.kernel[0] * g.kernel[1] >= FFT_MIN_TAPS)
+    for k in range(layer.groups):
+        xs = xp[:, k * cg:(k + 1) * cg]
+        ws = w[k * og:(k + 1) * og]
+        if use_fft:
+            out[:, k * og:(k + 1) * og] = _correlate_fft(xs, ws, g)
+        elif g.stride == (1, 1):
+            out[:, k * og:(k + 1) * og] = _correlate_flat(xs, ws, g)
+        else:
+            out[:, k * og:(k + 1) * og] = _correlate_taps(xs, ws, g)
+    if layer.bias is not None:
+        out += layer.bias.astype(dtype, copy=False)[None, :, None, None]
+    return out
+
+
+def _correlate_taps(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndarray:
+    """Sum over kernel taps of (C_out×C_in) @ (C_in × strided slice): any stride."""
+    n, c = xp.shape[:2]
+    out = np.zeros((n, w.shape[0], g.out[0] * g.out[1]), dtype=xp.dtype)
+    for ky in range(g.kernel[0]):
+        for kx in range(g.kernel[1]):
+            rows, cols = kernel_slice(ky, kx, g.stride, g.dilation, g.out)
+            tap = np.ascontiguousarray(xp[:, :, rows, cols]).reshape(n, c, -1)
+            out += np.matmul(w[:, :, ky, kx], tap)
+    return out.reshape(n, w.shape[0], *g.out)
+
+
+def _correlate_flat(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndarray:
+    """Stride-1 correlation on the flattened plane: each tap is a shifted contiguous slice.
+
+    Output rows are computed over the full padded width and the last
+    ``d(KW-1)`` columns of each row are dropped, so no window is copied.
+    """
+    n, c, hp, wp = xp.shape
+    oh, ow = g.out
+    span = oh * wp
+    tail = (g.kernel[1] - 1) * g.dilation[1]
+    flat = np.zeros((n, c, hp * wp + tail), dtype=xp.dtype)
+    flat[:, :, :hp * wp] = xp.reshape(n, c, -1)
+    out = np.zeros((n, w.shape[0], span), dtype=xp.dtype)
+    for ky in range(g.kernel[0]):
+        for kx in range(g.kernel[1]):
+            start = ky * g.dilation[0] * wp + kx * g.dilation[1]
+            out += np.matmul(w[:, :, ky, kx], flat[:, :, start:start + span])
+    return out.reshape(n, w.shape[0], oh, wp)[:, :, :, :ow]
+
+
+def _correlate_fft(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndarray:
+    """Stride-1 correlation through numpy.fft, for large kernels (floats only)."""
+    n, c, hp, wp = xp.shape
+    (kh, kw), (dy, dx) = g.kernel, g.dilation
+    eh, ew = dy * (kh - 1) + 1, dx * (kw - 1) + 1
+    size = (_fast_length(hp), _fast_length(wp))
+    flipped = np.zeros((w.shape[0], c, eh, ew), dtype=w.dtype)
+    flipped[:, :, ::dy, ::dx] = w
+    flipped = flipped[:, :, ::-1, ::-1]
+    kernel_f = np.fft.rfft2(flipped, s=size)
+    out = np.empty((n, w.shape[0], *g.out), dtype=xp.dtype)
+    for i in range(n):  # one sample at a time bounds the complex temporaries
+        x_f = np.fft.rfft2(xp[i], s=size)
+        y_f = np.einsum("chw,ochw->ohw", x_f, kernel_f)
+        full = np.fft.irfft2(y_f, s=size)
+        out[i] = full[:, eh - 1:eh - 1 + g.out[0], ew - 1:ew - 1 + g.out[1]]
+    return out
+
+
+def _fast_length(n: int) -> int:
+    """Smallest 2^a 3^b 5^c >= n (sizes pocketfft handles fastest)."""
+    best = 1 << (n - 1).bit_length()
+    p5 = 1
+    while p5 < best:
+        p35 = p5
+        while p35 < best:
+            m = p35
+            while m < n:
+                m *= 2
+            best = min(best, m)
+            p35 *= 3
+        p5 *= 5
+    return best

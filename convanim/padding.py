@@ -1,0 +1,72 @@
+"""Padding: how much (``'same'``, ``'valid'``, ints) and with what (zeros, reflect, ...)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .arguments import Pair, choice, pair
+
+# (top, bottom, left, right), the order a picture is read in.
+Pads = tuple[int, int, int, int]
+
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+_NUMPY_MODE = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def conv_pads(padding: object, kernel: Pair, stride: Pair, dilation: Pair) -> Pads:
+    """Normalise a conv ``padding`` argument to ``(top, bottom, left, right)``.
+
+    ``'valid'`` is no padding.  ``'same'`` needs stride 1 and pads ``d(k-1)`` in
+    all per axis, ``total // 2`` on the top/left and the rest on the
+    bottom/right (PyTorch's rule, so even kernels pad one more at the end).
+    """
+    if isinstance(padding, str):
+        choice("padding", padding, ("valid", "same"))
+        if padding == "valid":
+            return (0, 0, 0, 0)
+        if stride != (1, 1):
+            raise ValueError(f"padding='same' needs stride 1 on both axes; got stride={stride}")
+        th, tw = (d * (k - 1) for d, k in zip(dilation, kernel))
+        return (th // 2, th - th // 2, tw // 2, tw - tw // 2)
+    ph, pw = pair("padding", padding, 0)
+    return (ph, ph, pw, pw)
+
+
+def pad_input(x: np.ndarray, pads: Pads, mode: str = "zeros", value: float = 0) -> np.ndarray:
+    """Pad the last two axes of ``x`` (…, H, W) by ``pads`` = (top, bottom, left, right).
+
+    ``mode`` is one of ``'zeros'`` (``value`` in the new cells), ``'reflect'``
+    (mirror without repeating the edge), ``'replicate'`` (repeat the edge) or
+    ``'circular'`` (wrap around), with PyTorch's limits: reflect padding must
+    be smaller than the input size, circular padding at most the input size.
+    """
+    check_padding_mode(mode, pads, x.shape[-2:])
+    top, bottom, left, right = pads
+    if pads == (0, 0, 0, 0):
+        return x
+    widths = [(0, 0)] * (x.ndim - 2) + [(top, bottom), (left, right)]
+    if mode == "zeros":
+        return np.pad(x, widths, mode="constant", constant_values=value)
+    return np.pad(x, widths, mode=_NUMPY_MODE[mode])
+
+
+def check_padding_mode(mode: str, pads: Pads, hw: tuple[int, ...]) -> None:
+    """Check ``mode`` and PyTorch's limits: reflect pads < input size, circular pads <= it."""
+    choice("padding_mode", mode, PADDING_MODES)
+    top, bottom, left, right = pads
+    h, w = hw
+    if mode == "reflect" and (max(top, bottom) >= h or max(left, right) >= w):
+        raise ValueError(
+            f"padding_mode='reflect' needs padding smaller than the input on each axis; "
+            f"got pads (top, bottom, left, right)={pads} for input H×W={h}×{w}")
+    if mode == "circular" and (max(top, bottom) > h or max(left, right) > w):
+        raise ValueError(
+            f"padding_mode='circular' needs padding at most the input size on each axis; "
+            f"got pads (top, bottom, left, right)={pads} for input H×W={h}×{w}")
+
+
+def padding_mask(shape: Pair, pads: Pads) -> np.ndarray:
+    """Boolean (H + top + bottom, W + left + right) array, True on padding cells."""
+    top, bottom, left, right = pads
+    mask = np.ones((shape[0] + top + bottom, shape[1] + left + right), dtype=bool)
+    mask[top:top + shape[0], left:left + shape[1]] = False
+    return mask

@@ -1,0 +1,64 @@
+"""Output sizes and parameter counts: the one home of each formula.
+
+Every other module (and every scene) asks these functions; no second copy of
+a size formula exists in the project.
+"""
+from __future__ import annotations
+
+from .arguments import Pair, pair
+
+
+def output_size(i: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1,
+                ceil_mode: bool = False) -> int:
+    """Length of a convolution or pooling output along one axis.
+
+    ``o = floor((i + 2p - d(k-1) - 1) / s) + 1`` (PyTorch's Conv2d/MaxPool2d
+    docs; Dumoulin & Visin, relationship 6 with dilation).  With ``ceil_mode``
+    the division rounds up, but a last window that would start inside the
+    right/bottom padding is dropped, as PyTorch's pooling does.  ``padding``
+    here is the padding on *each* side; for asymmetric padding pass the mean
+    of the two sides (``(before + after) / 2``), as :func:`padded_output_size` does.
+    Returns 0 or less when the kernel does not fit; callers check that.
+    """
+    span = i + 2 * padding - dilation * (k - 1) - 1
+    if ceil_mode:
+        o = -(-span // stride) + 1
+        if (o - 1) * stride >= i + padding:
+            o -= 1
+        return int(o)
+    return int(span // stride + 1)
+
+
+def padded_output_size(i: int, k: int, stride: int, before: int, after: int, dilation: int = 1) -> int:
+    """:func:`output_size` for asymmetric padding (``'same'`` with an even kernel)."""
+    return output_size(i + before + after, k, stride, 0, dilation)
+
+
+def transpose_output_size(i: int, k: int, stride: int = 1, padding: int = 0, output_padding: int = 0,
+                          dilation: int = 1) -> int:
+    """Length of a transposed-convolution output along one axis.
+
+    ``o = (i - 1)s - 2p + d(k - 1) + output_padding + 1`` (PyTorch's
+    ConvTranspose2d docs; Dumoulin & Visin, relationships 8-14).
+    """
+    return int((i - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1)
+
+
+def param_count(c_in: int, c_out: int, kernel_size: int | Pair, bias: bool = True, groups: int = 1) -> int:
+    """Number of learnable parameters of a Conv2d layer.
+
+    ``c_out * (c_in / groups) * kH * kW + (c_out if bias else 0)``; for
+    example 3 filters of 3x3 over 3 channels: 3*3*3*3 + 3 = 84.
+    """
+    kh, kw = pair("kernel_size", kernel_size, 1)
+    for name, value in (("c_in", c_in), ("c_out", c_out), ("groups", groups)):
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int; got {value!r}")
+    if c_in % groups or c_out % groups:
+        raise ValueError(f"groups={groups} must divide both c_in={c_in} and c_out={c_out}")
+    return c_out * (c_in // groups) * kh * kw + (c_out if bias else 0)
+
+
+def effective_kernel(k: int, dilation: int) -> int:
+    """Extent of a dilated kernel: ``d(k - 1) + 1``."""
+    return dilation * (k - 1) + 1
