@@ -1,1 +1,25 @@
-"""convanim"""
+"""convanim: the arithmetic of convolution layers, computed and recorded with numpy.
+
+``import convanim`` imports numpy only.  The functions mirror
+``torch.nn.functional`` (NCHW layout, same argument names and semantics);
+the ``trace_*`` functions record every intermediate value for the scenes in
+``convanim.manim`` (which needs manimgl) and for notebooks.
+"""
+from .config import set_memory_budget
+from .conv import conv2d
+from .im2col import col2im, im2col
+from .pool import avg_pool2d, max_pool2d, relu
+from .pool_trace import PoolStep, PoolTrace, trace_pool2d
+from .shapes import output_size, param_count, transpose_output_size
+from .trace import ConvStep, ConvTrace, WindowSources, trace_conv2d
+from .transpose import TransposedAsDirect, conv_transpose2d, transposed_as_direct
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "conv2d", "conv_transpose2d", "transposed_as_direct", "TransposedAsDirect",
+    "max_pool2d", "avg_pool2d", "relu", "im2col", "col2im",
+    "trace_conv2d", "ConvTrace", "ConvStep", "WindowSources",
+    "trace_pool2d", "PoolTrace", "PoolStep",
+    "output_size", "transpose_output_size", "param_count", "set_memory_budget",
+]

@@ -22,17 +22,21 @@ def set_memory_budget(trace_budget: int | None = None, array_limit: int | None =
         ARRAY_LIMIT = _positive("array_limit", array_limit)
 
 
-def check_allocation(what: str, shape: tuple[int, ...], itemsize: int, limit: int | None = None) -> None:
-    """Raise ``MemoryError`` with a clear message if ``shape`` would pass ``limit``."""
+def check_allocation(what: str, shape: tuple[int, ...], itemsize: int, limit: int | None = None,
+                     remedy: str = "convanim.set_memory_budget(array_limit=...)") -> None:
+    """Raise ``MemoryError`` with a clear message if ``shape`` would pass ``limit`` bytes."""
     limit = ARRAY_LIMIT if limit is None else limit
     n = itemsize
     for s in shape:
         n *= int(s)
     if n > limit:
         raise MemoryError(
-            f"{what} would need an array of shape {tuple(shape)} ({n / MiB:.0f} MiB), over the "
-            f"limit of {limit / MiB:.0f} MiB; use a smaller input or raise it with "
-            f"convanim.set_memory_budget(array_limit=...)")
+            f"{what} would need an array of shape {tuple(shape)} ({_size(n)}), over the "
+            f"limit of {_size(limit)}; use a smaller input or raise the limit with {remedy}")
+
+
+def _size(n: int) -> str:
+    return f"{n / MiB:.1f} MiB" if n >= MiB else f"{n} bytes"
 
 
 def _positive(name: str, value: int) -> int:
