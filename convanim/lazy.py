@@ -45,9 +45,11 @@ class WindowArray:
                                 (*(np.size(p) for p in picks), *self.shape[3:]), self.dtype.itemsize,
                                 self._budget, "trace_conv2d(..., memory_budget=...)")
         block = self._block(*(np.atleast_1d(p) for p in picks))
-        block = block[tuple(0 if np.ndim(p) == 0 else slice(None) for p in picks)]
-        kept = sum(np.ndim(p) != 0 for p in picks)
-        return block[(slice(None),) * kept + tuple(key[3:])]
+        # Re-index the block with the same kinds of index (int, slice, list) so
+        # that numpy's rules for mixing them give the shape the full array would.
+        local = tuple(0 if np.ndim(p) == 0 else slice(None) if isinstance(k, slice) else np.arange(np.size(p))
+                      for p, k in zip(picks, head))
+        return block[local + tuple(key[3:])]
 
     def __array__(self, dtype=None, copy=None):
         config.check_allocation(self._name, self.shape, self.dtype.itemsize, self._budget,

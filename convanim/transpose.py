@@ -24,7 +24,8 @@ from .shapes import transpose_output_size
 class TransposedAsDirect:
     """The direct convolution equal to a transposed one.
 
-    ``input`` (N, C_in, Hd, Wd): zero-inserted and padded input.
+    ``input`` (N, C_in, Hd, Wd), or (C_in, Hd, Wd) for a 3-d input: the
+    zero-inserted and padded input.
     ``weight`` (C_out, C_in/groups, KH, KW): flipped, in/out swapped.
     ``bias`` (C_out,) or None; ``dilation`` and ``groups`` of the direct conv
     (stride 1, no further padding).  ``inserted`` (Hd, Wd) is True on the
@@ -103,7 +104,8 @@ def transposed_as_direct(input: object, weight: object, bias: object = None, str
     if b is not None and b.shape != (groups * c_out_g,):
         raise ValueError(f"bias must have shape (C_out,) = ({groups * c_out_g},); got {b.shape}")
     inserted = ~is_input & ~is_padding
-    return TransposedAsDirect(big[(..., *crop)], direct_w, b, d, groups, inserted[crop], is_padding[crop],
+    big = big[(..., *crop)]
+    return TransposedAsDirect(big[0] if squeeze else big, direct_w, b, d, groups, inserted[crop], is_padding[crop],
                               rows, cols, squeeze)
 
 
