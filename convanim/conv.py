@@ -9,7 +9,7 @@ from . import config
 from .arguments import as_image_batch, as_numeric_array, result_dtype
 from .geometry import WindowGeometry, sliding_geometry
 from .padding import check_padding_mode, pad_input
-from .windows import kernel_slice
+from .windows import window_view
 
 #: Kernels with at least this many taps use the FFT path (float, stride 1).
 FFT_MIN_TAPS = 49
@@ -106,41 +106,65 @@ def convolve(layer: ConvLayer) -> np.ndarray:
         elif g.stride == (1, 1):
             out[:, k * og:(k + 1) * og] = _correlate_flat(xs, ws, g)
         else:
-            out[:, k * og:(k + 1) * og] = _correlate_taps(xs, ws, g)
+            out[:, k * og:(k + 1) * og] = _correlate_strided(xs, ws, g)
     if layer.bias is not None:
         out += layer.bias.astype(dtype, copy=False)[None, :, None, None]
     return out
 
 
-def _correlate_taps(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndarray:
-    """Sum over kernel taps of (C_out×C_in) @ (C_in × strided slice): any stride."""
+def _chunk_length(rows: int, itemsize: int) -> int:
+    """Columns of an im2col chunk with ``rows`` rows.
+
+    Short columns (few channels x taps) make the product memory-bound: keep
+    the chunk small enough to stay in a core's cache.  Long columns make it
+    compute-bound: give BLAS wide blocks, within ``config.CHUNK_BYTES``.
+    """
+    if rows < 128:
+        return 4096
+    return int(min(max(config.CHUNK_BYTES // (rows * itemsize), 4096), 16384))
+
+
+def _correlate_strided(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndarray:
+    """Any stride: copy rows of windows into an im2col chunk, one matmul per chunk."""
     n, c = xp.shape[:2]
-    out = np.zeros((n, w.shape[0], g.out[0] * g.out[1]), dtype=xp.dtype)
-    for ky in range(g.kernel[0]):
-        for kx in range(g.kernel[1]):
-            rows, cols = kernel_slice(ky, kx, g.stride, g.dilation, g.out)
-            tap = np.ascontiguousarray(xp[:, :, rows, cols]).reshape(n, c, -1)
-            out += np.matmul(w[:, :, ky, kx], tap)
-    return out.reshape(n, w.shape[0], *g.out)
+    (kh, kw), (oh, ow) = g.kernel, g.out
+    windows = window_view(xp, g.kernel, g.stride, g.dilation, g.out)  # (N, C, OH, OW, KH, KW)
+    w2 = w.reshape(w.shape[0], c * kh * kw)
+    out = np.empty((n, w.shape[0], oh, ow), dtype=xp.dtype)
+    rows_per_chunk = max(_chunk_length(c * kh * kw, xp.dtype.itemsize) // ow, 1)
+    for i in range(n):
+        for r0 in range(0, oh, rows_per_chunk):
+            r1 = min(r0 + rows_per_chunk, oh)
+            cols = windows[i, :, r0:r1].transpose(0, 3, 4, 1, 2).reshape(c * kh * kw, -1)
+            out[i, :, r0:r1] = np.matmul(w2, cols).reshape(w.shape[0], r1 - r0, ow)
+    return out
 
 
 def _correlate_flat(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndarray:
-    """Stride-1 correlation on the flattened plane: each tap is a shifted contiguous slice.
+    """Stride 1: im2col in chunks, where each kernel tap is a shifted contiguous slice.
 
-    Output rows are computed over the full padded width and the last
-    ``d(KW-1)`` columns of each row are dropped, so no window is copied.
+    On the flattened padded plane, tap (ky, kx) of output j reads element
+    ``j + ky*dy*Wp + kx*dx``.  Outputs are computed over the full padded
+    width and the last ``d(KW-1)`` columns of each row are dropped, so every
+    copy into the chunk is a plain contiguous one.
     """
     n, c, hp, wp = xp.shape
-    oh, ow = g.out
-    span = oh * wp
-    tail = (g.kernel[1] - 1) * g.dilation[1]
-    flat = np.zeros((n, c, hp * wp + tail), dtype=xp.dtype)
+    (kh, kw), (oh, ow) = g.kernel, g.out
+    taps, span = kh * kw, oh * wp
+    flat = np.zeros((n, c, hp * wp + (kw - 1) * g.dilation[1]), dtype=xp.dtype)
     flat[:, :, :hp * wp] = xp.reshape(n, c, -1)
-    out = np.zeros((n, w.shape[0], span), dtype=xp.dtype)
-    for ky in range(g.kernel[0]):
-        for kx in range(g.kernel[1]):
-            start = ky * g.dilation[0] * wp + kx * g.dilation[1]
-            out += np.matmul(w[:, :, ky, kx], flat[:, :, start:start + span])
+    starts = [ky * g.dilation[0] * wp + kx * g.dilation[1] for ky in range(kh) for kx in range(kw)]
+    w2 = w.reshape(w.shape[0], c * taps)
+    out = np.empty((n, w.shape[0], span), dtype=xp.dtype)
+    chunk = _chunk_length(c * taps, xp.dtype.itemsize)
+    buffer = np.empty((c, taps, min(chunk, span)), dtype=xp.dtype)
+    for i in range(n):
+        for j0 in range(0, span, chunk):
+            j1 = min(j0 + chunk, span)
+            cols = buffer[:, :, :j1 - j0]
+            for t, start in enumerate(starts):
+                cols[:, t] = flat[i, :, start + j0:start + j1]
+            np.matmul(w2, cols.reshape(c * taps, -1), out=out[i, :, j0:j1])
     return out.reshape(n, w.shape[0], oh, wp)[:, :, :, :ow]
 
 
@@ -153,7 +177,8 @@ def _correlate_fft(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndarr
     flipped = np.zeros((w.shape[0], c, eh, ew), dtype=w.dtype)
     flipped[:, :, ::dy, ::dx] = w
     flipped = flipped[:, :, ::-1, ::-1]
-    kernel_f = np.fft.rfft2(flipped, s=size)
+    # rfft2 in two passes: the row pass only touches the kernel's few rows.
+    kernel_f = np.fft.fft(np.fft.rfft(flipped, n=size[1], axis=-1), n=size[0], axis=-2)
     out = np.empty((n, w.shape[0], *g.out), dtype=xp.dtype)
     for i in range(n):  # one sample at a time bounds the complex temporaries
         x_f = np.fft.rfft2(xp[i], s=size)
