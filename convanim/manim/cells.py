@@ -1,0 +1,207 @@
+"""Mobjects for layers: numbered grids, channel stacks, the kernel overlay, the bias chip, the caption."""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+from manimlib import (DOWN, RIGHT, UP, FadeIn, FadeOut, Rectangle, RoundedRectangle, Square, Text, VGroup,
+                      interpolate_color)
+
+from .numbers import format_value, make_number, set_number, shown_value
+
+
+def fit_font_size(cell: float, widest: str, share: float = 0.78) -> float:
+    """Font size at which ``widest`` fills ``share`` of a cell of side ``cell`` (at most 0.5 cell high)."""
+    probe = Text(widest, font_size=48)
+    by_width = 48 * share * cell / max(probe.get_width(), 1e-6)
+    by_height = 48 * 0.45 * cell / max(probe.get_height(), 1e-6)
+    return float(min(by_width, by_height))
+
+
+class NumberGrid(VGroup):
+    """A rows×cols grid of square cells with a number in each.
+
+    ``values`` (rows, cols); ``mask`` (rows, cols) True on padding cells,
+    drawn in ``padding_color`` with dimmer numbers.  ``cell(i, j)`` and
+    ``number(i, j)`` give the mobjects; ``shown_values()`` reads back what
+    is drawn.
+    """
+
+    def __init__(self, values: np.ndarray, cell_size: float, color: str, decimals: int = 0,
+                 mask: np.ndarray | None = None, padding_color: str = "#424242", font_size: float | None = None,
+                 text_color: str = "#FFFFFF", fill_opacity: float = 1.0, show_numbers: bool = True):
+        super().__init__()
+        values = np.asarray(values)
+        self.shape = values.shape
+        self.cell_size = cell_size
+        self.decimals = decimals
+        self.mask = np.zeros(values.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+        if font_size is None:
+            font_size = fit_font_size(cell_size, "8" * max(len(format_value(v, decimals)) for v in values.flat))
+        self.font_size = font_size
+        rows, cols = values.shape
+        self.squares = VGroup()
+        self.numbers = VGroup()
+        for i in range(rows):
+            for j in range(cols):
+                padded = self.mask[i, j]
+                sq = Square(side_length=cell_size)
+                sq.set_stroke("#FFFFFF", width=1.5, opacity=0.35 if padded else 0.8)
+                sq.set_fill(padding_color if padded else color, opacity=fill_opacity)
+                sq.move_to(np.array([(j - (cols - 1) / 2) * cell_size, ((rows - 1) / 2 - i) * cell_size, 0]))
+                self.squares.add(sq)
+                num = make_number(values[i, j], decimals, font_size, "#BDBDBD" if padded else text_color)
+                num.move_to(sq)
+                self.numbers.add(num)
+        self.add(self.squares)
+        if show_numbers:
+            self.add(self.numbers)
+
+    def index(self, i: int, j: int) -> int:
+        return i * self.shape[1] + j
+
+    def cell(self, i: int, j: int) -> Square:
+        return self.squares[self.index(i, j)]
+
+    def number(self, i: int, j: int):
+        return self.numbers[self.index(i, j)]
+
+    def cells(self, positions: Iterable[tuple[int, int]]) -> VGroup:
+        return VGroup(*(self.cell(i, j) for i, j in positions))
+
+    def set_number(self, i: int, j: int, value: object) -> None:
+        """Show ``value`` in cell (i, j) (glyphs and state together)."""
+        set_number(self.number(i, j), value)
+        self.number(i, j).move_to(self.cell(i, j))
+
+    def set_cell_color(self, i: int, j: int, color: str) -> None:
+        self.cell(i, j).set_fill(color)
+
+    def shown_values(self) -> np.ndarray:
+        """What the grid draws, read back from its number mobjects: (rows, cols) floats."""
+        return np.array([shown_value(n) for n in self.numbers]).reshape(self.shape)
+
+
+class ChannelStack(VGroup):
+    """Channels of an input shown as a stack: one numbered grid in front, plates behind.
+
+    Only the front grid is drawn with numbers, so no number is ever drawn
+    over another; the plates behind (one per other channel, no numbers)
+    show the depth.  :meth:`switch_animations` / :meth:`finish_switch` bring
+    another channel to the front.
+    """
+
+    def __init__(self, grids: Sequence[NumberGrid], offset: np.ndarray, plate_color: str):
+        super().__init__()
+        self.grids = list(grids)
+        self.offset = np.asarray(offset, dtype=float)
+        self.front = 0
+        self.plates = VGroup()
+        for depth in range(len(self.grids) - 1, 0, -1):  # farthest first
+            plate = Rectangle(width=grids[0].get_width(), height=grids[0].get_height())
+            plate.set_stroke(width=0).set_fill(interpolate_color(plate_color, "#000000", 0.15 + 0.12 * depth),
+                                               opacity=1)
+            plate.move_to(grids[0].get_center() + depth * self.offset)
+            self.plates.add(plate)
+        self.add(self.plates, self.grids[0])
+
+    def front_grid(self) -> NumberGrid:
+        return self.grids[self.front]
+
+    def switch_animations(self, channel: int, run_time: float) -> list:
+        """Animations that send the front grid back and bring ``channel`` forward.
+
+        The front grid leaves as a fading copy, so no grid's own style is
+        changed; call :meth:`finish_switch` after playing them.
+        """
+        old, new = self.front_grid(), self.grids[channel]
+        new.move_to(old)
+        self._ghost = old.copy()
+        self.remove(old)
+        back = self.offset * max(len(self.grids) - 1, 1)
+        return [FadeOut(self._ghost, shift=back, run_time=run_time),
+                FadeIn(new, shift=-self.offset, run_time=run_time)]
+
+    def finish_switch(self, scene, channel: int) -> None:
+        """After the animations: ``channel`` is the stack's front grid."""
+        new = self.grids[channel]
+        scene.remove(self._ghost, new)
+        self.add(new)
+        self.front = channel
+        scene.add(self)  # re-adding makes the scene regroup what it draws
+
+
+class KernelOverlay(VGroup):
+    """Outlines of the kernel taps with each weight small in the tap's corner.
+
+    Placed over the input window, the input numbers stay readable in the
+    cell centres while the weights sit at the bottom-right corners.
+    ``tap(ky, kx)`` is the outline; ``weight(ky, kx)`` the number.
+    """
+
+    def __init__(self, weights: np.ndarray, cell_size: float, spacing: tuple[float, float], color: str,
+                 decimals: int = 0):
+        super().__init__()
+        kh, kw = weights.shape
+        self.shape = weights.shape
+        font = 0.62 * fit_font_size(cell_size, "8" * max(len(format_value(v, decimals)) for v in weights.flat))
+        self.taps = VGroup()
+        self.weights = VGroup()
+        for ky in range(kh):
+            for kx in range(kw):
+                sq = Square(side_length=cell_size * 0.96).set_stroke(color, width=5).set_fill(color, opacity=0.18)
+                sq.move_to(np.array([kx * spacing[1], -ky * spacing[0], 0]))
+                self.taps.add(sq)
+                w = make_number(weights[ky, kx], decimals, font, "#FFFFFF")
+                w.set_backstroke(color, width=4)
+                w.move_to(sq.get_corner(DOWN + RIGHT) + np.array([-0.05, 0.05, 0]) * cell_size, DOWN + RIGHT)
+                self.weights.add(w)
+        self.add(self.taps, self.weights)
+
+    def tap(self, ky: int, kx: int) -> Square:
+        return self.taps[ky * self.shape[1] + kx]
+
+    def weight(self, ky: int, kx: int):
+        return self.weights[ky * self.shape[1] + kx]
+
+    def shown_values(self) -> np.ndarray:
+        return np.array([shown_value(w) for w in self.weights]).reshape(self.shape)
+
+    def shift_onto(self, grid: NumberGrid, row: int, col: int) -> np.ndarray:
+        """The shift that puts tap (0, 0) on ``grid`` cell (row, col)."""
+        return grid.cell(row, col).get_center() - self.tap(0, 0).get_center()
+
+
+class BiasChip(VGroup):
+    """A purple chip ``b = 48`` for one filter's bias."""
+
+    def __init__(self, value: object, color: str, decimals: int = 0, font_size: float = 30, label: str = "b"):
+        super().__init__()
+        self.label = Text(f"{label} =", font_size=font_size)
+        self.value = make_number(value, decimals, font_size, "#FFFFFF")
+        self.value.next_to(self.label, RIGHT, buff=0.12)
+        self.box = RoundedRectangle(width=VGroup(self.label, self.value).get_width() + 0.35,
+                                    height=VGroup(self.label, self.value).get_height() + 0.3, corner_radius=0.12)
+        self.box.set_fill(color, opacity=0.9).set_stroke(color, width=2)
+        self.box.move_to(VGroup(self.label, self.value))
+        self.add(self.box, self.label, self.value)
+
+    def shown_value(self) -> float:
+        return shown_value(self.value)
+
+
+def caption_text(text: str, font_size: float = 30, color: str = "#FFFFFF") -> Text:
+    """One line of caption (Pango text, no LaTeX)."""
+    return Text(text, font_size=font_size, color=color)
+
+
+def label_above(mob, text: str, font_size: float = 24, color: str = "#BDBDBD", buff: float = 0.18) -> Text:
+    """A small label placed above ``mob``."""
+    return Text(text, font_size=font_size, color=color).next_to(mob, UP, buff=buff)
+
+
+def frame_box(mob, color: str, buff: float = 0.06, width: float = 3) -> Rectangle:
+    """A rectangle around ``mob`` (a highlight)."""
+    return Rectangle(width=mob.get_width() + 2 * buff, height=mob.get_height() + 2 * buff).move_to(
+        mob).set_stroke(color, width=width)
+

@@ -1,0 +1,350 @@
+"""ConvLayerScene: a multi-channel conv layer, step by step, every number from a ConvTrace.
+
+The story (``construct``): show the layer and its parameter count; for each
+filter, for each input channel (brought to the front of the stack), for each
+output cell: slide the kernel onto the window, turn the weights into products
+over the input cells, collapse the products into the channel sum, and add it
+into the output cell, which started at the bias.  The first
+``detailed_steps`` steps are shown in full; the rest sweep quickly.
+
+Every option is a class attribute; a lecture variant is a small subclass::
+
+    class TwoChannels(ConvLayerScene):
+        in_channels, input_size, out_channels = 2, (5, 5), 2
+        stride, padding = 2, 1
+
+Override :meth:`get_layer_arrays` to supply your own arrays.
+"""
+from __future__ import annotations
+
+import numpy as np
+from manimlib import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, ReplacementTransform, Scene, Transform,
+                      TransformFromCopy, VGroup, Write)
+from manimlib.animation.numbers import ChangeDecimalToValue
+
+from convanim import param_count, trace_conv2d
+from convanim.trace import ConvStep, ConvTrace
+
+from .cells import BiasChip, ChannelStack, KernelOverlay, NumberGrid, caption_text, label_above
+from .numbers import format_value, make_number, set_number
+from .palette import DEFAULT_PALETTE, Palette
+
+
+class ConvLayerScene(Scene):
+    """Base scene for one conv layer.  Options (class attributes):
+
+    Layer: ``in_channels``, ``input_size`` (H, W), ``out_channels``,
+    ``kernel_size`` (KH, KW), ``stride``, ``padding`` (int, pair, 'same',
+    'valid'), ``dilation``, ``groups``, ``padding_mode``, ``use_bias``.
+    Values: ``input_values`` (C, H, W), ``weight_values`` (F, C/groups, KH,
+    KW), ``bias_values`` (F,) -- any left as None are drawn from
+    ``seed`` as integers in ``input_range``, ``weight_range``,
+    ``bias_range`` (inclusive); ``decimals`` for float values.
+    Look: ``palette``.  Pacing: ``detailed_steps`` (steps shown in full
+    detail before the rest sweep), ``stage_time`` (each detailed stage),
+    ``sweep_time`` (each quick step), ``pause_time``.
+    """
+
+    in_channels: int = 3
+    input_size: tuple[int, int] = (4, 4)
+    out_channels: int = 3
+    kernel_size: tuple[int, int] = (3, 3)
+    stride: object = 1
+    padding: object = 0
+    dilation: object = 1
+    groups: int = 1
+    padding_mode: str = "zeros"
+    use_bias: bool = True
+
+    seed: int = 2021
+    input_range: tuple[int, int] = (0, 9)
+    weight_range: tuple[int, int] = (0, 9)
+    bias_range: tuple[int, int] = (10, 99)
+    input_values: np.ndarray | None = None
+    weight_values: np.ndarray | None = None
+    bias_values: np.ndarray | None = None
+    decimals: int = 2
+
+    palette: Palette = DEFAULT_PALETTE
+    detailed_steps: int = 4
+    stage_time: float = 0.8
+    sweep_time: float = 0.35
+    pause_time: float = 1.0
+
+    # -- values ----------------------------------------------------------------
+    def get_layer_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Input (C, H, W), weight (F, C/groups, KH, KW) and bias (F,) or None."""
+        rng = np.random.default_rng(self.seed)
+        kh, kw = (self.kernel_size, self.kernel_size) if isinstance(self.kernel_size, int) else self.kernel_size
+        c, f = self.in_channels, self.out_channels
+        x = self.input_values if self.input_values is not None else rng.integers(
+            self.input_range[0], self.input_range[1] + 1, (c, *self.input_size))
+        w = self.weight_values if self.weight_values is not None else rng.integers(
+            self.weight_range[0], self.weight_range[1] + 1, (f, max(c // max(self.groups, 1), 1), kh, kw))
+        b = None
+        if self.use_bias:
+            b = self.bias_values if self.bias_values is not None else rng.integers(
+                self.bias_range[0], self.bias_range[1] + 1, f)
+        return np.asarray(x), np.asarray(w), None if b is None else np.asarray(b)
+
+    def get_trace(self) -> ConvTrace:
+        x, w, b = self.get_layer_arrays()
+        return trace_conv2d(x, w, b, stride=self.stride, padding=self.padding, dilation=self.dilation,
+                            groups=self.groups, padding_mode=self.padding_mode)
+
+    # -- building ----------------------------------------------------------------
+    def setup(self) -> None:
+        # The core checks every option here, before any frame is written.
+        self.trace = self.get_trace()
+        self.camera.background_rgba = list(self.camera.background_rgba)
+        t = self.trace
+        self.num_decimals = 0 if t.dtype.kind in "iu" else self.decimals
+        self.build_input_stack()
+        self.build_output_grids()
+        self.build_filter_panel(0)
+        self.overlay: KernelOverlay | None = None
+        self.caption = caption_text(" ", 28).to_edge(DOWN, buff=0.3)
+        self.products = VGroup()
+        self.sum_number = None
+        self.steps_shown = 0
+
+    def build_input_stack(self) -> None:
+        t, pal = self.trace, self.palette
+        c, hp, wp = t.padded.shape
+        offset = 0.28
+        cell = min(0.85, (4.6 - (c - 1) * offset) / wp, (5.2 - (c - 1) * offset) / hp)
+        self.input_cell = cell
+        mask = np.zeros((hp, wp), dtype=bool)
+        top, _, left, _ = t.geometry.pads
+        mask[:, :] = True
+        mask[top:top + t.geometry.input[0], left:left + t.geometry.input[1]] = False
+        font = None
+        grids = []
+        for ch in range(c):
+            grid = NumberGrid(t.padded[ch], cell, pal.input, self.num_decimals, mask, pal.padding, font)
+            font = grid.font_size  # one font size for every channel
+            grids.append(grid)
+        self.input_stack = ChannelStack(grids, np.array([offset, offset, 0]), pal.input)
+        self.input_stack.move_to(np.array([-4.1, -0.15, 0]))
+        self.input_label = label_above(self.input_stack, f"input  {c}×{t.geometry.input[0]}×{t.geometry.input[1]}")
+
+    def build_output_grids(self) -> None:
+        t, pal = self.trace, self.palette
+        f = t.num_filters
+        oh, ow = t.geometry.out
+        gap = 0.55
+        cell = min(0.8, (5.6 - (f - 1) * gap) / (f * oh), 2.8 / ow)
+        widest = "8" * max(len(format_value(v, self.num_decimals)) for v in np.ravel(t.running))
+        from .cells import fit_font_size
+        font = fit_font_size(cell, widest)
+        self.output_grids = []
+        for k in range(f):
+            grid = NumberGrid(t.running[k, :, :, 0], cell, pal.ramp(0, t.channels_per_filter), self.num_decimals,
+                              font_size=font)
+            self.output_grids.append(grid)
+        column = VGroup(*self.output_grids).arrange(DOWN, buff=gap)
+        column.move_to(np.array([4.9, -0.15, 0]))
+        self.output_labels = VGroup(*(
+            caption_text(f"y[{k}]", 22, "#BDBDBD").next_to(g, LEFT, buff=0.15) for k, g in enumerate(self.output_grids)))
+        self.output_label = label_above(column, f"output  {f}×{oh}×{ow}")
+
+    def build_filter_panel(self, f: int) -> None:
+        """The kernels of filter ``f`` (one per input channel) and its bias chip."""
+        t, pal = self.trace, self.palette
+        cg, kh, kw = t.weight.shape[1:]
+        gap = 0.3
+        cell = min(0.42, (4.4 - (cg - 1) * gap) / (cg * kh), 1.6 / kw)
+        kernels = [NumberGrid(t.weight[f, c], cell, pal.kernel, self.num_decimals) for c in range(cg)]
+        self.kernels = VGroup(*kernels).arrange(DOWN, buff=gap).move_to(np.array([0.0, 0.35, 0]))
+        self.kernel_grids = kernels
+        self.bias_chip = BiasChip(t.bias[f], pal.bias, self.num_decimals, font_size=24)
+        self.bias_chip.next_to(self.kernels, DOWN, buff=0.3)
+        self.filter_label = label_above(self.kernels, f"filter {f}  {cg}×{kh}×{kw}")
+
+    # -- the story ---------------------------------------------------------------
+    def construct(self) -> None:
+        self.introduce_layer()
+        t = self.trace
+        oh, ow = t.geometry.out
+        for f in range(t.num_filters):
+            self.show_filter(f)
+            for c in range(t.channels_per_filter):
+                self.bring_channel_forward(f, c)
+                for oy in range(oh):
+                    for ox in range(ow):
+                        step = t.step(f, c, oy, ox)
+                        if self.steps_shown < self.detailed_steps:
+                            self.compute_step_in_detail(step)
+                        else:
+                            self.sweep_step(step)
+                        self.steps_shown += 1
+                        self.after_stage("done", step)
+        self.conclude()
+
+    def introduce_layer(self) -> None:
+        t = self.trace
+        c, h, w = t.input.shape
+        f, cg, kh, kw = t.weight.shape
+        oh, ow = t.geometry.out
+        params = param_count(c, f, (kh, kw), bias=t.has_bias, groups=t.groups)
+        bias_part = f" + {f}" if t.has_bias else ""
+        self.title = caption_text(
+            f"input {c}×{h}×{w}   *   {f} filters {cg}×{kh}×{kw}{' + bias' if t.has_bias else ''}   →   "
+            f"output {f}×{oh}×{ow}", 28).to_edge(UP, buff=0.25)
+        self.params = caption_text(f"parameters: {f}·{cg}·{kh}·{kw}{bias_part} = {params}", 26, "#BDBDBD")
+        self.params.next_to(self.title, DOWN, buff=0.12)
+        self.play(FadeIn(self.input_stack), FadeIn(self.input_label), Write(self.title), run_time=self.stage_time)
+        self.play(FadeIn(VGroup(*self.output_grids)), FadeIn(self.output_labels), FadeIn(self.output_label),
+                  FadeIn(self.params), run_time=self.stage_time)
+        self.wait(self.pause_time)
+        self.play(FadeOut(self.params), run_time=self.stage_time / 2)
+
+    def show_filter(self, f: int) -> None:
+        if f > 0:
+            self.play(FadeOut(self.kernels), FadeOut(self.bias_chip), FadeOut(self.filter_label),
+                      *([FadeOut(self.overlay)] if self.overlay else []), run_time=self.stage_time / 2)
+            self.overlay = None
+            self.build_filter_panel(f)
+        self.play(FadeIn(self.kernels), FadeIn(self.bias_chip), FadeIn(self.filter_label),
+                  self.output_grids[f].squares.animate.set_stroke("#FFFFFF", width=4, opacity=1),
+                  run_time=self.stage_time)
+
+    def bring_channel_forward(self, f: int, c: int) -> None:
+        """Put this filter's input channel ``c`` in front and its kernel over the first window."""
+        t = self.trace
+        channel = t.group_of(f) * t.channels_per_filter + c
+        stack = self.input_stack
+        leaving = [FadeOut(self.overlay)] if self.overlay else []
+        if stack.front != channel:
+            self.play(*stack.switch_animations(channel, self.stage_time), *leaving, run_time=self.stage_time)
+            stack.finish_switch(self, channel)
+        elif leaving:
+            self.play(*leaving, run_time=self.stage_time / 2)
+        self.overlay = self.make_overlay(f, c)
+        src = t.sources(f, 0, 0)
+        self.overlay.shift(self.overlay.shift_onto(stack.front_grid(), src.rows[0], src.cols[0]))
+        self.play(TransformFromCopy(self.kernel_grids[c], self.overlay),
+                  self.kernel_grids[c].squares.animate.set_stroke(self.palette.product, width=3),
+                  *(k.squares.animate.set_stroke("#FFFFFF", width=1.5, opacity=0.8)
+                    for i, k in enumerate(self.kernel_grids) if i != c),
+                  FadeIn(self.channel_label(channel)),
+                  run_time=self.stage_time)
+
+    def channel_label(self, channel: int):
+        """"channel k" under the input stack (replaces the previous one)."""
+        if getattr(self, "_channel_label", None) is not None:
+            self.remove(self._channel_label)
+        self._channel_label = caption_text(f"channel {channel} in front", 22, "#BDBDBD")
+        self._channel_label.next_to(self.input_stack, DOWN, buff=0.15)
+        return self._channel_label
+
+    def make_overlay(self, f: int, c: int) -> KernelOverlay:
+        t = self.trace
+        spacing = (self.input_cell * t.geometry.dilation[0], self.input_cell * t.geometry.dilation[1])
+        return KernelOverlay(t.weight[f, c], self.input_cell, spacing, self.palette.kernel, self.num_decimals)
+
+    # -- one step --------------------------------------------------------------------
+    def compute_step_in_detail(self, step: ConvStep) -> None:
+        self.slide_kernel(step, self.stage_time)
+        self.after_stage("kernel", step)
+        self.show_products(step)
+        self.after_stage("products", step)
+        self.collapse_products(step)
+        self.after_stage("sum", step)
+        self.add_into_output(step)
+
+    def slide_kernel(self, step: ConvStep, run_time: float, *extra) -> None:
+        grid = self.input_stack.front_grid()
+        shift = self.overlay.shift_onto(grid, step.sources.rows[0], step.sources.cols[0])
+        if np.allclose(shift, 0) and not extra:
+            return
+        self.play(self.overlay.animate.shift(shift), *extra, run_time=run_time)
+
+    def show_products(self, step: ConvStep) -> None:
+        """Each weight becomes its product, drawn over the input cell it multiplies."""
+        grid = self.input_stack.front_grid()
+        kh, kw = step.products.shape
+        font = grid.font_size
+        self.products = VGroup()
+        for ky in range(kh):
+            for kx in range(kw):
+                num = make_number(step.products[ky, kx], self.num_decimals, 0.85 * font, self.palette.product)
+                num.set_backstroke("#000000", width=3)
+                num.move_to(grid.cell(step.sources.rows[ky], step.sources.cols[kx]))
+                self.products.add(num)
+        window_numbers = VGroup(*(grid.number(r, c) for r in step.sources.rows for c in step.sources.cols))
+        self.play(*(ReplacementTransform(self.overlay.weight(ky, kx).copy(), self.products[ky * kw + kx])
+                    for ky in range(kh) for kx in range(kw)),
+                  self.overlay.weights.animate.set_opacity(0),
+                  window_numbers.animate.set_opacity(0), run_time=self.stage_time)
+        self.window_numbers = window_numbers
+
+    def collapse_products(self, step: ConvStep) -> None:
+        """The products merge into the channel's window sum; the caption gains a term."""
+        out_cell = self.output_grids[step.filter].cell(step.oy, step.ox)
+        self.sum_number = make_number(step.channel_sum, self.num_decimals, self.output_grids[0].font_size * 1.3,
+                                      self.palette.product)
+        self.sum_number.move_to(np.array([2.55, out_cell.get_center()[1], 0]))
+        self.play(Transform(self.products, self.sum_number.copy()), self.window_numbers.animate.set_opacity(1),
+                  self.overlay.weights.animate.set_opacity(1), self.caption_animation(step),
+                  run_time=self.stage_time)
+        self.remove(self.products)
+        self.add(self.sum_number)
+        self.products = VGroup()
+
+    def add_into_output(self, step: ConvStep) -> None:
+        """The sum flies into the output cell, which counts up to the new running sum."""
+        grid = self.output_grids[step.filter]
+        number = grid.number(step.oy, step.ox)
+        self.play(self.sum_number.animate.move_to(grid.cell(step.oy, step.ox)).set_opacity(0),
+                  ChangeDecimalToValue(number, step.running_after),
+                  grid.cell(step.oy, step.ox).animate.set_fill(self.palette.ramp(step.channel + 1, step.num_channels)),
+                  run_time=self.stage_time)
+        self.remove(self.sum_number)
+        self.sum_number = None
+        grid.set_number(step.oy, step.ox, step.running_after)  # exact value; glyphs and state agree
+        self.after_stage("output", step)
+
+    def sweep_step(self, step: ConvStep) -> None:
+        """A quick step: slide, and the output cell takes its new running sum."""
+        grid = self.output_grids[step.filter]
+        target = grid.number(step.oy, step.ox).copy()
+        set_number(target, step.running_after)
+        self.slide_kernel(step, self.sweep_time,
+                          Transform(grid.number(step.oy, step.ox), target),
+                          grid.cell(step.oy, step.ox).animate.set_fill(
+                              self.palette.ramp(step.channel + 1, step.num_channels)),
+                          self.caption_animation(step))
+        grid.set_number(step.oy, step.ox, step.running_after)
+        self.after_stage("output", step)
+
+    def caption_animation(self, step: ConvStep):
+        old = self.caption
+        self.caption = caption_text(self.equation(step), 28).to_edge(DOWN, buff=0.3)
+        if old.text.strip():
+            return ReplacementTransform(old, self.caption)
+        return FadeIn(self.caption)
+
+    def equation(self, step: ConvStep) -> str:
+        """``y[f,oy,ox] = b + s0 + ... + sc = running`` with the trace's numbers."""
+        t = self.trace
+        terms = [t.bias[step.filter]] if t.has_bias else []
+        terms += [t.channel_sums[step.filter, step.oy, step.ox, k] for k in range(step.channel + 1)]
+        text = format_value(terms[0], self.num_decimals)
+        for v in terms[1:]:
+            s = format_value(v, self.num_decimals)
+            text += f" − {s[1:]}" if s.startswith("-") else f" + {s}"
+        return f"y[{step.filter},{step.oy},{step.ox}] = {text} = {format_value(step.running_after, self.num_decimals)}"
+
+    def conclude(self) -> None:
+        t = self.trace
+        self.play(FadeOut(self.overlay), FadeOut(self.caption), run_time=self.stage_time / 2)
+        self.caption = caption_text(f"each output = bias + one window sum per input channel"
+                                    f"   ({t.channels_per_filter} channels, {t.num_filters} filters)", 26)
+        self.caption.to_edge(DOWN, buff=0.3)
+        self.play(FadeIn(self.caption), run_time=self.stage_time)
+        self.wait(self.pause_time)
+
+    # -- hooks ---------------------------------------------------------------------
+    def after_stage(self, stage: str, step: ConvStep) -> None:
+        """Called after each stage ('kernel', 'products', 'sum', 'output', 'done'); tests read the screen here."""

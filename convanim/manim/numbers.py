@@ -1,0 +1,52 @@
+"""Numbers on screen: one way to make them, one way to read them back.
+
+A number mobject's state (``num_string``) and its glyphs agree as long as it
+is only changed through :func:`set_number` (which rebuilds the glyphs).  The
+scenes never animate ``set_value``; tests read numbers with :func:`shown_value`.
+"""
+from __future__ import annotations
+
+import numbers as _numbers
+
+import numpy as np
+from manimlib import ORIGIN, DecimalNumber, Integer, VMobject
+
+
+def is_integral(value: object) -> bool:
+    return isinstance(value, (_numbers.Integral, np.integer))
+
+
+def make_number(value: object, decimals: int, font_size: float, color: str) -> DecimalNumber:
+    """An Integer for integer values, else a DecimalNumber with ``decimals`` places."""
+    # edge_to_fix=ORIGIN: a changing number stays centred in its cell.
+    if is_integral(value):
+        return Integer(int(value), font_size=font_size, color=color, group_with_commas=False, edge_to_fix=ORIGIN)
+    return DecimalNumber(float(value), num_decimal_places=decimals, font_size=font_size, color=color,
+                         group_with_commas=False, edge_to_fix=ORIGIN)
+
+
+def set_number(mob: DecimalNumber, value: object) -> DecimalNumber:
+    """Change what ``mob`` shows, glyphs and state together, keeping its centre."""
+    center = mob.get_center()
+    mob.set_value(int(value) if is_integral(value) else float(value))
+    mob.move_to(center)
+    return mob
+
+
+def shown_value(mob: VMobject) -> float:
+    """The number ``mob`` draws, parsed from its string (``–`` is the minus sign)."""
+    text = mob.num_string.replace("–", "-").replace(",", "")
+    return float(text)
+
+
+def shown_string(mob: VMobject) -> str:
+    """The text ``mob`` draws, as a plain string with an ASCII minus."""
+    return mob.num_string.replace("–", "-")
+
+
+def format_value(value: object, decimals: int) -> str:
+    """The string :func:`make_number` would draw for ``value`` (for captions and tests)."""
+    if is_integral(value):
+        return str(int(value))
+    text = f"{float(value):.{decimals}f}"
+    return "0" + text[2:] if text.startswith("-0") and float(text) == 0 else text

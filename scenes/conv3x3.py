@@ -1,0 +1,10 @@
+"""The flagship scene: 3 input channels of 4x4, 3 filters of 3x3x3 with a bias each.
+
+    manimgl scenes/conv3x3.py Conv3x3             # opens a window
+    make demo                                     # 1080p30 MP4 without a display
+"""
+from convanim.manim import ConvLayerScene
+
+
+class Conv3x3(ConvLayerScene):
+    """Output 3x2x2 from integers 0-9 (input, weights) and 10-99 (biases), as in the reference post."""
