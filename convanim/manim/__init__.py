@@ -1,22 +1,32 @@
-"""convanim.manim: the rendering layer (imports manimlib; the core does not).
+"""convanim.manim: the rendering layer (imports manimlib; ``import convanim`` does not).
 
-Importing this package prepares headless rendering when there is no display
-(see :mod:`convanim.manim.headless`) and exposes the base scenes.
+Importing this package only prepares the environment for a machine without
+a display (see :mod:`convanim.manim.headless`); manimlib itself is imported
+when a scene class or mobject is first used, so that a command-line tool
+can still set ``sys.argv`` (which manimlib reads on import) before that.
 """
-import warnings
+from __future__ import annotations
 
-from .headless import prepare_environment, use_egl_without_display
+import importlib
+
+from .headless import prepare_environment
 
 prepare_environment()
-warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
 
-import manimlib  # noqa: E402,F401  (after prepare_environment: pyglet must see PYGLET_HEADLESS)
+_EXPORTS = {
+    "ConvLayerScene": ".conv_scene",
+    "NumberGrid": ".cells",
+    "ChannelStack": ".cells",
+    "KernelOverlay": ".cells",
+    "BiasChip": ".cells",
+    "Palette": ".palette",
+    "DEFAULT_PALETTE": ".palette",
+}
 
-use_egl_without_display()
+__all__ = sorted(_EXPORTS)
 
-from .cells import BiasChip, ChannelStack, KernelOverlay, NumberGrid  # noqa: E402
-from .conv_scene import ConvLayerScene  # noqa: E402
-from .palette import DEFAULT_PALETTE, Palette  # noqa: E402
 
-__all__ = ["ConvLayerScene", "NumberGrid", "ChannelStack", "KernelOverlay", "BiasChip", "Palette",
-           "DEFAULT_PALETTE"]
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'convanim.manim' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name], __name__), name)

@@ -4,15 +4,20 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 import numpy as np
+from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import (DOWN, RIGHT, UP, FadeIn, FadeOut, Rectangle, RoundedRectangle, Square, Text, VGroup,
-                      interpolate_color)
+                      VMobject, interpolate_color)
 
 from .numbers import format_value, make_number, set_number, shown_value
 
 
+#: Share of a cell's pitch left empty between neighbouring cells (the grid lines).
+GAP = 0.06
+
+
 def fit_font_size(cell: float, widest: str, share: float = 0.78) -> float:
     """Font size at which ``widest`` fills ``share`` of a cell of side ``cell`` (at most 0.5 cell high)."""
-    probe = Text(widest, font_size=48)
+    probe = text_line(widest, font_size=48)
     by_width = 48 * share * cell / max(probe.get_width(), 1e-6)
     by_height = 48 * 0.45 * cell / max(probe.get_height(), 1e-6)
     return float(min(by_width, by_height))
@@ -45,8 +50,9 @@ class NumberGrid(VGroup):
         for i in range(rows):
             for j in range(cols):
                 padded = self.mask[i, j]
-                sq = Square(side_length=cell_size)
-                sq.set_stroke("#FFFFFF", width=1.5, opacity=0.35 if padded else 0.8)
+                # Cells are drawn slightly smaller than their pitch: the gaps are
+                # the grid lines, so no stroke pass is needed (see ring()).
+                sq = Square(side_length=cell_size * (1 - GAP)).set_stroke(width=0)
                 sq.set_fill(padding_color if padded else color, opacity=fill_opacity)
                 sq.move_to(np.array([(j - (cols - 1) / 2) * cell_size, ((rows - 1) / 2 - i) * cell_size, 0]))
                 self.squares.add(sq)
@@ -87,8 +93,7 @@ class ChannelStack(VGroup):
 
     Only the front grid is drawn with numbers, so no number is ever drawn
     over another; the plates behind (one per other channel, no numbers)
-    show the depth.  :meth:`switch_animations` / :meth:`finish_switch` bring
-    another channel to the front.
+    show the depth.  :meth:`bring_forward` brings another channel to the front.
     """
 
     def __init__(self, grids: Sequence[NumberGrid], offset: np.ndarray, plate_color: str):
@@ -108,27 +113,19 @@ class ChannelStack(VGroup):
     def front_grid(self) -> NumberGrid:
         return self.grids[self.front]
 
-    def switch_animations(self, channel: int, run_time: float) -> list:
-        """Animations that send the front grid back and bring ``channel`` forward.
-
-        The front grid leaves as a fading copy, so no grid's own style is
-        changed; call :meth:`finish_switch` after playing them.
-        """
+    def bring_forward(self, scene, channel: int, run_time: float, *also) -> None:
+        """Play the front grid going back and ``channel`` coming forward (with ``also``)."""
         old, new = self.front_grid(), self.grids[channel]
         new.move_to(old)
-        self._ghost = old.copy()
+        ghost = old.copy()
+        scene.remove(old)
         self.remove(old)
         back = self.offset * max(len(self.grids) - 1, 1)
-        return [FadeOut(self._ghost, shift=back, run_time=run_time),
-                FadeIn(new, shift=-self.offset, run_time=run_time)]
-
-    def finish_switch(self, scene, channel: int) -> None:
-        """After the animations: ``channel`` is the stack's front grid."""
-        new = self.grids[channel]
-        scene.remove(self._ghost, new)
+        scene.play(FadeOut(ghost, shift=back), FadeIn(new, shift=-self.offset), *also, run_time=run_time)
+        scene.remove(ghost, new)
         self.add(new)
         self.front = channel
-        scene.add(self)  # re-adding makes the scene regroup what it draws
+        scene.add(self)  # the stack is drawn as one mobject again
 
 
 class KernelOverlay(VGroup):
@@ -149,11 +146,10 @@ class KernelOverlay(VGroup):
         self.weights = VGroup()
         for ky in range(kh):
             for kx in range(kw):
-                sq = Square(side_length=cell_size * 0.96).set_stroke(color, width=5).set_fill(color, opacity=0.18)
+                sq = ring(cell_size * (1 - GAP), cell_size * (1 - GAP), 0.09 * cell_size, color)
                 sq.move_to(np.array([kx * spacing[1], -ky * spacing[0], 0]))
                 self.taps.add(sq)
                 w = make_number(weights[ky, kx], decimals, font, "#FFFFFF")
-                w.set_backstroke(color, width=4)
                 w.move_to(sq.get_corner(DOWN + RIGHT) + np.array([-0.05, 0.05, 0]) * cell_size, DOWN + RIGHT)
                 self.weights.add(w)
         self.add(self.taps, self.weights)
@@ -177,12 +173,12 @@ class BiasChip(VGroup):
 
     def __init__(self, value: object, color: str, decimals: int = 0, font_size: float = 30, label: str = "b"):
         super().__init__()
-        self.label = Text(f"{label} =", font_size=font_size)
+        self.label = text_line(f"{label} =", font_size=font_size)
         self.value = make_number(value, decimals, font_size, "#FFFFFF")
         self.value.next_to(self.label, RIGHT, buff=0.12)
         self.box = RoundedRectangle(width=VGroup(self.label, self.value).get_width() + 0.35,
                                     height=VGroup(self.label, self.value).get_height() + 0.3, corner_radius=0.12)
-        self.box.set_fill(color, opacity=0.9).set_stroke(color, width=2)
+        self.box.set_fill(color, opacity=0.9).set_stroke(width=0)
         self.box.move_to(VGroup(self.label, self.value))
         self.add(self.box, self.label, self.value)
 
@@ -190,18 +186,50 @@ class BiasChip(VGroup):
         return shown_value(self.value)
 
 
-def caption_text(text: str, font_size: float = 30, color: str = "#FFFFFF") -> Text:
-    """One line of caption (Pango text, no LaTeX)."""
+def share_draw_batch(mob):
+    """Make ``mob``'s family batchable with every other VMobject of the scene.
+
+    manimgl draws each batch of fills through a full-frame texture (costly
+    on a CPU renderer) and batches by a shader key built from the uniforms'
+    text, where ``joint_type`` is int 1 on new shapes but float 1.0 on SVG
+    glyphs and on anything an animation has interpolated.  Using the float
+    everywhere makes one key, so cells, numbers and text share a batch.
+    """
+    for sm in mob.get_family():
+        if "joint_type" in sm.uniforms:
+            sm.uniforms["joint_type"] = float(sm.uniforms["joint_type"])
+    return mob
+
+
+def text_line(text: str, font_size: float = 30, color: str = "#FFFFFF") -> Text:
+    """One line of Pango text (no LaTeX)."""
     return Text(text, font_size=font_size, color=color)
+
+
+caption_text = text_line
 
 
 def label_above(mob, text: str, font_size: float = 24, color: str = "#BDBDBD", buff: float = 0.18) -> Text:
     """A small label placed above ``mob``."""
-    return Text(text, font_size=font_size, color=color).next_to(mob, UP, buff=buff)
+    return text_line(text, font_size=font_size, color=color).next_to(mob, UP, buff=buff)
 
 
-def frame_box(mob, color: str, buff: float = 0.06, width: float = 3) -> Rectangle:
-    """A rectangle around ``mob`` (a highlight)."""
-    return Rectangle(width=mob.get_width() + 2 * buff, height=mob.get_height() + 2 * buff).move_to(
-        mob).set_stroke(color, width=width)
+def ring(width: float, height: float, thickness: float, color: str, opacity: float = 1.0) -> VMobject:
+    """A filled rectangular frame (outer rectangle minus inner one).
+
+    Outlines are drawn as fills, not strokes: on a CPU renderer every extra
+    draw pass costs about as much as all the cells together.
+    """
+    outer = Rectangle(width=width, height=height)
+    inner = Rectangle(width=max(width - 2 * thickness, 1e-3), height=max(height - 2 * thickness, 1e-3))
+    inner.reverse_points()
+    frame = VMobject()
+    frame.set_points(outer.get_points())
+    frame.add_subpath(inner.get_points())
+    return frame.set_fill(color, opacity=opacity).set_stroke(width=0)
+
+
+def frame_around(mob, color: str, buff: float = 0.06, thickness: float = 0.05) -> VMobject:
+    """A filled frame around ``mob`` (a highlight)."""
+    return ring(mob.get_width() + 2 * buff, mob.get_height() + 2 * buff, thickness, color).move_to(mob)
 

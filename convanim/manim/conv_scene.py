@@ -18,14 +18,17 @@ Override :meth:`get_layer_arrays` to supply your own arrays.
 from __future__ import annotations
 
 import numpy as np
-from manimlib import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, ReplacementTransform, Scene, Transform,
+from . import _gl  # noqa: F401  (must come before manimlib)
+from manimlib import (DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, ReplacementTransform, Scene, Transform,
                       TransformFromCopy, VGroup, Write)
 from manimlib.animation.numbers import ChangeDecimalToValue
+from manimlib.utils.iterables import batch_by_property
 
 from convanim import param_count, trace_conv2d
 from convanim.trace import ConvStep, ConvTrace
 
-from .cells import BiasChip, ChannelStack, KernelOverlay, NumberGrid, caption_text, label_above
+from .cells import (BiasChip, ChannelStack, KernelOverlay, NumberGrid, caption_text, frame_around, label_above,
+                    share_draw_batch)
 from .numbers import format_value, make_number, set_number
 from .palette import DEFAULT_PALETTE, Palette
 
@@ -71,6 +74,29 @@ class ConvLayerScene(Scene):
     sweep_time: float = 0.35
     pause_time: float = 1.0
 
+    # -- drawing -----------------------------------------------------------------
+    def assemble_render_groups(self) -> None:
+        """Batch neighbouring mobjects by shader alone, not by Python class.
+
+        manimgl draws each batch's fill through a full-frame texture, so on a
+        CPU renderer (Mesa llvmpipe) the frame cost grows with the number of
+        batches; grids, numbers and labels share one shader and can share
+        one batch.  (manimgl's own key also splits by class.)
+        """
+        batches = batch_by_property(
+            self.mobjects,
+            lambda m: str(m.get_group_class()) + str(m.get_shader_wrapper(self.camera.ctx).get_id())
+            + str(m.z_index))
+        for group in self.render_groups:
+            group.clear()
+        self.render_groups = [batch[0].get_group_class()(*batch) for batch, _ in batches]
+
+    def add(self, *mobjects, **kwargs):
+        """Scene.add, with every mobject put into the shared draw batch (see :func:`share_draw_batch`)."""
+        for mob in mobjects:
+            share_draw_batch(mob)
+        return super().add(*mobjects, **kwargs)
+
     # -- values ----------------------------------------------------------------
     def get_layer_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Input (C, H, W), weight (F, C/groups, KH, KW) and bias (F,) or None."""
@@ -103,6 +129,9 @@ class ConvLayerScene(Scene):
         self.build_output_grids()
         self.build_filter_panel(0)
         self.overlay: KernelOverlay | None = None
+        self.output_frame = None
+        self.kernel_frame = None
+        self.cell_marker = None
         self.caption = caption_text(" ", 28).to_edge(DOWN, buff=0.3)
         self.products = VGroup()
         self.sum_number = None
@@ -194,7 +223,7 @@ class ConvLayerScene(Scene):
         self.params = caption_text(f"parameters: {f}·{cg}·{kh}·{kw}{bias_part} = {params}", 26, "#BDBDBD")
         self.params.next_to(self.title, DOWN, buff=0.12)
         self.play(FadeIn(self.input_stack), FadeIn(self.input_label), Write(self.title), run_time=self.stage_time)
-        self.play(FadeIn(VGroup(*self.output_grids)), FadeIn(self.output_labels), FadeIn(self.output_label),
+        self.play(*(FadeIn(g) for g in self.output_grids), FadeIn(self.output_labels), FadeIn(self.output_label),
                   FadeIn(self.params), run_time=self.stage_time)
         self.wait(self.pause_time)
         self.play(FadeOut(self.params), run_time=self.stage_time / 2)
@@ -202,11 +231,18 @@ class ConvLayerScene(Scene):
     def show_filter(self, f: int) -> None:
         if f > 0:
             self.play(FadeOut(self.kernels), FadeOut(self.bias_chip), FadeOut(self.filter_label),
-                      *([FadeOut(self.overlay)] if self.overlay else []), run_time=self.stage_time / 2)
+                      FadeOut(self.kernel_frame), *([FadeOut(self.overlay)] if self.overlay else []),
+                      run_time=self.stage_time / 2)
             self.overlay = None
+            self.kernel_frame = None
             self.build_filter_panel(f)
-        self.play(FadeIn(self.kernels), FadeIn(self.bias_chip), FadeIn(self.filter_label),
-                  self.output_grids[f].squares.animate.set_stroke("#FFFFFF", width=4, opacity=1),
+        grid = self.output_grids[f]
+        frame = frame_around(grid, self.palette.text, buff=0.08, thickness=0.04)
+        if self.output_frame is None:
+            self.output_frame, move_frame = frame, FadeIn(frame)
+        else:
+            move_frame = Transform(self.output_frame, frame)
+        self.play(FadeIn(self.kernels), FadeIn(self.bias_chip), FadeIn(self.filter_label), move_frame,
                   run_time=self.stage_time)
 
     def bring_channel_forward(self, f: int, c: int) -> None:
@@ -216,17 +252,16 @@ class ConvLayerScene(Scene):
         stack = self.input_stack
         leaving = [FadeOut(self.overlay)] if self.overlay else []
         if stack.front != channel:
-            self.play(*stack.switch_animations(channel, self.stage_time), *leaving, run_time=self.stage_time)
-            stack.finish_switch(self, channel)
+            stack.bring_forward(self, channel, self.stage_time, *leaving)
         elif leaving:
             self.play(*leaving, run_time=self.stage_time / 2)
         self.overlay = self.make_overlay(f, c)
         src = t.sources(f, 0, 0)
         self.overlay.shift(self.overlay.shift_onto(stack.front_grid(), src.rows[0], src.cols[0]))
-        self.play(TransformFromCopy(self.kernel_grids[c], self.overlay),
-                  self.kernel_grids[c].squares.animate.set_stroke(self.palette.product, width=3),
-                  *(k.squares.animate.set_stroke("#FFFFFF", width=1.5, opacity=0.8)
-                    for i, k in enumerate(self.kernel_grids) if i != c),
+        old_frame = self.kernel_frame
+        self.kernel_frame = frame_around(self.kernel_grids[c], self.palette.product, buff=0.06, thickness=0.04)
+        self.play(TransformFromCopy(self.kernel_grids[c], self.overlay), FadeIn(self.kernel_frame),
+                  *([FadeOut(old_frame)] if old_frame is not None else []),
                   FadeIn(self.channel_label(channel)),
                   run_time=self.stage_time)
 
@@ -244,8 +279,17 @@ class ConvLayerScene(Scene):
         return KernelOverlay(t.weight[f, c], self.input_cell, spacing, self.palette.kernel, self.num_decimals)
 
     # -- one step --------------------------------------------------------------------
+    def mark_output_cell(self, step: ConvStep):
+        """Animation moving the marker to the output cell this step writes."""
+        cell = self.output_grids[step.filter].cell(step.oy, step.ox)
+        marker = frame_around(cell, self.palette.product, buff=0.0, thickness=0.05)
+        if self.cell_marker is None:
+            self.cell_marker = marker
+            return FadeIn(marker)
+        return self.cell_marker.animate.move_to(marker)
+
     def compute_step_in_detail(self, step: ConvStep) -> None:
-        self.slide_kernel(step, self.stage_time)
+        self.slide_kernel(step, self.stage_time, self.mark_output_cell(step))
         self.after_stage("kernel", step)
         self.show_products(step)
         self.after_stage("products", step)
@@ -269,15 +313,15 @@ class ConvLayerScene(Scene):
         for ky in range(kh):
             for kx in range(kw):
                 num = make_number(step.products[ky, kx], self.num_decimals, 0.85 * font, self.palette.product)
-                num.set_backstroke("#000000", width=3)
                 num.move_to(grid.cell(step.sources.rows[ky], step.sources.cols[kx]))
                 self.products.add(num)
-        window_numbers = VGroup(*(grid.number(r, c) for r in step.sources.rows for c in step.sources.cols))
+        # Animate the on-screen numbers one by one: animating a new VGroup of
+        # them would make manimgl pull them out of their grid.
+        self.window_numbers = [grid.number(r, c) for r in step.sources.rows for c in step.sources.cols]
         self.play(*(ReplacementTransform(self.overlay.weight(ky, kx).copy(), self.products[ky * kw + kx])
                     for ky in range(kh) for kx in range(kw)),
                   self.overlay.weights.animate.set_opacity(0),
-                  window_numbers.animate.set_opacity(0), run_time=self.stage_time)
-        self.window_numbers = window_numbers
+                  *(n.animate.set_opacity(0) for n in self.window_numbers), run_time=self.stage_time)
 
     def collapse_products(self, step: ConvStep) -> None:
         """The products merge into the channel's window sum; the caption gains a term."""
@@ -285,7 +329,8 @@ class ConvLayerScene(Scene):
         self.sum_number = make_number(step.channel_sum, self.num_decimals, self.output_grids[0].font_size * 1.3,
                                       self.palette.product)
         self.sum_number.move_to(np.array([2.55, out_cell.get_center()[1], 0]))
-        self.play(Transform(self.products, self.sum_number.copy()), self.window_numbers.animate.set_opacity(1),
+        self.play(Transform(self.products, self.sum_number.copy()),
+                  *(n.animate.set_opacity(1) for n in self.window_numbers),
                   self.overlay.weights.animate.set_opacity(1), self.caption_animation(step),
                   run_time=self.stage_time)
         self.remove(self.products)
@@ -310,7 +355,7 @@ class ConvLayerScene(Scene):
         grid = self.output_grids[step.filter]
         target = grid.number(step.oy, step.ox).copy()
         set_number(target, step.running_after)
-        self.slide_kernel(step, self.sweep_time,
+        self.slide_kernel(step, self.sweep_time, self.mark_output_cell(step),
                           Transform(grid.number(step.oy, step.ox), target),
                           grid.cell(step.oy, step.ox).animate.set_fill(
                               self.palette.ramp(step.channel + 1, step.num_channels)),
@@ -319,11 +364,10 @@ class ConvLayerScene(Scene):
         self.after_stage("output", step)
 
     def caption_animation(self, step: ConvStep):
+        """Cross-fade to the step's equation (a glyph morph would show half-formed digits)."""
         old = self.caption
         self.caption = caption_text(self.equation(step), 28).to_edge(DOWN, buff=0.3)
-        if old.text.strip():
-            return ReplacementTransform(old, self.caption)
-        return FadeIn(self.caption)
+        return AnimationGroup(FadeOut(old), FadeIn(self.caption))
 
     def equation(self, step: ConvStep) -> str:
         """``y[f,oy,ox] = b + s0 + ... + sc = running`` with the trace's numbers."""
@@ -338,7 +382,8 @@ class ConvLayerScene(Scene):
 
     def conclude(self) -> None:
         t = self.trace
-        self.play(FadeOut(self.overlay), FadeOut(self.caption), run_time=self.stage_time / 2)
+        self.play(FadeOut(self.overlay), FadeOut(self.caption), FadeOut(self.cell_marker),
+                  run_time=self.stage_time / 2)
         self.caption = caption_text(f"each output = bias + one window sum per input channel"
                                     f"   ({t.channels_per_filter} channels, {t.num_filters} filters)", 26)
         self.caption.to_edge(DOWN, buff=0.3)

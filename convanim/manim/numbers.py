@@ -9,6 +9,7 @@ from __future__ import annotations
 import numbers as _numbers
 
 import numpy as np
+from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import ORIGIN, DecimalNumber, Integer, VMobject
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import interpolate_color
 
 
