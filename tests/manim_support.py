@@ -1,0 +1,39 @@
+"""Run convanim scenes inside pytest without a display.
+
+manimlib parses ``sys.argv`` when it is first imported, so the import
+happens here with a neutral argv; convanim.manim then switches pyglet to
+headless mode and OpenGL to EGL (see convanim/manim/headless.py).
+"""
+import sys
+
+_saved = sys.argv
+sys.argv = ["manimgl"]
+try:
+    import convanim.manim._gl  # noqa: F401,E402
+finally:
+    sys.argv = _saved
+
+from convanim.manim.numbers import format_value, make_number, shown_string, shown_value  # noqa: E402
+
+
+def run(scene_class, **kwargs):
+    """Build and run a scene with animations skipped (their end states are kept); return it."""
+    scene = scene_class(skip_animations=True, **kwargs)
+    scene.run()
+    return scene
+
+
+def glyphs_match(mob) -> bool:
+    """True when ``mob`` draws what its state says: same glyph outlines as a fresh number of its value."""
+    fresh = make_number(int(shown_value(mob)) if "." not in shown_string(mob) else shown_value(mob),
+                        getattr(mob, "num_decimal_places", 0), mob.font_size, "#FFFFFF")
+    fresh.move_to(mob)
+    a = [sm.get_points() for sm in mob.family_members_with_points()]
+    b = [sm.get_points() for sm in fresh.family_members_with_points()]
+    if len(a) != len(b):
+        return False
+    import numpy as np
+    return all(x.shape == y.shape and np.allclose(x, y, atol=1e-3) for x, y in zip(a, b))
+
+
+__all__ = ["run", "glyphs_match", "format_value", "shown_value", "shown_string"]

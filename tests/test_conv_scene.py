@@ -1,0 +1,169 @@
+"""The flagship scene, headless: after every stage, the numbers on screen equal the trace."""
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from manim_support import format_value, glyphs_match, run, shown_value  # noqa: I001  (imports manimlib first)
+from convanim import conv2d
+from convanim.manim import ConvLayerScene
+
+SCENES = Path(__file__).resolve().parents[1] / "scenes"
+
+
+def load_scene(file_name: str, class_name: str):
+    spec = importlib.util.spec_from_file_location(f"scene_{Path(file_name).stem}", SCENES / file_name)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return getattr(module, class_name)
+
+
+Conv3x3 = load_scene("conv3x3.py", "Conv3x3")
+
+
+def expected_outputs(trace, step):
+    """What each output grid should show right after ``step``: from the trace's running sums."""
+    f_now, c_now = step.filter, step.channel
+    oh, ow = trace.geometry.out
+    grids = []
+    for f in range(trace.num_filters):
+        if f < f_now:
+            grids.append(trace.running[f, :, :, -1])
+        elif f > f_now:
+            grids.append(trace.running[f, :, :, 0])
+        else:
+            done = np.zeros((oh, ow), dtype=bool)
+            done.flat[:step.oy * ow + step.ox + 1] = True
+            grids.append(np.where(done, trace.running[f, :, :, c_now + 1], trace.running[f, :, :, c_now]))
+    return grids
+
+
+def expected_caption(trace, step, decimals):
+    terms = [trace.bias[step.filter]] if trace.has_bias else []
+    terms += list(trace.channel_sums[step.filter, step.oy, step.ox, :step.channel + 1])
+    text = " + ".join(format_value(v, decimals) for v in terms).replace("+ -", "− ")
+    return f"y[{step.filter},{step.oy},{step.ox}] = {text} = {format_value(step.running_after, decimals)}"
+
+
+def checking(scene_class):
+    """A subclass that checks the screen against the trace after every stage and counts the checks."""
+
+    class Checked(scene_class):
+        checks: dict = {}
+
+        def after_stage(self, stage, step):
+            t = self.trace
+            counts = type(self).checks
+            counts[stage] = counts.get(stage, 0) + 1
+            front = self.input_stack.front_grid()
+            assert self.input_stack.front == step.input_channel
+            np.testing.assert_array_equal(front.shown_values(), t.padded[step.input_channel])
+            if stage == "kernel":
+                np.testing.assert_array_equal(self.overlay.shown_values(), t.weight[step.filter, step.channel])
+                corner = front.cell(step.sources.rows[0], step.sources.cols[0]).get_center()
+                np.testing.assert_allclose(self.overlay.tap(0, 0).get_center(), corner, atol=1e-6)
+            if stage == "products":
+                kh, kw = step.products.shape
+                shown = np.array([shown_value(m) for m in self.products]).reshape(kh, kw)
+                np.testing.assert_array_equal(shown, t.products[step.filter, step.oy, step.ox, step.channel])
+                for ky in range(kh):
+                    for kx in range(kw):
+                        cell = front.cell(step.sources.rows[ky], step.sources.cols[kx])
+                        np.testing.assert_allclose(self.products[ky * kw + kx].get_center(), cell.get_center(),
+                                                   atol=1e-6)
+            if stage == "sum":
+                assert shown_value(self.sum_number) == t.channel_sums[step.filter, step.oy, step.ox, step.channel]
+            if stage in ("sum", "output"):
+                assert self.caption.text == expected_caption(t, step, self.num_decimals)
+            if stage in ("output", "done"):
+                for f, want in enumerate(expected_outputs(t, step)):
+                    np.testing.assert_array_equal(self.output_grids[f].shown_values(), want)
+
+    Checked.__name__ = scene_class.__name__
+    return Checked
+
+
+def test_conv3x3_numbers_on_screen_equal_the_trace_at_every_step():
+    scene_class = checking(Conv3x3)
+    scene = run(scene_class)
+    t = scene.trace
+    assert t.input.shape == (3, 4, 4) and t.weight.shape == (3, 3, 3, 3) and t.output.shape == (3, 2, 2)
+    assert t.input.min() >= 0 and t.input.max() <= 9 and 10 <= t.bias.min() and t.bias.max() <= 99
+    steps = 3 * 3 * 2 * 2
+    assert scene_class.checks["done"] == steps
+    assert scene_class.checks["products"] == scene.detailed_steps
+    assert scene_class.checks["output"] == steps
+    final = np.stack([g.shown_values() for g in scene.output_grids])
+    np.testing.assert_array_equal(final, conv2d(t.input, t.weight, t.bias))
+    ref = F.conv2d(torch.tensor(t.input[None], dtype=torch.float64), torch.tensor(t.weight, dtype=torch.float64),
+                   torch.tensor(t.bias, dtype=torch.float64)).numpy()[0]
+    np.testing.assert_array_equal(final, ref)
+    # The parameter count on screen: 3·3·3·3 + 3 = 84
+    assert scene.params.text.replace(" ", "") == "parameters:3·3·3·3+3=84"
+
+
+def test_drawn_glyphs_agree_with_number_state():
+    scene = run(Conv3x3)
+    numbers = [n for g in scene.output_grids for n in g.numbers] + list(scene.input_stack.front_grid().numbers)
+    assert all(glyphs_match(n) for n in numbers)
+    # The check can fail: glyphs of one value under the state of another.
+    a, b = scene.output_grids[0].number(0, 0), scene.output_grids[0].number(0, 1)
+    assert a.num_string != b.num_string
+    broken = b.copy().move_to(a)
+    broken.num_string = a.num_string
+    assert not glyphs_match(broken)
+
+
+class StridedPadded(ConvLayerScene):
+    """2 channels of 5x5, 2 filters, stride 2, padding 1: output 2x3x3."""
+    in_channels, input_size, out_channels = 2, (5, 5), 2
+    stride, padding = 2, 1
+    seed = 7
+    detailed_steps = 3
+
+
+def test_subclass_with_stride_and_padding_passes_the_same_checks():
+    scene_class = checking(StridedPadded)
+    scene = run(scene_class)
+    t = scene.trace
+    assert t.output.shape == (2, 3, 3)
+    assert scene_class.checks["done"] == 2 * 2 * 3 * 3
+    front = scene.input_stack.front_grid()
+    assert front.shape == (7, 7)
+    assert front.mask[0].all() and front.mask[:, 0].all() and not front.mask[1:6, 1:6].any()
+    np.testing.assert_array_equal(front.shown_values()[front.mask], 0)
+    final = np.stack([g.shown_values() for g in scene.output_grids])
+    np.testing.assert_array_equal(final, conv2d(t.input, t.weight, t.bias, stride=2, padding=1))
+
+
+class FloatLayer(ConvLayerScene):
+    """Float values are shown with ``decimals`` places."""
+    in_channels, out_channels = 2, 1
+    input_values = np.round(np.random.default_rng(1).standard_normal((2, 4, 4)), 2)
+    weight_values = np.round(np.random.default_rng(2).standard_normal((1, 2, 3, 3)), 2)
+    bias_values = np.array([0.5])
+    detailed_steps = 2
+
+
+def test_float_values_shown_rounded_to_the_decimals():
+    scene = run(FloatLayer)
+    shown = scene.output_grids[0].shown_values()
+    np.testing.assert_allclose(shown, np.round(scene.trace.output[0], 2), atol=5e-3 + 1e-9)
+    assert all(n.num_string.replace("–", "-") == format_value(v, 2)
+               for n, v in zip(scene.output_grids[0].numbers, scene.trace.output[0].ravel()))
+
+
+@pytest.mark.parametrize("options,pattern", [
+    (dict(input_size=(2, 2)), r"kernel_size \(3, 3\).*larger than the padded input 2×2"),
+    (dict(stride=2, padding="same"), r"'same' needs stride 1"),
+    (dict(groups=2), r"groups=2 must divide both"),
+])
+def test_impossible_options_fail_at_setup_with_the_core_message(options, pattern):
+    bad = type("Bad", (Conv3x3,), options)
+    with pytest.raises(ValueError, match=pattern):
+        run(bad)
