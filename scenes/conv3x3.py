@@ -8,3 +8,12 @@ from convanim.manim import ConvLayerScene
 
 class Conv3x3(ConvLayerScene):
     """Output 3x2x2 from integers 0-9 (input, weights) and 10-99 (biases), as in the reference post."""
+
+
+class MnistSizedConv(ConvLayerScene):
+    """One channel of 28x28 (MNIST-sized), one 5x5 filter: the first windows in detail, then a fast sweep."""
+
+    in_channels, input_size, out_channels, kernel_size = 1, (28, 28), 1, (5, 5)
+    input_range, weight_range, bias_range = (0, 9), (-1, 1), (0, 9)
+    detailed_steps = 2
+    sweep_time = 1 / 15

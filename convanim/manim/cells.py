@@ -29,7 +29,8 @@ class NumberGrid(VGroup):
     ``values`` (rows, cols); ``mask`` (rows, cols) True on padding cells,
     drawn in ``padding_color`` with dimmer numbers.  ``cell(i, j)`` and
     ``number(i, j)`` give the mobjects; ``shown_values()`` reads back what
-    is drawn.
+    is drawn.  With ``show_numbers=False`` (grids too big to read) no
+    numbers are made and each cell is shaded by its value instead.
     """
 
     def __init__(self, values: np.ndarray, cell_size: float, color: str, decimals: int = 0,
@@ -53,15 +54,16 @@ class NumberGrid(VGroup):
                 # Cells are drawn slightly smaller than their pitch: the gaps are
                 # the grid lines, so no stroke pass is needed (see ring()).
                 sq = Square(side_length=cell_size * (1 - GAP)).set_stroke(width=0)
-                sq.set_fill(padding_color if padded else color, opacity=fill_opacity)
+                fill = padding_color if padded else color if show_numbers else shade(values, i, j, color)
+                sq.set_fill(fill, opacity=fill_opacity)
                 sq.move_to(np.array([(j - (cols - 1) / 2) * cell_size, ((rows - 1) / 2 - i) * cell_size, 0]))
                 self.squares.add(sq)
-                num = make_number(values[i, j], decimals, font_size, "#BDBDBD" if padded else text_color)
-                num.move_to(sq)
-                self.numbers.add(num)
-        self.add(self.squares)
-        if show_numbers:
-            self.add(self.numbers)
+                if show_numbers:
+                    num = make_number(values[i, j], decimals, font_size, "#BDBDBD" if padded else text_color)
+                    num.move_to(sq)
+                    self.numbers.add(num)
+        self.show_numbers = show_numbers
+        self.add(self.squares, self.numbers)
 
     def index(self, i: int, j: int) -> int:
         return i * self.shape[1] + j
@@ -76,7 +78,9 @@ class NumberGrid(VGroup):
         return VGroup(*(self.cell(i, j) for i, j in positions))
 
     def set_number(self, i: int, j: int, value: object) -> None:
-        """Show ``value`` in cell (i, j) (glyphs and state together)."""
+        """Show ``value`` in cell (i, j) (glyphs and state together); nothing if numbers are hidden."""
+        if not self.show_numbers:
+            return
         set_number(self.number(i, j), value)
         self.number(i, j).move_to(self.cell(i, j))
 
@@ -85,7 +89,16 @@ class NumberGrid(VGroup):
 
     def shown_values(self) -> np.ndarray:
         """What the grid draws, read back from its number mobjects: (rows, cols) floats."""
+        if not self.show_numbers:
+            raise ValueError(f"this {self.shape[0]}×{self.shape[1]} grid draws no numbers (too many cells)")
         return np.array([shown_value(n) for n in self.numbers]).reshape(self.shape)
+
+
+def shade(values: np.ndarray, i: int, j: int, color: str) -> str:
+    """``color`` darkened for small values, full for the largest (a picture of the grid)."""
+    low, high = float(np.min(values)), float(np.max(values))
+    level = 1.0 if high == low else (float(values[i, j]) - low) / (high - low)
+    return interpolate_color("#000000", color, 0.2 + 0.8 * level).hex_l
 
 
 class ChannelStack(VGroup):

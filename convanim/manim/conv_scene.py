@@ -43,7 +43,9 @@ class ConvLayerScene(Scene):
     KW), ``bias_values`` (F,) -- any left as None are drawn from
     ``seed`` as integers in ``input_range``, ``weight_range``,
     ``bias_range`` (inclusive); ``decimals`` for float values.
-    Look: ``palette``.  Pacing: ``detailed_steps`` (steps shown in full
+    Look: ``palette``; ``max_numbered_cells`` (a bigger grid shades its
+    cells by value instead of drawing numbers, which would be unreadable;
+    the caption and the products still show the numbers).  Pacing: ``detailed_steps`` (steps shown in full
     detail before the rest sweep), ``stage_time`` (each detailed stage),
     ``sweep_time`` (each quick step), ``pause_time``.
     """
@@ -69,6 +71,7 @@ class ConvLayerScene(Scene):
     decimals: int = 2
 
     palette: Palette = DEFAULT_PALETTE
+    max_numbered_cells: int = 256
     detailed_steps: int = 4
     stage_time: float = 0.8
     sweep_time: float = 0.35
@@ -90,6 +93,17 @@ class ConvLayerScene(Scene):
         for group in self.render_groups:
             group.clear()
         self.render_groups = [batch[0].get_group_class()(*batch) for batch, _ in batches]
+
+    def on_top(self, mob):
+        """Put ``mob`` in the moving layer (drawn in a batch of its own) when the scene is large.
+
+        A batch whose content changes is rebuilt every frame in Python; with
+        hundreds of static cells it pays to keep them in a batch of their
+        own, at the price of one more fill pass per frame.
+        """
+        if self.layered:
+            mob.set_z_index(1)
+        return mob
 
     def add(self, *mobjects, **kwargs):
         """Scene.add, with every mobject put into the shared draw batch (see :func:`share_draw_batch`)."""
@@ -125,6 +139,7 @@ class ConvLayerScene(Scene):
         self.camera.background_rgba = list(self.camera.background_rgba)
         t = self.trace
         self.num_decimals = 0 if t.dtype.kind in "iu" else self.decimals
+        self.layered = t.padded[0].size + t.output[0].size > self.max_numbered_cells
         self.build_input_stack()
         self.build_output_grids()
         self.build_filter_panel(0)
@@ -132,7 +147,7 @@ class ConvLayerScene(Scene):
         self.output_frame = None
         self.kernel_frame = None
         self.cell_marker = None
-        self.caption = caption_text(" ", 28).to_edge(DOWN, buff=0.3)
+        self.caption = self.on_top(caption_text(" ", 28).to_edge(DOWN, buff=0.3))
         self.products = VGroup()
         self.sum_number = None
         self.steps_shown = 0
@@ -150,7 +165,8 @@ class ConvLayerScene(Scene):
         font = None
         grids = []
         for ch in range(c):
-            grid = NumberGrid(t.padded[ch], cell, pal.input, self.num_decimals, mask, pal.padding, font)
+            grid = NumberGrid(t.padded[ch], cell, pal.input, self.num_decimals, mask, pal.padding, font,
+                              show_numbers=hp * wp <= self.max_numbered_cells)
             font = grid.font_size  # one font size for every channel
             grids.append(grid)
         self.input_stack = ChannelStack(grids, np.array([offset, offset, 0]), pal.input)
@@ -169,8 +185,8 @@ class ConvLayerScene(Scene):
         self.output_grids = []
         for k in range(f):
             grid = NumberGrid(t.running[k, :, :, 0], cell, pal.ramp(0, t.channels_per_filter), self.num_decimals,
-                              font_size=font)
-            self.output_grids.append(grid)
+                              font_size=font, show_numbers=oh * ow <= self.max_numbered_cells)
+            self.output_grids.append(self.on_top(grid))
         column = VGroup(*self.output_grids).arrange(DOWN, buff=gap)
         column.move_to(np.array([4.9, -0.15, 0]))
         self.output_labels = VGroup(*(
@@ -237,7 +253,7 @@ class ConvLayerScene(Scene):
             self.kernel_frame = None
             self.build_filter_panel(f)
         grid = self.output_grids[f]
-        frame = frame_around(grid, self.palette.text, buff=0.08, thickness=0.04)
+        frame = self.on_top(frame_around(grid, self.palette.text, buff=0.08, thickness=0.04))
         if self.output_frame is None:
             self.output_frame, move_frame = frame, FadeIn(frame)
         else:
@@ -276,13 +292,14 @@ class ConvLayerScene(Scene):
     def make_overlay(self, f: int, c: int) -> KernelOverlay:
         t = self.trace
         spacing = (self.input_cell * t.geometry.dilation[0], self.input_cell * t.geometry.dilation[1])
-        return KernelOverlay(t.weight[f, c], self.input_cell, spacing, self.palette.kernel, self.num_decimals)
+        return self.on_top(KernelOverlay(t.weight[f, c], self.input_cell, spacing, self.palette.kernel,
+                                         self.num_decimals))
 
     # -- one step --------------------------------------------------------------------
     def mark_output_cell(self, step: ConvStep):
         """Animation moving the marker to the output cell this step writes."""
         cell = self.output_grids[step.filter].cell(step.oy, step.ox)
-        marker = frame_around(cell, self.palette.product, buff=0.0, thickness=0.05)
+        marker = self.on_top(frame_around(cell, self.palette.product, buff=0.0, thickness=0.05))
         if self.cell_marker is None:
             self.cell_marker = marker
             return FadeIn(marker)
@@ -314,10 +331,11 @@ class ConvLayerScene(Scene):
             for kx in range(kw):
                 num = make_number(step.products[ky, kx], self.num_decimals, 0.85 * font, self.palette.product)
                 num.move_to(grid.cell(step.sources.rows[ky], step.sources.cols[kx]))
-                self.products.add(num)
+                self.products.add(self.on_top(num))
         # Animate the on-screen numbers one by one: animating a new VGroup of
         # them would make manimgl pull them out of their grid.
-        self.window_numbers = [grid.number(r, c) for r in step.sources.rows for c in step.sources.cols]
+        self.window_numbers = ([grid.number(r, c) for r in step.sources.rows for c in step.sources.cols]
+                               if grid.show_numbers else [])
         self.play(*(ReplacementTransform(self.overlay.weight(ky, kx).copy(), self.products[ky * kw + kx])
                     for ky in range(kh) for kx in range(kw)),
                   self.overlay.weights.animate.set_opacity(0),
@@ -329,6 +347,7 @@ class ConvLayerScene(Scene):
         self.sum_number = make_number(step.channel_sum, self.num_decimals, self.output_grids[0].font_size * 1.3,
                                       self.palette.product)
         self.sum_number.move_to(np.array([2.55, out_cell.get_center()[1], 0]))
+        self.on_top(self.sum_number)
         self.play(Transform(self.products, self.sum_number.copy()),
                   *(n.animate.set_opacity(1) for n in self.window_numbers),
                   self.overlay.weights.animate.set_opacity(1), self.caption_animation(step),
@@ -340,9 +359,8 @@ class ConvLayerScene(Scene):
     def add_into_output(self, step: ConvStep) -> None:
         """The sum flies into the output cell, which counts up to the new running sum."""
         grid = self.output_grids[step.filter]
-        number = grid.number(step.oy, step.ox)
-        self.play(self.sum_number.animate.move_to(grid.cell(step.oy, step.ox)).set_opacity(0),
-                  ChangeDecimalToValue(number, step.running_after),
+        count_up = [ChangeDecimalToValue(grid.number(step.oy, step.ox), step.running_after)] if grid.show_numbers else []
+        self.play(self.sum_number.animate.move_to(grid.cell(step.oy, step.ox)).set_opacity(0), *count_up,
                   grid.cell(step.oy, step.ox).animate.set_fill(self.palette.ramp(step.channel + 1, step.num_channels)),
                   run_time=self.stage_time)
         self.remove(self.sum_number)
@@ -353,10 +371,11 @@ class ConvLayerScene(Scene):
     def sweep_step(self, step: ConvStep) -> None:
         """A quick step: slide, and the output cell takes its new running sum."""
         grid = self.output_grids[step.filter]
-        target = grid.number(step.oy, step.ox).copy()
-        set_number(target, step.running_after)
-        self.slide_kernel(step, self.sweep_time, self.mark_output_cell(step),
-                          Transform(grid.number(step.oy, step.ox), target),
+        change = []
+        if grid.show_numbers:
+            target = set_number(grid.number(step.oy, step.ox).copy(), step.running_after)
+            change = [Transform(grid.number(step.oy, step.ox), target)]
+        self.slide_kernel(step, self.sweep_time, self.mark_output_cell(step), *change,
                           grid.cell(step.oy, step.ox).animate.set_fill(
                               self.palette.ramp(step.channel + 1, step.num_channels)),
                           self.caption_animation(step))
@@ -366,7 +385,7 @@ class ConvLayerScene(Scene):
     def caption_animation(self, step: ConvStep):
         """Cross-fade to the step's equation (a glyph morph would show half-formed digits)."""
         old = self.caption
-        self.caption = caption_text(self.equation(step), 28).to_edge(DOWN, buff=0.3)
+        self.caption = self.on_top(caption_text(self.equation(step), 28).to_edge(DOWN, buff=0.3))
         return AnimationGroup(FadeOut(old), FadeIn(self.caption))
 
     def equation(self, step: ConvStep) -> str:

@@ -43,7 +43,7 @@ def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still:
     out_path = Path(out)
     with tempfile.TemporaryDirectory(prefix="convanim-render-") as folder:
         sys.argv = build_argv(scene_file, scene, quality, folder, still, gif, extra or [])
-        import convanim.manim  # noqa: F401  (after argv is set: manimlib reads it on import)
+        import convanim.manim._gl  # noqa: F401  (after argv is set: manimlib reads it on import)
         from manimlib.__main__ import main
 
         main()

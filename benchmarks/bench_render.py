@@ -1,0 +1,94 @@
+"""Rendering cost of the scenes against an empty scene of the same length, in one run.
+
+    python benchmarks/bench_render.py [--qualities 480p 1080p] [--scenes Conv3x3 MnistSizedConv]
+
+Each scene is rendered to MP4 the way `make demo` does (manimgl, EGL,
+ffmpeg), then an empty scene that only waits for the same duration is
+rendered the same way; the table gives seconds, frames, ms per frame and the
+ratio scene / empty.  The figures are single runs (a render takes minutes).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import print_table  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENE_FILES = {"Conv3x3": "scenes/conv3x3.py", "MnistSizedConv": "scenes/conv3x3.py"}
+
+EMPTY_SCENE = '''
+from manimlib import Scene
+
+
+class EmptyScene(Scene):
+    duration = {duration}
+
+    def construct(self):
+        self.wait(self.duration)
+'''
+
+
+def scene_duration(scene_file: str, scene: str) -> float:
+    """Length of a scene in seconds, from a run with animations skipped (in a subprocess)."""
+    code = f"""
+import sys, importlib.util
+sys.argv = ["manimgl"]
+import convanim.manim._gl
+spec = importlib.util.spec_from_file_location("s", {str(ROOT / scene_file)!r})
+m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
+s = getattr(m, {scene!r})(skip_animations=True); s.run(); print(s.time)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def timed_render(scene_file: str, scene: str, quality: str, out: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "convanim.manim.render", scene_file, scene, "--quality", quality,
+                    "--out", str(out)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    probe = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                            "stream=nb_read_frames", "-of", "json", str(out)], capture_output=True, text=True,
+                           check=True)
+    frames = int(json.loads(probe.stdout)["streams"][0]["nb_read_frames"])
+    return seconds, frames
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--qualities", nargs="+", default=["480p", "1080p"])
+    parser.add_argument("--scenes", nargs="+", default=["Conv3x3", "MnistSizedConv"])
+    args = parser.parse_args()
+    rows = []
+    per_frame = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for scene in args.scenes:
+            scene_file = SCENE_FILES[scene]
+            duration = scene_duration(scene_file, scene)
+            empty_file = Path(folder, f"empty_{scene}.py")
+            empty_file.write_text(EMPTY_SCENE.format(duration=duration))
+            for quality in args.qualities:
+                s_time, s_frames = timed_render(scene_file, scene, quality, Path(folder, f"{scene}.mp4"))
+                e_time, e_frames = timed_render(str(empty_file), "EmptyScene", quality, Path(folder, "empty.mp4"))
+                per_frame[(scene, quality)] = s_time / s_frames
+                rows.append([scene, quality, f"{duration:.1f}", s_frames, f"{s_time:.1f}", f"{e_time:.1f}",
+                             f"{1e3 * s_time / s_frames:.1f}", f"{1e3 * e_time / e_frames:.1f}",
+                             f"{s_time / e_time:.2f}"])
+    print_table(["scene", "quality", "video s", "frames", "render s", "empty s", "ms/frame", "empty ms/frame",
+                 "ratio"], rows)
+    for quality in args.qualities:
+        if ("MnistSizedConv", quality) in per_frame and ("Conv3x3", quality) in per_frame:
+            ratio = per_frame[("MnistSizedConv", quality)] / per_frame[("Conv3x3", quality)]
+            print(f"\n{quality}: MnistSizedConv per-frame cost / Conv3x3 per-frame cost = {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
