@@ -74,7 +74,7 @@ class ConvLayerScene(Scene):
     max_numbered_cells: int = 256
     detailed_steps: int = 4
     stage_time: float = 0.8
-    sweep_time: float = 0.35
+    sweep_time: float = 1 / 3
     pause_time: float = 1.0
 
     # -- drawing -----------------------------------------------------------------

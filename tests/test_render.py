@@ -1,0 +1,89 @@
+"""Rendering to files without a display, checked with ffprobe; same seed, same frames."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from manim_support import run
+from test_conv_scene import Conv3x3
+
+ROOT = Path(__file__).resolve().parents[1]
+SHORT = ROOT / "tests" / "scenes" / "short_scenes.py"
+FPS = 30
+
+
+def render(scene_file, scene, out, *flags):
+    return subprocess.run([sys.executable, "-m", "convanim.manim.render", str(scene_file), scene, "--quality",
+                           "480p", "--out", str(out), *flags], cwd=ROOT, capture_output=True, text=True)
+
+
+def probe(path):
+    out = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                          "stream=width,height,nb_frames,nb_read_frames,r_frame_rate", "-of", "json", str(path)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)["streams"][0]
+
+
+def frames_at(path, indices, size=(854, 480)):
+    select = "+".join(f"eq(n\\,{i})" for i in indices)
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-vf", f"select={select}", "-vsync", "0",
+                          "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(raw, dtype=np.uint8).reshape(len(indices), size[1], size[0], 3)
+
+
+@pytest.fixture(scope="module")
+def conv3x3_video(tmp_path_factory):
+    out = tmp_path_factory.mktemp("render") / "Conv3x3.mp4"
+    result = render(ROOT / "scenes" / "conv3x3.py", "Conv3x3", out)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return out
+
+
+def test_conv3x3_renders_a_complete_480p_mp4(conv3x3_video):
+    info = probe(conv3x3_video)
+    assert (info["width"], info["height"]) == (854, 480)
+    assert info["r_frame_rate"] == f"{FPS}/1"
+    duration = run(Conv3x3).time  # the scene's run time, from a skipped run
+    assert abs(int(info["nb_read_frames"]) - duration * FPS) <= 2
+    assert int(info["nb_read_frames"]) == int(info["nb_frames"])  # every frame decodes: it plays to the end
+    errors = subprocess.run(["ffmpeg", "-v", "error", "-i", str(conv3x3_video), "-f", "null", "-"],
+                            capture_output=True, text=True).stderr
+    assert errors == ""
+
+
+def test_same_seed_gives_identical_frames(tmp_path):
+    a, b = tmp_path / "a.mp4", tmp_path / "b.mp4"
+    for out in (a, b):
+        result = render(SHORT, "ShortConv", out)
+        assert result.returncode == 0, result.stderr[-2000:]
+    n = int(probe(a)["nb_read_frames"])
+    assert n == int(probe(b)["nb_read_frames"])
+    indices = sorted({0, n // 7, n // 3, n // 2, 2 * n // 3, n - 1})
+    fa, fb = frames_at(a, indices), frames_at(b, indices)
+    assert fa.std() > 5  # the frames are not blank
+    np.testing.assert_array_equal(fa, fb)
+
+
+def test_a_still_is_written_as_png(tmp_path):
+    out = tmp_path / "still.png"
+    result = render(SHORT, "ShortConv", out, "--still")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_impossible_options_write_nothing(tmp_path):
+    out = tmp_path / "bad.mp4"
+    result = render(SHORT, "KernelTooLarge", out)
+    assert result.returncode != 0
+    assert "larger than the padded input" in result.stderr
+    assert not out.exists()
+
+
+def test_missing_ffmpeg_is_named(tmp_path, monkeypatch):
+    from convanim.manim import headless
+    monkeypatch.setattr(headless.shutil, "which", lambda name: None)
+    with pytest.raises(headless.RenderSetupError, match="ffmpeg.*apt-get install -y ffmpeg"):
+        headless.check_render_tools()
