@@ -10,7 +10,7 @@ PYTHON  ?= python3
 VENV    := .venv
 VPY     := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
-DEMO_OUT := media/videos/Conv3x3.mp4
+DEMO_OUT := videos/Conv3x3.mp4
 
 # Debian packages manimgl needs to build (ManimPango) and render headless.
 APT_PACKAGES := ffmpeg libpango1.0-dev pkg-config gcc python3-dev python3-venv \
@@ -27,7 +27,7 @@ demo: $(STAMP)
 	$(VPY) -m convanim.manim.render scenes/conv3x3.py Conv3x3 --quality 1080p --out $(DEMO_OUT)
 
 media: $(STAMP)
-	$(VPY) -m convanim.manim.media
+	$(VPY) media/make_media.py
 
 bench: $(STAMP)
 	$(VPY) benchmarks/bench_core.py

@@ -234,7 +234,8 @@ class ConvLayerScene(Scene):
         params = param_count(c, f, (kh, kw), bias=t.has_bias, groups=t.groups)
         bias_part = f" + {f}" if t.has_bias else ""
         self.title = caption_text(
-            f"input {c}×{h}×{w}   *   {f} filters {cg}×{kh}×{kw}{' + bias' if t.has_bias else ''}   →   "
+            f"input {c}×{h}×{w}   *   {f} filter{'s' if f > 1 else ''} {cg}×{kh}×{kw}"
+            f"{' + bias' if t.has_bias else ''}   →   "
             f"output {f}×{oh}×{ow}", 28).to_edge(UP, buff=0.25)
         self.params = caption_text(f"parameters: {f}·{cg}·{kh}·{kw}{bias_part} = {params}", 26, "#BDBDBD")
         self.params.next_to(self.title, DOWN, buff=0.12)
@@ -348,7 +349,9 @@ class ConvLayerScene(Scene):
                                       self.palette.product)
         self.sum_number.move_to(np.array([2.55, out_cell.get_center()[1], 0]))
         self.on_top(self.sum_number)
-        self.play(Transform(self.products, self.sum_number.copy()),
+        self.sum_label = self.on_top(caption_text(f"Σ channel {step.input_channel}", 20, "#BDBDBD"))
+        self.sum_label.next_to(self.sum_number, UP, buff=0.1)
+        self.play(Transform(self.products, self.sum_number.copy()), FadeIn(self.sum_label),
                   *(n.animate.set_opacity(1) for n in self.window_numbers),
                   self.overlay.weights.animate.set_opacity(1), self.caption_animation(step),
                   run_time=self.stage_time)
@@ -361,6 +364,7 @@ class ConvLayerScene(Scene):
         grid = self.output_grids[step.filter]
         count_up = [ChangeDecimalToValue(grid.number(step.oy, step.ox), step.running_after)] if grid.show_numbers else []
         self.play(self.sum_number.animate.move_to(grid.cell(step.oy, step.ox)).set_opacity(0), *count_up,
+                  FadeOut(self.sum_label),
                   grid.cell(step.oy, step.ox).animate.set_fill(self.palette.ramp(step.channel + 1, step.num_channels)),
                   run_time=self.stage_time)
         self.remove(self.sum_number)

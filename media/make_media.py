@@ -1,0 +1,78 @@
+"""Make the stills and the GIF shown in the README (run by `make media`).
+
+    python media/make_media.py
+
+Stills are captured in-process at chosen stages of the scene (animations
+skipped, one frame drawn) and saved at 960 px wide; the GIF is cut from a
+480p render with ffmpeg (12 fps, one palette).
+"""
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MEDIA = ROOT / "media"
+STILL_WIDTH = 960
+
+
+def load(scene_file: str, name: str):
+    spec = importlib.util.spec_from_file_location(Path(scene_file).stem, ROOT / scene_file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
+def capture_stills(scene_file: str, name: str, wanted: dict[tuple[str, int], str]) -> None:
+    """Save a frame after stage ``stage`` of the ``n``-th step, for each ((stage, n), file) in ``wanted``."""
+    base = load(scene_file, name)
+
+    class Capturing(base):
+        def after_stage(self, stage, step):
+            n = self.steps_shown
+            if (stage, n) in wanted:
+                save_frame(self, wanted[(stage, n)])
+
+    scene = Capturing(skip_animations=True)
+    scene.run()
+    if ("end", -1) in wanted:
+        save_frame(scene, wanted[("end", -1)])
+
+
+def save_frame(scene, file_name: str) -> None:
+    scene.update_frame(force_draw=True)
+    image = scene.get_image()
+    image = image.resize((STILL_WIDTH, round(image.height * STILL_WIDTH / image.width)))
+    image.save(MEDIA / file_name, optimize=True)
+    print(f"wrote media/{file_name}")
+
+
+def make_gif(scene_file: str, name: str, start: float, seconds: float, out: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        video = Path(folder, "video.mp4")
+        subprocess.run([sys.executable, "-m", "convanim.manim.render", scene_file, name, "--quality", "480p",
+                        "--out", str(video)], check=True, cwd=ROOT)
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-ss", str(start), "-t", str(seconds), "-i", str(video),
+                        "-vf", "fps=12,scale=640:-1:flags=lanczos,split[a][b];[a]palettegen=max_colors=64[p];"
+                        "[b][p]paletteuse=dither=none", str(MEDIA / out)], check=True)
+    print(f"wrote media/{out}")
+
+
+def main() -> None:
+    sys.argv = ["manimgl"]  # manimlib reads argv on import
+    import convanim.manim._gl  # noqa: F401
+
+    capture_stills("scenes/conv3x3.py", "Conv3x3", {
+        ("products", 1): "conv3x3_products.png",
+        ("sum", 1): "conv3x3_sum.png",
+        ("end", -1): "conv3x3_result.png",
+    })
+    capture_stills("scenes/conv3x3.py", "MnistSizedConv", {("products", 1): "mnist_products.png"})
+    make_gif("scenes/conv3x3.py", "Conv3x3", start=3.0, seconds=9.0, out="conv3x3.gif")
+
+
+if __name__ == "__main__":
+    main()
