@@ -39,6 +39,21 @@ def as_numeric_array(name: str, x: object) -> np.ndarray:
     return arr
 
 
+def as_weight(name: str, weight: object, layout: str) -> np.ndarray:
+    """A 4-d numeric weight array; ``layout`` names its axes in the error message."""
+    w = as_numeric_array(name, weight)
+    if w.ndim != 4:
+        raise ValueError(f"{name} must be 4-d {layout}; got shape {w.shape}")
+    return w
+
+
+def positive_int(name: str, value: object) -> int:
+    """Check an int option such as ``groups`` (>= 1)."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive int; got {value!r}")
+    return int(value)
+
+
 def pair(name: str, value: object, minimum: int) -> Pair:
     """Normalise an int or a pair of ints to ``(h, w)``, each at least ``minimum``."""
     if isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, bool):

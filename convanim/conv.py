@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import config
-from .arguments import as_image_batch, as_numeric_array, result_dtype
+from .arguments import as_image_batch, as_numeric_array, as_weight, positive_int, result_dtype
 from .geometry import WindowGeometry, sliding_geometry
 from .padding import check_padding_mode, pad_input
 from .windows import window_view
@@ -44,12 +44,8 @@ def check_conv(x: object, weight: object, bias: object = None, stride: object = 
                dilation: object = 1, groups: object = 1, padding_mode: str = "zeros") -> ConvLayer:
     """Validate conv2d arguments; every error names the argument, shapes and rule."""
     x4, squeeze = as_image_batch("input", x)
-    w = as_numeric_array("weight", weight)
-    if w.ndim != 4:
-        raise ValueError(f"weight must be 4-d (C_out, C_in/groups, KH, KW); got shape {w.shape}")
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
-        raise ValueError(f"groups must be a positive int; got {groups!r}")
-    groups = int(groups)
+    w = as_weight("weight", weight, "(C_out, C_in/groups, KH, KW)")
+    groups = positive_int("groups", groups)
     c_in, c_out = x4.shape[1], w.shape[0]
     if c_in % groups or c_out % groups:
         raise ValueError(f"groups={groups} must divide both the input channels ({c_in}, input shape "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import config
-from .arguments import as_image_batch, as_numeric_array, pair, result_dtype
+from .arguments import as_image_batch, as_numeric_array, as_weight, pair, positive_int, result_dtype
 from .conv import check_conv, convolve
 from .shapes import transpose_output_size
 
@@ -55,11 +55,8 @@ def transposed_as_direct(input: object, weight: object, bias: object = None, str
     dilation=r.dilation, groups=r.groups)`` gives the transposed result.
     """
     x4, squeeze = as_image_batch("input", input)
-    w = as_numeric_array("weight", weight)
-    if w.ndim != 4:
-        raise ValueError(f"weight must be 4-d (C_in, C_out/groups, KH, KW); got shape {w.shape}")
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
-        raise ValueError(f"groups must be a positive int; got {groups!r}")
+    w = as_weight("weight", weight, "(C_in, C_out/groups, KH, KW)")
+    groups = positive_int("groups", groups)
     c_in = x4.shape[1]
     if w.shape[0] != c_in or c_in % groups:
         raise ValueError(f"conv_transpose2d weight must be (C_in, C_out/groups, KH, KW) with C_in = "
