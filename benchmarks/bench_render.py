@@ -82,6 +82,7 @@ def main() -> None:
                 rows.append([scene, quality, f"{duration:.1f}", s_frames, f"{s_time:.1f}", f"{e_time:.1f}",
                              f"{1e3 * s_time / s_frames:.1f}", f"{1e3 * e_time / e_frames:.1f}",
                              f"{s_time / e_time:.2f}"])
+                print(" | ".join(map(str, rows[-1])), file=sys.stderr, flush=True)  # progress
     print_table(["scene", "quality", "video s", "frames", "render s", "empty s", "ms/frame", "empty ms/frame",
                  "ratio"], rows)
     for quality in args.qualities:

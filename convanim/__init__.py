@@ -10,9 +10,11 @@ from .conv import conv2d
 from .im2col import col2im, im2col
 from .pool import avg_pool2d, max_pool2d, relu
 from .pool_trace import PoolStep, PoolTrace, trace_pool2d
-from .shapes import output_size, param_count, transpose_output_size
+from .shapes import (output_size, output_size_formula, param_count, transpose_output_size,
+                     transpose_output_size_formula)
 from .trace import ConvStep, ConvTrace, WindowSources, trace_conv2d
 from .transpose import TransposedAsDirect, conv_transpose2d, transposed_as_direct
+from .transpose_trace import ScatterStep, TransposeTrace, trace_conv_transpose2d
 
 __version__ = "0.1.0"
 
@@ -21,5 +23,7 @@ __all__ = [
     "max_pool2d", "avg_pool2d", "relu", "im2col", "col2im",
     "trace_conv2d", "ConvTrace", "ConvStep", "WindowSources",
     "trace_pool2d", "PoolTrace", "PoolStep",
-    "output_size", "transpose_output_size", "param_count", "set_memory_budget",
+    "trace_conv_transpose2d", "TransposeTrace", "ScatterStep",
+    "output_size", "transpose_output_size", "output_size_formula", "transpose_output_size_formula",
+    "param_count", "set_memory_budget",
 ]

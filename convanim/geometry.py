@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from .arguments import Pair, pair
 from .padding import Pads, conv_pads
 from .shapes import effective_kernel, output_size, padded_output_size
+from .windows import kernel_slice
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,18 @@ class WindowGeometry:
         """Size of the padded input (Hp, Wp)."""
         t, b, l, r = self.pads
         return (self.input[0] + t + b, self.input[1] + l + r)
+
+    def coverage(self) -> np.ndarray:
+        """How many windows read each cell of the padded input: (Hp, Wp) ints.
+
+        Zero marks a cell no window visits (the right/bottom strip of an
+        "odd" strided case, or the holes between dilated taps at the edge).
+        """
+        count = np.zeros(self.padded, dtype=np.int64)
+        for ky in range(self.kernel[0]):
+            for kx in range(self.kernel[1]):
+                count[kernel_slice(ky, kx, self.stride, self.dilation, self.out)] += 1
+        return count
 
     def window_origin(self, oy: int, ox: int) -> Pair:
         """Top-left corner of window (oy, ox) in padded coordinates."""

@@ -29,6 +29,27 @@ def output_size(i: int, k: int, stride: int = 1, padding: int = 0, dilation: int
     return int(span // stride + 1)
 
 
+def output_size_formula(i: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> str:
+    """The output-size formula with the numbers substituted, for captions.
+
+    ``output_size_formula(5, 3, 2, 1)`` ->
+    ``'o = ⌊(i + 2p − d(k−1) − 1)/s⌋ + 1 = ⌊(5 + 2·1 − 1·(3−1) − 1)/2⌋ + 1 = 3'``;
+    the value comes from :func:`output_size`.
+    """
+    o = output_size(i, k, stride, padding, dilation)
+    return (f"o = ⌊(i + 2p − d(k−1) − 1)/s⌋ + 1 = ⌊({i} + 2·{padding} − {dilation}·({k}−1) − 1)/{stride}⌋ + 1"
+            f" = {o}")
+
+
+def transpose_output_size_formula(i: int, k: int, stride: int = 1, padding: int = 0, output_padding: int = 0,
+                                  dilation: int = 1) -> str:
+    """The transposed-convolution size formula with the numbers substituted (value from
+    :func:`transpose_output_size`)."""
+    o = transpose_output_size(i, k, stride, padding, output_padding, dilation)
+    return (f"o = (i−1)s − 2p + d(k−1) + output_padding + 1 = ({i}−1)·{stride} − 2·{padding} + "
+            f"{dilation}·({k}−1) + {output_padding} + 1 = {o}")
+
+
 def padded_output_size(i: int, k: int, stride: int, before: int, after: int, dilation: int = 1) -> int:
     """:func:`output_size` for asymmetric padding (``'same'`` with an even kernel)."""
     return output_size(i + before + after, k, stride, 0, dilation)

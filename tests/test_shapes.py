@@ -38,3 +38,19 @@ def test_param_counts_of_the_articles_layers():
     assert param_count(4, 6, (3, 3), bias=False, groups=2) == 6 * 2 * 9
     with pytest.raises(ValueError, match="groups=3 must divide"):
         param_count(4, 6, 3, groups=3)
+
+
+def test_formulas_show_the_numbers_and_the_value():
+    from convanim import output_size_formula, transpose_output_size_formula
+    assert output_size_formula(6, 3, 2, 1).endswith("= ⌊(6 + 2·1 − 1·(3−1) − 1)/2⌋ + 1 = 3")
+    assert output_size_formula(7, 3, 1, 0, 2).endswith("= 3")
+    assert transpose_output_size_formula(3, 3, 2, 1, 1).endswith("= (3−1)·2 − 2·1 + 1·(3−1) + 1 + 1 = 6")
+
+
+def test_coverage_marks_the_cells_no_window_visits():
+    from convanim.geometry import sliding_geometry
+    odd = sliding_geometry((6, 6), 3, 2, 1, 1).coverage()   # i=6, k=3, p=1, s=2
+    assert (odd[7] == 0).all() and (odd[:, 7] == 0).all() and (odd[:7, :7] > 0).all()
+    even = sliding_geometry((5, 5), 3, 2, 1, 1).coverage()  # i=5: every padded cell is visited
+    assert (even > 0).all()
+    assert sliding_geometry((4, 4), 3, 1, 0, 1).coverage()[1, 1] == 4  # centre cells lie in all 4 windows

@@ -70,3 +70,31 @@ def test_direct_form_of_a_hand_worked_case():
     assert direct.padding[0].all() and direct.padding[5].all() and not direct.padding[1, 1]
     np.testing.assert_array_equal(direct.source_rows, [1, 3])
     assert conv_transpose2d(x, w, stride=2, padding=1, output_padding=1).shape == (1, 4, 4)
+
+
+@given(transpose_cases())
+def test_scatter_trace_ends_on_torch_and_each_step_adds_value_times_kernel(case):
+    from convanim import trace_conv_transpose2d
+    x, weight, bias, options = case
+    t = trace_conv_transpose2d(x[0], weight, bias, **options)
+    ref = F.conv_transpose2d(torch.tensor(x[:1]), torch.tensor(weight), torch.tensor(bias), **options).numpy()[0]
+    steps = list(t.steps())
+    assert len(steps) == x[0].size
+    np.testing.assert_array_equal(steps[0].output_before, np.broadcast_to(bias[:, None, None], ref.shape))
+    np.testing.assert_array_equal(steps[-1].output_after, ref)
+    np.testing.assert_array_equal(t.output, ref)
+    for s in steps[:5]:
+        np.testing.assert_array_equal(s.products, x[0, s.channel, s.iy, s.ix] * weight[s.channel])
+        # what changed is exactly the taps inside the output, by the products
+        delta = s.output_after - s.output_before
+        assert np.isclose(delta.sum(), s.products[:, s.inside].sum())
+
+
+def test_scatter_by_hand():
+    from convanim import trace_conv_transpose2d
+    # 2x2 input, 2x2 kernel of ones, stride 2: each value fills its own 2x2 block.
+    t = trace_conv_transpose2d(np.array([[[1, 2], [3, 4]]]), np.ones((1, 1, 2, 2), dtype=int), stride=2)
+    np.testing.assert_array_equal(t.output[0], [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]])
+    second = list(t.steps())[1]
+    np.testing.assert_array_equal(second.rows, [0, 1])
+    np.testing.assert_array_equal(second.cols, [2, 3])

@@ -22,13 +22,15 @@ from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import (DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, ReplacementTransform, Scene, Transform,
                       TransformFromCopy, VGroup, Write)
 from manimlib.animation.numbers import ChangeDecimalToValue
+from manimlib.utils.color import color_to_rgba
 from manimlib.utils.iterables import batch_by_property
 
 from convanim import param_count, trace_conv2d
+from convanim.padding import padding_mask
 from convanim.trace import ConvStep, ConvTrace
 
-from .cells import (BiasChip, ChannelStack, KernelOverlay, NumberGrid, caption_text, frame_around, label_above,
-                    share_draw_batch)
+from .cells import (BiasChip, ChannelStack, KernelOverlay, NumberGrid, caption_text, fit_font_size, frame_around,
+                    label_above, share_draw_batch)
 from .numbers import format_value, make_number, set_number
 from .palette import DEFAULT_PALETTE, Palette
 
@@ -119,8 +121,9 @@ class ConvLayerScene(Scene):
         c, f = self.in_channels, self.out_channels
         x = self.input_values if self.input_values is not None else rng.integers(
             self.input_range[0], self.input_range[1] + 1, (c, *self.input_size))
+        per_filter = c // self.groups if isinstance(self.groups, int) and self.groups > 0 else c
         w = self.weight_values if self.weight_values is not None else rng.integers(
-            self.weight_range[0], self.weight_range[1] + 1, (f, max(c // max(self.groups, 1), 1), kh, kw))
+            self.weight_range[0], self.weight_range[1] + 1, (f, per_filter, kh, kw))
         b = None
         if self.use_bias:
             b = self.bias_values if self.bias_values is not None else rng.integers(
@@ -136,7 +139,7 @@ class ConvLayerScene(Scene):
     def setup(self) -> None:
         # The core checks every option here, before any frame is written.
         self.trace = self.get_trace()
-        self.camera.background_rgba = list(self.camera.background_rgba)
+        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         t = self.trace
         self.num_decimals = 0 if t.dtype.kind in "iu" else self.decimals
         self.layered = t.padded[0].size + t.output[0].size > self.max_numbered_cells
@@ -158,10 +161,7 @@ class ConvLayerScene(Scene):
         offset = 0.28
         cell = min(0.85, (4.6 - (c - 1) * offset) / wp, (5.2 - (c - 1) * offset) / hp)
         self.input_cell = cell
-        mask = np.zeros((hp, wp), dtype=bool)
-        top, _, left, _ = t.geometry.pads
-        mask[:, :] = True
-        mask[top:top + t.geometry.input[0], left:left + t.geometry.input[1]] = False
+        mask = padding_mask(t.geometry.input, t.geometry.pads)
         font = None
         grids = []
         for ch in range(c):
@@ -180,7 +180,6 @@ class ConvLayerScene(Scene):
         gap = 0.55
         cell = min(0.8, (5.6 - (f - 1) * gap) / (f * oh), 2.8 / ow)
         widest = "8" * max(len(format_value(v, self.num_decimals)) for v in np.ravel(t.running))
-        from .cells import fit_font_size
         font = fit_font_size(cell, widest)
         self.output_grids = []
         for k in range(f):
