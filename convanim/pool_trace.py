@@ -17,7 +17,8 @@ class PoolStep:
 
     ``values`` (KH, KW) window values (padding shows as -inf for max, 0 for
     avg); ``is_padding`` (KH, KW); ``rows``/``cols`` padded coordinates;
-    ``winner`` (ky, kx) and ``index`` (h*W + w, as return_indices) for max;
+    ``winner`` (ky, kx), ``source`` (h, w) in the unpadded input and
+    ``index`` (h*W + w, as return_indices) for max;
     ``total`` and ``divisor`` for avg; ``value`` the output.
     """
 
@@ -30,6 +31,7 @@ class PoolStep:
     cols: np.ndarray
     value: object
     winner: tuple[int, int] | None = None
+    source: tuple[int, int] | None = None
     index: int | None = None
     total: object = None
     divisor: float | None = None
@@ -91,7 +93,8 @@ class PoolTrace:
         common = (c, oy, ox, self.windows[c, oy, ox], self.is_padding[oy, ox], rows, cols, self.output[c, oy, ox])
         if self.mode == "max":
             ky, kx = self.winners[c, oy, ox]
-            return PoolStep(*common, winner=(int(ky), int(kx)), index=int(self.indices[c, oy, ox]))
+            h, w = divmod(int(self.indices[c, oy, ox]), g.input[1])
+            return PoolStep(*common, winner=(int(ky), int(kx)), source=(h, w), index=int(self.indices[c, oy, ox]))
         return PoolStep(*common, total=self.sums[c, oy, ox], divisor=float(self.divisors[oy, ox]))
 
     def steps(self) -> Iterator[PoolStep]:

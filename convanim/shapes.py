@@ -20,25 +20,35 @@ def output_size(i: int, k: int, stride: int = 1, padding: int = 0, dilation: int
     of the two sides (``(before + after) / 2``), as :func:`padded_output_size` does.
     Returns 0 or less when the kernel does not fit; callers check that.
     """
-    span = i + 2 * padding - dilation * (k - 1) - 1
     if ceil_mode:
-        o = -(-span // stride) + 1
-        if (o - 1) * stride >= i + padding:
-            o -= 1
-        return int(o)
-    return int(span // stride + 1)
+        return _ceil_mode_sizes(i, k, stride, padding, dilation)[1]
+    return int((i + 2 * padding - dilation * (k - 1) - 1) // stride + 1)
 
 
-def output_size_formula(i: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> str:
+def _ceil_mode_sizes(i: int, k: int, stride: int, padding: int, dilation: int) -> tuple[int, int]:
+    """(size rounded up, size after dropping a last window that starts in the padding)."""
+    rounded_up = -(-(i + 2 * padding - dilation * (k - 1) - 1) // stride) + 1
+    kept = rounded_up - 1 if (rounded_up - 1) * stride >= i + padding else rounded_up
+    return int(rounded_up), int(kept)
+
+
+def output_size_formula(i: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1,
+                        ceil_mode: bool = False) -> str:
     """The output-size formula with the numbers substituted, for captions.
 
     ``output_size_formula(5, 3, 2, 1)`` ->
     ``'o = ⌊(i + 2p − d(k−1) − 1)/s⌋ + 1 = ⌊(5 + 2·1 − 1·(3−1) − 1)/2⌋ + 1 = 3'``;
-    the value comes from :func:`output_size`.
+    the value comes from :func:`output_size`.  With ``ceil_mode`` the
+    brackets round up, and a window that would start in the padding is
+    dropped (said at the end when it happens).
     """
-    o = output_size(i, k, stride, padding, dilation)
-    return (f"o = ⌊(i + 2p − d(k−1) − 1)/s⌋ + 1 = ⌊({i} + 2·{padding} − {dilation}·({k}−1) − 1)/{stride}⌋ + 1"
-            f" = {o}")
+    lo, hi = ("⌈", "⌉") if ceil_mode else ("⌊", "⌋")
+    o = output_size(i, k, stride, padding, dilation, ceil_mode)
+    text = (f"o = {lo}(i + 2p − d(k−1) − 1)/s{hi} + 1 = {lo}({i} + 2·{padding} − {dilation}·({k}−1) − 1)/{stride}{hi}"
+            f" + 1 = {o}")
+    if ceil_mode and _ceil_mode_sizes(i, k, stride, padding, dilation)[0] != o:
+        text += f"  (window {o + 1} would start in the padding: dropped)"
+    return text
 
 
 def transpose_output_size_formula(i: int, k: int, stride: int = 1, padding: int = 0, output_padding: int = 0,

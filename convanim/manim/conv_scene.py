@@ -161,7 +161,7 @@ class ConvLayerScene(Scene):
         offset = 0.28
         cell = min(0.85, (4.6 - (c - 1) * offset) / wp, (5.2 - (c - 1) * offset) / hp)
         self.input_cell = cell
-        mask = padding_mask(t.geometry.input, t.geometry.pads)
+        mask = self.input_mask()
         font = None
         grids = []
         for ch in range(c):
@@ -172,6 +172,10 @@ class ConvLayerScene(Scene):
         self.input_stack = ChannelStack(grids, np.array([offset, offset, 0]), pal.input)
         self.input_stack.move_to(np.array([-4.1, -0.15, 0]))
         self.input_label = label_above(self.input_stack, f"input  {c}×{t.geometry.input[0]}×{t.geometry.input[1]}")
+
+    def input_mask(self) -> np.ndarray:
+        """(Hp, Wp) True on cells drawn as padding (not part of the input)."""
+        return padding_mask(self.trace.geometry.input, self.trace.geometry.pads)
 
     def build_output_grids(self) -> None:
         t, pal = self.trace, self.palette
@@ -203,6 +207,8 @@ class ConvLayerScene(Scene):
         self.kernel_grids = kernels
         self.bias_chip = BiasChip(t.bias[f], pal.bias, self.num_decimals, font_size=24)
         self.bias_chip.next_to(self.kernels, DOWN, buff=0.3)
+        if not t.has_bias:
+            self.bias_chip.set_opacity(0)
         self.filter_label = label_above(self.kernels, f"filter {f}  {cg}×{kh}×{kw}")
 
     # -- the story ---------------------------------------------------------------
@@ -403,14 +409,18 @@ class ConvLayerScene(Scene):
         return f"y[{step.filter},{step.oy},{step.ox}] = {text} = {format_value(step.running_after, self.num_decimals)}"
 
     def conclude(self) -> None:
-        t = self.trace
         self.play(FadeOut(self.overlay), FadeOut(self.caption), FadeOut(self.cell_marker),
                   run_time=self.stage_time / 2)
-        self.caption = caption_text(f"each output = bias + one window sum per input channel"
-                                    f"   ({t.channels_per_filter} channels, {t.num_filters} filters)", 26)
-        self.caption.to_edge(DOWN, buff=0.3)
+        self.caption = caption_text(self.conclusion(), 26).to_edge(DOWN, buff=0.3)
         self.play(FadeIn(self.caption), run_time=self.stage_time)
         self.wait(self.pause_time)
+
+    def conclusion(self) -> str:
+        """The closing caption: what each output cell is the sum of."""
+        t = self.trace
+        parts = (["bias"] if t.has_bias else []) + (
+            ["one window sum per input channel"] if t.channels_per_filter > 1 else ["the window's products"])
+        return f"each output = {' + '.join(parts)}"
 
     # -- hooks ---------------------------------------------------------------------
     def after_stage(self, stage: str, step: ConvStep) -> None:

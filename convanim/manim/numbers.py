@@ -10,7 +10,7 @@ import numbers as _numbers
 
 import numpy as np
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import ORIGIN, DecimalNumber, Integer, VMobject
+from manimlib import ORIGIN, DecimalNumber, Integer, Text, VMobject
 
 
 def is_integral(value: object) -> bool:
@@ -18,7 +18,17 @@ def is_integral(value: object) -> bool:
 
 
 def make_number(value: object, decimals: int, font_size: float, color: str) -> DecimalNumber:
-    """An Integer for integer values, else a DecimalNumber with ``decimals`` places."""
+    """An Integer for integer values, else a DecimalNumber with ``decimals`` places.
+
+    -inf, inf and NaN (max-pooling padding, NaN inputs) are drawn as ``−∞``,
+    ``∞`` and ``NaN``; their ``num_string`` is ``-inf``, ``inf``, ``nan``.
+    """
+    if not is_integral(value) and not np.isfinite(float(value)):
+        v = float(value)
+        text = "NaN" if np.isnan(v) else ("−∞" if v < 0 else "∞")
+        mob = Text(text, font_size=font_size, color=color)
+        mob.num_string = "nan" if np.isnan(v) else ("-inf" if v < 0 else "inf")
+        return mob
     # edge_to_fix=ORIGIN: a changing number stays centred in its cell.
     if is_integral(value):
         return Integer(int(value), font_size=font_size, color=color, group_with_commas=False, edge_to_fix=ORIGIN)
@@ -49,5 +59,7 @@ def format_value(value: object, decimals: int) -> str:
     """The string :func:`make_number` would draw for ``value`` (for captions and tests)."""
     if is_integral(value):
         return str(int(value))
+    if not np.isfinite(float(value)):
+        return "nan" if np.isnan(float(value)) else ("-inf" if float(value) < 0 else "inf")
     text = f"{float(value):.{decimals}f}"
     return "0" + text[2:] if text.startswith("-0") and float(text) == 0 else text

@@ -1,0 +1,117 @@
+"""Base scenes for the convolution-arithmetic family (single channel, sizes worked out on screen)."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _gl  # noqa: F401  (must come before manimlib)
+from manimlib import DOWN, UP, FadeIn, Scene, VGroup
+from manimlib.utils.color import color_to_rgba
+
+from convanim import output_size_formula
+from convanim.padding import PADDING_MODES, pad_input, padding_mask
+
+from .cells import NumberGrid, caption_text, label_above, ring
+from .conv_scene import ConvLayerScene
+from .palette import DEFAULT_PALETTE, Palette
+
+
+class ConvArithmetic(ConvLayerScene):
+    """One input channel, one filter, no bias; the output-size formula on screen.
+
+    Set ``input_size``, ``kernel_size``, ``padding``, ``stride``, ``dilation``
+    (square cases read the first axis for the formula; both axes are shown
+    when they differ).  Cells that no window visits are marked at the end.
+    """
+
+    in_channels = 1
+    out_channels = 1
+    use_bias = False
+    input_range = (0, 3)
+    weight_range = (0, 2)
+    detailed_steps = 2
+
+    def introduce_layer(self) -> None:
+        super().introduce_layer()
+        self.show_size_formula()
+
+    def size_formulas(self) -> list[str]:
+        """The formula for each axis whose numbers differ (from the core)."""
+        g = self.trace.geometry
+        top, bottom, left, right = g.pads
+        axes = []
+        for axis, name, (before, after) in ((0, "rows", (top, bottom)), (1, "columns", (left, right))):
+            pad = before if before == after else (before + after) / 2
+            text = output_size_formula(g.input[axis], g.kernel[axis], g.stride[axis], pad, g.dilation[axis])
+            axes.append((name, text))
+        if axes[0][1] == axes[1][1]:
+            return [axes[0][1]]
+        return [f"{name}: {text}" for name, text in axes]
+
+    def show_size_formula(self) -> None:
+        lines = VGroup(*(caption_text(text, 24, "#E0E0E0") for text in self.size_formulas()))
+        lines.arrange(DOWN, buff=0.1).next_to(self.title, DOWN, buff=0.12)
+        self.formula = lines
+        self.play(FadeIn(lines), run_time=self.stage_time)
+
+    def conclude(self) -> None:
+        super().conclude()
+        self.mark_unvisited_cells()
+
+    def unvisited_cells(self) -> list[tuple[int, int]]:
+        """Padded-input cells no window reads (from the core's coverage)."""
+        return [tuple(p) for p in np.argwhere(self.trace.geometry.coverage() == 0)]
+
+    def mark_unvisited_cells(self) -> None:
+        cells = self.unvisited_cells()
+        if not cells:
+            return
+        grid = self.input_stack.front_grid()
+        self.unvisited_marks = VGroup(*(
+            ring(grid.cell_size * 0.94, grid.cell_size * 0.94, 0.08 * grid.cell_size, self.palette.output).move_to(
+                grid.cell(i, j)) for i, j in cells))
+        rows = sorted({i for i, j in cells if all((i, c) in cells for c in range(grid.shape[1]))})
+        cols = sorted({j for i, j in cells if all((r, j) in cells for r in range(grid.shape[0]))})
+        what = []
+        if rows:
+            what.append(f"row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}")
+        if cols:
+            what.append(f"column{'s' if len(cols) > 1 else ''} {', '.join(map(str, cols))}")
+        self.unvisited_label = caption_text(f"never visited: {' and '.join(what) or f'{len(cells)} cells'}"
+                                            " (padded coordinates)", 24, self.palette.output)
+        self.unvisited_label.next_to(self.caption, UP, buff=0.15)
+        self.play(FadeIn(self.unvisited_marks), FadeIn(self.unvisited_label), run_time=self.stage_time)
+        self.wait(self.pause_time)
+
+
+class PaddingModes(Scene):
+    """One input padded four ways side by side: zeros, reflect, replicate, circular.
+
+    Options: ``input_values`` (H, W), ``pad`` (cells on every side),
+    ``palette``.  Padding values come from the core's ``pad_input``.
+    """
+
+    input_values: np.ndarray = np.arange(1, 17).reshape(4, 4)
+    pad: int = 2
+    palette: Palette = DEFAULT_PALETTE
+
+    def setup(self) -> None:
+        x = np.asarray(self.input_values)
+        pads = (self.pad,) * 4
+        mask = padding_mask(x.shape, pads)
+        hp = x.shape[0] + 2 * self.pad
+        cell = min(0.42, 2.5 / hp)
+        self.grids = {}
+        for mode in PADDING_MODES:
+            values = pad_input(x, pads, mode)  # raises the core's message for impossible pads
+            self.grids[mode] = NumberGrid(values, cell, self.palette.input, 0, mask, self.palette.padding)
+        VGroup(*self.grids.values()).arrange_in_grid(2, 2, h_buff=1.2, v_buff=0.9).move_to(0.5 * DOWN)
+        self.labels = VGroup(*(label_above(g, f"padding_mode='{m}'", 22) for m, g in self.grids.items()))
+        self.title = caption_text(f"the same {x.shape[0]}×{x.shape[1]} input, padded by {self.pad}", 28)
+        self.title.to_edge(UP, buff=0.25)
+
+    def construct(self) -> None:
+        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
+        self.play(FadeIn(self.title))
+        for mode, grid in self.grids.items():
+            self.play(FadeIn(grid), FadeIn(self.labels[list(self.grids).index(mode)]), run_time=0.8)
+        self.wait(1.0)

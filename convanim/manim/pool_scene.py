@@ -1,0 +1,193 @@
+"""PoolingScene: a window slides over one channel; max pooling picks its winner, avg pooling divides.
+
+Every number comes from the core's PoolTrace: the window values (padding is
+−∞ for max, 0 for avg), the winner and its ``return_indices`` index, the sum
+and the divisor.  Options are class attributes; variants are subclasses.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _gl  # noqa: F401  (must come before manimlib)
+from manimlib import DOWN, LEFT, UP, AnimationGroup, FadeIn, FadeOut, Scene, VGroup
+from manimlib.utils.color import color_to_rgba
+
+from convanim import output_size_formula, trace_pool2d
+from convanim.pool_trace import PoolStep, PoolTrace
+
+from .cells import NumberGrid, caption_text, fit_font_size, frame_around, label_above, ring, share_draw_batch
+from .numbers import format_value
+from .palette import DEFAULT_PALETTE, Palette
+
+
+class PoolingScene(Scene):
+    """Pooling over one channel.  Options (class attributes):
+
+    ``mode`` ('max' or 'avg'), ``input_size``, ``kernel_size``, ``stride``
+    (None: the kernel size), ``padding``, ``dilation`` (max only),
+    ``ceil_mode``, ``count_include_pad``, ``divisor_override``;
+    ``input_values`` (H, W) or ``seed`` with ``input_range``; ``decimals``;
+    ``palette``; ``detailed_windows`` (windows explained in full before the
+    rest sweep), ``stage_time``, ``sweep_time``, ``pause_time``.
+    """
+
+    mode: str = "max"
+    input_size: tuple[int, int] = (4, 4)
+    kernel_size: object = 2
+    stride: object = None
+    padding: object = 0
+    dilation: object = 1
+    ceil_mode: bool = False
+    count_include_pad: bool = True
+    divisor_override: float | None = None
+    input_values: np.ndarray | None = None
+    seed: int = 5
+    input_range: tuple[int, int] = (0, 9)
+    decimals: int = 2
+    palette: Palette = DEFAULT_PALETTE
+    detailed_windows: int = 3
+    stage_time: float = 0.8
+    sweep_time: float = 1 / 3
+    pause_time: float = 1.0
+
+    def get_input(self) -> np.ndarray:
+        """The (H, W) input."""
+        if self.input_values is not None:
+            return np.asarray(self.input_values)
+        rng = np.random.default_rng(self.seed)
+        return rng.integers(self.input_range[0], self.input_range[1] + 1, self.input_size)
+
+    def setup(self) -> None:
+        x = self.get_input()
+        # The core checks every option here, before any frame is written.
+        self.trace: PoolTrace = trace_pool2d(x[None], self.kernel_size, self.mode, self.stride, self.padding,
+                                             self.dilation, self.ceil_mode, self.count_include_pad,
+                                             self.divisor_override)
+        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
+        t, pal = self.trace, self.palette
+        g = t.geometry
+        self.num_decimals = 0 if (self.mode == "max" and t.output.dtype.kind in "iu") else self.decimals
+        hp, wp = t.padded.shape[1:]
+        cell = min(0.75, 5.0 / max(hp, wp))
+        mask = np.ones((hp, wp), dtype=bool)
+        top, _, left, _ = g.pads
+        mask[top:top + g.input[0], left:left + g.input[1]] = False
+        input_decimals = 0 if t.input.dtype.kind in "iu" else self.decimals
+        self.input_grid = NumberGrid(self.display_values(t.padded[0], mask), cell, pal.input, input_decimals, mask,
+                                     pal.padding)
+        self.input_grid.move_to(np.array([-3.4, -0.3, 0]))
+        out_cell = min(0.85, 3.6 / max(g.out))
+        font = fit_font_size(out_cell, "8" * max(len(format_value(v, self.num_decimals)) for v in t.output.flat))
+        self.output_grid = NumberGrid(t.output[0], out_cell, pal.output, self.num_decimals, font_size=font)
+        self.output_grid.move_to(np.array([3.9, -0.3, 0]))
+        for number in self.output_grid.numbers:  # revealed window by window
+            number.set_opacity(0)
+        self.revealed = np.zeros(g.out, dtype=bool)
+        h, w = g.input
+        self.input_label = label_above(self.input_grid, f"input {h}×{w}" + (" (padding −∞)" if self.mode == "max"
+                                                                              and any(g.pads) else ""))
+        self.output_label = label_above(self.output_grid, f"output {g.out[0]}×{g.out[1]}")
+        kh, kw = g.kernel
+        what = "max pooling" if self.mode == "max" else "average pooling"
+        options = [f"stride {g.stride[0]}", f"padding {g.pads[0]}"]
+        if self.ceil_mode:
+            options.append("ceil_mode")
+        if self.mode == "avg":
+            options.append("divisor_override" if self.divisor_override is not None else
+                           f"count_include_pad={self.count_include_pad}")
+        self.title = caption_text(f"{what} {kh}×{kw}, " + ", ".join(options), 28).to_edge(UP, buff=0.25)
+        self.formula = caption_text(output_size_formula(h, kh, g.stride[0], g.pads[0], g.dilation[0],
+                                                        self.ceil_mode), 22, "#E0E0E0")
+        self.formula.next_to(self.title, DOWN, buff=0.12)
+        self.caption = caption_text(" ", 26).to_edge(DOWN, buff=0.3)
+        self.window_frames = None
+        self.winner_mark = None
+
+    def display_values(self, values: np.ndarray, is_padding: np.ndarray) -> np.ndarray:
+        """Values as drawn: max-pooling padding shows −∞ (integer inputs pad with the dtype's minimum)."""
+        shown = values.astype(object)
+        if self.mode == "max":
+            shown[is_padding] = -np.inf
+        return shown
+
+    def add(self, *mobjects, **kwargs):
+        for mob in mobjects:
+            share_draw_batch(mob)
+        return super().add(*mobjects, **kwargs)
+
+    # -- the story -------------------------------------------------------------
+    def construct(self) -> None:
+        self.play(FadeIn(self.title), FadeIn(self.formula), FadeIn(self.input_grid), FadeIn(self.input_label),
+                  FadeIn(self.output_grid), FadeIn(self.output_label), run_time=self.stage_time)
+        for n, step in enumerate(self.trace.steps()):
+            if n < self.detailed_windows:
+                self.explain_window(step)
+            else:
+                self.sweep_window(step)
+            self.after_window(step)
+        self.play(FadeOut(self.window_frames), *([FadeOut(self.winner_mark)] if self.winner_mark else []),
+                  run_time=self.stage_time / 2)
+        self.wait(self.pause_time)
+
+    def window_frame(self, step: PoolStep) -> VGroup:
+        """One frame per tap of the window (taps skip cells when dilated)."""
+        size = self.input_grid.cell_size
+        return VGroup(*(ring(size, size, 0.08 * size, self.palette.kernel).move_to(self.input_grid.cell(r, c))
+                        for r in step.rows for c in step.cols))
+
+    def move_window(self, step: PoolStep, run_time: float, *also) -> None:
+        frame = self.window_frame(step)
+        if self.window_frames is None:
+            self.window_frames = frame
+            self.play(FadeIn(frame), *also, run_time=run_time)
+        else:
+            self.play(self.window_frames.animate.become(frame), *also, run_time=run_time)
+
+    def winner_animation(self, step: PoolStep):
+        """Highlight the winning cell (max pooling only)."""
+        if step.winner is None:
+            return []
+        ky, kx = step.winner
+        size = self.input_grid.cell_size
+        mark = ring(size * 1.08, size * 1.08, 0.12 * size, self.palette.winner).move_to(
+            self.input_grid.cell(step.rows[ky], step.cols[kx]))
+        old, self.winner_mark = self.winner_mark, mark
+        return [FadeIn(mark)] + ([FadeOut(old)] if old is not None else [])
+
+    def reveal_output(self, step: PoolStep):
+        self.revealed[step.oy, step.ox] = True
+        return self.output_grid.number(step.oy, step.ox).animate.set_opacity(1)
+
+    def explain_window(self, step: PoolStep) -> None:
+        self.move_window(step, self.stage_time)
+        self.play(*self.winner_animation(step), self.caption_animation(step), run_time=self.stage_time)
+        self.play(self.reveal_output(step), run_time=self.stage_time)
+
+    def sweep_window(self, step: PoolStep) -> None:
+        self.move_window(step, self.sweep_time, *self.winner_animation(step), self.caption_animation(step),
+                         self.reveal_output(step))
+
+    def equation(self, step: PoolStep) -> str:
+        """The caption: max with its index, or sum ÷ divisor, with the trace's numbers."""
+        d = self.num_decimals
+        values = ", ".join(format_value(v, d).replace("-inf", "−∞")
+                           for v in self.display_values(step.values, step.is_padding).flat)
+        target = f"y[{step.oy},{step.ox}]"
+        if self.mode == "max":
+            h, w = step.source
+            return (f"{target} = max({values}) = {format_value(step.value, d).replace('-inf', '−∞')}"
+                    f"   index {h}·{self.trace.geometry.input[1]} + {w} = {step.index}")
+        return (f"{target} = ({values.replace(', ', ' + ')}) / {format_value(step.divisor, 0 if float(step.divisor).is_integer() else d)}"
+                f" = {format_value(step.value, d)}")
+
+    def caption_animation(self, step: PoolStep):
+        old = self.caption
+        self.caption = caption_text(self.equation(step), 24 if len(self.equation(step)) < 70 else 20)
+        self.caption.to_edge(DOWN, buff=0.3)
+        return AnimationGroup(FadeOut(old), FadeIn(self.caption))
+
+    def after_window(self, step: PoolStep) -> None:
+        """Called after each window; tests read the screen here."""
+
+
+__all__ = ["PoolingScene", "LEFT"]
