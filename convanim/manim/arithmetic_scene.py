@@ -4,12 +4,13 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, UP, FadeIn, Scene, VGroup
+from manimlib import DOWN, UP, FadeIn, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import output_size_formula
 from convanim.padding import PADDING_MODES, pad_input, padding_mask
 
+from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, label_above, ring
 from .conv_scene import ConvLayerScene
 from .palette import DEFAULT_PALETTE, Palette
@@ -83,7 +84,7 @@ class ConvArithmetic(ConvLayerScene):
         self.wait(self.pause_time)
 
 
-class PaddingModes(Scene):
+class PaddingModes(BatchedScene):
     """One input padded four ways side by side: zeros, reflect, replicate, circular.
 
     Options: ``input_values`` (H, W), ``pad`` (cells on every side),

@@ -199,21 +199,6 @@ class BiasChip(VGroup):
         return shown_value(self.value)
 
 
-def share_draw_batch(mob):
-    """Make ``mob``'s family batchable with every other VMobject of the scene.
-
-    manimgl draws each batch of fills through a full-frame texture (costly
-    on a CPU renderer) and batches by a shader key built from the uniforms'
-    text, where ``joint_type`` is int 1 on new shapes but float 1.0 on SVG
-    glyphs and on anything an animation has interpolated.  Using the float
-    everywhere makes one key, so cells, numbers and text share a batch.
-    """
-    for sm in mob.get_family():
-        if "joint_type" in sm.uniforms:
-            sm.uniforms["joint_type"] = float(sm.uniforms["joint_type"])
-    return mob
-
-
 def text_line(text: str, font_size: float = 30, color: str = "#FFFFFF") -> Text:
     """One line of Pango text (no LaTeX)."""
     return Text(text, font_size=font_size, color=color)

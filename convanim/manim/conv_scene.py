@@ -23,19 +23,19 @@ from manimlib import (DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Re
                       TransformFromCopy, VGroup, Write)
 from manimlib.animation.numbers import ChangeDecimalToValue
 from manimlib.utils.color import color_to_rgba
-from manimlib.utils.iterables import batch_by_property
 
 from convanim import param_count, trace_conv2d
 from convanim.padding import padding_mask
 from convanim.trace import ConvStep, ConvTrace
 
+from .batched_scene import BatchedScene
 from .cells import (BiasChip, ChannelStack, KernelOverlay, NumberGrid, caption_text, fit_font_size, frame_around,
-                    label_above, share_draw_batch)
+                    label_above)
 from .numbers import format_value, make_number, set_number
 from .palette import DEFAULT_PALETTE, Palette
 
 
-class ConvLayerScene(Scene):
+class ConvLayerScene(BatchedScene):
     """Base scene for one conv layer.  Options (class attributes):
 
     Layer: ``in_channels``, ``input_size`` (H, W), ``out_channels``,
@@ -80,22 +80,6 @@ class ConvLayerScene(Scene):
     pause_time: float = 1.0
 
     # -- drawing -----------------------------------------------------------------
-    def assemble_render_groups(self) -> None:
-        """Batch neighbouring mobjects by shader alone, not by Python class.
-
-        manimgl draws each batch's fill through a full-frame texture, so on a
-        CPU renderer (Mesa llvmpipe) the frame cost grows with the number of
-        batches; grids, numbers and labels share one shader and can share
-        one batch.  (manimgl's own key also splits by class.)
-        """
-        batches = batch_by_property(
-            self.mobjects,
-            lambda m: str(m.get_group_class()) + str(m.get_shader_wrapper(self.camera.ctx).get_id())
-            + str(m.z_index))
-        for group in self.render_groups:
-            group.clear()
-        self.render_groups = [batch[0].get_group_class()(*batch) for batch, _ in batches]
-
     def on_top(self, mob):
         """Put ``mob`` in the moving layer (drawn in a batch of its own) when the scene is large.
 
@@ -106,12 +90,6 @@ class ConvLayerScene(Scene):
         if self.layered:
             mob.set_z_index(1)
         return mob
-
-    def add(self, *mobjects, **kwargs):
-        """Scene.add, with every mobject put into the shared draw batch (see :func:`share_draw_batch`)."""
-        for mob in mobjects:
-            share_draw_batch(mob)
-        return super().add(*mobjects, **kwargs)
 
     # -- values ----------------------------------------------------------------
     def get_layer_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:

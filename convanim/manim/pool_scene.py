@@ -15,12 +15,13 @@ from manimlib.utils.color import color_to_rgba
 from convanim import output_size_formula, trace_pool2d
 from convanim.pool_trace import PoolStep, PoolTrace
 
-from .cells import NumberGrid, caption_text, fit_font_size, frame_around, label_above, ring, share_draw_batch
+from .batched_scene import BatchedScene
+from .cells import NumberGrid, caption_text, fit_font_size, frame_around, label_above, ring
 from .numbers import format_value
 from .palette import DEFAULT_PALETTE, Palette
 
 
-class PoolingScene(Scene):
+class PoolingScene(BatchedScene):
     """Pooling over one channel.  Options (class attributes):
 
     ``mode`` ('max' or 'avg'), ``input_size``, ``kernel_size``, ``stride``
@@ -109,11 +110,6 @@ class PoolingScene(Scene):
         if self.mode == "max":
             shown[is_padding] = -np.inf
         return shown
-
-    def add(self, *mobjects, **kwargs):
-        for mob in mobjects:
-            share_draw_batch(mob)
-        return super().add(*mobjects, **kwargs)
 
     # -- the story -------------------------------------------------------------
     def construct(self) -> None:

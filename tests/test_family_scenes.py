@@ -1,0 +1,135 @@
+"""The convolution-arithmetic and pooling scenes: screen against the core and PyTorch."""
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from manim_support import run, shown_value  # noqa: I001  (imports manimlib first)
+from convanim import output_size
+from test_conv_scene import checking
+
+SCENES = Path(__file__).resolve().parents[1] / "scenes"
+
+
+def load_module(name):
+    spec = importlib.util.spec_from_file_location(f"family_{name}", SCENES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+arithmetic = load_module("arithmetic")
+pooling = load_module("pooling")
+GUIDE_CASES = {  # name: (i, k, p, s, d, o) from the guide
+    "NoPaddingUnitStrides": (4, 3, 0, 1, 1, 2), "ArbitraryPadding": (5, 4, 2, 1, 1, 6),
+    "HalfPadding": (5, 3, 1, 1, 1, 5), "FullPadding": (5, 3, 2, 1, 1, 7), "NoPaddingStrides": (5, 3, 0, 2, 1, 2),
+    "PaddingStrides": (5, 3, 1, 2, 1, 3), "PaddingStridesOdd": (6, 3, 1, 2, 1, 3), "Dilation": (7, 3, 0, 1, 2, 3),
+}
+
+
+@pytest.mark.parametrize("name", list(GUIDE_CASES))
+def test_guide_case_numbers_and_formula(name):
+    i, k, p, s, d, o = GUIDE_CASES[name]
+    scene = run(checking(getattr(arithmetic, name)))
+    t = scene.trace
+    assert t.output.shape == (1, o, o)
+    ref = F.conv2d(torch.tensor(t.input[None], dtype=torch.float64), torch.tensor(t.weight, dtype=torch.float64),
+                   stride=s, padding=p, dilation=d).numpy()[0]
+    np.testing.assert_array_equal(scene.output_grids[0].shown_values(), ref[0])
+    formula = scene.formula[0].text
+    numbers = f"⌊({i} + 2·{p} − {d}·({k}−1) − 1)/{s}⌋ + 1 = {o}"
+    assert formula.endswith(numbers), formula
+    assert int(re.findall(r"= (\d+)$", formula)[0]) == output_size(i, k, s, p, d)
+
+
+def test_odd_case_marks_the_row_and_column_never_visited():
+    scene = run(arithmetic.PaddingStridesOdd)
+    grid = scene.input_stack.front_grid()
+    marked = {tuple(int(v) for v in np.argwhere(np.isclose(
+        [np.linalg.norm(grid.cell(r, c).get_center() - m.get_center()) for r in range(8) for c in range(8)], 0))[0])
+        for m in scene.unvisited_marks}
+    marked = {(idx // 8, idx % 8) for (idx,) in marked}
+    # by hand: windows start at rows/cols 0, 2, 4 and span 3 cells, so row 7 and column 7 are never read
+    assert marked == {(7, j) for j in range(8)} | {(r, 7) for r in range(8)}
+    assert "row 7 and column 7" in scene.unvisited_label.text
+
+
+def test_cases_without_unvisited_cells_mark_nothing():
+    scene = run(arithmetic.PaddingStrides)
+    assert not hasattr(scene, "unvisited_marks")
+
+
+def test_padding_modes_show_torch_padding():
+    scene = run(arithmetic.PaddingModesCompared)
+    x = torch.tensor(np.asarray(scene.input_values)[None, None], dtype=torch.float64)
+    for mode, torch_mode in (("zeros", "constant"), ("reflect", "reflect"), ("replicate", "replicate"),
+                             ("circular", "circular")):
+        ref = F.pad(x, (2, 2, 2, 2), mode=torch_mode).numpy()[0, 0]
+        np.testing.assert_array_equal(scene.grids[mode].shown_values(), ref)
+
+
+def test_three_line_subclass_works():
+    class Lecture(arithmetic.ConvArithmetic):
+        input_size, kernel_size, padding, stride = (7, 7), (5, 5), 2, 3
+    scene = run(checking(Lecture))
+    assert scene.trace.output.shape == (1, 3, 3)
+    assert scene.formula[0].text.endswith("= 3")
+
+
+def checked_pooling(scene_class):
+    class Checked(scene_class):
+        windows = 0
+
+        def after_window(self, step):
+            type(self).windows += 1
+            t = self.trace
+            x = torch.tensor(t.input[None], dtype=torch.float64)
+            if self.mode == "max":
+                ref, idx = F.max_pool2d(x, t.geometry.kernel, t.geometry.stride, t.geometry.pads[::2],
+                                        t.geometry.dilation, self.ceil_mode, return_indices=True)
+                assert step.index == idx[0, 0, step.oy, step.ox].item()
+                h, w = divmod(step.index, t.geometry.input[1])
+                cell = self.input_grid.cell(h + t.geometry.pads[0], w + t.geometry.pads[2])
+                assert np.allclose(self.winner_mark.get_center(), cell.get_center())
+            else:
+                ref = F.avg_pool2d(x, t.geometry.kernel, t.geometry.stride, t.geometry.pads[::2], self.ceil_mode,
+                                   self.count_include_pad, self.divisor_override)
+            ref = ref.numpy()[0, 0]
+            shown = self.output_grid.numbers[step.oy * t.geometry.out[1] + step.ox]
+            assert shown.family_members_with_points()[0].get_fill_opacity() > 0.99  # revealed
+            value = shown_value(shown)
+            want = np.round(ref[step.oy, step.ox], self.num_decimals)
+            assert (np.isnan(value) and np.isnan(want)) or abs(value - want) < 1e-9
+            assert self.caption.text.startswith(f"y[{step.oy},{step.ox}] = ")
+    return Checked
+
+
+@pytest.mark.parametrize("name", [c.__name__ for c in pooling.SCENES_IN_ORDER])
+def test_pooling_scenes_match_torch(name):
+    scene_class = checked_pooling(getattr(pooling, name))
+    scene = run(scene_class)
+    assert scene_class.windows == scene.trace.output[0].size
+    assert scene.revealed.all()
+    if scene.mode == "max":
+        pad = scene.input_grid.mask
+        assert all(np.isneginf(v) for v in scene.input_grid.shown_values()[pad])
+
+
+def test_ties_go_to_the_first_maximum_and_nan_wins():
+    ties = run(pooling.MaxPoolTies)
+    assert ties.trace.indices[0, 0, 0] == 0   # the 5 at (0,0) beats the 5s at (0,1) and (1,0)
+    assert ties.trace.indices[0, 1, 0] == 9   # window [[0,7],[7,7]]: the 7 at (2,1) = 2*4+1 comes first
+    nan = run(pooling.MaxPoolNaN)
+    assert np.isnan(nan.output_grid.shown_values()[0, 0])
+
+
+def test_padding_above_half_the_kernel_fails_at_setup():
+    bad = type("Bad", (pooling.PoolingScene,), {"kernel_size": 2, "padding": 2})
+    with pytest.raises(ValueError, match="at most half of kernel_size"):
+        run(bad)
