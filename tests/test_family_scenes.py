@@ -133,3 +133,49 @@ def test_padding_above_half_the_kernel_fails_at_setup():
     bad = type("Bad", (pooling.PoolingScene,), {"kernel_size": 2, "padding": 2})
     with pytest.raises(ValueError, match="at most half of kernel_size"):
         run(bad)
+
+
+transposed = load_module("transposed")
+TRANSPOSED_CASES = ["NoPaddingUnitStrides", "ArbitraryPadding", "HalfPadding", "FullPadding", "Strides",
+                    "PaddingStrides", "PaddingStridesOdd"]
+
+
+def checked_scatter(scene_class):
+    class Checked(scene_class):
+        steps = 0
+
+        def after_products(self, step):
+            shown = [shown_value(m) for m in self.products]
+            expected = [step.value * self.trace.weight[0, 0, ky, kx] for ky, kx, _, _ in self.target_cells(step)]
+            assert shown == expected
+
+        def after_step(self, step):
+            type(self).steps += 1
+            np.testing.assert_array_equal(self.output_grid.shown_values(), step.output_after[0])
+    return Checked
+
+
+@pytest.mark.parametrize("case", TRANSPOSED_CASES)
+def test_both_transposed_views_end_on_torch_conv_transpose2d(case):
+    scatter_class = checked_scatter(getattr(transposed, f"{case}Scatter"))
+    scatter = run(scatter_class)
+    direct = run(checking(getattr(transposed, f"{case}AsConv")))
+    x, w = scatter.transposed_arrays()
+    ref = F.conv_transpose2d(torch.tensor(x[None], dtype=torch.float64), torch.tensor(w, dtype=torch.float64),
+                             stride=scatter.stride, padding=scatter.padding,
+                             output_padding=scatter.output_padding).numpy()[0, 0]
+    assert scatter_class.steps == x.size
+    np.testing.assert_array_equal(scatter.output_grid.shown_values(), ref)
+    np.testing.assert_array_equal(direct.output_grids[0].shown_values(), ref)
+    assert scatter.formula.text.endswith(f"= {ref.shape[0]}")
+    # the direct view's input shows the input values at the places the core put them, zeros elsewhere
+    grid = direct.input_stack.front_grid()
+    d = direct.direct
+    np.testing.assert_array_equal(grid.shown_values()[np.ix_(d.source_rows, d.source_cols)], x[0])
+    assert (grid.shown_values()[grid.mask] == 0).all()
+
+
+def test_output_padding_not_below_stride_fails_at_setup():
+    bad = type("Bad", (transposed.TransposedScatter,), {"stride": 2, "output_padding": 2})
+    with pytest.raises(ValueError, match="output_padding"):
+        run(bad)

@@ -397,7 +397,7 @@ class ConvLayerScene(BatchedScene):
         """The closing caption: what each output cell is the sum of."""
         t = self.trace
         parts = (["bias"] if t.has_bias else []) + (
-            ["one window sum per input channel"] if t.channels_per_filter > 1 else ["the window's products"])
+            ["one window sum per input channel"] if t.channels_per_filter > 1 else ["the sum of its window's products"])
         return f"each output = {' + '.join(parts)}"
 
     # -- hooks ---------------------------------------------------------------------

@@ -1,0 +1,184 @@
+"""Transposed convolution in two views that end on the same numbers.
+
+``TransposedAsConv``: the equal direct convolution, sliding the flipped
+kernel over the input with s−1 zeros inserted between its cells and
+d(k−1)−p cells of padding (plus output_padding at the bottom/right).
+``TransposedScatter``: each input value multiplies the whole kernel and
+adds the products into the output window it maps to, overlaps summing.
+Both take their numbers from the core (``transposed_as_direct``,
+``trace_conv_transpose2d``).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _gl  # noqa: F401  (must come before manimlib)
+from manimlib import DOWN, UP, AnimationGroup, FadeIn, FadeOut, ReplacementTransform, VGroup
+from manimlib.utils.color import color_to_rgba
+
+from convanim import trace_conv2d, trace_conv_transpose2d, transpose_output_size_formula, transposed_as_direct
+from convanim.transpose_trace import ScatterStep, TransposeTrace
+
+from .arithmetic_scene import ConvArithmetic
+from .batched_scene import BatchedScene
+from .cells import NumberGrid, caption_text, fit_font_size, frame_around, label_above, ring
+from .numbers import format_value, make_number
+from .palette import DEFAULT_PALETTE, Palette
+
+
+class TransposedLayer:
+    """Options shared by both views: a single-channel transposed convolution."""
+
+    input_size: tuple[int, int] = (2, 2)
+    kernel_size: tuple[int, int] = (3, 3)
+    stride: int = 1
+    padding: int = 0
+    output_padding: int = 0
+    seed: int = 11
+    input_range: tuple[int, int] = (0, 3)
+    weight_range: tuple[int, int] = (0, 2)
+    input_values: np.ndarray | None = None
+    weight_values: np.ndarray | None = None
+
+    def transposed_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Input (1, H, W) and conv_transpose2d weight (1, 1, KH, KW)."""
+        rng = np.random.default_rng(self.seed)
+        x = self.input_values if self.input_values is not None else rng.integers(
+            self.input_range[0], self.input_range[1] + 1, (1, *self.input_size))
+        w = self.weight_values if self.weight_values is not None else rng.integers(
+            self.weight_range[0], self.weight_range[1] + 1, (1, 1, *self.kernel_size))
+        return np.asarray(x), np.asarray(w)
+
+    def transposed_formula(self) -> str:
+        return transpose_output_size_formula(self.input_size[0], self.kernel_size[0], self.stride, self.padding,
+                                             self.output_padding)
+
+
+class TransposedAsConv(TransposedLayer, ConvArithmetic):
+    """The direct view: an ordinary convolution over the zero-inserted, padded input."""
+
+    def get_trace(self):
+        x, w = self.transposed_arrays()
+        # The core checks the transposed options here (output_padding < stride, sizes), before any frame.
+        self.direct = transposed_as_direct(x, w, None, self.stride, self.padding, self.output_padding)
+        return trace_conv2d(self.direct.input, self.direct.weight, dilation=self.direct.dilation)
+
+    def input_mask(self) -> np.ndarray:
+        return self.direct.padding | self.direct.inserted
+
+    def size_formulas(self) -> list[str]:
+        return [self.transposed_formula()]
+
+    def introduce_layer(self) -> None:
+        super().introduce_layer()
+        note = caption_text(f"transposed conv = conv over the input with {self.stride - 1} zero(s) inserted, "
+                            f"padded, and the kernel flipped", 22, "#BDBDBD")
+        note.next_to(self.formula, DOWN, buff=0.08)
+        self.play(FadeIn(note), run_time=self.stage_time)
+
+    def unvisited_cells(self) -> list[tuple[int, int]]:
+        return []
+
+
+class TransposedScatter(TransposedLayer, BatchedScene):
+    """The scatter view: each input value times the kernel, added into the output."""
+
+    palette: Palette = DEFAULT_PALETTE
+    detailed_steps: int = 2
+    stage_time: float = 0.8
+    sweep_time: float = 2 / 3
+    pause_time: float = 1.0
+
+    def setup(self) -> None:
+        x, w = self.transposed_arrays()
+        self.trace: TransposeTrace = trace_conv_transpose2d(x, w, None, self.stride, self.padding,
+                                                            self.output_padding)
+        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
+        t, pal = self.trace, self.palette
+        h, wd = t.input.shape[1:]
+        oh, ow = t.output.shape[1:]
+        cell_in = min(0.8, 3.0 / max(h, wd))
+        self.input_grid = NumberGrid(t.input[0], cell_in, pal.input).move_to(np.array([-4.8, -0.2, 0]))
+        self.kernel_grid = NumberGrid(t.weight[0, 0], min(0.5, 2.0 / max(t.weight.shape[2:])), pal.kernel)
+        self.kernel_grid.move_to(np.array([-1.9, -0.2, 0]))
+        cell_out = min(0.75, 5.2 / max(oh, ow))
+        self.out_cell = cell_out
+        widest = max(len(format_value(v, 0)) for s in t.steps() for v in s.output_after.flat)
+        self.out_font = fit_font_size(cell_out, "8" * widest)
+        self.output_grid = NumberGrid(np.zeros((oh, ow), dtype=t.output.dtype) + t.bias[0], cell_out, pal.output,
+                                      font_size=self.out_font).move_to(np.array([3.3, -0.2, 0]))
+        self.labels = VGroup(label_above(self.input_grid, f"input {h}×{wd}"),
+                             label_above(self.kernel_grid, "kernel"),
+                             label_above(self.output_grid, f"output {oh}×{ow}"))
+        self.title = caption_text(f"transposed conv: stride {self.stride}, padding {self.padding}"
+                                  + (f", output_padding {self.output_padding}" if self.output_padding else ""),
+                                  28).to_edge(UP, buff=0.25)
+        self.formula = caption_text(self.transposed_formula(), 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
+        self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
+        self.marker = None
+
+    def construct(self) -> None:
+        self.play(FadeIn(self.title), FadeIn(self.formula), FadeIn(self.input_grid), FadeIn(self.kernel_grid),
+                  FadeIn(self.output_grid), FadeIn(self.labels), run_time=self.stage_time)
+        for n, step in enumerate(self.trace.steps()):
+            if n < self.detailed_steps:
+                self.scatter_in_detail(step)
+            else:
+                self.scatter_quickly(step)
+            self.after_step(step)
+        self.wait(self.pause_time)
+
+    def mark_input(self, step: ScatterStep):
+        mark = frame_around(self.input_grid.cell(step.iy, step.ix), self.palette.product, buff=0.0, thickness=0.06)
+        if self.marker is None:
+            self.marker = mark
+            return FadeIn(mark)
+        return self.marker.animate.become(mark)
+
+    def target_cells(self, step: ScatterStep) -> list[tuple[int, int, int, int]]:
+        """(ky, kx, row, col) for each kernel tap that lands inside the output."""
+        return [(ky, kx, int(step.rows[ky]), int(step.cols[kx])) for ky, kx in np.argwhere(step.inside)]
+
+    def scatter_in_detail(self, step: ScatterStep) -> None:
+        self.play(self.mark_input(step), self.caption_animation(step), run_time=self.stage_time)
+        products = VGroup()
+        for ky, kx, r, c in self.target_cells(step):
+            num = make_number(step.products[0, ky, kx], 0, self.out_font * 0.8, self.palette.product)
+            products.add(num.move_to(self.output_grid.cell(r, c)).shift(0.28 * self.out_cell * DOWN))
+        frames = VGroup(*(ring(self.out_cell, self.out_cell, 0.07 * self.out_cell, self.palette.kernel).move_to(
+            self.output_grid.cell(r, c)) for _, _, r, c in self.target_cells(step)))
+        self.play(FadeIn(frames), *(ReplacementTransform(self.kernel_grid.number(ky, kx).copy(), products[i])
+                                    for i, (ky, kx, _, _) in enumerate(self.target_cells(step))),
+                  run_time=self.stage_time)
+        self.products = products
+        self.after_products(step)
+        self.play(FadeOut(products), FadeOut(frames), *self.update_output(step), run_time=self.stage_time)
+
+    def scatter_quickly(self, step: ScatterStep) -> None:
+        self.play(self.mark_input(step), self.caption_animation(step), *self.update_output(step),
+                  run_time=self.sweep_time)
+
+    def update_output(self, step: ScatterStep) -> list:
+        """Animations that change the output cells this step reaches to their new sums."""
+        anims = []
+        for _, _, r, c in self.target_cells(step):
+            number = self.output_grid.number(r, c)
+            target = make_number(step.output_after[0, r, c], 0, self.out_font, "#FFFFFF").move_to(number)
+            anims.append(ReplacementTransform(number, target))
+            self.output_grid.numbers.submobjects[self.output_grid.index(r, c)] = target
+        return anims
+
+    def caption_animation(self, step: ScatterStep):
+        old = self.caption
+        r0, r1 = int(step.rows.min()), int(step.rows.max())
+        c0, c1 = int(step.cols.min()), int(step.cols.max())
+        self.caption = caption_text(f"x[{step.iy},{step.ix}] = {format_value(step.value, 0)} adds "
+                                    f"{format_value(step.value, 0)} × kernel into output rows {r0}…{r1}, "
+                                    f"columns {c0}…{c1} (cropped to the output)", 22).to_edge(DOWN, buff=0.3)
+        return AnimationGroup(FadeOut(old), FadeIn(self.caption))
+
+    def after_products(self, step: ScatterStep) -> None:
+        """Called when a detailed step shows its products; tests read the screen here."""
+
+    def after_step(self, step: ScatterStep) -> None:
+        """Called after each input cell has scattered; tests read the screen here."""

@@ -1,0 +1,59 @@
+"""Transposed convolution for the non-dilated cases of Dumoulin & Visin's guide, in two views.
+
+    manimgl scenes/transposed.py StridesScatter
+    manimgl scenes/transposed.py StridesAsConv
+
+Each case transposes the convolution of the same name in scenes/arithmetic.py
+(its output size is that convolution's input size).
+"""
+from convanim.manim.transpose_scene import TransposedAsConv, TransposedScatter
+
+
+class NoPaddingUnitStrides:
+    input_size, kernel_size = (2, 2), (3, 3)                      # o = 4
+
+
+class ArbitraryPadding:
+    input_size, kernel_size, padding = (6, 6), (4, 4), 2          # o = 5
+
+
+class HalfPadding:
+    input_size, kernel_size, padding = (5, 5), (3, 3), 1          # o = 5
+
+
+class FullPadding:
+    input_size, kernel_size, padding = (7, 7), (3, 3), 2          # o = 5
+
+
+class NoPaddingStrides:
+    input_size, kernel_size, stride = (2, 2), (3, 3), 2           # o = 5
+
+
+class PaddingStrides:
+    input_size, kernel_size, stride, padding = (3, 3), (3, 3), 2, 1   # o = 5
+
+
+class PaddingStridesOdd:
+    input_size, kernel_size, stride, padding, output_padding = (3, 3), (3, 3), 2, 1, 1   # o = 6
+
+
+class NoPaddingUnitStridesScatter(NoPaddingUnitStrides, TransposedScatter): pass
+class NoPaddingUnitStridesAsConv(NoPaddingUnitStrides, TransposedAsConv): pass
+class ArbitraryPaddingScatter(ArbitraryPadding, TransposedScatter): pass
+class ArbitraryPaddingAsConv(ArbitraryPadding, TransposedAsConv): pass
+class HalfPaddingScatter(HalfPadding, TransposedScatter): pass
+class HalfPaddingAsConv(HalfPadding, TransposedAsConv): pass
+class FullPaddingScatter(FullPadding, TransposedScatter): pass
+class FullPaddingAsConv(FullPadding, TransposedAsConv): pass
+class StridesScatter(NoPaddingStrides, TransposedScatter): pass
+class StridesAsConv(NoPaddingStrides, TransposedAsConv): pass
+class PaddingStridesScatter(PaddingStrides, TransposedScatter): pass
+class PaddingStridesAsConv(PaddingStrides, TransposedAsConv): pass
+class PaddingStridesOddScatter(PaddingStridesOdd, TransposedScatter): pass
+class PaddingStridesOddAsConv(PaddingStridesOdd, TransposedAsConv): pass
+
+
+SCENES_IN_ORDER = [NoPaddingUnitStridesScatter, NoPaddingUnitStridesAsConv, ArbitraryPaddingScatter,
+                   ArbitraryPaddingAsConv, HalfPaddingScatter, HalfPaddingAsConv, FullPaddingScatter,
+                   FullPaddingAsConv, StridesScatter, StridesAsConv, PaddingStridesScatter, PaddingStridesAsConv,
+                   PaddingStridesOddScatter, PaddingStridesOddAsConv]
