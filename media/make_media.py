@@ -1,4 +1,4 @@
-"""Make the stills and the GIF shown in the README (run by `make media`).
+"""Make the stills, the gallery and the GIFs shown in the README (run by `make media`).
 
     python media/make_media.py
 
@@ -50,6 +50,45 @@ def save_frame(scene, file_name: str) -> None:
     print(f"wrote media/{file_name}")
 
 
+GALLERY_FILES = ["scenes/arithmetic.py", "scenes/transposed.py", "scenes/pooling.py"]
+GALLERY_WIDTH = 480
+
+
+def gallery() -> list[tuple[str, str, str, str]]:
+    """Render the last frame of every family scene; returns (file, scene, first docstring line, image)."""
+    rows = []
+    for scene_file in GALLERY_FILES:
+        spec = importlib.util.spec_from_file_location(Path(scene_file).stem, ROOT / scene_file)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for scene_class in module.SCENES_IN_ORDER:
+            scene = scene_class(skip_animations=True)
+            scene.run()
+            scene.update_frame(force_draw=True)
+            image = scene.get_image()
+            image = image.resize((GALLERY_WIDTH, round(image.height * GALLERY_WIDTH / image.width)))
+            name = f"gallery/{scene_class.__name__}.png"
+            (MEDIA / "gallery").mkdir(exist_ok=True)
+            image.quantize(64).save(MEDIA / name, optimize=True)
+            doc = (scene_class.__doc__ or next((b.__doc__ for b in scene_class.__mro__[1:] if b.__doc__), "")) or ""
+            rows.append((scene_file, scene_class.__name__, doc.strip().splitlines()[0], name))
+            print(f"wrote media/{name}")
+    return rows
+
+
+def write_gallery_table(rows) -> None:
+    """Replace the README's gallery block (between the two marker comments) with a table of the stills."""
+    lines = ["| scene | what it shows | last frame |", "|---|---|---|"]
+    for scene_file, name, doc, image in rows:
+        lines.append(f"| `manimgl {scene_file} {name}` | {doc} | ![{name}](media/{image}) |")
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    start, end = "<!-- gallery start -->", "<!-- gallery end -->"
+    head, rest = text.split(start)
+    _, tail = rest.split(end)
+    readme.write_text(head + start + "\n" + "\n".join(lines) + "\n" + end + tail)
+
+
 def make_gif(scene_file: str, name: str, start: float, seconds: float, out: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         video = Path(folder, "video.mp4")
@@ -71,7 +110,10 @@ def main() -> None:
         ("end", -1): "conv3x3_result.png",
     })
     capture_stills("scenes/conv3x3.py", "MnistSizedConv", {("products", 1): "mnist_products.png"})
+    write_gallery_table(gallery())
     make_gif("scenes/conv3x3.py", "Conv3x3", start=3.0, seconds=9.0, out="conv3x3.gif")
+    make_gif("scenes/pooling.py", "MaxPoolPadded", start=2.0, seconds=6.0, out="maxpool_padded.gif")
+    make_gif("scenes/transposed.py", "StridesScatter", start=1.0, seconds=6.0, out="transposed_scatter.gif")
 
 
 if __name__ == "__main__":
