@@ -13,7 +13,6 @@ def torch_channel_sums(x, weight, bias, options):
     """channel_sums[f, oy, ox, c] by torch: conv of input channel c alone with weight[:, c]."""
     groups = options["groups"]
     cg = weight.shape[1]
-    og = weight.shape[0] // groups
     sums = []
     for c in range(cg):
         # channel c of every group, each filter seeing only its own group's channel c

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import (DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, ReplacementTransform, Scene, Transform,
+from manimlib import (DOWN, LEFT, UP, AnimationGroup, FadeIn, FadeOut, ReplacementTransform, Transform,
                       TransformFromCopy, VGroup, Write)
 from manimlib.animation.numbers import ChangeDecimalToValue
 from manimlib.utils.color import color_to_rgba

@@ -9,14 +9,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, LEFT, UP, AnimationGroup, FadeIn, FadeOut, Scene, VGroup
+from manimlib import DOWN, UP, AnimationGroup, FadeIn, FadeOut, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import output_size_formula, trace_pool2d
 from convanim.pool_trace import PoolStep, PoolTrace
 
 from .batched_scene import BatchedScene
-from .cells import NumberGrid, caption_text, fit_font_size, frame_around, label_above, ring
+from .cells import NumberGrid, caption_text, fit_font_size, label_above, ring
 from .numbers import format_value
 from .palette import DEFAULT_PALETTE, Palette
 
@@ -186,4 +186,4 @@ class PoolingScene(BatchedScene):
         """Called after each window; tests read the screen here."""
 
 
-__all__ = ["PoolingScene", "LEFT"]
+__all__ = ["PoolingScene"]
