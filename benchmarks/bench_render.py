@@ -1,6 +1,7 @@
 """Rendering cost of the scenes against an empty scene of the same length, in one run.
 
     python benchmarks/bench_render.py [--qualities 480p 1080p] [--scenes Conv3x3 MnistSizedConv]
+    python benchmarks/bench_render.py --qualities 720p --scenes PaddingStridesOdd MaxPoolPadded StridesScatter
 
 Each scene is rendered to MP4 the way `make demo` does (manimgl, EGL,
 ffmpeg), then an empty scene that only waits for the same duration is
@@ -23,6 +24,11 @@ from common import print_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENE_FILES = {"Conv3x3": "scenes/conv3x3.py", "MnistSizedConv": "scenes/conv3x3.py"}
+for _family in ("arithmetic", "transposed", "pooling"):  # every scene of the family files
+    _text = (ROOT / "scenes" / f"{_family}.py").read_text()
+    for _name in _text.split("SCENES_IN_ORDER = [")[1].split("]")[0].replace("\n", " ").split(","):
+        if _name.strip():
+            SCENE_FILES[_name.strip()] = f"scenes/{_family}.py"
 
 EMPTY_SCENE = '''
 from manimlib import Scene
