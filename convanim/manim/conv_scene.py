@@ -49,7 +49,9 @@ class ConvLayerScene(BatchedScene):
     cells by value instead of drawing numbers, which would be unreadable;
     the caption and the products still show the numbers).  Pacing: ``detailed_steps`` (steps shown in full
     detail before the rest sweep), ``stage_time`` (each detailed stage),
-    ``sweep_time`` (each quick step), ``pause_time``.
+    ``sweep_time`` (each quick step), ``pause_time``.  Run times that are
+    whole numbers of frames (multiples of 1/30 s) keep the video exactly as
+    long as the scene's clock.
     """
 
     in_channels: int = 3
