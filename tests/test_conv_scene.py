@@ -65,6 +65,10 @@ def checking(scene_class):
             np.testing.assert_array_equal(front.shown_values(), t.padded[step.input_channel])
             if stage == "kernel":
                 np.testing.assert_array_equal(self.overlay.shown_values(), t.weight[step.filter, step.channel])
+                for c, kernel in enumerate(self.kernel_grids):  # the filter panel
+                    np.testing.assert_array_equal(kernel.shown_values(), t.weight[step.filter, c])
+                if t.has_bias:
+                    assert self.bias_chip.shown_value() == t.bias[step.filter]
                 corner = front.cell(step.sources.rows[0], step.sources.cols[0]).get_center()
                 np.testing.assert_allclose(self.overlay.tap(0, 0).get_center(), corner, atol=1e-6)
             if stage == "products":
