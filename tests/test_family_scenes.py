@@ -116,9 +116,11 @@ def test_pooling_scenes_match_torch(name):
     scene = run(scene_class)
     assert scene_class.windows == scene.trace.output[0].size
     assert scene.revealed.all()
+    pad = scene.input_grid.mask
+    shown = scene.input_grid.shown_values()
+    np.testing.assert_array_equal(shown[~pad].reshape(scene.trace.input.shape[1:]), scene.trace.input[0])
     if scene.mode == "max":
-        pad = scene.input_grid.mask
-        assert all(np.isneginf(v) for v in scene.input_grid.shown_values()[pad])
+        assert all(np.isneginf(v) for v in shown[pad])
 
 
 def test_ties_go_to_the_first_maximum_and_nan_wins():
@@ -165,6 +167,8 @@ def test_both_transposed_views_end_on_torch_conv_transpose2d(case):
                              stride=scatter.stride, padding=scatter.padding,
                              output_padding=scatter.output_padding).numpy()[0, 0]
     assert scatter_class.steps == x.size
+    np.testing.assert_array_equal(scatter.input_grid.shown_values(), x[0])
+    np.testing.assert_array_equal(scatter.kernel_grid.shown_values(), w[0, 0])
     np.testing.assert_array_equal(scatter.output_grid.shown_values(), ref)
     np.testing.assert_array_equal(direct.output_grids[0].shown_values(), ref)
     assert scatter.formula.text.endswith(f"= {ref.shape[0]}")
