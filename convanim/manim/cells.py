@@ -1,11 +1,11 @@
 """Mobjects for layers: numbered grids, channel stacks, the kernel overlay, the bias chip, the caption."""
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import (DOWN, RIGHT, UP, FadeIn, FadeOut, Rectangle, RoundedRectangle, Square, Text, VGroup,
+from manimlib import (DOWN, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Rectangle, RoundedRectangle, Square, Text, VGroup,
                       VMobject, interpolate_color)
 
 from .numbers import format_value, make_number, set_number, shown_value
@@ -74,18 +74,12 @@ class NumberGrid(VGroup):
     def number(self, i: int, j: int):
         return self.numbers[self.index(i, j)]
 
-    def cells(self, positions: Iterable[tuple[int, int]]) -> VGroup:
-        return VGroup(*(self.cell(i, j) for i, j in positions))
-
     def set_number(self, i: int, j: int, value: object) -> None:
         """Show ``value`` in cell (i, j) (glyphs and state together); nothing if numbers are hidden."""
         if not self.show_numbers:
             return
         set_number(self.number(i, j), value)
         self.number(i, j).move_to(self.cell(i, j))
-
-    def set_cell_color(self, i: int, j: int, color: str) -> None:
-        self.cell(i, j).set_fill(color)
 
     def shown_values(self) -> np.ndarray:
         """What the grid draws, read back from its number mobjects: (rows, cols) floats."""
@@ -205,6 +199,12 @@ def text_line(text: str, font_size: float = 30, color: str = "#FFFFFF") -> Text:
 
 
 caption_text = text_line
+
+
+def swap_caption(old: Text, text: str, font_size: float = 28) -> tuple[Text, AnimationGroup]:
+    """A new bottom caption and the cross-fade to it (a glyph morph would show half-formed digits)."""
+    new = caption_text(text, font_size).to_edge(DOWN, buff=0.3)
+    return new, AnimationGroup(FadeOut(old), FadeIn(new))
 
 
 def label_above(mob, text: str, font_size: float = 24, color: str = "#BDBDBD", buff: float = 0.18) -> Text:

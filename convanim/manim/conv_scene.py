@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import (DOWN, LEFT, UP, AnimationGroup, FadeIn, FadeOut, ReplacementTransform, Transform,
+from manimlib import (DOWN, LEFT, UP, FadeIn, FadeOut, ReplacementTransform, Transform,
                       TransformFromCopy, VGroup, Write)
 from manimlib.animation.numbers import ChangeDecimalToValue
 from manimlib.utils.color import color_to_rgba
@@ -30,7 +30,7 @@ from convanim.trace import ConvStep, ConvTrace
 
 from .batched_scene import BatchedScene
 from .cells import (BiasChip, ChannelStack, KernelOverlay, NumberGrid, caption_text, fit_font_size, frame_around,
-                    label_above)
+                    label_above, swap_caption)
 from .numbers import format_value, make_number, set_number
 from .palette import DEFAULT_PALETTE, Palette
 
@@ -372,10 +372,10 @@ class ConvLayerScene(BatchedScene):
         self.after_stage("output", step)
 
     def caption_animation(self, step: ConvStep):
-        """Cross-fade to the step's equation (a glyph morph would show half-formed digits)."""
-        old = self.caption
-        self.caption = self.on_top(caption_text(self.equation(step), 28).to_edge(DOWN, buff=0.3))
-        return AnimationGroup(FadeOut(old), FadeIn(self.caption))
+        """Cross-fade to the step's equation."""
+        self.caption, animation = swap_caption(self.caption, self.equation(step), 28)
+        self.on_top(self.caption)
+        return animation
 
     def equation(self, step: ConvStep) -> str:
         """``y[f,oy,ox] = b + s0 + ... + sc = running`` with the trace's numbers."""

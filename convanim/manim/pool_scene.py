@@ -9,14 +9,15 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, UP, AnimationGroup, FadeIn, FadeOut, VGroup
+from manimlib import DOWN, UP, FadeIn, FadeOut, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import output_size_formula, trace_pool2d
+from convanim.padding import padding_mask
 from convanim.pool_trace import PoolStep, PoolTrace
 
 from .batched_scene import BatchedScene
-from .cells import NumberGrid, caption_text, fit_font_size, label_above, ring
+from .cells import NumberGrid, caption_text, fit_font_size, label_above, ring, swap_caption
 from .numbers import format_value
 from .palette import DEFAULT_PALETTE, Palette
 
@@ -70,9 +71,9 @@ class PoolingScene(BatchedScene):
         self.num_decimals = 0 if (self.mode == "max" and t.output.dtype.kind in "iu") else self.decimals
         hp, wp = t.padded.shape[1:]
         cell = min(0.75, 5.0 / max(hp, wp))
-        mask = np.ones((hp, wp), dtype=bool)
         top, _, left, _ = g.pads
-        mask[top:top + g.input[0], left:left + g.input[1]] = False
+        # ceil_mode may add room past the bottom/right padding: it counts as padding too
+        mask = padding_mask(g.input, (top, hp - top - g.input[0], left, wp - left - g.input[1]))
         input_decimals = 0 if t.input.dtype.kind in "iu" else self.decimals
         self.input_grid = NumberGrid(self.display_values(t.padded[0], mask), cell, pal.input, input_decimals, mask,
                                      pal.padding)
@@ -177,10 +178,9 @@ class PoolingScene(BatchedScene):
                 f" = {format_value(step.value, d)}")
 
     def caption_animation(self, step: PoolStep):
-        old = self.caption
-        self.caption = caption_text(self.equation(step), 24 if len(self.equation(step)) < 70 else 20)
-        self.caption.to_edge(DOWN, buff=0.3)
-        return AnimationGroup(FadeOut(old), FadeIn(self.caption))
+        text = self.equation(step)
+        self.caption, animation = swap_caption(self.caption, text, 24 if len(text) < 70 else 20)
+        return animation
 
     def after_window(self, step: PoolStep) -> None:
         """Called after each window; tests read the screen here."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, UP, AnimationGroup, FadeIn, FadeOut, ReplacementTransform, VGroup
+from manimlib import DOWN, UP, FadeIn, FadeOut, ReplacementTransform, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import trace_conv2d, trace_conv_transpose2d, transpose_output_size_formula, transposed_as_direct
@@ -21,7 +21,7 @@ from convanim.transpose_trace import ScatterStep, TransposeTrace
 
 from .arithmetic_scene import ConvArithmetic
 from .batched_scene import BatchedScene
-from .cells import NumberGrid, caption_text, fit_font_size, frame_around, label_above, ring
+from .cells import NumberGrid, caption_text, fit_font_size, frame_around, label_above, ring, swap_caption
 from .numbers import format_value, make_number
 from .palette import DEFAULT_PALETTE, Palette
 
@@ -169,13 +169,12 @@ class TransposedScatter(TransposedLayer, BatchedScene):
         return anims
 
     def caption_animation(self, step: ScatterStep):
-        old = self.caption
         r0, r1 = int(step.rows.min()), int(step.rows.max())
         c0, c1 = int(step.cols.min()), int(step.cols.max())
-        self.caption = caption_text(f"x[{step.iy},{step.ix}] = {format_value(step.value, 0)} adds "
-                                    f"{format_value(step.value, 0)} × kernel into output rows {r0}…{r1}, "
-                                    f"columns {c0}…{c1} (cropped to the output)", 22).to_edge(DOWN, buff=0.3)
-        return AnimationGroup(FadeOut(old), FadeIn(self.caption))
+        self.caption, animation = swap_caption(
+            self.caption, f"x[{step.iy},{step.ix}] = {format_value(step.value, 0)} adds {format_value(step.value, 0)}"
+            f" × kernel into output rows {r0}…{r1}, columns {c0}…{c1} (cropped to the output)", 22)
+        return animation
 
     def after_products(self, step: ScatterStep) -> None:
         """Called when a detailed step shows its products; tests read the screen here."""
