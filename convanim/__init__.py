@@ -7,7 +7,10 @@ the ``trace_*`` functions record every intermediate value for the scenes in
 """
 from .config import set_memory_budget
 from .conv import conv2d
-from .im2col import col2im, im2col
+from .filters import blur_filter, edge_filter, named_filter, random_filter
+from .im2col import FillStep, Im2ColProduct, col2im, im2col, im2col_conv2d, im2col_steps
+from .photo import Photo, cat_photo, digit_image, generated_picture, photo_channels, read_photo
+from .pipeline import Conv, MaxPool, ReLU, Stage, run_pipeline
 from .pool import avg_pool2d, max_pool2d, relu
 from .pool_trace import PoolStep, PoolTrace, trace_pool2d
 from .shapes import (output_size, output_size_formula, param_count, transpose_output_size,
@@ -20,7 +23,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "conv2d", "conv_transpose2d", "transposed_as_direct", "TransposedAsDirect",
-    "max_pool2d", "avg_pool2d", "relu", "im2col", "col2im",
+    "max_pool2d", "avg_pool2d", "relu", "im2col", "col2im", "im2col_steps", "FillStep", "im2col_conv2d",
+    "Im2ColProduct", "Photo", "cat_photo", "read_photo", "generated_picture", "digit_image", "photo_channels",
+    "edge_filter", "blur_filter", "random_filter", "named_filter",
+    "run_pipeline", "Stage", "Conv", "ReLU", "MaxPool",
     "trace_conv2d", "ConvTrace", "ConvStep", "WindowSources",
     "trace_pool2d", "PoolTrace", "PoolStep",
     "trace_conv_transpose2d", "TransposeTrace", "ScatterStep",

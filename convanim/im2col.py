@@ -8,11 +8,14 @@ Python steps), ``method='window'`` copies OH·OW windows one by one.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from . import config
 from .arguments import as_image_batch, as_numeric_array, choice
-from .geometry import sliding_geometry
+from .conv import check_conv
+from .geometry import WindowGeometry, sliding_geometry
 from .padding import pad_input
 from .windows import kernel_slice
 
@@ -77,3 +80,107 @@ def col2im(cols: object, input_shape: tuple[int, ...], kernel_size: object, stri
     image = image[:, :, t:t + h, l:l + w]
     return image if len(shape) == 4 else image[0]
 
+
+
+@dataclass(frozen=True)
+class FillStep:
+    """One pass of an im2col loop and the matrix entries it writes.
+
+    ``method`` ``'kernel'``: ``counter`` is (ky, kx) and the step copies one
+    strided slice of the padded input (every window's tap (ky, kx), all
+    channels) into the matrix columns ``c·KH·KW + ky·KW + kx``.
+    ``method`` ``'window'``: ``counter`` is (oy, ox) and the step copies one
+    window into the rows ``(n·OH + oy)·OW + ox``.  ``rows``, ``cols`` and
+    ``values`` are flat arrays of equal length: ``matrix[rows, cols] = values``.
+    """
+
+    method: str
+    counter: tuple[int, int]
+    rows: np.ndarray
+    cols: np.ndarray
+    values: np.ndarray
+
+
+def im2col_steps(input: object, kernel_size: object, stride: object = 1, padding: object = 0,
+                 dilation: object = 1, method: str = "kernel") -> list[FillStep]:
+    """The loop of :func:`im2col` one pass at a time (for scenes and teaching).
+
+    ``'kernel'`` gives KH·KW steps, ``'window'`` OH·OW steps; applying all of
+    either list to an empty (N·OH·OW, C·KH·KW) matrix gives ``im2col(...)``.
+    Each step reads the padded input directly (strided slice or window), so
+    the two lists are two independent computations of the same matrix.
+    """
+    choice("method", method, ("kernel", "window"))
+    x4, _ = as_image_batch("input", input)
+    g = sliding_geometry(x4.shape[2:], kernel_size, stride, padding, dilation)
+    n, c = x4.shape[:2]
+    kh, kw = g.kernel
+    oh, ow = g.out
+    config.check_allocation("im2col_steps", (n * oh * ow, c * kh * kw, 3), 8)
+    xp = pad_input(x4, g.pads)
+    # Matrix row of (n, oy, ox) and column of (c, ky, kx), as in im2col's docstring.
+    row_of = np.arange(n * oh * ow).reshape(n, oh, ow)
+    col_of = np.arange(c * kh * kw).reshape(c, kh, kw)
+    steps = []
+    if method == "kernel":
+        for ky in range(kh):
+            for kx in range(kw):
+                block = xp[(..., *kernel_slice(ky, kx, g.stride, g.dilation, g.out))]  # (N, C, OH, OW)
+                rows = np.broadcast_to(row_of[:, None], block.shape)
+                cols = np.broadcast_to(col_of[None, :, ky, kx, None, None], block.shape)
+                steps.append(FillStep(method, (ky, kx), rows.ravel(), cols.ravel(), block.ravel()))
+        return steps
+    dy, dx = g.dilation
+    for oy in range(oh):
+        for ox in range(ow):
+            y, x = g.window_origin(oy, ox)
+            window = xp[:, :, y:y + dy * (kh - 1) + 1:dy, x:x + dx * (kw - 1) + 1:dx]  # (N, C, KH, KW)
+            rows = np.broadcast_to(row_of[:, oy, ox, None, None, None], window.shape)
+            cols = np.broadcast_to(col_of[None], window.shape)
+            steps.append(FillStep(method, (oy, ox), rows.ravel(), cols.ravel(), window.ravel()))
+    return steps
+
+
+@dataclass(frozen=True)
+class Im2ColProduct:
+    """A convolution as one matrix product, every matrix kept.
+
+    ``cols`` (N·OH·OW, C·KH·KW) from :func:`im2col`; ``weight_matrix``
+    (C·KH·KW, F), each filter flattened into a column; ``product`` =
+    ``cols @ weight_matrix`` (N·OH·OW, F); ``bias`` (F,) (zeros without
+    one); ``output_matrix`` = product + bias; ``output`` (N, F, OH, OW), the
+    output matrix folded back into maps (equal to conv2d).
+    """
+
+    cols: np.ndarray
+    weight_matrix: np.ndarray
+    product: np.ndarray
+    bias: np.ndarray
+    output_matrix: np.ndarray
+    output: np.ndarray
+    geometry: WindowGeometry
+    has_bias: bool
+
+
+def im2col_conv2d(input: object, weight: object, bias: object = None, stride: object = 1, padding: object = 0,
+                  dilation: object = 1) -> Im2ColProduct:
+    """conv2d computed as im2col, one matrix product and a fold; returns every matrix.
+
+    Shapes as :func:`convanim.conv2d` (groups=1, zero padding).  A 3-d input
+    (C, H, W) counts as N = 1; ``output`` is then (F, OH, OW).
+    """
+    layer = check_conv(input, weight, bias, stride, padding, dilation)
+    g = layer.geometry
+    dtype = layer.dtype
+    f = layer.weight.shape[0]
+    n = layer.x.shape[0]
+    cols = im2col(layer.x.astype(dtype, copy=False), g.kernel, g.stride, padding, g.dilation)
+    weight_matrix = layer.weight.astype(dtype, copy=False).reshape(f, -1).T
+    product = cols @ weight_matrix
+    b = np.zeros(f, dtype=dtype) if layer.bias is None else layer.bias.astype(dtype, copy=False)
+    output_matrix = product + b
+    output = output_matrix.reshape(n, *g.out, f).transpose(0, 3, 1, 2)
+    if layer.squeeze:
+        output = output[0]
+    return Im2ColProduct(cols, weight_matrix, product, b, output_matrix, np.ascontiguousarray(output), g,
+                         layer.bias is not None)

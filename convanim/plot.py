@@ -1,0 +1,151 @@
+"""Notebook plots of convanim's records (matplotlib; ``pip install "convanim[plot]"``).
+
+``import convanim`` never imports this module; ``import convanim.plot``
+needs matplotlib.  Every function returns a :class:`matplotlib.figure.Figure`
+(not registered with pyplot, so nothing piles up in long notebooks; Jupyter
+shows a returned figure inline):
+
+- :func:`plot_feature_maps` -- maps (C, H, W) as a grid of images;
+- :func:`plot_kernels` -- weights (F, C, KH, KW) as F rows × C columns, numbers written in small kernels;
+- :func:`plot_im2col` -- the im2col matrix as an image, columns grouped by channel;
+- :func:`plot_partial_sums` -- how one output value builds up: bias, then each channel's window sum;
+- :func:`plot_pipeline` -- the first maps of every stage of :func:`convanim.run_pipeline`.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+try:
+    from matplotlib.figure import Figure
+except ImportError:  # pragma: no cover - exercised by tests with matplotlib hidden
+    raise ImportError('convanim.plot needs matplotlib: pip install "convanim[plot]"') from None
+
+from .arguments import as_numeric_array
+from .trace import ConvTrace
+
+
+def _grid_figure(rows: int, cols: int, cell: float = 2.2) -> tuple[Figure, np.ndarray]:
+    fig = Figure(figsize=(cell * cols, cell * rows), layout="constrained")
+    axes = np.atleast_2d(fig.subplots(rows, cols, squeeze=False))
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return fig, axes
+
+
+def plot_feature_maps(maps: object, titles: Sequence[str] | None = None, cmap: str = "gray",
+                      columns: int | None = None, colorbar: bool = False) -> Figure:
+    """Feature maps (C, H, W) (or one (H, W) map) as a grid of images, each on its own colour scale."""
+    arr = as_numeric_array("maps", maps)
+    if arr.ndim == 2:
+        arr = arr[None]
+    if arr.ndim != 3:
+        raise ValueError(f"maps must be (C, H, W) or (H, W); got shape {arr.shape}")
+    c = arr.shape[0]
+    if titles is not None and len(titles) != c:
+        raise ValueError(f"titles has {len(titles)} entries for {c} maps")
+    columns = min(c, 4) if columns is None else columns
+    rows = -(-c // columns)
+    fig, axes = _grid_figure(rows, columns)
+    for k, ax in enumerate(axes.flat):
+        if k >= c:
+            ax.set_axis_off()
+            continue
+        image = ax.imshow(arr[k], cmap=cmap, interpolation="nearest")
+        ax.set_title(titles[k] if titles else f"map {k}  {arr.shape[1]}×{arr.shape[2]}", fontsize=9)
+        if colorbar:
+            fig.colorbar(image, ax=ax, shrink=0.8)
+    return fig
+
+
+def plot_kernels(weight: object, cmap: str = "coolwarm", annotate_up_to: int = 5, decimals: int = 2) -> Figure:
+    """Kernels (F, C, KH, KW) as F rows × C columns; kernels up to ``annotate_up_to`` taps a side show numbers.
+
+    One symmetric colour scale for all kernels, so colours compare across filters.
+    """
+    w = as_numeric_array("weight", weight)
+    if w.ndim != 4:
+        raise ValueError(f"weight must be 4-d (F, C, KH, KW); got shape {w.shape}")
+    f, c, kh, kw = w.shape
+    limit = float(np.max(np.abs(w))) or 1.0
+    fig, axes = _grid_figure(f, c, cell=1.6)
+    integral = np.issubdtype(w.dtype, np.integer)
+    for i in range(f):
+        for j in range(c):
+            ax = axes[i, j]
+            ax.imshow(w[i, j], cmap=cmap, vmin=-limit, vmax=limit, interpolation="nearest")
+            ax.set_title(f"filter {i}, channel {j}", fontsize=8)
+            if max(kh, kw) <= annotate_up_to:
+                for (y, x), v in np.ndenumerate(w[i, j]):
+                    ax.text(x, y, f"{v}" if integral else f"{v:.{decimals}f}", ha="center", va="center", fontsize=8)
+    return fig
+
+
+def plot_im2col(cols: object, kernel_shape: tuple[int, int, int] | None = None, cmap: str = "viridis") -> Figure:
+    """The im2col matrix (rows = windows, columns = C·KH·KW taps) as an image.
+
+    With ``kernel_shape`` (C, KH, KW) white lines separate the channels' column blocks.
+    """
+    m = as_numeric_array("cols", cols)
+    if m.ndim != 2:
+        raise ValueError(f"cols must be 2-d (windows, C·KH·KW); got shape {m.shape}")
+    fig = Figure(figsize=(min(3 + 0.25 * m.shape[1], 12), min(2 + 0.12 * m.shape[0], 9)), layout="constrained")
+    ax = fig.subplots()
+    image = ax.imshow(m, cmap=cmap, aspect="auto", interpolation="nearest")
+    fig.colorbar(image, ax=ax)
+    ax.set_xlabel("column = c·KH·KW + ky·KW + kx")
+    ax.set_ylabel("row = window (oy·OW + ox)")
+    ax.set_title(f"im2col matrix {m.shape[0]}×{m.shape[1]}")
+    if kernel_shape is not None:
+        c, kh, kw = kernel_shape
+        if c * kh * kw != m.shape[1]:
+            raise ValueError(f"kernel_shape {kernel_shape} has {c * kh * kw} taps; the matrix has {m.shape[1]} columns")
+        for k in range(1, c):
+            ax.axvline(k * kh * kw - 0.5, color="white", linewidth=2)
+    return fig
+
+
+def plot_partial_sums(trace: ConvTrace, filter: int, oy: int, ox: int) -> Figure:
+    """How output[filter, oy, ox] builds up: a bar from the bias, one bar per channel's window sum.
+
+    Each bar starts where the running sum stood (the trace's ``running``) and
+    ends where that channel's sum takes it; the last level is the output.
+    """
+    f, oh, ow = trace.output.shape
+    for name, value, size in (("filter", filter, f), ("oy", oy, oh), ("ox", ox, ow)):
+        if not 0 <= value < size:
+            raise ValueError(f"{name} must be in 0..{size - 1} for output shape {trace.output.shape}; got {value}")
+    running = np.asarray(trace.running[filter, oy, ox], dtype=float)      # (Cg + 1,)
+    sums = np.asarray(trace.channel_sums[filter, oy, ox], dtype=float)    # (Cg,)
+    labels = ["bias"] + [f"channel {c}" for c in range(len(sums))]
+    starts = np.concatenate([[0.0], running[:-1]])
+    heights = np.concatenate([[running[0]], sums])
+    fig = Figure(figsize=(1.4 + 1.1 * len(labels), 3.4), layout="constrained")
+    ax = fig.subplots()
+    colors = ["#8E24AA"] + ["#E53935" if s >= 0 else "#1E88E5" for s in sums]
+    ax.bar(range(len(labels)), heights, bottom=starts, color=colors)
+    for k, level in enumerate(running):
+        ax.hlines(level, k - 0.4, k + 1.4 if k + 1 < len(labels) else k + 0.4, colors="#555555", linewidth=1)
+        ax.annotate(f"{level:g}", (k, level), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=8)
+    ax.set_xticks(range(len(labels)), labels)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_title(f"y[{filter},{oy},{ox}] = {running[-1]:g}: bias, then one window sum per channel", fontsize=9)
+    return fig
+
+
+def plot_pipeline(stages: Sequence, max_maps: int = 4, cmap: str = "gray") -> Figure:
+    """The first ``max_maps`` maps of each stage of :func:`convanim.run_pipeline`, one column per stage."""
+    if not stages:
+        raise ValueError("stages is empty; pass the list run_pipeline returned")
+    rows = min(max_maps, max(s.output.shape[0] for s in stages))
+    fig, axes = _grid_figure(rows, len(stages), cell=1.7)
+    for j, stage in enumerate(stages):
+        axes[0, j].set_title(f"{stage.name}\n{'×'.join(map(str, stage.shape))}", fontsize=8)
+        for i in range(rows):
+            if i < stage.output.shape[0]:
+                axes[i, j].imshow(stage.output[i], cmap=cmap, interpolation="nearest")
+            else:
+                axes[i, j].set_axis_off()
+    return fig

@@ -1,0 +1,78 @@
+"""convanim.plot: the figures draw the records' numbers; matplotlib stays optional."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import convanim.plot as plot
+from convanim import Conv, MaxPool, ReLU, conv2d, im2col, run_pipeline, trace_conv2d
+
+
+def layer(seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 10, (3, 4, 4)), rng.integers(-3, 4, (2, 3, 3, 3)), np.array([40, -7])
+
+
+def test_feature_maps_show_the_maps():
+    x, w, b = layer()
+    maps = conv2d(x, w, b)
+    fig = plot.plot_feature_maps(maps, titles=["edge", "other"])
+    images = [ax.images[0].get_array() for ax in fig.axes if ax.images]
+    assert len(images) == 2
+    for k in range(2):
+        np.testing.assert_array_equal(images[k], maps[k])
+    assert [ax.get_title() for ax in fig.axes if ax.images] == ["edge", "other"]
+    with pytest.raises(ValueError, match=r"maps must be \(C, H, W\) or \(H, W\); got shape \(4,\)"):
+        plot.plot_feature_maps(np.zeros(4))
+
+
+def test_kernels_show_weights_and_numbers():
+    _, w, _ = layer()
+    fig = plot.plot_kernels(w)
+    axes = [ax for ax in fig.axes if ax.images]
+    assert len(axes) == 6  # 2 filters × 3 channels
+    np.testing.assert_array_equal(axes[4].images[0].get_array(), w[1, 1])
+    written = [int(t.get_text()) for t in axes[4].texts]
+    assert written == list(w[1, 1].ravel())
+
+
+def test_im2col_image_is_the_matrix():
+    x, _, _ = layer()
+    cols = im2col(x, 3)
+    fig = plot.plot_im2col(cols, (3, 3, 3))
+    np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), cols)
+    with pytest.raises(ValueError, match=r"kernel_shape \(3, 2, 2\) has 12 taps; the matrix has 27 columns"):
+        plot.plot_im2col(cols, (3, 2, 2))
+
+
+def test_partial_sums_bars_follow_the_trace():
+    x, w, b = layer()
+    trace = trace_conv2d(x, w, b)
+    fig = plot.plot_partial_sums(trace, 1, 0, 1)
+    bars = fig.axes[0].patches
+    bottoms = [bar.get_y() for bar in bars]
+    tops = [bar.get_y() + bar.get_height() for bar in bars]
+    # Hand rule: the first bar goes 0 -> bias, each next one from the previous level by the channel's sum.
+    expected_levels = [-7] + list(-7 + np.cumsum([np.sum(x[c, 0:3, 1:4] * w[1, c]) for c in range(3)]))
+    np.testing.assert_allclose(tops, expected_levels)
+    np.testing.assert_allclose(bottoms, [0] + expected_levels[:-1])
+    assert expected_levels[-1] == conv2d(x, w, b)[1, 0, 1]
+    with pytest.raises(ValueError, match=r"ox must be in 0..1 for output shape \(2, 2, 2\); got 2"):
+        plot.plot_partial_sums(trace, 0, 0, 2)
+
+
+def test_pipeline_columns_are_the_stages():
+    rng = np.random.default_rng(1)
+    stages = run_pipeline(rng.normal(size=(1, 10, 10)), [Conv(rng.normal(size=(2, 1, 3, 3))), ReLU(), MaxPool(2)])
+    fig = plot.plot_pipeline(stages)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == ["input\n1×10×10", "conv 1\n2×8×8", "ReLU 1\n2×8×8", "max pool 1\n2×4×4"]
+
+
+def test_core_import_needs_no_matplotlib_and_plot_says_what_to_install():
+    code = ("import sys; sys.modules['matplotlib'] = None\n"
+            "import convanim\n"
+            "try:\n    import convanim.plot\nexcept ImportError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert 'convanim.plot needs matplotlib: pip install "convanim[plot]"' in out.stdout
