@@ -91,7 +91,9 @@ class FillStep:
     channels) into the matrix columns ``c·KH·KW + ky·KW + kx``.
     ``method`` ``'window'``: ``counter`` is (oy, ox) and the step copies one
     window into the rows ``(n·OH + oy)·OW + ox``.  ``rows``, ``cols`` and
-    ``values`` are flat arrays of equal length: ``matrix[rows, cols] = values``.
+    ``values`` are flat arrays of equal length: ``matrix[rows, cols] = values``;
+    ``source`` (sample, channel, y, x) says where each value sits in the
+    *padded* input (a tuple of four flat int arrays of the same length).
     """
 
     method: str
@@ -99,6 +101,7 @@ class FillStep:
     rows: np.ndarray
     cols: np.ndarray
     values: np.ndarray
+    source: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def im2col_steps(input: object, kernel_size: object, stride: object = 1, padding: object = 0,
@@ -118,6 +121,8 @@ def im2col_steps(input: object, kernel_size: object, stride: object = 1, padding
     oh, ow = g.out
     config.check_allocation("im2col_steps", (n * oh * ow, c * kh * kw, 3), 8)
     xp = pad_input(x4, g.pads)
+    # Where each padded value sits: sliced exactly like the values themselves.
+    where = np.indices(xp.shape)
     # Matrix row of (n, oy, ox) and column of (c, ky, kx), as in im2col's docstring.
     row_of = np.arange(n * oh * ow).reshape(n, oh, ow)
     col_of = np.arange(c * kh * kw).reshape(c, kh, kw)
@@ -125,19 +130,23 @@ def im2col_steps(input: object, kernel_size: object, stride: object = 1, padding
     if method == "kernel":
         for ky in range(kh):
             for kx in range(kw):
-                block = xp[(..., *kernel_slice(ky, kx, g.stride, g.dilation, g.out))]  # (N, C, OH, OW)
+                taps = (..., *kernel_slice(ky, kx, g.stride, g.dilation, g.out))
+                block = xp[taps]  # (N, C, OH, OW)
                 rows = np.broadcast_to(row_of[:, None], block.shape)
                 cols = np.broadcast_to(col_of[None, :, ky, kx, None, None], block.shape)
-                steps.append(FillStep(method, (ky, kx), rows.ravel(), cols.ravel(), block.ravel()))
+                source = tuple(axis[taps].ravel() for axis in where)
+                steps.append(FillStep(method, (ky, kx), rows.ravel(), cols.ravel(), block.ravel(), source))
         return steps
     dy, dx = g.dilation
     for oy in range(oh):
         for ox in range(ow):
             y, x = g.window_origin(oy, ox)
-            window = xp[:, :, y:y + dy * (kh - 1) + 1:dy, x:x + dx * (kw - 1) + 1:dx]  # (N, C, KH, KW)
+            taps = (slice(None), slice(None), slice(y, y + dy * (kh - 1) + 1, dy), slice(x, x + dx * (kw - 1) + 1, dx))
+            window = xp[taps]  # (N, C, KH, KW)
             rows = np.broadcast_to(row_of[:, oy, ox, None, None, None], window.shape)
             cols = np.broadcast_to(col_of[None], window.shape)
-            steps.append(FillStep(method, (oy, ox), rows.ravel(), cols.ravel(), window.ravel()))
+            source = tuple(axis[taps].ravel() for axis in where)
+            steps.append(FillStep(method, (oy, ox), rows.ravel(), cols.ravel(), window.ravel(), source))
     return steps
 
 

@@ -81,6 +81,8 @@ def test_fill_steps_of_both_loop_orders_build_torch_unfold(case):
         for step in steps:
             assert np.all(np.isnan(matrix[step.rows, step.cols]))  # each entry written exactly once
             matrix[step.rows, step.cols] = step.values
+            padded = np.pad(x, [(0, 0), (0, 0), (args["padding"][0],) * 2, (args["padding"][1],) * 2])
+            np.testing.assert_array_equal(padded[step.source], step.values)  # the sources hold the values
         np.testing.assert_array_equal(matrix, expected)
 
 

@@ -5,8 +5,8 @@ from typing import Sequence
 
 import numpy as np
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import (DOWN, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Rectangle, RoundedRectangle, Square, Text, VGroup,
-                      VMobject, interpolate_color)
+from manimlib import (DOWN, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Rectangle, RoundedRectangle, Square, Text,
+                      Transform, VGroup, VMobject, interpolate_color)
 
 from .numbers import format_value, make_number, set_number, shown_value
 
@@ -231,3 +231,24 @@ def frame_around(mob, color: str, buff: float = 0.06, thickness: float = 0.05) -
     """A filled frame around ``mob`` (a highlight)."""
     return ring(mob.get_width() + 2 * buff, mob.get_height() + 2 * buff, thickness, color).move_to(mob)
 
+
+
+class FlyInto(Transform):
+    """A copy of ``source`` flies onto ``target``, which appears when it lands.
+
+    Unlike ``TransformFromCopy`` the target stays where it is in its grid
+    (manimgl would otherwise re-add it to the scene on its own and split its
+    grid apart); it is hidden during the flight and shown at the end.
+    """
+
+    def __init__(self, source, target, **kwargs):
+        self.landing = target
+        super().__init__(source.copy(), target.copy(), remover=True, **kwargs)
+
+    def begin(self) -> None:
+        self.landing.set_opacity(0)
+        super().begin()
+
+    def finish(self) -> None:
+        super().finish()
+        self.landing.set_opacity(1)

@@ -31,20 +31,17 @@ from convanim.trace import ConvStep, ConvTrace
 from .batched_scene import BatchedScene
 from .cells import (BiasChip, ChannelStack, KernelOverlay, NumberGrid, caption_text, fit_font_size, frame_around,
                     label_above, swap_caption)
+from .layer_options import LayerOptions
 from .numbers import format_value, make_number, set_number
 from .palette import DEFAULT_PALETTE, Palette
 
 
-class ConvLayerScene(BatchedScene):
+class ConvLayerScene(LayerOptions, BatchedScene):
     """Base scene for one conv layer.  Options (class attributes):
 
-    Layer: ``in_channels``, ``input_size`` (H, W), ``out_channels``,
-    ``kernel_size`` (KH, KW), ``stride``, ``padding`` (int, pair, 'same',
-    'valid'), ``dilation``, ``groups``, ``padding_mode``, ``use_bias``.
-    Values: ``input_values`` (C, H, W), ``weight_values`` (F, C/groups, KH,
-    KW), ``bias_values`` (F,) -- any left as None are drawn from
-    ``seed`` as integers in ``input_range``, ``weight_range``,
-    ``bias_range`` (inclusive); ``decimals`` for float values.
+    Layer and values: see :class:`LayerOptions` (``in_channels``,
+    ``input_size``, ``out_channels``, ``kernel_size``, ``stride``, ``padding``,
+    ..., ``seed``, ``input_values``, ...).
     Look: ``palette``; ``max_numbered_cells`` (a bigger grid shades its
     cells by value instead of drawing numbers, which would be unreadable;
     the caption and the products still show the numbers).  Pacing: ``detailed_steps`` (steps shown in full
@@ -53,26 +50,6 @@ class ConvLayerScene(BatchedScene):
     whole numbers of frames (multiples of 1/30 s) keep the video exactly as
     long as the scene's clock.
     """
-
-    in_channels: int = 3
-    input_size: tuple[int, int] = (4, 4)
-    out_channels: int = 3
-    kernel_size: tuple[int, int] = (3, 3)
-    stride: object = 1
-    padding: object = 0
-    dilation: object = 1
-    groups: int = 1
-    padding_mode: str = "zeros"
-    use_bias: bool = True
-
-    seed: int = 2021
-    input_range: tuple[int, int] = (0, 9)
-    weight_range: tuple[int, int] = (0, 9)
-    bias_range: tuple[int, int] = (10, 99)
-    input_values: np.ndarray | None = None
-    weight_values: np.ndarray | None = None
-    bias_values: np.ndarray | None = None
-    decimals: int = 2
 
     palette: Palette = DEFAULT_PALETTE
     max_numbered_cells: int = 256
@@ -94,22 +71,6 @@ class ConvLayerScene(BatchedScene):
         return mob
 
     # -- values ----------------------------------------------------------------
-    def get_layer_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """Input (C, H, W), weight (F, C/groups, KH, KW) and bias (F,) or None."""
-        rng = np.random.default_rng(self.seed)
-        kh, kw = (self.kernel_size, self.kernel_size) if isinstance(self.kernel_size, int) else self.kernel_size
-        c, f = self.in_channels, self.out_channels
-        x = self.input_values if self.input_values is not None else rng.integers(
-            self.input_range[0], self.input_range[1] + 1, (c, *self.input_size))
-        per_filter = c // self.groups if isinstance(self.groups, int) and self.groups > 0 else c
-        w = self.weight_values if self.weight_values is not None else rng.integers(
-            self.weight_range[0], self.weight_range[1] + 1, (f, per_filter, kh, kw))
-        b = None
-        if self.use_bias:
-            b = self.bias_values if self.bias_values is not None else rng.integers(
-                self.bias_range[0], self.bias_range[1] + 1, f)
-        return np.asarray(x), np.asarray(w), None if b is None else np.asarray(b)
-
     def get_trace(self) -> ConvTrace:
         x, w, b = self.get_layer_arrays()
         return trace_conv2d(x, w, b, stride=self.stride, padding=self.padding, dilation=self.dilation,

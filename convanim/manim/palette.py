@@ -28,6 +28,12 @@ class Palette:
     muted: str = "#9E9E9E"
     winner: str = "#FFC107"         # pooling winner
     background: str = "#111111"
+    # Input channels where a scene tells them apart (im2col: where each entry came from).
+    channels: tuple[str, ...] = ("#2E7D32", "#00838F", "#9E9D24", "#6D4C41")
+
+    def channel(self, c: int) -> str:
+        """The colour of input channel ``c`` (the list repeats past its end)."""
+        return self.channels[c % len(self.channels)]
 
     def ramp(self, channels_in: int, channels: int) -> str:
         """Output cell colour with ``channels_in`` of ``channels`` input channels summed in.

@@ -1,0 +1,102 @@
+"""The im2col scenes, headless: every matrix read back from the screen equals torch's unfold and conv2d."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from manim_support import run  # noqa: I001  (imports manimlib first)
+from test_family_scenes import load_module
+
+im2col_scenes = load_module("im2col")
+
+
+def torch_unfold(x, kernel, stride=1, padding=0):
+    """(C, H, W) -> (OH·OW, C·KH·KW), the matrix im2col should build."""
+    cols = F.unfold(torch.tensor(x, dtype=torch.float64)[None], kernel, stride=stride, padding=padding)[0]
+    return cols.T.numpy()
+
+
+def checked_im2col(scene_class):
+    class Checked(scene_class):
+        fills = 0
+
+        def after_fill(self, step):
+            x, w, _ = self.get_layer_arrays()
+            expected = torch_unfold(x, w.shape[2:], self.stride, self.padding)
+            shown = self.cols_matrix.shown_matrix()
+            done = np.zeros(expected.shape[0], dtype=bool)
+            done[:type(self).fills + 1] = True  # rows are filled window by window, in order
+            np.testing.assert_array_equal(shown[done], expected[done])
+            assert np.isnan(shown[~done]).all()
+            type(self).fills += 1
+
+        def after_products(self):
+            x, w, _ = self.get_layer_arrays()
+            product = torch_unfold(x, w.shape[2:], self.stride, self.padding) @ w.reshape(w.shape[0], -1).T
+            np.testing.assert_array_equal(self.output_matrix.shown_values(), product)
+            np.testing.assert_array_equal(self.weight_matrix.shown_values(), w.reshape(w.shape[0], -1).T)
+
+        def after_fold(self):
+            x, w, b = self.get_layer_arrays()
+            ref = F.conv2d(torch.tensor(x)[None].double(), torch.tensor(w).double(), torch.tensor(b).double(),
+                           stride=self.stride, padding=self.padding)[0].numpy()
+            for f, grid in enumerate(self.output_maps):
+                np.testing.assert_array_equal(grid.shown_values(), ref[f])
+            np.testing.assert_array_equal(self.bias_row.shown_values()[0], b)
+            np.testing.assert_array_equal(self.output_matrix.shown_values(), ref.reshape(len(b), -1).T)
+
+    return Checked
+
+
+@pytest.mark.parametrize("options", [{}, {"in_channels": 3, "input_size": (5, 4), "out_channels": 1,
+                                          "kernel_size": (3, 2), "stride": 2, "padding": 1}])
+def test_im2col_scene_matrices_product_and_maps(options):
+    scene_class = checked_im2col(type("Variant", (im2col_scenes.Im2Col,), dict(options)))
+    scene = run(scene_class)
+    x, w, _ = scene.get_layer_arrays()
+    assert scene_class.fills == torch_unfold(x, w.shape[2:], scene.stride, scene.padding).shape[0]
+    # Entries keep the colour of the channel they came from.
+    k = w[0].size // x.shape[0]
+    for j in range(w[0].size):
+        assert scene.cols_matrix.cell(0, j).get_fill_color().lower() == scene.palette.channel(j // k).lower()
+
+
+def test_loop_orders_fill_the_same_matrix_at_their_own_pace():
+    class Checked(im2col_scenes.Im2ColLoopOrders):
+        passes = 0
+
+        def after_pass(self, index):
+            x = self.get_input()
+            expected = torch_unfold(x[None], self.kernel_size)
+            rows, cols = expected.shape
+            for method, per_pass, total in (("kernel", rows, cols), ("window", cols, rows)):
+                shown = self.shown_matrices()[method]
+                filled = ~np.isnan(shown)
+                assert filled.sum() == per_pass * min(index + 1, total)
+                np.testing.assert_array_equal(shown[filled], expected[filled])
+                if method == "kernel":  # pass (ky, kx) fills whole columns
+                    assert filled[:, :min(index + 1, total)].all()
+                else:                   # pass (oy, ox) fills whole rows
+                    assert filled[:min(index + 1, total)].all()
+            type(self).passes += 1
+
+    scene = run(Checked)
+    assert Checked.passes == 16  # the window loop: 4×4 windows of 2×2 on 5×5
+    expected = torch_unfold(scene.get_input()[None], 2)
+    for shown in scene.shown_matrices().values():
+        np.testing.assert_array_equal(shown, expected)
+    assert "4 passes against 16" in scene.caption.text and "25 against 576" in scene.caption.text
+
+
+def test_impossible_im2col_options_fail_at_setup():
+    class TooBig(im2col_scenes.Im2Col):
+        kernel_size = (4, 4)
+
+    with pytest.raises(ValueError, match=r"kernel_size \(4, 4\) .* larger than the padded input 3×3"):
+        run(TooBig)
+
+    class BadLoops(im2col_scenes.Im2ColLoopOrders):
+        stride = 0
+
+    with pytest.raises(ValueError, match="stride must be >= 1"):
+        run(BadLoops)
