@@ -32,7 +32,7 @@ from .batched_scene import BatchedScene
 from .cells import (BiasChip, ChannelStack, KernelOverlay, NumberGrid, caption_text, fit_font_size, frame_around,
                     label_above, swap_caption)
 from .layer_options import LayerOptions
-from .numbers import format_value, make_number, set_number
+from .numbers import format_value, make_number, running_sum_equation, set_number
 from .palette import DEFAULT_PALETTE, Palette
 
 
@@ -340,14 +340,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
 
     def equation(self, step: ConvStep) -> str:
         """``y[f,oy,ox] = b + s0 + ... + sc = running`` with the trace's numbers."""
-        t = self.trace
-        terms = [t.bias[step.filter]] if t.has_bias else []
-        terms += [t.channel_sums[step.filter, step.oy, step.ox, k] for k in range(step.channel + 1)]
-        text = format_value(terms[0], self.num_decimals)
-        for v in terms[1:]:
-            s = format_value(v, self.num_decimals)
-            text += f" − {s[1:]}" if s.startswith("-") else f" + {s}"
-        return f"y[{step.filter},{step.oy},{step.ox}] = {text} = {format_value(step.running_after, self.num_decimals)}"
+        return running_sum_equation(self.trace, step, self.num_decimals)
 
     def conclude(self) -> None:
         self.play(FadeOut(self.overlay), FadeOut(self.caption), FadeOut(self.cell_marker),

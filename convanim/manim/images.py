@@ -25,19 +25,31 @@ IMAGE_CACHE = Path(tempfile.gettempdir()) / "convanim-images"
 MIN_DRAWN_SIDE = 240
 
 
+#: Maps are scaled so that this percentile of their magnitudes is full brightness (a few
+#: extreme pixels would otherwise leave an edge map nearly black); brighter values clip.
+BRIGHT_PERCENTILE = 99.5
+
+
+def bright_limit(magnitudes: np.ndarray) -> float:
+    """The value drawn at full brightness: the :data:`BRIGHT_PERCENTILE` of ``magnitudes`` (the max for small maps)."""
+    m = np.ravel(magnitudes)
+    top = float(np.percentile(m, BRIGHT_PERCENTILE)) if m.size >= 1000 else float(np.max(m))
+    return top if top > 0 else (float(np.max(m)) or 1.0)
+
+
 def grey_pixels(values: np.ndarray) -> np.ndarray:
-    """(H, W) values -> (H, W, 3) uint8: the smallest value black, the largest white, linear between."""
+    """(H, W) values -> (H, W, 3) uint8: the smallest value black, :func:`bright_limit` and above white."""
     v = np.asarray(values, dtype=float)
-    low, high = float(np.min(v)), float(np.max(v))
-    level = np.zeros_like(v) if high == low else (v - low) / (high - low)
+    low = float(np.min(v))
+    span = bright_limit(v - low) if np.max(v) > low else 1.0
+    level = np.clip((v - low) / span, 0, 1)
     return np.repeat(np.rint(255 * level).astype(np.uint8)[..., None], 3, axis=2)
 
 
 def signed_pixels(values: np.ndarray, negative: str, positive: str) -> np.ndarray:
-    """(H, W) values -> (H, W, 3) uint8: zero black, ±max|v| full ``negative``/``positive`` colour."""
+    """(H, W) values -> (H, W, 3) uint8: zero black, ±:func:`bright_limit` of |v| full ``negative``/``positive``."""
     v = np.asarray(values, dtype=float)
-    limit = float(np.max(np.abs(v))) or 1.0
-    share = np.abs(v)[..., None] / limit
+    share = np.clip(np.abs(v) / bright_limit(np.abs(v)), 0, 1)[..., None]
     colour = np.where(v[..., None] < 0, color_to_rgb(negative), color_to_rgb(positive))
     return np.rint(255 * share * colour).astype(np.uint8)
 

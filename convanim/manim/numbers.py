@@ -63,3 +63,18 @@ def format_value(value: object, decimals: int) -> str:
         return "nan" if np.isnan(float(value)) else ("-inf" if float(value) < 0 else "inf")
     text = f"{float(value):.{decimals}f}"
     return "0" + text[2:] if text.startswith("-0") and float(text) == 0 else text
+
+
+def running_sum_equation(trace, step, decimals: int) -> str:
+    """``y[f,oy,ox] = b + s0 + ... + sc = running`` for a ConvTrace step, numbers as drawn.
+
+    The terms are the bias (when the layer has one) and the channel sums
+    up to the step's channel, all read from the trace.
+    """
+    terms = [trace.bias[step.filter]] if trace.has_bias else []
+    terms += [trace.channel_sums[step.filter, step.oy, step.ox, k] for k in range(step.channel + 1)]
+    text = format_value(terms[0], decimals)
+    for v in terms[1:]:
+        s = format_value(v, decimals)
+        text += f" − {s[1:]}" if s.startswith("-") else f" + {s}"
+    return f"y[{step.filter},{step.oy},{step.ox}] = {text} = {format_value(step.running_after, decimals)}"

@@ -1,0 +1,266 @@
+"""FeatureMapScene: filters of different sizes over a real photo, ReLU, max pooling, then one pixel's arithmetic.
+
+The story: the photo (3 channels); for each filter (edge, blur, random by
+default) its kernel, its parameter count, the feature map, the map after
+ReLU and after max pooling, each with its shape; then a zoom from one pixel
+of the first feature map to its window on the photo, with the window's
+values, the products, the three channel sums, the bias and the total, which
+is the pixel.  Maps and the photo are images (one textured quad each), not
+one mobject per pixel.
+
+Numbers come from the core: :func:`convanim.run_pipeline` for the maps,
+:func:`convanim.trace_conv2d` for the zoomed window, :func:`param_count`
+for the parameter counts.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _gl  # noqa: F401  (must come before manimlib)
+from manimlib import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, GrowFromPoint, Group, Line, VGroup
+from manimlib.utils.color import color_to_rgba
+
+from convanim import Conv, MaxPool, ReLU, cat_photo, named_filter, photo_channels, read_photo, run_pipeline, trace_conv2d
+from convanim.photo import Photo, generated_picture
+from convanim.pipeline import Stage
+from convanim.trace import ConvTrace
+
+from .batched_scene import BatchedScene
+from .cells import NumberGrid, caption_text, fit_font_size, frame_around, label_above, ring, swap_caption
+from .images import ArrayImage, grey_pixels, rgb_pixels, signed_pixels
+from .numbers import format_value, running_sum_equation
+from .palette import DEFAULT_PALETTE, Palette
+
+#: Colours of the photo's channels in the zoomed window.
+RGB_COLORS = ("#C62828", "#2E7D32", "#1565C0")
+
+
+class FeatureMapScene(BatchedScene):
+    """Feature maps of a photo.  Options (class attributes):
+
+    ``photo_source``: ``'cat'`` (scikit-image's chelsea; a generated picture
+    and an on-screen note without scikit-image), ``'generated'``, or a path
+    to an image file.  ``photo_max_side``: larger photos are refused at
+    setup (downscale them first).  ``filters``: (kind, size) pairs, kind
+    'edge', 'blur' or 'random'; ``pool_size``.  ``zoom_filter`` (index into
+    ``filters``) and ``zoom_pixel`` (row, col) of that filter's map: the
+    pixel whose window is shown with its numbers.  ``palette``, ``decimals``,
+    ``stage_time``, ``pause_time``.
+    """
+
+    photo_source: str = "cat"
+    photo_max_side: int = 1024
+    filters: tuple[tuple[str, int], ...] = (("edge", 3), ("blur", 10), ("random", 20))
+    pool_size: int = 2
+    zoom_filter: int = 0
+    zoom_pixel: tuple[int, int] = (105, 236)
+    seed: int = 0
+    palette: Palette = DEFAULT_PALETTE
+    decimals: int = 2
+    stage_time: float = 0.8
+    pause_time: float = 1.0
+
+    # -- values ------------------------------------------------------------------
+    def get_photo(self) -> Photo:
+        if self.photo_source == "cat":
+            return cat_photo()
+        if self.photo_source == "generated":
+            return Photo(generated_picture(), "generated picture")
+        return read_photo(self.photo_source)
+
+    def setup(self) -> None:
+        # Everything is checked here, before any frame is written.
+        self.photo = self.get_photo()
+        x = photo_channels(self.photo)
+        c, h, w = x.shape
+        if max(h, w) > self.photo_max_side:
+            raise ValueError(f"photo is {h}×{w} pixels; FeatureMapScene draws photos up to photo_max_side="
+                             f"{self.photo_max_side} pixels a side: downscale it first (e.g. PIL's Image.reduce) or "
+                             f"raise photo_max_side")
+        if not 0 <= self.zoom_filter < len(self.filters):
+            raise ValueError(f"zoom_filter must index filters (0..{len(self.filters) - 1}); got {self.zoom_filter}")
+        self.input = x
+        self.weights = [named_filter(kind, size, c, self.seed) for kind, size in self.filters]
+        self.pipelines: list[list[Stage]] = [
+            run_pipeline(x, [Conv(wt, b), ReLU(), MaxPool(self.pool_size)]) for wt, b in self.weights]
+        wt, b = self.weights[self.zoom_filter]
+        self.trace: ConvTrace = trace_conv2d(x, wt, b)
+        oh, ow = self.trace.geometry.out
+        oy, ox = self.zoom_pixel
+        if not (0 <= oy < oh and 0 <= ox < ow):
+            raise ValueError(f"zoom_pixel {self.zoom_pixel} is outside the {oh}×{ow} map of filter "
+                             f"{self.filters[self.zoom_filter]}")
+        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
+        self.num_decimals = 0 if self.trace.dtype.kind in "iu" else self.decimals
+        self.build_photo()
+        self.build_rows()
+        self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
+
+    # -- building ----------------------------------------------------------------
+    def build_photo(self) -> None:
+        c, h, w = self.input.shape
+        pixels = rgb_pixels(self.input) if c == 3 else grey_pixels(self.input[0])
+        height = min(3.0, 4.6 * h / w)
+        self.photo_image = ArrayImage(self.input if c == 3 else self.input[0], pixels, height)
+        self.photo_image.move_to(np.array([-4.35, 0.9, 0]))
+        self.photo_label = label_above(self.photo_image, f"{self.photo.name}  {c}×{h}×{w}", 22)
+
+    def map_image(self, values: np.ndarray, signed: bool, height: float) -> ArrayImage:
+        pal = self.palette
+        pixels = signed_pixels(values, pal.kernel, pal.output) if signed else grey_pixels(values)
+        return ArrayImage(values, pixels, height)
+
+    def build_rows(self) -> None:
+        """One row per filter: kernel, conv map, ReLU map, pooled map, each labelled with its shape."""
+        n = len(self.filters)
+        row_height = min(1.45, 5.6 / n - 0.35)
+        self.rows = []
+        for i, ((kind, size), stages) in enumerate(zip(self.filters, self.pipelines)):
+            y = 2.1 - i * (row_height + 0.45) - row_height / 2 + 0.55
+            weight = self.weights[i][0]  # (1, C, size, size): one small image per input channel
+            kernel = Group(*(self.map_image(weight[0, k], True, 0.42 * row_height) for k in range(weight.shape[1])))
+            kernel.arrange(RIGHT, buff=0.05).move_to(np.array([-1.05, y + 0.05, 0]))
+            maps = [self.map_image(stage.output[0], stage.name.startswith("conv"), row_height)
+                    for stage in stages[1:]]
+            for k, image in enumerate(maps):
+                image.move_to(np.array([1.1 + 2.25 * k, y, 0]))
+            labels = [caption_text(f"{stage.name.split()[0] if k < 2 else 'pool'}  {'×'.join(map(str, stage.shape))}",
+                                   16, "#BDBDBD").next_to(image, DOWN, buff=0.06)
+                      for k, (stage, image) in enumerate(zip(stages[1:], maps))]
+            name = caption_text(f"{kind} {size}×{size}", 18).next_to(kernel, UP, buff=0.08)
+            conv = stages[1]
+            params = caption_text(f"{conv.params} params", 16, "#BDBDBD").next_to(kernel, DOWN, buff=0.06)
+            self.rows.append({"kernel": kernel, "name": name, "params": params, "maps": maps, "labels": labels,
+                              "stages": stages})
+
+    # -- the story ---------------------------------------------------------------
+    def construct(self) -> None:
+        self.show_photo()
+        for i in range(len(self.filters)):
+            self.apply_filter(i)
+        self.wait(self.pause_time)
+        self.zoom_to_window()
+        self.show_window_arithmetic()
+        self.conclude()
+
+    def set_caption(self, text: str):
+        self.caption, animation = swap_caption(self.caption, text, 24)
+        return animation
+
+    def show_photo(self) -> None:
+        c, h, w = self.input.shape
+        note = self.photo.note.split(" -- ")[0] if self.photo.note else f"a photo is {c} channels of {h}×{w} numbers"
+        self.play(FadeIn(self.photo_image), FadeIn(self.photo_label), self.set_caption(note),
+                  run_time=self.stage_time)
+        self.wait(self.pause_time)
+
+    def apply_filter(self, i: int) -> None:
+        """The kernel, its parameter count, then conv, ReLU and pooling maps appear left to right."""
+        row = self.rows[i]
+        kind, size = self.filters[i]
+        c = self.input.shape[0]
+        conv, _, pool = row["stages"][1:]
+        count = f"{size}·{size}·{c}·1 + 1 = {conv.params}"
+        self.play(FadeIn(row["kernel"]), FadeIn(row["name"]), FadeIn(row["params"]),
+                  self.set_caption(f"{kind} filter {size}×{size} on {c} channels, one output map: "
+                                   f"{count} parameters"), run_time=self.stage_time)
+        captions = [f"conv: {conv.formula.split(' = ')[-2]} = {conv.shape[1]} rows, map {'×'.join(map(str, conv.shape))}",
+                    "ReLU: negative values become 0",
+                    f"max pool {self.pool_size}×{self.pool_size}: map {'×'.join(map(str, pool.shape))}"]
+        sources = [self.photo_image, row["maps"][0], row["maps"][1]]
+        for image, label, source, text in zip(row["maps"], row["labels"], sources, captions):
+            self.play(GrowFromPoint(image, source.get_center()), FadeIn(label), self.set_caption(text),
+                      run_time=self.stage_time)
+
+    def zoom_to_window(self) -> None:
+        """Only the zoomed filter's map stays; its pixel and the photo window it came from are marked."""
+        row = self.rows[self.zoom_filter]
+        self.feature_map, label = row["maps"][0], row["labels"][0]
+        others = [m for r in self.rows for m in [r["kernel"], r["name"], r["params"], *r["maps"], *r["labels"]]
+                  if m is not self.feature_map and m is not label]
+        self.play(*(FadeOut(m) for m in others), run_time=self.stage_time)
+        place = np.array([-4.35, -2.05, 0])
+        self.play(self.feature_map.animate.set_height(1.9).move_to(place),
+                  label.animate.next_to(place + 0.95 * DOWN, DOWN, buff=0.06), run_time=self.stage_time)
+        oy, ox = self.zoom_pixel
+        step = self.trace.step(0, 0, oy, ox)
+        self.window_sources = step.sources
+        pixel = self.feature_map.pixel_center(oy, ox)
+        kh, kw = self.trace.geometry.kernel
+        top_left = self.photo_image.pixel_center(step.sources.rows[0], step.sources.cols[0])
+        bottom_right = self.photo_image.pixel_center(step.sources.rows[-1], step.sources.cols[-1])
+        window_centre = (top_left + bottom_right) / 2
+        self.pixel_ring = ring(0.16, 0.16, 0.035, self.palette.product).move_to(pixel)
+        self.window_ring = ring(0.16, 0.16, 0.035, self.palette.product).move_to(window_centre)
+        link = Line(self.pixel_ring.get_top(), self.window_ring.get_bottom(), stroke_width=2,
+                    color=self.palette.product)
+        self.play(FadeIn(self.pixel_ring), FadeIn(self.window_ring), FadeIn(link),
+                  self.set_caption(f"pixel ({oy}, {ox}) of the {self.filters[self.zoom_filter][0]} map comes from "
+                                   f"one {kh}×{kw} window of the photo"), run_time=self.stage_time)
+        self.link = link
+        # An enlarged crop around the window: the photo's pixels become visible squares.
+        margin = 6
+        rows = slice(max(step.sources.rows[0] - margin, 0), step.sources.rows[-1] + margin + 1)
+        cols = slice(max(step.sources.cols[0] - margin, 0), step.sources.cols[-1] + margin + 1)
+        crop = self.input[:, rows, cols]
+        c = self.input.shape[0]
+        self.crop = ArrayImage(crop, rgb_pixels(crop) if c == 3 else grey_pixels(crop[0]), 2.3)
+        self.crop.move_to(np.array([-0.9, 0.9, 0]))
+        first = self.crop.pixel_center(step.sources.rows[0] - rows.start, step.sources.cols[0] - cols.start)
+        last = self.crop.pixel_center(step.sources.rows[-1] - rows.start, step.sources.cols[-1] - cols.start)
+        side = self.crop.pixel_size()
+        self.crop_ring = ring(last[0] - first[0] + 1.3 * side, first[1] - last[1] + 1.3 * side, 0.04,
+                              self.palette.product).move_to((first + last) / 2)
+        self.play(GrowFromPoint(self.crop, window_centre), FadeIn(self.crop_ring), run_time=self.stage_time)
+
+    def show_window_arithmetic(self) -> None:
+        """Per channel: window × kernel = products, summed; then bias + sums = the pixel."""
+        t = self.trace
+        oy, ox = self.zoom_pixel
+        c = t.input.shape[0]
+        kh, kw = t.geometry.kernel
+        cell = min(0.42, 4.4 / (c * kh + c - 1), 1.6 / kw)
+        steps = [t.step(0, k, oy, ox) for k in range(c)]
+        every = np.concatenate([np.ravel(s.products) for s in steps] + [np.ravel(s.window) for s in steps])
+        font = fit_font_size(cell, "8" * max(len(format_value(v, self.num_decimals)) for v in every))
+        self.window_grids, self.kernel_grids, self.product_grids, self.sum_numbers = [], [], [], []
+        lines = []
+        for k, step in enumerate(steps):
+            colour = RGB_COLORS[k] if c == 3 else self.palette.input
+            window = NumberGrid(step.window, cell, colour, self.num_decimals, font_size=font)
+            kernel = NumberGrid(step.weights, cell, self.palette.kernel, self.num_decimals, font_size=font)
+            products = NumberGrid(step.products, cell, "#5D4037", self.num_decimals, font_size=font)
+            total = caption_text(f"Σ = {format_value(step.channel_sum, self.num_decimals)}", 20)
+            line = VGroup(window, caption_text("×", 24), kernel, caption_text("=", 24), products, total)
+            line.arrange(RIGHT, buff=0.18)
+            lines.append(line)
+            self.window_grids.append(window)
+            self.kernel_grids.append(kernel)
+            self.product_grids.append(products)
+            self.sum_numbers.append(total)
+        panel = VGroup(*lines).arrange(DOWN, buff=cell, aligned_edge=LEFT)
+        if panel.get_width() > 5.6:
+            panel.set_width(5.6)
+        panel.move_to(np.array([4.0, 0.75, 0]))
+        for k, line in enumerate(lines):
+            name = ["R", "G", "B"][k] if c == 3 else f"c{k}"
+            self.play(FadeIn(line), *([FadeIn(caption_text(name, 20, "#BDBDBD").next_to(line, LEFT, buff=0.15))]),
+                      self.set_caption(f"channel {name}: window × kernel = products, summed to "
+                                       f"{format_value(steps[k].channel_sum, self.num_decimals)}"),
+                      run_time=self.stage_time)
+        self.after_window_numbers()
+        self.play(self.set_caption(running_sum_equation(t, steps[-1], self.num_decimals)), run_time=self.stage_time)
+        self.wait(self.pause_time)
+
+    def conclude(self) -> None:
+        oy, ox = self.zoom_pixel
+        shape = self.pipelines[self.zoom_filter][1].shape
+        self.play(self.set_caption(f"pixel ({oy}, {ox}) = {format_value(self.trace.output[0, oy, ox], self.num_decimals)}"
+                                   f"; the {shape[1]}×{shape[2]} map is one such sum per window"),
+                  run_time=self.stage_time)
+        self.wait(self.pause_time)
+
+    # -- hooks ---------------------------------------------------------------------
+    def after_window_numbers(self) -> None:
+        """Called when the zoomed window's numbers are on screen; tests read them here."""
+
