@@ -13,3 +13,11 @@ class ShortConv(ConvLayerScene):
 class KernelTooLarge(ConvLayerScene):
     """Impossible options: a 5x5 kernel on a 4x4 input without padding."""
     kernel_size = (5, 5)
+
+
+from convanim.manim.feature_map_scene import FeatureMapScene  # noqa: E402
+
+
+class NotAPhoto(FeatureMapScene):
+    """A photo_source that is not an image file (this Python file)."""
+    photo_source = __file__
