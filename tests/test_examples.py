@@ -14,3 +14,8 @@ def test_notebook_runs(name):
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}).execute()
     outputs = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     assert "y[1,0,1] =" in outputs
+    assert "edge 3x3: 28 parameters" in outputs and "random 20x20: 1201 parameters" in outputs
+    assert "max pool 2 (6, 4, 4)" in outputs
+    figures = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+               if "image/png" in o.get("data", {})]
+    assert len(figures) == 5  # partial sums, im2col matrix, kernels, feature map, pipeline
