@@ -30,6 +30,10 @@ def conv_cases(rng):
     photo = rng.random((1, 3, 1080, 1440), dtype=np.float32)
     for k in (3, 10, 20):
         yield f"conv2d photo (1,3,1080,1440) 3 filters {k}x{k}", photo, rng.standard_normal((3, 3, k, k), dtype=np.float32), {}, 1.0 if k == 3 else 1.5
+    # The feature-map scene's photo: scikit-image's cat is 300×451×3, through one 20×20 filter.
+    cat = rng.random((1, 3, 300, 451), dtype=np.float32)
+    yield "conv2d cat photo (1,3,300,451) 1 filter 20x20", cat, rng.standard_normal((1, 3, 20, 20), dtype=np.float32), \
+        {}, 1.5
     yield "conv2d (1,3,224,224) x64 3x3 pad 1", rng.random((1, 3, 224, 224), dtype=np.float32), \
         rng.standard_normal((64, 3, 3, 3), dtype=np.float32), dict(padding=1), 1.5
     yield "conv2d (8,64,56,56) x64 3x3 pad 1", rng.random((8, 64, 56, 56), dtype=np.float32), \

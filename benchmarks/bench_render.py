@@ -2,6 +2,8 @@
 
     python benchmarks/bench_render.py [--qualities 480p 1080p] [--scenes Conv3x3 MnistSizedConv]
     python benchmarks/bench_render.py --qualities 720p --scenes PaddingStridesOdd MaxPoolPadded StridesScatter
+    python benchmarks/bench_render.py --qualities 720p --scenes FeatureMaps
+    python benchmarks/bench_render.py --qualities 720p --family     # every scene of the scene files
 
 Each scene is rendered to MP4 the way `make demo` does (manimgl, EGL,
 ffmpeg), then an empty scene that only waits for the same duration is
@@ -24,7 +26,7 @@ from common import print_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENE_FILES = {"Conv3x3": "scenes/conv3x3.py", "MnistSizedConv": "scenes/conv3x3.py"}
-for _family in ("arithmetic", "transposed", "pooling"):  # every scene of the family files
+for _family in ("arithmetic", "transposed", "pooling", "im2col", "feature_maps", "pipeline"):  # every listed scene
     _text = (ROOT / "scenes" / f"{_family}.py").read_text()
     for _name in _text.split("SCENES_IN_ORDER = [")[1].split("]")[0].replace("\n", " ").split(","):
         if _name.strip():
@@ -72,7 +74,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--qualities", nargs="+", default=["480p", "1080p"])
     parser.add_argument("--scenes", nargs="+", default=["Conv3x3", "MnistSizedConv"])
+    parser.add_argument("--family", action="store_true", help="every scene of the scene files except the two above")
     args = parser.parse_args()
+    if args.family:
+        args.scenes = [name for name in SCENE_FILES if name not in ("Conv3x3", "MnistSizedConv")]
     rows = []
     per_frame = {}
     with tempfile.TemporaryDirectory() as folder:

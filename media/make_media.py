@@ -50,7 +50,22 @@ def save_frame(scene, file_name: str) -> None:
     print(f"wrote media/{file_name}")
 
 
-GALLERY_FILES = ["scenes/arithmetic.py", "scenes/transposed.py", "scenes/pooling.py"]
+def capture_feature_rows() -> None:
+    """The feature-map scene with every filter's row on screen (just before the zoom)."""
+    base = load("scenes/feature_maps.py", "FeatureMaps")
+
+    class Capturing(base):
+        def zoom_to_window(self):
+            save_frame(self, "feature_maps_rows.png")
+            super().zoom_to_window()
+
+    Capturing(skip_animations=True).run()
+
+
+GALLERY_FILES = ["scenes/arithmetic.py", "scenes/transposed.py", "scenes/pooling.py", "scenes/im2col.py",
+                 "scenes/feature_maps.py", "scenes/pipeline.py"]
+#: Scenes with photos and maps keep more colours than the flat-coloured grids.
+PHOTO_FILES = {"scenes/feature_maps.py", "scenes/pipeline.py"}
 GALLERY_WIDTH = 480
 
 
@@ -69,7 +84,7 @@ def gallery() -> list[tuple[str, str, str, str]]:
             image = image.resize((GALLERY_WIDTH, round(image.height * GALLERY_WIDTH / image.width)))
             name = f"gallery/{scene_class.__name__}.png"
             (MEDIA / "gallery").mkdir(exist_ok=True)
-            image.quantize(64).save(MEDIA / name, optimize=True)
+            image.quantize(256 if scene_file in PHOTO_FILES else 64).save(MEDIA / name, optimize=True)
             doc = (scene_class.__doc__ or next((b.__doc__ for b in scene_class.__mro__[1:] if b.__doc__), "")) or ""
             rows.append((scene_file, scene_class.__name__, doc.strip().splitlines()[0], name))
             print(f"wrote media/{name}")
@@ -110,10 +125,14 @@ def main() -> None:
         ("end", -1): "conv3x3_result.png",
     })
     capture_stills("scenes/conv3x3.py", "MnistSizedConv", {("products", 1): "mnist_products.png"})
+    capture_feature_rows()
     write_gallery_table(gallery())
     make_gif("scenes/conv3x3.py", "Conv3x3", start=3.0, seconds=9.0, out="conv3x3.gif")
     make_gif("scenes/pooling.py", "MaxPoolPadded", start=2.0, seconds=6.0, out="maxpool_padded.gif")
     make_gif("scenes/transposed.py", "StridesScatter", start=1.0, seconds=6.0, out="transposed_scatter.gif")
+    make_gif("scenes/im2col.py", "Im2Col", start=2.5, seconds=8.0, out="im2col.gif")
+    make_gif("scenes/im2col.py", "Im2ColLoopOrders", start=1.0, seconds=8.0, out="im2col_loop_orders.gif")
+    make_gif("scenes/feature_maps.py", "FeatureMaps", start=13.0, seconds=8.0, out="feature_maps_zoom.gif")
 
 
 if __name__ == "__main__":

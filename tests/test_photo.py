@@ -1,6 +1,5 @@
 """Pictures: the cat photo with and without scikit-image, files, generated pictures, digits, bad input."""
 import sys
-import warnings
 
 import numpy as np
 import pytest

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from manim_support import run, shown_value  # noqa: I001  (imports manimlib first)
+from manim_support import run  # noqa: I001  (imports manimlib first)
 from convanim import output_size
 from test_family_scenes import load_module
 from test_render import SHORT, render

@@ -26,9 +26,9 @@ from convanim.pipeline import Stage
 from convanim.trace import ConvTrace
 
 from .batched_scene import BatchedScene
-from .cells import NumberGrid, caption_text, fit_font_size, frame_around, label_above, ring, swap_caption
+from .cells import NumberGrid, caption_text, fit_font_size, label_above, ring, swap_caption
 from .images import ArrayImage, grey_pixels, rgb_pixels, signed_pixels
-from .numbers import format_value, running_sum_equation
+from .numbers import format_shape, format_value, running_sum_equation
 from .palette import DEFAULT_PALETTE, Palette
 
 #: Colours of the photo's channels in the zoomed window.
@@ -54,7 +54,7 @@ class FeatureMapScene(BatchedScene):
     pool_size: int = 2
     zoom_filter: int = 0
     zoom_pixel: tuple[int, int] = (105, 236)
-    seed: int = 0
+    seed: int = 4
     palette: Palette = DEFAULT_PALETTE
     decimals: int = 2
     stage_time: float = 0.8
@@ -116,7 +116,7 @@ class FeatureMapScene(BatchedScene):
         row_height = min(1.45, 5.6 / n - 0.35)
         self.rows = []
         for i, ((kind, size), stages) in enumerate(zip(self.filters, self.pipelines)):
-            y = 2.1 - i * (row_height + 0.45) - row_height / 2 + 0.55
+            y = 2.65 - row_height / 2 - i * (row_height + 0.45)
             weight = self.weights[i][0]  # (1, C, size, size): one small image per input channel
             kernel = Group(*(self.map_image(weight[0, k], True, 0.42 * row_height) for k in range(weight.shape[1])))
             kernel.arrange(RIGHT, buff=0.05).move_to(np.array([-1.05, y + 0.05, 0]))
@@ -124,7 +124,7 @@ class FeatureMapScene(BatchedScene):
                     for stage in stages[1:]]
             for k, image in enumerate(maps):
                 image.move_to(np.array([1.1 + 2.25 * k, y, 0]))
-            labels = [caption_text(f"{stage.name.split()[0] if k < 2 else 'pool'}  {'×'.join(map(str, stage.shape))}",
+            labels = [caption_text(f"{stage.name.split()[0] if k < 2 else 'pool'}  {format_shape(stage.shape)}",
                                    16, "#BDBDBD").next_to(image, DOWN, buff=0.06)
                       for k, (stage, image) in enumerate(zip(stages[1:], maps))]
             name = caption_text(f"{kind} {size}×{size}", 18).next_to(kernel, UP, buff=0.08)
@@ -164,9 +164,9 @@ class FeatureMapScene(BatchedScene):
         self.play(FadeIn(row["kernel"]), FadeIn(row["name"]), FadeIn(row["params"]),
                   self.set_caption(f"{kind} filter {size}×{size} on {c} channels, one output map: "
                                    f"{count} parameters"), run_time=self.stage_time)
-        captions = [f"conv: {conv.formula.split(' = ')[-2]} = {conv.shape[1]} rows, map {'×'.join(map(str, conv.shape))}",
+        captions = [f"conv: {conv.formula.split(' = ')[-2]} = {conv.shape[1]} rows, map {format_shape(conv.shape)}",
                     "ReLU: negative values become 0",
-                    f"max pool {self.pool_size}×{self.pool_size}: map {'×'.join(map(str, pool.shape))}"]
+                    f"max pool {self.pool_size}×{self.pool_size}: map {format_shape(pool.shape)}"]
         sources = [self.photo_image, row["maps"][0], row["maps"][1]]
         for image, label, source, text in zip(row["maps"], row["labels"], sources, captions):
             self.play(GrowFromPoint(image, source.get_center()), FadeIn(label), self.set_caption(text),

@@ -78,3 +78,8 @@ def running_sum_equation(trace, step, decimals: int) -> str:
         s = format_value(v, decimals)
         text += f" − {s[1:]}" if s.startswith("-") else f" + {s}"
     return f"y[{step.filter},{step.oy},{step.ox}] = {text} = {format_value(step.running_after, decimals)}"
+
+
+def format_shape(shape) -> str:
+    """``(4, 24, 24)`` -> ``'4×24×24'``, as the scenes label maps."""
+    return "×".join(str(int(n)) for n in shape)

@@ -22,7 +22,7 @@ from convanim.pipeline import Layer, Stage
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, swap_caption
 from .images import ArrayImage, grey_pixels, signed_pixels
-from .numbers import format_value
+from .numbers import format_shape, format_value
 from .palette import DEFAULT_PALETTE, Palette
 
 
@@ -90,7 +90,7 @@ class PipelineScene(BatchedScene):
             x = (j - (n - 1) / 2) * spacing
             maps = self.draw_maps(stage, spacing)
             maps.move_to(np.array([x, -0.35, 0]))
-            label = VGroup(caption_text(stage.name, 20), caption_text("×".join(map(str, stage.shape)), 18, "#BDBDBD"))
+            label = VGroup(caption_text(stage.name, 20), caption_text(format_shape(stage.shape), 18, "#BDBDBD"))
             label.arrange(DOWN, buff=0.08).move_to(np.array([x, 2.95, 0]))
             self.columns.append(maps)
             self.labels.append(label)
