@@ -9,6 +9,7 @@ skipped, one frame drawn) and saved at 960 px wide; the GIF is cut from a
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 import tempfile
@@ -70,25 +71,41 @@ GALLERY_WIDTH = 480
 
 
 def gallery() -> list[tuple[str, str, str, str]]:
-    """Render the last frame of every family scene; returns (file, scene, first docstring line, image)."""
+    """The last frame of every scene of GALLERY_FILES; returns (file, scene, first docstring line, image).
+
+    Each scene file runs in a process of its own: manimgl keeps a full-frame
+    fill texture alive for every scene a process has drawn, and after some
+    thirty scenes the renderer starts drawing frames without their fills.
+    """
     rows = []
     for scene_file in GALLERY_FILES:
-        spec = importlib.util.spec_from_file_location(Path(scene_file).stem, ROOT / scene_file)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        for scene_class in module.SCENES_IN_ORDER:
-            scene = scene_class(skip_animations=True)
-            scene.run()
-            scene.update_frame(force_draw=True)
-            image = scene.get_image()
-            image = image.resize((GALLERY_WIDTH, round(image.height * GALLERY_WIDTH / image.width)))
-            name = f"gallery/{scene_class.__name__}.png"
-            (MEDIA / "gallery").mkdir(exist_ok=True)
-            image.quantize(256 if scene_file in PHOTO_FILES else 64).save(MEDIA / name, optimize=True)
-            doc = (scene_class.__doc__ or next((b.__doc__ for b in scene_class.__mro__[1:] if b.__doc__), "")) or ""
-            rows.append((scene_file, scene_class.__name__, doc.strip().splitlines()[0], name))
-            print(f"wrote media/{name}")
+        out = subprocess.run([sys.executable, __file__, "--gallery-file", scene_file], check=True, cwd=ROOT,
+                             capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("{"):
+                row = json.loads(line)
+                rows.append((row["file"], row["scene"], row["doc"], row["image"]))
+                print(f"wrote media/{row['image']}")
     return rows
+
+
+def gallery_file(scene_file: str) -> None:
+    """Render the last frame of each scene of one file (in this process); print one JSON line per scene."""
+    spec = importlib.util.spec_from_file_location(Path(scene_file).stem, ROOT / scene_file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for scene_class in module.SCENES_IN_ORDER:
+        scene = scene_class(skip_animations=True)
+        scene.run()
+        scene.update_frame(force_draw=True)
+        image = scene.get_image()
+        image = image.resize((GALLERY_WIDTH, round(image.height * GALLERY_WIDTH / image.width)))
+        name = f"gallery/{scene_class.__name__}.png"
+        (MEDIA / "gallery").mkdir(exist_ok=True)
+        image.quantize(256 if scene_file in PHOTO_FILES else 64).save(MEDIA / name, optimize=True)
+        doc = (scene_class.__doc__ or next((b.__doc__ for b in scene_class.__mro__[1:] if b.__doc__), "")) or ""
+        print(json.dumps({"file": scene_file, "scene": scene_class.__name__, "doc": doc.strip().splitlines()[0],
+                          "image": name}), flush=True)
 
 
 def write_gallery_table(rows) -> None:
@@ -116,8 +133,14 @@ def make_gif(scene_file: str, name: str, start: float, seconds: float, out: str)
 
 
 def main() -> None:
+    gallery_only = sys.argv[1:2] == ["--gallery-file"]
+    target = sys.argv[2] if gallery_only else None
     sys.argv = ["manimgl"]  # manimlib reads argv on import
     import convanim.manim._gl  # noqa: F401
+
+    if gallery_only:
+        gallery_file(target)
+        return
 
     capture_stills("scenes/conv3x3.py", "Conv3x3", {
         ("products", 1): "conv3x3_products.png",

@@ -178,3 +178,22 @@ def test_a_layer_that_does_not_fit_fails_at_setup():
 
     with pytest.raises(ValueError, match=r"layer 4 \(Conv\) on maps of shape \(4, 8, 8\): kernel_size \(13, 13\)"):
         run(TooBig)
+
+
+def test_images_do_not_split_the_vector_batch():
+    """With the rows of maps on screen, all vector mobjects share one draw batch (one fill pass a frame)."""
+    from convanim.manim.batched_scene import has_vectors
+
+    counts = {}
+
+    class Counting(feature_maps.FeatureMaps):
+        def zoom_to_window(self):
+            self.assemble_render_groups()
+            groups = [g for g in self.render_groups if has_vectors(g)]
+            counts["vector batches"] = len(groups)
+            counts["images"] = sum(not has_vectors(m) for m in self.mobjects)
+            super().zoom_to_window()
+
+    run(Counting)
+    assert counts["images"] >= 10  # the photo and three rows of kernel, conv, ReLU and pool images
+    assert counts["vector batches"] == 1
