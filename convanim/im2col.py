@@ -20,6 +20,18 @@ from .padding import pad_input
 from .windows import kernel_slice
 
 
+def _padded_for_im2col(input: object, kernel_size: object, stride: object, padding: object, dilation: object,
+                       method: str, what: str, itemsize: int | None):
+    """Check im2col's arguments and the matrix size; return the 4-d input, the geometry and the padded input."""
+    choice("method", method, ("kernel", "window"))
+    x4, _ = as_image_batch("input", input)
+    g = sliding_geometry(x4.shape[2:], kernel_size, stride, padding, dilation)
+    rows = x4.shape[0] * g.out[0] * g.out[1]
+    cols = x4.shape[1] * g.kernel[0] * g.kernel[1]
+    config.check_allocation(what, (rows, cols), x4.dtype.itemsize if itemsize is None else itemsize)
+    return x4, g, pad_input(x4, g.pads)
+
+
 def im2col(input: object, kernel_size: object, stride: object = 1, padding: object = 0,
            dilation: object = 1, method: str = "kernel") -> np.ndarray:
     """Unroll windows into rows: (N, C, H, W) -> (N·OH·OW, C·KH·KW).
@@ -29,14 +41,11 @@ def im2col(input: object, kernel_size: object, stride: object = 1, padding: obje
     -1)`` uses the same order).  ``padding`` as conv2d (int, pair, 'valid',
     'same'); zeros are padded.  ``method`` ``'kernel'`` or ``'window'``.
     """
-    choice("method", method, ("kernel", "window"))
-    x4, _ = as_image_batch("input", input)
-    g = sliding_geometry(x4.shape[2:], kernel_size, stride, padding, dilation)
+    x4, g, xp = _padded_for_im2col(input, kernel_size, stride, padding, dilation, method, "im2col",
+                                   itemsize=None)
     n, c = x4.shape[:2]
     kh, kw = g.kernel
     oh, ow = g.out
-    config.check_allocation("im2col", (n * oh * ow, c * kh * kw), x4.dtype.itemsize)
-    xp = pad_input(x4, g.pads)
     if method == "kernel":
         cols = np.empty((n, c, kh, kw, oh, ow), dtype=x4.dtype)
         for ky in range(kh):
@@ -113,14 +122,12 @@ def im2col_steps(input: object, kernel_size: object, stride: object = 1, padding
     Each step reads the padded input directly (strided slice or window), so
     the two lists are two independent computations of the same matrix.
     """
-    choice("method", method, ("kernel", "window"))
-    x4, _ = as_image_batch("input", input)
-    g = sliding_geometry(x4.shape[2:], kernel_size, stride, padding, dilation)
+    # Each entry keeps its value and four source coordinates: about 5 numbers per matrix entry.
+    x4, g, xp = _padded_for_im2col(input, kernel_size, stride, padding, dilation, method, "im2col_steps",
+                                   itemsize=5 * 8)
     n, c = x4.shape[:2]
     kh, kw = g.kernel
     oh, ow = g.out
-    config.check_allocation("im2col_steps", (n * oh * ow, c * kh * kw, 3), 8)
-    xp = pad_input(x4, g.pads)
     # Where each padded value sits: sliced exactly like the values themselves.
     where = np.indices(xp.shape)
     # Matrix row of (n, oy, ox) and column of (c, ky, kx), as in im2col's docstring.

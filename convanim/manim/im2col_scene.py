@@ -28,7 +28,7 @@ from convanim.padding import pad_input, padding_mask
 
 from .batched_scene import BatchedScene
 from .cells import FlyInto, NumberGrid, caption_text, fit_font_size, frame_around, label_above, swap_caption
-from .layer_options import LayerOptions
+from .layer_options import LayerOptions, PlaneInput
 from .numbers import format_value
 from .palette import DEFAULT_PALETTE, Palette
 
@@ -327,7 +327,7 @@ class Im2ColScene(LayerOptions, BatchedScene):
         """Called when the output maps are complete."""
 
 
-class Im2ColLoopOrdersScene(BatchedScene):
+class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
     """The im2col matrix filled by kernel tap and by window, side by side.  Options (class attributes):
 
     ``input_size`` (H, W), ``kernel_size``, ``stride``, ``padding``,
@@ -337,26 +337,18 @@ class Im2ColLoopOrdersScene(BatchedScene):
     (one pass of either loop: both run at the same pace), ``pause_time``.
     """
 
-    input_size: tuple[int, int] = (5, 5)
+    input_size = (5, 5)
+    seed = 11
     kernel_size: object = 2
     stride: object = 1
     padding: object = 0
     dilation: object = 1
-    input_values: np.ndarray | None = None
-    seed: int = 11
-    input_range: tuple[int, int] = (0, 9)
     book_case: tuple[int, int] = (28, 5)
     palette: Palette = DEFAULT_PALETTE
     step_time: float = 0.4
     pause_time: float = 1.0
 
     METHODS = ("kernel", "window")
-
-    def get_input(self) -> np.ndarray:
-        if self.input_values is not None:
-            return np.asarray(self.input_values)
-        rng = np.random.default_rng(self.seed)
-        return rng.integers(self.input_range[0], self.input_range[1] + 1, self.input_size)
 
     def setup(self) -> None:
         x = self.get_input()[None]

@@ -1,4 +1,4 @@
-"""LayerOptions: a conv layer's options as class attributes, and the arrays they describe.
+"""LayerOptions and PlaneInput: a layer's options as class attributes, and the arrays they describe.
 
 Shared by the scenes that draw one conv layer (ConvLayerScene, Im2ColScene):
 a lecture changes the layer by overriding attributes in a subclass, or
@@ -55,3 +55,22 @@ class LayerOptions:
             b = self.bias_values if self.bias_values is not None else rng.integers(
                 self.bias_range[0], self.bias_range[1] + 1, f)
         return np.asarray(x), np.asarray(w), None if b is None else np.asarray(b)
+
+
+class PlaneInput:
+    """One input plane as class attributes: ``input_size`` (H, W), and
+    ``input_values`` (H, W) or integers drawn from ``seed`` in ``input_range``
+    (inclusive).  Shared by the pooling and im2col-loop scenes.
+    """
+
+    input_size: tuple[int, int] = (4, 4)
+    input_values: np.ndarray | None = None
+    seed: int = 5
+    input_range: tuple[int, int] = (0, 9)
+
+    def get_input(self) -> np.ndarray:
+        """The (H, W) input."""
+        if self.input_values is not None:
+            return np.asarray(self.input_values)
+        rng = np.random.default_rng(self.seed)
+        return rng.integers(self.input_range[0], self.input_range[1] + 1, self.input_size)

@@ -18,11 +18,12 @@ from convanim.pool_trace import PoolStep, PoolTrace
 
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, label_above, ring, swap_caption
+from .layer_options import PlaneInput
 from .numbers import format_value
 from .palette import DEFAULT_PALETTE, Palette
 
 
-class PoolingScene(BatchedScene):
+class PoolingScene(PlaneInput, BatchedScene):
     """Pooling over one channel.  Options (class attributes):
 
     ``mode`` ('max' or 'avg'), ``input_size``, ``kernel_size``, ``stride``
@@ -42,22 +43,12 @@ class PoolingScene(BatchedScene):
     ceil_mode: bool = False
     count_include_pad: bool = True
     divisor_override: float | None = None
-    input_values: np.ndarray | None = None
-    seed: int = 5
-    input_range: tuple[int, int] = (0, 9)
     decimals: int = 2
     palette: Palette = DEFAULT_PALETTE
     detailed_windows: int = 3
     stage_time: float = 0.8
     sweep_time: float = 1 / 3
     pause_time: float = 1.0
-
-    def get_input(self) -> np.ndarray:
-        """The (H, W) input."""
-        if self.input_values is not None:
-            return np.asarray(self.input_values)
-        rng = np.random.default_rng(self.seed)
-        return rng.integers(self.input_range[0], self.input_range[1] + 1, self.input_size)
 
     def setup(self) -> None:
         x = self.get_input()
