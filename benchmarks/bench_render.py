@@ -4,6 +4,7 @@
     python benchmarks/bench_render.py --qualities 720p --scenes PaddingStridesOdd MaxPoolPadded StridesScatter
     python benchmarks/bench_render.py --qualities 720p --scenes FeatureMaps
     python benchmarks/bench_render.py --qualities 720p --family     # every scene of the scene files
+    python benchmarks/bench_render.py --qualities 480p 720p 1080p --floor   # one line of text vs nothing
 
 Each scene is rendered to MP4 the way `make demo` does (manimgl, EGL,
 ffmpeg), then an empty scene that only waits for the same duration is
@@ -43,6 +44,19 @@ class EmptyScene(Scene):
         self.wait(self.duration)
 '''
 
+CAPTION_SCENE = '''
+from convanim.manim.batched_scene import BatchedScene
+from convanim.manim.cells import caption_text
+
+
+class CaptionOnly(BatchedScene):
+    duration = {duration}
+
+    def construct(self):
+        self.add(caption_text("one line of text and nothing else", 26))
+        self.wait(self.duration)
+'''
+
 
 def scene_duration(scene_file: str, scene: str) -> float:
     """Length of a scene in seconds, from a run with animations skipped (in a subprocess)."""
@@ -70,12 +84,33 @@ def timed_render(scene_file: str, scene: str, quality: str, out: Path) -> tuple[
     return seconds, frames
 
 
+def measure_floor(qualities: list[str], duration: float = 20.0) -> None:
+    """One caption (so one fill pass a frame) against nothing, same length, same command."""
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        caption_file, empty_file = Path(folder, "caption.py"), Path(folder, "empty.py")
+        caption_file.write_text(CAPTION_SCENE.format(duration=duration))
+        empty_file.write_text(EMPTY_SCENE.format(duration=duration))
+        for quality in qualities:
+            c_time, c_frames = timed_render(str(caption_file), "CaptionOnly", quality, Path(folder, "c.mp4"))
+            e_time, e_frames = timed_render(str(empty_file), "EmptyScene", quality, Path(folder, "e.mp4"))
+            rows.append([quality, c_frames, f"{c_time:.1f}", f"{e_time:.1f}", f"{1e3 * c_time / c_frames:.1f}",
+                         f"{1e3 * e_time / e_frames:.1f}", f"{c_time / e_time:.2f}"])
+    print_table(["quality", "frames", "one caption s", "empty s", "ms/frame", "empty ms/frame", "ratio"], rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--qualities", nargs="+", default=["480p", "1080p"])
     parser.add_argument("--scenes", nargs="+", default=["Conv3x3", "MnistSizedConv"])
     parser.add_argument("--family", action="store_true", help="every scene of the scene files except the two above")
+    parser.add_argument("--floor", action="store_true",
+                        help="only measure a 20 s scene showing one line of text against an empty one: the "
+                             "cost of manimgl's fill pass alone")
     args = parser.parse_args()
+    if args.floor:
+        measure_floor(args.qualities)
+        return
     if args.family:
         args.scenes = [name for name in SCENE_FILES if name not in ("Conv3x3", "MnistSizedConv")]
     rows = []

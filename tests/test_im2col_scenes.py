@@ -95,6 +95,9 @@ def test_impossible_im2col_options_fail_at_setup():
     with pytest.raises(ValueError, match=r"kernel_size \(4, 4\) .* larger than the padded input 3×3"):
         run(TooBig)
 
+    with pytest.raises(ValueError, match=r"groups=1 with zero padding; got groups=1, padding_mode='reflect'"):
+        run(type("Reflect", (im2col_scenes.Im2Col,), {"padding": 1, "padding_mode": "reflect"}))
+
     class BadLoops(im2col_scenes.Im2ColLoopOrders):
         stride = 0
 

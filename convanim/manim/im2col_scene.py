@@ -93,6 +93,9 @@ class Im2ColScene(LayerOptions, BatchedScene):
 
     # -- building ----------------------------------------------------------------
     def setup(self) -> None:
+        if self.groups != 1 or self.padding_mode != "zeros":
+            raise ValueError(f"{type(self).__name__}: the im2col scene shows groups=1 with zero padding; got "
+                             f"groups={self.groups!r}, padding_mode={self.padding_mode!r}")
         x, w, b = self.get_layer_arrays()
         # The core checks every option here, before any frame is written.
         self.record: Im2ColProduct = im2col_conv2d(x, w, b, self.stride, self.padding, self.dilation)
@@ -137,7 +140,7 @@ class Im2ColScene(LayerOptions, BatchedScene):
         pal, r = self.palette, self.record
         rows, k = r.cols.shape
         f = r.weight_matrix.shape[1]
-        cell = min(0.45, 4.0 / k, 3.3 / k, 2.9 / rows)
+        cell = min(0.45, 3.3 / k, 2.9 / rows)
         self.matrix_cell = cell
         every = np.concatenate([r.cols.ravel(), r.weight_matrix.ravel(), r.output_matrix.ravel(), r.product.ravel()])
         font = fit_font_size(cell, widest_text(every, self.num_decimals))
