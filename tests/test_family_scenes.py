@@ -74,6 +74,24 @@ def test_padding_modes_show_torch_padding():
         np.testing.assert_array_equal(scene.grids[mode].shown_values(), ref)
 
 
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+def test_a_convolution_runs_under_each_padding_mode(mode):
+    """The padding cells show the mode's values and the outputs equal torch's Conv2d with that padding_mode."""
+    class Padded(arithmetic.ConvArithmetic):
+        input_size, kernel_size, padding = (4, 4), (3, 3), 1
+        padding_mode = mode
+
+    scene = run(checking(Padded))  # every stage's numbers against the trace
+    t = scene.trace
+    conv = torch.nn.Conv2d(1, 1, 3, padding=1, padding_mode=mode, bias=False).double()
+    with torch.no_grad():
+        conv.weight.copy_(torch.tensor(t.weight, dtype=torch.float64))
+        ref = conv(torch.tensor(t.input[None], dtype=torch.float64)).numpy()[0, 0]
+    np.testing.assert_array_equal(scene.output_grids[0].shown_values(), ref)
+    padded = F.pad(torch.tensor(t.input[None], dtype=torch.float64), (1, 1, 1, 1), mode=mode).numpy()[0, 0]
+    np.testing.assert_array_equal(scene.input_stack.front_grid().shown_values(), padded)
+
+
 def test_three_line_subclass_works():
     class Lecture(arithmetic.ConvArithmetic):
         input_size, kernel_size, padding, stride = (7, 7), (5, 5), 2, 3
