@@ -268,8 +268,11 @@ class Im2ColScene(LayerOptions, BatchedScene):
         value = format_value(r.product[i, j], self.num_decimals)
         if not written_out:
             return f"row {i} · column {j} = {value}"
-        terms = " + ".join(f"{format_value(a, self.num_decimals)}·{format_value(w, self.num_decimals)}"
-                           for a, w in zip(r.cols[i], r.weight_matrix[:, j]))
+        def factor(v) -> str:  # negative factors in brackets, with a real minus sign
+            text = format_value(v, self.num_decimals)
+            return f"(−{text[1:]})" if text.startswith("-") else text
+
+        terms = " + ".join(f"{factor(a)}·{factor(w)}" for a, w in zip(r.cols[i], r.weight_matrix[:, j]))
         return f"row {i} · column {j} = {terms} = {value}"
 
     def add_bias(self) -> None:
