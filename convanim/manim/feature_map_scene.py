@@ -140,6 +140,7 @@ class FeatureMapScene(BatchedScene):
             self.apply_filter(i)
         self.wait(self.pause_time)
         self.zoom_to_window()
+        self.enlarge_window()
         self.show_window_arithmetic()
         self.conclude()
 
@@ -173,7 +174,7 @@ class FeatureMapScene(BatchedScene):
                       run_time=self.stage_time)
 
     def zoom_to_window(self) -> None:
-        """Only the zoomed filter's map stays; its pixel and the photo window it came from are marked."""
+        """Only the zoomed filter's map stays; its pixel and the photo window it was computed from are marked."""
         row = self.rows[self.zoom_filter]
         self.feature_map, label = row["maps"][0], row["labels"][0]
         others = [m for r in self.rows for m in [r["kernel"], r["name"], r["params"], *r["maps"], *r["labels"]]
@@ -184,7 +185,6 @@ class FeatureMapScene(BatchedScene):
                   label.animate.next_to(place + 0.95 * DOWN, DOWN, buff=0.06), run_time=self.stage_time)
         oy, ox = self.zoom_pixel
         step = self.trace.step(0, 0, oy, ox)
-        self.window_sources = step.sources
         pixel = self.feature_map.pixel_center(oy, ox)
         kh, kw = self.trace.geometry.kernel
         top_left = self.photo_image.pixel_center(step.sources.rows[0], step.sources.cols[0])
@@ -198,7 +198,12 @@ class FeatureMapScene(BatchedScene):
                   self.set_caption(f"pixel ({oy}, {ox}) of the {self.filters[self.zoom_filter][0]} map comes from "
                                    f"one {kh}×{kw} window of the photo"), run_time=self.stage_time)
         self.link = link
-        # An enlarged crop around the window: the photo's pixels become visible squares.
+        self.window_centre = window_centre
+
+    def enlarge_window(self) -> None:
+        """An enlarged crop around the window grows out of it: the photo's pixels become visible squares."""
+        oy, ox = self.zoom_pixel
+        step = self.trace.step(0, 0, oy, ox)
         margin = 6
         rows = slice(max(step.sources.rows[0] - margin, 0), step.sources.rows[-1] + margin + 1)
         cols = slice(max(step.sources.cols[0] - margin, 0), step.sources.cols[-1] + margin + 1)
@@ -211,7 +216,7 @@ class FeatureMapScene(BatchedScene):
         side = self.crop.pixel_size()
         self.crop_ring = ring(last[0] - first[0] + 1.3 * side, first[1] - last[1] + 1.3 * side, 0.04,
                               self.palette.product).move_to((first + last) / 2)
-        self.play(GrowFromPoint(self.crop, window_centre), FadeIn(self.crop_ring), run_time=self.stage_time)
+        self.play(GrowFromPoint(self.crop, self.window_centre), FadeIn(self.crop_ring), run_time=self.stage_time)
 
     def show_window_arithmetic(self) -> None:
         """Per channel: window × kernel = products, summed; then bias + sums = the pixel."""
