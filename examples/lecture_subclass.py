@@ -26,3 +26,18 @@ class EdgeDetector(ConvLayerScene):
     use_bias = False
     palette = Palette(kernel="#FB8C00")
     detailed_steps = 2
+
+
+# --- the photo lesson with your own picture and filters -------------------------------------------------
+from convanim.manim.feature_map_scene import FeatureMapScene  # noqa: E402
+
+
+class MyPhotoEdges(FeatureMapScene):
+    """Your own photo (any PNG/JPEG up to 1024 px a side; here the generated picture), two edge filters.
+
+    For a file: photo_source = "lecture/photos/street.jpg".
+    """
+
+    photo_source = "generated"
+    filters = (("edge", 3), ("edge", 7))
+    zoom_pixel = (200, 100)

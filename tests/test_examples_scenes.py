@@ -32,3 +32,16 @@ def test_strided_padded_example_equals_conv2d():
     t = scene.trace
     final = np.stack([g.shown_values() for g in scene.output_grids])
     np.testing.assert_array_equal(final, conv2d(t.input, t.weight, t.bias, stride=2, padding=1))
+
+
+def test_photo_lecture_example_shows_its_filters():
+    scene = run(load("MyPhotoEdges"))
+    assert [r["name"].text for r in scene.rows] == ["edge 3×3", "edge 7×7"]
+    # By hand: 3 channels · 7·7 weights + 1 bias = 148 parameters for the second filter.
+    assert scene.rows[1]["params"].text == "148 params"
+    oy, ox = scene.zoom_pixel
+    pixels = scene.photo.pixels.astype(int)
+    # Vertical-edge kernel: right column minus left column of the 3×3 window, summed over R, G, B.
+    window = pixels[oy:oy + 3, ox:ox + 3]
+    assert scene.trace.output[0, oy, ox] == (window[:, 2] - window[:, 0]).sum()
+    assert [g.shown_values().tolist() for g in scene.window_grids] == [window[:, :, c].tolist() for c in range(3)]
