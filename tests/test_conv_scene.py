@@ -46,8 +46,12 @@ def expected_outputs(trace, step):
 def expected_caption(trace, step, decimals):
     terms = [trace.bias[step.filter]] if trace.has_bias else []
     terms += list(trace.channel_sums[step.filter, step.oy, step.ox, :step.channel + 1])
-    text = " + ".join(format_value(v, decimals) for v in terms).replace("+ -", "− ")
-    return f"y[{step.filter},{step.oy},{step.ox}] = {text} = {format_value(step.running_after, decimals)}"
+    def signed(v):  # negative numbers are written with a minus sign (U+2212), as the grids draw them
+        text = format_value(v, decimals)
+        return "−" + text[1:] if text.startswith("-") else text
+
+    text = " + ".join(signed(v) for v in terms).replace("+ −", "− ")
+    return f"y[{step.filter},{step.oy},{step.ox}] = {text} = {signed(step.running_after)}"
 
 
 def checking(scene_class):
@@ -171,3 +175,21 @@ def test_impossible_options_fail_at_setup_with_the_core_message(options, pattern
     bad = type("Bad", (Conv3x3,), options)
     with pytest.raises(ValueError, match=pattern):
         run(bad)
+
+
+def test_negative_numbers_in_captions_get_a_minus_sign():
+    class Negative(ConvLayerScene):
+        in_channels, input_size, out_channels, kernel_size = 2, (3, 3), 1, (2, 2)
+        input_range, weight_range, bias_range = (1, 9), (-9, -1), (-50, -10)
+
+    captions = []
+
+    class Recorded(checking(Negative)):  # checking(): every caption equals the text with U+2212 minus signs
+        def after_stage(self, stage, step):
+            super().after_stage(stage, step)
+            captions.append(self.caption.text)
+
+    scene = run(Recorded)
+    assert scene.trace.bias[0] < 0 and (scene.trace.output < 0).all()
+    equations = [c for c in captions if c.startswith("y[")]
+    assert equations and all("-" not in c and c.split(" = ")[-1].startswith("−") for c in equations)

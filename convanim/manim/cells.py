@@ -1,6 +1,7 @@
 """Mobjects for layers: numbered grids, channel stacks, the kernel overlay, the bias chip, the caption."""
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 import numpy as np
@@ -193,9 +194,18 @@ class BiasChip(VGroup):
         return shown_value(self.value)
 
 
+#: A hyphen that starts a number ("= -20", "(-3)", "b = -4"); not one between digits ("rows 0-2").
+_NEGATIVE = re.compile(r"(?<![\w\]\)])-(?=[\d∞.])")
+
+
+def with_minus_signs(text: str) -> str:
+    """``text`` with the hyphen of each negative number replaced by a minus sign, as the grids draw it."""
+    return _NEGATIVE.sub("−", text)
+
+
 def text_line(text: str, font_size: float = 30, color: str = "#FFFFFF") -> Text:
-    """One line of Pango text (no LaTeX)."""
-    return Text(text, font_size=font_size, color=color)
+    """One line of Pango text (no LaTeX); negative numbers get a real minus sign."""
+    return Text(with_minus_signs(text), font_size=font_size, color=color)
 
 
 caption_text = text_line
