@@ -103,3 +103,45 @@ def test_impossible_im2col_options_fail_at_setup():
 
     with pytest.raises(ValueError, match="stride must be >= 1"):
         run(BadLoops)
+
+
+def minus(v):
+    return f"(−{-int(v)})" if v < 0 else str(int(v))
+
+
+def test_im2col_captions_write_out_the_first_dot_products():
+    captions = []
+
+    class Recorded(im2col_scenes.Im2Col):
+        def set_caption(self, text):
+            animation = super().set_caption(text)
+            captions.append(self.caption.text)  # read back from the new caption mobject
+            return animation
+
+    scene = run(Recorded)
+    x, w, _ = scene.get_layer_arrays()
+    cols = torch_unfold(x, w.shape[2:])
+    weight_columns = w.reshape(w.shape[0], -1).T
+    products = [c for c in captions if c.startswith("row ")]
+    assert len(products) == cols.shape[0] * w.shape[0]
+    for n, text in enumerate(products):
+        i, j = divmod(n, w.shape[0])
+        value = int(cols[i] @ weight_columns[:, j])
+        if n < scene.detailed_products:  # every term written out, from torch's unfold and the weights
+            terms = " + ".join(f"{minus(a)}·{minus(b)}" for a, b in zip(cols[i], weight_columns[:, j]))
+            assert text == f"row {i} · column {j} = {terms} = {str(value).replace('-', '−')}"
+        else:
+            assert text == f"row {i} · column {j} = {str(value).replace('-', '−')}"
+
+
+def test_loop_counters_name_the_pass():
+    counters = []
+
+    class Recorded(im2col_scenes.Im2ColLoopOrders):
+        def after_pass(self, index):
+            counters.append({m: p["counter"].text for m, p in self.panels.items()})
+
+    run(Recorded)
+    assert counters[0] == {"kernel": "ky = 0, kx = 0    pass 1 of 4", "window": "oy = 0, ox = 0    pass 1 of 16"}
+    assert counters[3]["kernel"] == "ky = 1, kx = 1    pass 4 of 4"
+    assert counters[15] == {"kernel": "ky = 1, kx = 1    pass 4 of 4", "window": "oy = 3, ox = 3    pass 16 of 16"}
