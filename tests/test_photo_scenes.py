@@ -69,9 +69,10 @@ def test_feature_maps_of_the_cat_equal_torch():
     np.testing.assert_array_equal(scene.photo_image.drawn_pixels(), data.chelsea())
     for row, (weight, bias) in zip(scene.rows, scene.weights):
         expected = torch_stages(cat, weight, bias, 2)
-        for image, ref, signed in zip(row["maps"], expected, (True, False, False)):
+        for image, label, ref, signed in zip(row["maps"], row["labels"], expected, (True, False, False)):
             np.testing.assert_allclose(image.values, ref[0], rtol=1e-9, atol=1e-9)
             assert_drawn_like(image, ref[0], signed)
+            assert label.text.endswith("×".join(map(str, ref.shape)))  # the shape label, from torch's shape
     # Parameter counts, worked by hand: C·k·k·1 + 1.
     assert [r["params"].text for r in scene.rows] == ["28 params", "301 params", "1201 params"]
     oy, ox = scene.zoom_pixel
