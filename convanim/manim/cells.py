@@ -9,7 +9,7 @@ from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import (DOWN, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Rectangle, RoundedRectangle, Square, Text,
                       Transform, VGroup, VMobject, interpolate_color)
 
-from .numbers import format_value, make_number, set_number, shown_value
+from .numbers import make_number, set_number, shown_value, widest_text
 
 
 #: Share of a cell's pitch left empty between neighbouring cells (the grid lines).
@@ -44,7 +44,7 @@ class NumberGrid(VGroup):
         self.decimals = decimals
         self.mask = np.zeros(values.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
         if font_size is None:
-            font_size = fit_font_size(cell_size, "8" * max(len(format_value(v, decimals)) for v in values.flat))
+            font_size = fit_font_size(cell_size, widest_text(values, decimals))
         self.font_size = font_size
         rows, cols = values.shape
         self.squares = VGroup()
@@ -149,7 +149,7 @@ class KernelOverlay(VGroup):
         super().__init__()
         kh, kw = weights.shape
         self.shape = weights.shape
-        font = 0.62 * fit_font_size(cell_size, "8" * max(len(format_value(v, decimals)) for v in weights.flat))
+        font = 0.62 * fit_font_size(cell_size, widest_text(weights, decimals))
         self.taps = VGroup()
         self.weights = VGroup()
         for ky in range(kh):

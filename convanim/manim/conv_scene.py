@@ -32,7 +32,7 @@ from .batched_scene import BatchedScene
 from .cells import (BiasChip, ChannelStack, KernelOverlay, NumberGrid, caption_text, fit_font_size, frame_around,
                     label_above, swap_caption)
 from .layer_options import LayerOptions
-from .numbers import format_value, make_number, running_sum_equation, set_number
+from .numbers import make_number, running_sum_equation, set_number, widest_text
 from .palette import DEFAULT_PALETTE, Palette
 
 
@@ -124,7 +124,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         oh, ow = t.geometry.out
         gap = 0.55
         cell = min(0.8, (5.6 - (f - 1) * gap) / (f * oh), 2.8 / ow)
-        widest = "8" * max(len(format_value(v, self.num_decimals)) for v in np.ravel(t.running))
+        widest = widest_text(t.running, self.num_decimals)
         font = fit_font_size(cell, widest)
         self.output_grids = []
         for k in range(f):

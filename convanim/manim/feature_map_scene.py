@@ -28,7 +28,7 @@ from convanim.trace import ConvTrace
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, label_above, ring, swap_caption
 from .images import ArrayImage, grey_pixels, rgb_pixels, signed_pixels
-from .numbers import format_shape, format_value, running_sum_equation
+from .numbers import format_shape, format_value, running_sum_equation, widest_text
 from .palette import DEFAULT_PALETTE, Palette
 
 #: Colours of the photo's channels in the zoomed window.
@@ -227,7 +227,7 @@ class FeatureMapScene(BatchedScene):
         cell = min(0.42, 4.4 / (c * kh + c - 1), 1.6 / kw)
         steps = [t.step(0, k, oy, ox) for k in range(c)]
         every = np.concatenate([np.ravel(s.products) for s in steps] + [np.ravel(s.window) for s in steps])
-        font = fit_font_size(cell, "8" * max(len(format_value(v, self.num_decimals)) for v in every))
+        font = fit_font_size(cell, widest_text(every, self.num_decimals))
         self.window_grids, self.kernel_grids, self.product_grids, self.sum_numbers = [], [], [], []
         lines = []
         for k, step in enumerate(steps):

@@ -29,7 +29,7 @@ from convanim.padding import pad_input, padding_mask
 from .batched_scene import BatchedScene
 from .cells import FlyInto, NumberGrid, caption_text, fit_font_size, frame_around, label_above, swap_caption
 from .layer_options import LayerOptions, PlaneInput
-from .numbers import format_value
+from .numbers import format_value, widest_text
 from .palette import DEFAULT_PALETTE, Palette
 
 
@@ -60,10 +60,6 @@ class MatrixGrid(NumberGrid):
     def column_frame(self, j: int, color: str):
         return frame_around(VGroup(*(self.cell(i, j) for i in range(self.shape[0]))), color, buff=0.03,
                             thickness=0.04)
-
-
-def widest_text(values: np.ndarray, decimals: int) -> str:
-    return "8" * max(len(format_value(v, decimals)) for v in np.ravel(values))
 
 
 class Im2ColScene(LayerOptions, BatchedScene):

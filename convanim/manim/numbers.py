@@ -65,6 +65,11 @@ def format_value(value: object, decimals: int) -> str:
     return "0" + text[2:] if text.startswith("-0") and float(text) == 0 else text
 
 
+def widest_text(values, decimals: int) -> str:
+    """As many 8s as the longest of ``values`` takes drawn: the text cells are sized for."""
+    return "8" * max(len(format_value(v, decimals)) for v in np.ravel(values))
+
+
 def running_sum_equation(trace, step, decimals: int) -> str:
     """``y[f,oy,ox] = b + s0 + ... + sc = running`` for a ConvTrace step, numbers as drawn.
 

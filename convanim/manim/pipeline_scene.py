@@ -22,7 +22,7 @@ from convanim.pipeline import Layer, Stage
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, swap_caption
 from .images import ArrayImage, grey_pixels, signed_pixels
-from .numbers import format_shape, format_value
+from .numbers import format_shape, widest_text
 from .palette import DEFAULT_PALETTE, Palette
 
 
@@ -103,7 +103,7 @@ class PipelineScene(BatchedScene):
             per_column = c if c <= 3 else -(-c // 2)
             cell = min(0.34, (5.2 / per_column - 0.12) / h, 0.95 * width / (w if c <= 3 else 2 * w + 0.6))
             values = np.ravel(stage.output)
-            font = fit_font_size(cell, "8" * max(len(format_value(v, self.decimals)) for v in values))
+            font = fit_font_size(cell, widest_text(values, self.decimals))
             grids = [NumberGrid(stage.output[k], cell, self.palette.output, self.decimals, font_size=font)
                      for k in range(c)]
             if c > 3:  # two columns of numbered grids read better than one thin one

@@ -19,7 +19,7 @@ from convanim.pool_trace import PoolStep, PoolTrace
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, label_above, ring, swap_caption
 from .layer_options import PlaneInput
-from .numbers import format_value
+from .numbers import format_value, widest_text
 from .palette import DEFAULT_PALETTE, Palette
 
 
@@ -70,7 +70,7 @@ class PoolingScene(PlaneInput, BatchedScene):
                                      pal.padding)
         self.input_grid.move_to(np.array([-3.4, -0.3, 0]))
         out_cell = min(0.85, 3.6 / max(g.out))
-        font = fit_font_size(out_cell, "8" * max(len(format_value(v, self.num_decimals)) for v in t.output.flat))
+        font = fit_font_size(out_cell, widest_text(t.output, self.num_decimals))
         self.output_grid = NumberGrid(t.output[0], out_cell, pal.output, self.num_decimals, font_size=font)
         self.output_grid.move_to(np.array([3.9, -0.3, 0]))
         for number in self.output_grid.numbers:  # revealed window by window
