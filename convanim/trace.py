@@ -18,6 +18,7 @@ from typing import Iterator
 import numpy as np
 
 from . import config
+from .arguments import choice
 from .conv import ConvLayer, check_conv, convolve
 from .geometry import WindowGeometry
 from .lazy import WindowArray
@@ -166,14 +167,24 @@ class ConvTrace:
                         self.weight[f, c], self.products[f, oy, ox, c], self.channel_sums[f, oy, ox, c],
                         running[c], running[c + 1], self.bias[f], sources, self.channels_per_filter)
 
-    def steps(self) -> Iterator[ConvStep]:
-        """Steps in the reference video's order: each filter, each input channel, each output cell."""
+    def steps(self, order: str = "channel") -> Iterator[ConvStep]:
+        """Every (filter, channel, output cell) step once, filter by filter.
+
+        ``order="channel"`` (the reference video's): each input channel, then
+        each output cell.  ``order="cell"``: the first output cell's whole
+        story first (every channel, from the bias to the output), then each
+        channel over the remaining cells.
+        """
+        order = choice("order", order, ("channel", "cell"))
         oh, ow = self.geometry.out
+        cells = [(oy, ox) for oy in range(oh) for ox in range(ow)]
         for f in range(self.num_filters):
+            if order == "cell":
+                for c in range(self.channels_per_filter):
+                    yield self.step(f, c, *cells[0])
             for c in range(self.channels_per_filter):
-                for oy in range(oh):
-                    for ox in range(ow):
-                        yield self.step(f, c, oy, ox)
+                for oy, ox in cells[1:] if order == "cell" else cells:
+                    yield self.step(f, c, oy, ox)
 
     # -- block computation (eager and lazy share it) --------------------------
     def _product_block(self, fs: np.ndarray, oys: np.ndarray, oxs: np.ndarray) -> np.ndarray:

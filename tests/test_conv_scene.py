@@ -26,48 +26,66 @@ def load_scene(file_name: str, class_name: str):
 Conv3x3 = load_scene("conv3x3.py", "Conv3x3")
 
 
-def expected_outputs(trace, step):
-    """What each output grid should show right after ``step``: from the trace's running sums."""
-    f_now, c_now = step.filter, step.channel
-    oh, ow = trace.geometry.out
-    grids = []
-    for f in range(trace.num_filters):
-        if f < f_now:
-            grids.append(trace.running[f, :, :, -1])
-        elif f > f_now:
-            grids.append(trace.running[f, :, :, 0])
-        else:
-            done = np.zeros((oh, ow), dtype=bool)
-            done.flat[:step.oy * ow + step.ox + 1] = True
-            grids.append(np.where(done, trace.running[f, :, :, c_now + 1], trace.running[f, :, :, c_now]))
-    return grids
+def signed(v, decimals):
+    """A number as the screen writes it: a minus sign (U+2212), integers whole."""
+    text = format_value(v, decimals)
+    return "−" + text[1:] if text.startswith("-") else text
 
 
-def expected_caption(trace, step, decimals):
+def expected_running_caption(trace, step, decimals):
+    """The running-sum statement, built here from the trace: final outputs are labelled y[...],
+    partial sums say "after channel c ... so far"."""
     terms = [trace.bias[step.filter]] if trace.has_bias else []
     terms += list(trace.channel_sums[step.filter, step.oy, step.ox, :step.channel + 1])
-    def signed(v):  # negative numbers are written with a minus sign (U+2212), as the grids draw them
-        text = format_value(v, decimals)
-        return "−" + text[1:] if text.startswith("-") else text
+    text = " + ".join(signed(v, decimals) for v in terms).replace("+ −", "− ")
+    cell = f"y[{step.filter},{step.oy},{step.ox}]"
+    label = cell if step.channel == trace.channels_per_filter - 1 else f"after channel {step.input_channel}: {cell} so far"
+    return f"{label} = {text} = {signed(step.running_after, decimals)}"
 
-    text = " + ".join(signed(v) for v in terms).replace("+ −", "− ")
-    return f"y[{step.filter},{step.oy},{step.ox}] = {text} = {signed(step.running_after)}"
+
+def expected_products_caption(trace, step, decimals):
+    """``Σ channel c = x·w + ... = s`` from the trace (negative factors bracketed)."""
+    def factor(v):
+        text = signed(v, decimals)
+        return f"({text})" if text.startswith("−") else text
+    terms = " + ".join(f"{factor(x)}·{factor(w)}" for x, w in zip(step.window.ravel(), step.weights.ravel()))
+    return f"Σ channel {step.input_channel} = {terms} = {signed(step.channel_sum, decimals)}"
 
 
 def checking(scene_class):
-    """A subclass that checks the screen against the trace after every stage and counts the checks."""
+    """A subclass that checks the screen against the trace after every stage and counts the checks.
+
+    It keeps its own picture of what each output cell should show: hidden until its filter's bias
+    arrives, then the bias, then each step's running sum from the trace."""
 
     class Checked(scene_class):
         checks: dict = {}
+        captions: list = []
+
+        def after_bias(self, f):
+            super().after_bias(f)
+            t = self.trace
+            if not hasattr(self, "expected"):
+                self.expected = np.full(t.output.shape, np.nan)
+            for k in range(t.num_filters):  # filters not yet introduced show nothing
+                if k > f:
+                    assert not self.output_grids[k].visible().any()
+            self.expected[f] = t.running[f, :, :, 0]
+            assert self.output_grids[f].visible().all()
+            np.testing.assert_array_equal(self.output_grids[f].shown_values(), t.bias[f] if t.has_bias else 0)
 
         def after_stage(self, stage, step):
             t = self.trace
             counts = type(self).checks
             counts[stage] = counts.get(stage, 0) + 1
+            type(self).captions.append((stage, self.caption.text))
             front = self.input_stack.front_grid()
             assert self.input_stack.front == step.input_channel
             np.testing.assert_array_equal(front.shown_values(), t.padded[step.input_channel])
+            cell = f"y[{step.filter},{step.oy},{step.ox}]"
             if stage == "kernel":
+                # the caption names the window the kernel has just arrived on
+                assert self.caption.text.startswith(f"{cell}: channel {step.input_channel}")
                 np.testing.assert_array_equal(self.overlay.shown_values(), t.weight[step.filter, step.channel])
                 for c, kernel in enumerate(self.kernel_grids):  # the filter panel
                     np.testing.assert_array_equal(kernel.shown_values(), t.weight[step.filter, c])
@@ -81,16 +99,21 @@ def checking(scene_class):
                 np.testing.assert_array_equal(shown, t.products[step.filter, step.oy, step.ox, step.channel])
                 for ky in range(kh):
                     for kx in range(kw):
-                        cell = front.cell(step.sources.rows[ky], step.sources.cols[kx])
-                        np.testing.assert_allclose(self.products[ky * kw + kx].get_center(), cell.get_center(),
+                        cell_mob = front.cell(step.sources.rows[ky], step.sources.cols[kx])
+                        np.testing.assert_allclose(self.products[ky * kw + kx].get_center(), cell_mob.get_center(),
                                                    atol=1e-6)
             if stage == "sum":
                 assert shown_value(self.sum_number) == t.channel_sums[step.filter, step.oy, step.ox, step.channel]
-            if stage in ("sum", "output"):
-                assert self.caption.text == expected_caption(t, step, self.num_decimals)
+                if counts["sum"] == 1:  # the first detailed step writes the products out as a sum
+                    assert self.caption.text == expected_products_caption(t, step, self.num_decimals)
+            if stage == "output":
+                assert self.caption.text == expected_running_caption(t, step, self.num_decimals)
+                self.expected[step.filter, step.oy, step.ox] = t.running[step.filter, step.oy, step.ox,
+                                                                         step.channel + 1]
             if stage in ("output", "done"):
-                for f, want in enumerate(expected_outputs(t, step)):
-                    np.testing.assert_array_equal(self.output_grids[f].shown_values(), want)
+                for f in range(t.num_filters):
+                    shown = np.where(self.output_grids[f].visible(), self.output_grids[f].shown_values(), np.nan)
+                    np.testing.assert_array_equal(shown, self.expected[f])
 
     Checked.__name__ = scene_class.__name__
     return Checked
@@ -191,5 +214,5 @@ def test_negative_numbers_in_captions_get_a_minus_sign():
 
     scene = run(Recorded)
     assert scene.trace.bias[0] < 0 and (scene.trace.output < 0).all()
-    equations = [c for c in captions if c.startswith("y[")]
+    equations = [c for c in captions if " = " in c]
     assert equations and all("-" not in c and c.split(" = ")[-1].startswith("−") for c in equations)

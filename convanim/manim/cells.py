@@ -15,6 +15,12 @@ from .numbers import make_number, set_number, shown_value, widest_text
 #: Share of a cell's pitch left empty between neighbouring cells (the grid lines).
 GAP = 0.06
 
+#: The smallest font size on screen: a digit is then 8 px tall at 480p (12 px at 720p).  Grids that
+#: cannot hold their numbers at this size fall back (see :func:`min_cell_for`), captions wrap.
+MIN_FONT_SIZE = 18.0
+#: Room for a caption: the frame is 14.2 units wide.
+CAPTION_WIDTH = 13.4
+
 
 def fit_font_size(cell: float, widest: str, share: float = 0.78) -> float:
     """Font size at which ``widest`` fills ``share`` of a cell of side ``cell`` (at most 0.5 cell high)."""
@@ -22,6 +28,11 @@ def fit_font_size(cell: float, widest: str, share: float = 0.78) -> float:
     by_width = 48 * share * cell / max(probe.get_width(), 1e-6)
     by_height = 48 * 0.45 * cell / max(probe.get_height(), 1e-6)
     return float(min(by_width, by_height))
+
+
+def min_cell_for(widest: str, share: float = 0.78) -> float:
+    """The smallest cell side at which ``widest`` fits at :data:`MIN_FONT_SIZE` (see fit_font_size)."""
+    return MIN_FONT_SIZE / fit_font_size(1.0, widest, share)
 
 
 class NumberGrid(VGroup):
@@ -88,6 +99,10 @@ class NumberGrid(VGroup):
             raise ValueError(f"this {self.shape[0]}×{self.shape[1]} grid draws no numbers (too many cells)")
         return np.array([shown_value(n) for n in self.numbers]).reshape(self.shape)
 
+    def visible(self) -> np.ndarray:
+        """(rows, cols) True where the number is drawn (not faded out)."""
+        return np.array([float(n.get_fill_opacity()) > 0 for n in self.numbers]).reshape(self.shape)
+
 
 def shade(values: np.ndarray, i: int, j: int, color: str) -> str:
     """``color`` darkened for small values, full for the largest (a picture of the grid)."""
@@ -123,17 +138,26 @@ class ChannelStack(VGroup):
 
     def bring_forward(self, scene, channel: int, run_time: float, *also) -> None:
         """Play the front grid going back and ``channel`` coming forward (with ``also``)."""
+        animations, finish = self.swap_front(scene, channel)
+        scene.play(*animations, *also, run_time=run_time)
+        finish()
+
+    def swap_front(self, scene, channel: int):
+        """The animations that bring ``channel`` to the front, and the function to call after playing them."""
         old, new = self.front_grid(), self.grids[channel]
         new.move_to(old)
         ghost = old.copy()
         scene.remove(old)
         self.remove(old)
         back = self.offset * max(len(self.grids) - 1, 1)
-        scene.play(FadeOut(ghost, shift=back), FadeIn(new, shift=-self.offset), *also, run_time=run_time)
-        scene.remove(ghost, new)
-        self.add(new)
-        self.front = channel
-        scene.add(self)  # the stack is drawn as one mobject again
+
+        def finish() -> None:
+            scene.remove(ghost, new)
+            self.add(new)
+            self.front = channel
+            scene.add(self)  # the stack is drawn as one mobject again
+
+        return [FadeOut(ghost, shift=back), FadeIn(new, shift=-self.offset)], finish
 
 
 class KernelOverlay(VGroup):
@@ -149,7 +173,12 @@ class KernelOverlay(VGroup):
         super().__init__()
         kh, kw = weights.shape
         self.shape = weights.shape
-        font = 0.62 * fit_font_size(cell_size, widest_text(weights, decimals))
+        widest = widest_text(weights, decimals)
+        font = max(MIN_FONT_SIZE, 0.62 * fit_font_size(cell_size, widest))
+        # Fallback: a weight that cannot sit in the tap's corner at the minimum size is not drawn there
+        # (the filter panel and the products caption show it).
+        probe = text_line(widest, font_size=font)
+        self.shows_weights = probe.get_width() <= 0.6 * cell_size and probe.get_height() <= 0.3 * cell_size
         self.taps = VGroup()
         self.weights = VGroup()
         for ky in range(kh):
@@ -159,6 +188,8 @@ class KernelOverlay(VGroup):
                 self.taps.add(sq)
                 w = make_number(weights[ky, kx], decimals, font, "#FFFFFF")
                 w.move_to(sq.get_corner(DOWN + RIGHT) + np.array([-0.05, 0.05, 0]) * cell_size, DOWN + RIGHT)
+                if not self.shows_weights:
+                    w.set_opacity(0)
                 self.weights.add(w)
         self.add(self.taps, self.weights)
 
@@ -208,7 +239,35 @@ def text_line(text: str, font_size: float = 30, color: str = "#FFFFFF") -> Text:
     return Text(with_minus_signs(text), font_size=font_size, color=color)
 
 
-caption_text = text_line
+def wrap_lines(text: str, width: int) -> str:
+    """``text`` broken at spaces into lines of at most ``width`` characters (longer words stay whole)."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "\n".join(lines + [line])
+
+
+def caption_text(text: str, font_size: float = 28, color: str = "#FFFFFF", max_width: float = CAPTION_WIDTH) -> Text:
+    """A caption that fits ``max_width``: shrunk down to :data:`MIN_FONT_SIZE`, then wrapped onto more lines.
+
+    Never drawn smaller than the minimum; ``.text`` keeps the words (line breaks as newlines).
+    """
+    font_size = max(font_size, MIN_FONT_SIZE)
+    mob = text_line(text, font_size, color)
+    if mob.get_width() <= max_width:
+        return mob
+    if font_size * max_width / mob.get_width() >= MIN_FONT_SIZE:
+        return text_line(text, font_size * max_width / mob.get_width(), color)
+    per_line = len(text) * max_width / (mob.get_width() * font_size / MIN_FONT_SIZE)
+    for width in range(int(per_line), 10, -4):
+        mob = text_line(wrap_lines(text, width), MIN_FONT_SIZE, color)
+        if mob.get_width() <= max_width:
+            break
+    return mob
 
 
 def swap_caption(old: Text, text: str, font_size: float = 28) -> tuple[Text, AnimationGroup]:

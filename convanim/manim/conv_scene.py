@@ -19,20 +19,22 @@ from __future__ import annotations
 
 import numpy as np
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import (DOWN, LEFT, UP, FadeIn, FadeOut, ReplacementTransform, Transform,
+from manimlib import (DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, ReplacementTransform, Transform,
                       TransformFromCopy, VGroup, Write)
 from manimlib.animation.numbers import ChangeDecimalToValue
 from manimlib.utils.color import color_to_rgba
 
 from convanim import param_count, trace_conv2d
 from convanim.padding import padding_mask
+from convanim.statements import (APPROXIMATE_NOTE, Statement, channel_sum_statement, decimals_for, format_number,
+                                 output_label, running_statement)
 from convanim.trace import ConvStep, ConvTrace
 
 from .batched_scene import BatchedScene
-from .cells import (BiasChip, ChannelStack, KernelOverlay, NumberGrid, caption_text, fit_font_size, frame_around,
-                    label_above, swap_caption)
+from .cells import (MIN_FONT_SIZE, BiasChip, ChannelStack, FlyInto, KernelOverlay, NumberGrid, caption_text,
+                    fit_font_size, frame_around, label_above, min_cell_for, swap_caption)
 from .layer_options import LayerOptions
-from .numbers import make_number, running_sum_equation, set_number, widest_text
+from .numbers import make_number, set_number, warn_non_finite, widest_text
 from .palette import DEFAULT_PALETTE, Palette
 
 
@@ -44,7 +46,10 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     ..., ``seed``, ``input_values``, ...).
     Look: ``palette``; ``max_numbered_cells`` (a bigger grid shades its
     cells by value instead of drawing numbers, which would be unreadable;
-    the caption and the products still show the numbers).  Pacing: ``detailed_steps`` (steps shown in full
+    the caption and the products still show the numbers).  Story: ``order``
+    ('channel': each channel over every cell, as the reference video;
+    'cell': the first output cell's whole story, every channel from the
+    bias to the output, before the rest).  Pacing: ``detailed_steps`` (steps shown in full
     detail before the rest sweep), ``stage_time`` (each detailed stage),
     ``sweep_time`` (each quick step), ``pause_time``.  Run times that are
     whole numbers of frames (multiples of 1/30 s) keep the video exactly as
@@ -53,6 +58,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
 
     palette: Palette = DEFAULT_PALETTE
     max_numbered_cells: int = 256
+    order: str = "channel"
     detailed_steps: int = 4
     stage_time: float = 0.8
     sweep_time: float = 1 / 3
@@ -78,11 +84,18 @@ class ConvLayerScene(LayerOptions, BatchedScene):
 
     # -- building ----------------------------------------------------------------
     def setup(self) -> None:
-        # The core checks every option here, before any frame is written.
+        # The options and the core are checked here, before any frame is written.
         self.trace = self.get_trace()
+        self.steps = list(self.trace.steps(self.order))
         self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         t = self.trace
-        self.num_decimals = 0 if t.dtype.kind in "iu" else self.decimals
+        warn_non_finite(type(self).__name__, input_values=t.input, weight_values=t.layer.weight,
+                        bias_values=t.layer.bias)
+        # Each array is written with decimals only if it holds floats (an integer input stays "7").
+        self.num_decimals = decimals_for(t.padded, self.decimals)
+        self.input_decimals = decimals_for(t.input, self.decimals)
+        self.weight_decimals = decimals_for(t.layer.weight, self.decimals)
+        self.bias_decimals = decimals_for(t.layer.bias if t.has_bias else t.input, self.decimals)
         self.layered = t.padded[0].size + t.output[0].size > self.max_numbered_cells
         self.build_input_stack()
         self.build_output_grids()
@@ -92,6 +105,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         self.kernel_frame = None
         self.cell_marker = None
         self.caption = self.on_top(caption_text(" ", 28).to_edge(DOWN, buff=0.3))
+        self.approximate_note = None
         self.products = VGroup()
         self.sum_number = None
         self.steps_shown = 0
@@ -106,7 +120,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         font = None
         grids = []
         for ch in range(c):
-            grid = NumberGrid(t.padded[ch], cell, pal.input, self.num_decimals, mask, pal.padding, font,
+            grid = NumberGrid(t.padded[ch], cell, pal.input, self.input_decimals, mask, pal.padding, font,
                               show_numbers=hp * wp <= self.max_numbered_cells)
             font = grid.font_size  # one font size for every channel
             grids.append(grid)
@@ -128,8 +142,9 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         font = fit_font_size(cell, widest)
         self.output_grids = []
         for k in range(f):
-            grid = NumberGrid(t.running[k, :, :, 0], cell, pal.ramp(0, t.channels_per_filter), self.num_decimals,
+            grid = NumberGrid(t.running[k, :, :, 0], cell, pal.padding, self.num_decimals,
                               font_size=font, show_numbers=oh * ow <= self.max_numbered_cells)
+            grid.numbers.set_opacity(0)  # empty until its filter's bias goes in (show_filter)
             self.output_grids.append(self.on_top(grid))
         column = VGroup(*self.output_grids).arrange(DOWN, buff=gap)
         column.move_to(np.array([4.9, -0.15, 0]))
@@ -138,38 +153,54 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         self.output_label = label_above(column, f"output  {f}×{oh}×{ow}")
 
     def build_filter_panel(self, f: int) -> None:
-        """The kernels of filter ``f`` (one per input channel) and its bias chip."""
+        """The kernels of filter ``f`` (one per input channel, each labelled with the channel it reads)
+        and its bias chip.  Kernels whose numbers would be drawn below the minimum size as a column are
+        shown as a stack with the current channel's kernel in front (the fallback of a full panel)."""
         t, pal = self.trace, self.palette
         cg, kh, kw = t.weight.shape[1:]
         gap = 0.3
         cell = min(0.42, (4.4 - (cg - 1) * gap) / (cg * kh), 1.6 / kw)
-        kernels = [NumberGrid(t.weight[f, c], cell, pal.kernel, self.num_decimals) for c in range(cg)]
-        self.kernels = VGroup(*kernels).arrange(DOWN, buff=gap).move_to(np.array([0.0, 0.35, 0]))
+        need = min_cell_for(widest_text(t.weight[f], self.weight_decimals))
+        self.panel_stacked = cell < need and cg > 1
+        if self.panel_stacked:
+            cell = min(max(need, cell), 3.6 / kh, 2.0 / kw)
+        channels = t.group_of(f) * cg + np.arange(cg)
+        kernels = [NumberGrid(t.weight[f, c], cell, pal.kernel, self.weight_decimals) for c in range(cg)]
+        if self.panel_stacked:
+            self.kernels = ChannelStack(kernels, np.array([0.18, 0.18, 0]), pal.kernel)
+            self.kernels.move_to(np.array([0.0, 0.35, 0]))
+            self.kernel_labels = VGroup()
+        else:
+            self.kernels = VGroup(*kernels).arrange(DOWN, buff=gap).move_to(np.array([0.0, 0.35, 0]))
+            self.kernel_labels = VGroup(*(caption_text(f"ch {ch}", MIN_FONT_SIZE, "#BDBDBD").next_to(k, RIGHT, buff=0.12)
+                                          for k, ch in zip(kernels, channels)))
         self.kernel_grids = kernels
-        self.bias_chip = BiasChip(t.bias[f], pal.bias, self.num_decimals, font_size=24)
+        self.bias_chip = BiasChip(t.bias[f], pal.bias, self.bias_decimals, font_size=24)
         self.bias_chip.next_to(self.kernels, DOWN, buff=0.3)
         if not t.has_bias:
             self.bias_chip.set_opacity(0)
-        self.filter_label = label_above(self.kernels, f"filter {f}  {cg}×{kh}×{kw}")
+        reads = (f", reads channels {channels[0]}–{channels[-1]}" if t.groups > 1 and cg > 1
+                 else f", reads channel {channels[0]}" if t.groups > 1 else "")
+        self.filter_label = label_above(self.kernels, f"filter {f}  {cg}×{kh}×{kw}{reads}",
+                                        font_size=max(MIN_FONT_SIZE, 24 if not reads else 20))
 
     # -- the story ---------------------------------------------------------------
     def construct(self) -> None:
         self.introduce_layer()
-        t = self.trace
-        oh, ow = t.geometry.out
-        for f in range(t.num_filters):
-            self.show_filter(f)
-            for c in range(t.channels_per_filter):
-                self.bring_channel_forward(f, c)
-                for oy in range(oh):
-                    for ox in range(ow):
-                        step = t.step(f, c, oy, ox)
-                        if self.steps_shown < self.detailed_steps:
-                            self.compute_step_in_detail(step)
-                        else:
-                            self.sweep_step(step)
-                        self.steps_shown += 1
-                        self.after_stage("done", step)
+        shown_filter, front = None, None
+        for step in self.steps:
+            if step.filter != shown_filter:
+                self.show_filter(step.filter)
+                shown_filter, front = step.filter, None
+            if step.channel != front:
+                self.bring_channel_forward(step.filter, step.channel)
+                front = step.channel
+            if self.steps_shown < self.detailed_steps:
+                self.compute_step_in_detail(step)
+            else:
+                self.sweep_step(step)
+            self.steps_shown += 1
+            self.after_stage("done", step)
         self.conclude()
 
     def introduce_layer(self) -> None:
@@ -179,11 +210,16 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         oh, ow = t.geometry.out
         params = param_count(c, f, (kh, kw), bias=t.has_bias, groups=t.groups)
         bias_part = f" + {f}" if t.has_bias else ""
+        groups = f", groups={t.groups}" if t.groups > 1 else ""
         self.title = caption_text(
             f"input {c}×{h}×{w}   *   {f} filter{'s' if f > 1 else ''} {cg}×{kh}×{kw}"
-            f"{' + bias' if t.has_bias else ''}   →   "
+            f"{' + bias' if t.has_bias else ''}{groups}   →   "
             f"output {f}×{oh}×{ow}", 28).to_edge(UP, buff=0.25)
         self.params = caption_text(f"parameters: {f}·{cg}·{kh}·{kw}{bias_part} = {params}", 26, "#BDBDBD")
+        if t.groups > 1:
+            self.params = caption_text(
+                f"parameters: {f}·{cg}·{kh}·{kw}{bias_part} = {params}; groups={t.groups}: each filter reads "
+                f"{cg} of the {c} input channels", 24, "#BDBDBD")
         self.params.next_to(self.title, DOWN, buff=0.12)
         self.play(FadeIn(self.input_stack), FadeIn(self.input_label), Write(self.title), run_time=self.stage_time)
         self.play(*(FadeIn(g) for g in self.output_grids), FadeIn(self.output_labels), FadeIn(self.output_label),
@@ -192,10 +228,11 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         self.play(FadeOut(self.params), run_time=self.stage_time / 2)
 
     def show_filter(self, f: int) -> None:
-        if f > 0:
-            self.play(FadeOut(self.kernels), FadeOut(self.bias_chip), FadeOut(self.filter_label),
-                      FadeOut(self.kernel_frame), *([FadeOut(self.overlay)] if self.overlay else []),
-                      run_time=self.stage_time / 2)
+        """Filter ``f``'s kernels and bias appear; the bias goes into each of its output cells."""
+        if self.kernel_frame is not None or self.overlay is not None:
+            self.play(FadeOut(self.kernels), FadeOut(self.kernel_labels), FadeOut(self.bias_chip),
+                      FadeOut(self.filter_label), *([FadeOut(self.kernel_frame)] if self.kernel_frame else []),
+                      *([FadeOut(self.overlay)] if self.overlay else []), run_time=self.stage_time / 2)
             self.overlay = None
             self.kernel_frame = None
             self.build_filter_panel(f)
@@ -205,8 +242,34 @@ class ConvLayerScene(LayerOptions, BatchedScene):
             self.output_frame, move_frame = frame, FadeIn(frame)
         else:
             move_frame = Transform(self.output_frame, frame)
-        self.play(FadeIn(self.kernels), FadeIn(self.bias_chip), FadeIn(self.filter_label), move_frame,
+        self.play(FadeIn(self.kernels), FadeIn(self.kernel_labels), FadeIn(self.bias_chip),
+                  FadeIn(self.filter_label), move_frame, run_time=self.stage_time)
+        self.fill_with_bias(f)
+
+    def fill_with_bias(self, f: int) -> None:
+        """Each output cell of filter ``f`` starts at the bias: copies fly from the chip into the cells."""
+        t, grid = self.trace, self.output_grids[f]
+        oh, ow = t.geometry.out
+        start = self.palette.ramp(0, t.channels_per_filter)
+        cells = [(i, j) for i in range(oh) for j in range(ow)]
+        text = (f"every output of filter {f} starts at its bias b = {self.bias_chip_text(f)}" if t.has_bias
+                else f"no bias: every output of filter {f} starts at 0")
+        self.caption, caption = swap_caption(self.caption, text, 26)
+        self.on_top(self.caption)
+        if grid.show_numbers:
+            source = self.bias_chip.value if t.has_bias else None
+            moves = [FlyInto(source, grid.number(i, j)) if source is not None else
+                     grid.number(i, j).animate.set_opacity(1) for i, j in cells]
+        else:
+            moves = [FlyInto(self.bias_chip.value, grid.cell(*cells[len(cells) // 2]))] if t.has_bias else []
+        self.play(*moves, *(grid.cell(i, j).animate.set_fill(start) for i, j in cells), caption,
                   run_time=self.stage_time)
+        if grid.show_numbers:
+            grid.numbers.set_opacity(1)
+        self.after_bias(f)
+
+    def bias_chip_text(self, f: int) -> str:
+        return format_number(self.trace.bias[f], self.bias_decimals)
 
     def bring_channel_forward(self, f: int, c: int) -> None:
         """Put this filter's input channel ``c`` in front and its kernel over the first window."""
@@ -214,10 +277,16 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         channel = t.group_of(f) * t.channels_per_filter + c
         stack = self.input_stack
         leaving = [FadeOut(self.overlay)] if self.overlay else []
-        if stack.front != channel:
-            stack.bring_forward(self, channel, self.stage_time, *leaving)
-        elif leaving:
-            self.play(*leaving, run_time=self.stage_time / 2)
+        swaps, finishers = [], []
+        for layers, wanted in ((stack, channel), (self.kernels if self.panel_stacked else None, c)):
+            if layers is not None and layers.front != wanted:
+                animations, finish = layers.swap_front(self, wanted)
+                swaps += animations
+                finishers.append(finish)
+        if swaps or leaving:
+            self.play(*swaps, *leaving, run_time=self.stage_time if swaps else self.stage_time / 2)
+        for finish in finishers:
+            finish()
         self.overlay = self.make_overlay(f, c)
         src = t.sources(f, 0, 0)
         self.overlay.shift(self.overlay.shift_onto(stack.front_grid(), src.rows[0], src.cols[0]))
@@ -240,7 +309,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         t = self.trace
         spacing = (self.input_cell * t.geometry.dilation[0], self.input_cell * t.geometry.dilation[1])
         return self.on_top(KernelOverlay(t.weight[f, c], self.input_cell, spacing, self.palette.kernel,
-                                         self.num_decimals))
+                                         self.weight_decimals))
 
     # -- one step --------------------------------------------------------------------
     def mark_output_cell(self, step: ConvStep):
@@ -253,13 +322,19 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         return self.cell_marker.animate.move_to(marker)
 
     def compute_step_in_detail(self, step: ConvStep) -> None:
-        self.slide_kernel(step, self.stage_time, self.mark_output_cell(step))
+        self.slide_kernel(step, self.stage_time, self.mark_output_cell(step),
+                          self.caption_animation(self.window_caption(step)))
         self.after_stage("kernel", step)
         self.show_products(step)
         self.after_stage("products", step)
         self.collapse_products(step)
         self.after_stage("sum", step)
         self.add_into_output(step)
+
+    def window_caption(self, step: ConvStep) -> str:
+        """What the kernel is about to compute (shown as it arrives on the window)."""
+        cell = output_label(step.filter, step.oy, step.ox)
+        return f"{cell}: channel {step.input_channel}'s window × kernel w[{step.filter},{step.channel}]"
 
     def slide_kernel(self, step: ConvStep, run_time: float, *extra) -> None:
         grid = self.input_stack.front_grid()
@@ -272,45 +347,56 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         """Each weight becomes its product, drawn over the input cell it multiplies."""
         grid = self.input_stack.front_grid()
         kh, kw = step.products.shape
-        font = grid.font_size
+        font = max(0.85 * grid.font_size, MIN_FONT_SIZE)
         self.products = VGroup()
         for ky in range(kh):
             for kx in range(kw):
-                num = make_number(step.products[ky, kx], self.num_decimals, 0.85 * font, self.palette.product)
+                num = make_number(step.products[ky, kx], self.num_decimals, font, self.palette.product)
                 num.move_to(grid.cell(step.sources.rows[ky], step.sources.cols[kx]))
                 self.products.add(self.on_top(num))
         # Animate the on-screen numbers one by one: animating a new VGroup of
         # them would make manimgl pull them out of their grid.
         self.window_numbers = ([grid.number(r, c) for r in step.sources.rows for c in step.sources.cols]
                                if grid.show_numbers else [])
-        self.play(*(ReplacementTransform(self.overlay.weight(ky, kx).copy(), self.products[ky * kw + kx])
+        sources = (self.overlay.weights if self.overlay.shows_weights else self.kernel_grids[step.channel].numbers)
+        self.play(*(ReplacementTransform(sources[ky * kw + kx].copy(), self.products[ky * kw + kx])
                     for ky in range(kh) for kx in range(kw)),
-                  self.overlay.weights.animate.set_opacity(0),
+                  *([self.overlay.weights.animate.set_opacity(0)] if self.overlay.shows_weights else []),
                   *(n.animate.set_opacity(0) for n in self.window_numbers), run_time=self.stage_time)
 
     def collapse_products(self, step: ConvStep) -> None:
-        """The products merge into the channel's window sum; the caption gains a term."""
+        """The products merge into the channel's window sum.  The first time, the caption writes the
+        products out as the sum a lecturer would write on the board."""
         out_cell = self.output_grids[step.filter].cell(step.oy, step.ox)
-        self.sum_number = make_number(step.channel_sum, self.num_decimals, self.output_grids[0].font_size * 1.3,
-                                      self.palette.product)
+        self.sum_number = make_number(step.channel_sum, self.num_decimals,
+                                      max(self.output_grids[0].font_size * 1.3, MIN_FONT_SIZE), self.palette.product)
         self.sum_number.move_to(np.array([2.55, out_cell.get_center()[1], 0]))
         self.on_top(self.sum_number)
         self.sum_label = self.on_top(caption_text(f"Σ channel {step.input_channel}", 20, "#BDBDBD"))
         self.sum_label.next_to(self.sum_number, UP, buff=0.1)
+        caption = []
+        if self.steps_shown == 0 or self.single_term:
+            caption = [self.caption_animation(self.products_statement(step))]
         self.play(Transform(self.products, self.sum_number.copy()), FadeIn(self.sum_label),
                   *(n.animate.set_opacity(1) for n in self.window_numbers),
-                  self.overlay.weights.animate.set_opacity(1), self.caption_animation(step),
-                  run_time=self.stage_time)
+                  *([self.overlay.weights.animate.set_opacity(1)] if self.overlay.shows_weights else []),
+                  *caption, run_time=self.stage_time)
         self.remove(self.products)
         self.add(self.sum_number)
         self.products = VGroup()
+
+    @property
+    def single_term(self) -> bool:
+        """True when an output is one window sum (one channel, no bias): its statement is the products."""
+        return self.trace.channels_per_filter == 1 and not self.trace.has_bias
 
     def add_into_output(self, step: ConvStep) -> None:
         """The sum flies into the output cell, which counts up to the new running sum."""
         grid = self.output_grids[step.filter]
         count_up = [ChangeDecimalToValue(grid.number(step.oy, step.ox), step.running_after)] if grid.show_numbers else []
+        caption = [] if self.single_term else [self.caption_animation(self.equation(step))]
         self.play(self.sum_number.animate.move_to(grid.cell(step.oy, step.ox)).set_opacity(0), *count_up,
-                  FadeOut(self.sum_label),
+                  FadeOut(self.sum_label), *caption,
                   grid.cell(step.oy, step.ox).animate.set_fill(self.palette.ramp(step.channel + 1, step.num_channels)),
                   run_time=self.stage_time)
         self.remove(self.sum_number)
@@ -328,19 +414,31 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         self.slide_kernel(step, self.sweep_time, self.mark_output_cell(step), *change,
                           grid.cell(step.oy, step.ox).animate.set_fill(
                               self.palette.ramp(step.channel + 1, step.num_channels)),
-                          self.caption_animation(step))
+                          self.caption_animation(self.equation(step)))
         grid.set_number(step.oy, step.ox, step.running_after)
         self.after_stage("output", step)
 
-    def caption_animation(self, step: ConvStep):
-        """Cross-fade to the step's equation."""
-        self.caption, animation = swap_caption(self.caption, self.equation(step), 28)
+    def caption_animation(self, text: "str | Statement"):
+        """Cross-fade to ``text``; the first statement written with ≈ brings the note that says why."""
+        self.caption, animation = swap_caption(self.caption, str(text), 28)
         self.on_top(self.caption)
+        if isinstance(text, Statement) and text.approximate and self.approximate_note is None:
+            self.approximate_note = self.on_top(caption_text(APPROXIMATE_NOTE, 20, "#BDBDBD"))
+            self.approximate_note.next_to(self.caption, UP, buff=0.12)
+            return AnimationGroup(animation, FadeIn(self.approximate_note))
+        if self.approximate_note is not None:
+            self.approximate_note.next_to(self.caption, UP, buff=0.12)
         return animation
 
-    def equation(self, step: ConvStep) -> str:
-        """``y[f,oy,ox] = b + s0 + ... + sc = running`` with the trace's numbers."""
-        return running_sum_equation(self.trace, step, self.num_decimals)
+    def equation(self, step: ConvStep) -> Statement:
+        """The running sum after this step, from the trace (see :func:`convanim.statements.running_statement`)."""
+        return running_statement(self.trace, step, self.decimals)
+
+    def products_statement(self, step: ConvStep) -> Statement:
+        """``Σ channel c = x·w + … = s`` (or, for a one-term output, ``y[…] = x·w + … = y``)."""
+        if self.single_term:
+            return self.equation(step)
+        return channel_sum_statement(self.trace, step, self.decimals)
 
     def conclude(self) -> None:
         self.play(FadeOut(self.overlay), FadeOut(self.caption), FadeOut(self.cell_marker),
@@ -357,5 +455,8 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         return f"each output = {' + '.join(parts)}"
 
     # -- hooks ---------------------------------------------------------------------
+    def after_bias(self, f: int) -> None:
+        """Called when filter ``f``'s output cells hold its bias; tests read the screen here."""
+
     def after_stage(self, stage: str, step: ConvStep) -> None:
         """Called after each stage ('kernel', 'products', 'sum', 'output', 'done'); tests read the screen here."""

@@ -23,12 +23,13 @@ from manimlib.utils.color import color_to_rgba
 from convanim import Conv, MaxPool, ReLU, cat_photo, named_filter, photo_channels, read_photo, run_pipeline, trace_conv2d
 from convanim.photo import Photo, generated_picture
 from convanim.pipeline import Stage
+from convanim.statements import format_number, running_statement
 from convanim.trace import ConvTrace
 
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, label_above, ring, swap_caption
 from .images import ArrayImage, grey_pixels, rgb_pixels, signed_pixels
-from .numbers import format_shape, format_value, running_sum_equation, widest_text
+from .numbers import format_shape, widest_text
 from .palette import DEFAULT_PALETTE, Palette
 
 #: Colours of the photo's channels in the zoomed window.
@@ -235,7 +236,7 @@ class FeatureMapScene(BatchedScene):
             window = NumberGrid(step.window, cell, colour, self.num_decimals, font_size=font)
             kernel = NumberGrid(step.weights, cell, self.palette.kernel, self.num_decimals, font_size=font)
             products = NumberGrid(step.products, cell, "#5D4037", self.num_decimals, font_size=font)
-            total = caption_text(f"Σ = {format_value(step.channel_sum, self.num_decimals)}", 20)
+            total = caption_text(f"Σ = {format_number(step.channel_sum, self.num_decimals)}", 20)
             line = VGroup(window, caption_text("×", 24), kernel, caption_text("=", 24), products, total)
             line.arrange(RIGHT, buff=0.18)
             lines.append(line)
@@ -251,16 +252,16 @@ class FeatureMapScene(BatchedScene):
             name = ["R", "G", "B"][k] if c == 3 else f"c{k}"
             self.play(FadeIn(line), *([FadeIn(caption_text(name, 20, "#BDBDBD").next_to(line, LEFT, buff=0.15))]),
                       self.set_caption(f"channel {name}: window × kernel = products, summed to "
-                                       f"{format_value(steps[k].channel_sum, self.num_decimals)}"),
+                                       f"{format_number(steps[k].channel_sum, self.num_decimals)}"),
                       run_time=self.stage_time)
         self.after_window_numbers()
-        self.play(self.set_caption(running_sum_equation(t, steps[-1], self.num_decimals)), run_time=self.stage_time)
+        self.play(self.set_caption(str(running_statement(t, steps[-1], self.decimals))), run_time=self.stage_time)
         self.wait(self.pause_time)
 
     def conclude(self) -> None:
         oy, ox = self.zoom_pixel
         shape = self.pipelines[self.zoom_filter][1].shape
-        self.play(self.set_caption(f"pixel ({oy}, {ox}) = {format_value(self.trace.output[0, oy, ox], self.num_decimals)}"
+        self.play(self.set_caption(f"pixel ({oy}, {ox}) = {format_number(self.trace.output[0, oy, ox], self.num_decimals)}"
                                    f"; the {shape[1]}×{shape[2]} map is one such sum per window"),
                   run_time=self.stage_time)
         self.wait(self.pause_time)

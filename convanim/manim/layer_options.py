@@ -7,6 +7,8 @@ supplies its own arrays through ``input_values`` / ``weight_values`` /
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 
@@ -41,20 +43,112 @@ class LayerOptions:
     decimals: int = 2
 
     def get_layer_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """Input (C, H, W), weight (F, C/groups, KH, KW) and bias (F,) or None."""
+        """Input (C, H, W), weight (F, C/groups, KH, KW) and bias (F,) or None.
+
+        Checks the options first (:meth:`check_layer_options`): a wrong one
+        stops the scene with a one-line message naming the attribute.
+        """
+        self.check_layer_options()
         rng = np.random.default_rng(self.seed)
         kh, kw = (self.kernel_size, self.kernel_size) if isinstance(self.kernel_size, int) else self.kernel_size
-        c, f = self.in_channels, self.out_channels
         x = self.input_values if self.input_values is not None else rng.integers(
-            self.input_range[0], self.input_range[1] + 1, (c, *self.input_size))
-        per_filter = c // self.groups if isinstance(self.groups, int) and self.groups > 0 else c
+            self.input_range[0], self.input_range[1] + 1, (self.in_channels, *self.input_size))
+        x = np.asarray(x)
         w = self.weight_values if self.weight_values is not None else rng.integers(
-            self.weight_range[0], self.weight_range[1] + 1, (f, per_filter, kh, kw))
+            self.weight_range[0], self.weight_range[1] + 1, (self.out_channels, x.shape[0] // self.groups, kh, kw))
+        w = np.asarray(w)
         b = None
         if self.use_bias:
             b = self.bias_values if self.bias_values is not None else rng.integers(
-                self.bias_range[0], self.bias_range[1] + 1, f)
-        return np.asarray(x), np.asarray(w), None if b is None else np.asarray(b)
+                self.bias_range[0], self.bias_range[1] + 1, w.shape[0])
+        return x, w, None if b is None else np.asarray(b)
+
+    def check_layer_options(self) -> None:
+        """Each option against the others, in the scene's own attribute names (ValueError/TypeError)."""
+        scene = type(self).__name__
+        for name in ("in_channels", "out_channels", "groups", "seed", "decimals"):
+            whole_number(scene, name, getattr(self, name))
+        for name in ("input_size", "kernel_size"):
+            size_pair(scene, name, getattr(self, name))
+        for name in ("stride", "dilation", "padding"):
+            value = getattr(self, name)
+            if isinstance(value, str) and not (name == "padding" and value in ("same", "valid")):
+                raise TypeError(f"{scene}.{name}={value!r} is a string; write a number, e.g. {name}=1"
+                                + (" (or padding='same' / 'valid')" if name == "padding" else ""))
+        for name in ("input_range", "weight_range", "bias_range"):
+            integer_range(scene, name, getattr(self, name))
+        if self.input_values is not None:
+            x = np.asarray(self.input_values)
+            if x.ndim != 3:
+                raise ValueError(f"{scene}.input_values must be (C, H, W); got shape {x.shape}")
+            if self.sets("in_channels", "input_values") and x.shape[0] != self.in_channels:
+                raise ValueError(f"{scene}: in_channels={self.in_channels} but input_values has {x.shape[0]} "
+                                 f"channels (shape {x.shape})")
+            if self.sets("input_size", "input_values") and tuple(x.shape[1:]) != tuple(self.input_size):
+                raise ValueError(f"{scene}: input_size={tuple(self.input_size)} but input_values is "
+                                 f"{x.shape[1]}×{x.shape[2]} (shape {x.shape})")
+        if self.weight_values is not None:
+            w = np.asarray(self.weight_values)
+            if w.ndim != 4:
+                raise ValueError(f"{scene}.weight_values must be (F, C/groups, KH, KW); got shape {w.shape}")
+            if self.sets("out_channels", "weight_values") and w.shape[0] != self.out_channels:
+                raise ValueError(f"{scene}: out_channels={self.out_channels} but weight_values has {w.shape[0]} "
+                                 f"filters (shape {w.shape})")
+            if self.sets("kernel_size", "weight_values") and tuple(w.shape[2:]) != size_pair(scene, "kernel_size", self.kernel_size):
+                raise ValueError(f"{scene}: kernel_size={self.kernel_size!r} but weight_values has "
+                                 f"{w.shape[2]}×{w.shape[3]} kernels (shape {w.shape})")
+        if self.use_bias and self.bias_values is not None:
+            b = np.asarray(self.bias_values)
+            filters = (np.asarray(self.weight_values).shape[0] if self.weight_values is not None
+                       else self.out_channels)
+            if b.shape != (filters,):
+                raise ValueError(f"{scene}: bias_values must hold one bias per filter ({filters},); "
+                                 f"got shape {b.shape}")
+
+    def sets(self, name: str, values_name: str) -> bool:
+        """True when option ``name`` is set where ``values_name`` is, or in a subclass below it
+        (so the two were written together and must agree); a base scene's default does not count."""
+        return sets_beside(type(self), name, values_name)
+
+
+def sets_beside(cls: type, name: str, values_name: str) -> bool:
+    """See :meth:`LayerOptions.sets`."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            return True
+        if values_name in vars(klass):
+            return False
+    return False
+
+
+def whole_number(scene: str, name: str, value: object) -> int:
+    """``value`` as an int, or a TypeError naming ``scene.name``."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError(f"{scene}.{name} must be a whole number; got {value!r} ({type(value).__name__})")
+    return int(value)
+
+
+def size_pair(scene: str, name: str, value: object) -> tuple[int, int]:
+    """An int or a pair of ints as (H, W), or a TypeError naming ``scene.name``."""
+    if isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, bool):
+        return (int(value), int(value))
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return (whole_number(scene, name, value[0]), whole_number(scene, name, value[1]))
+    raise TypeError(f"{scene}.{name} must be a whole number or a pair (H, W); got {value!r}")
+
+
+def integer_range(scene: str, name: str, value: object) -> tuple[int, int]:
+    """An inclusive (low, high) range of integers, or a one-line error naming ``scene.name``."""
+    if not (isinstance(value, (tuple, list)) and len(value) == 2):
+        raise TypeError(f"{scene}.{name} must be a pair (low, high); got {value!r}")
+    if any(isinstance(v, (float, np.floating)) for v in value):
+        raise TypeError(f"{scene}.{name}={tuple(value)!r}: values drawn from a range are whole numbers, so a "
+                        f"float bound would silently give integers; write whole bounds, or give the values "
+                        f"themselves (input_values=..., shown with `decimals` places)")
+    low, high = (whole_number(scene, name, v) for v in value)
+    if low > high:
+        raise ValueError(f"{scene}.{name}=({low}, {high}): low is above high")
+    return low, high
 
 
 class PlaneInput:
@@ -69,8 +163,18 @@ class PlaneInput:
     input_range: tuple[int, int] = (0, 9)
 
     def get_input(self) -> np.ndarray:
-        """The (H, W) input."""
+        """The (H, W) input (options checked first, in the scene's attribute names)."""
+        scene = type(self).__name__
+        whole_number(scene, "seed", self.seed)
+        size_pair(scene, "input_size", self.input_size)
         if self.input_values is not None:
-            return np.asarray(self.input_values)
+            x = np.asarray(self.input_values)
+            if x.ndim != 2:
+                raise ValueError(f"{scene}.input_values must be one plane (H, W); got shape {x.shape}")
+            if sets_beside(type(self), "input_size", "input_values") and tuple(x.shape) != tuple(self.input_size):
+                raise ValueError(f"{scene}: input_size={tuple(self.input_size)} but input_values is "
+                                 f"{x.shape[0]}×{x.shape[1]}")
+            return x
+        integer_range(scene, "input_range", self.input_range)
         rng = np.random.default_rng(self.seed)
         return rng.integers(self.input_range[0], self.input_range[1] + 1, self.input_size)

@@ -6,6 +6,7 @@ scenes never animate ``set_value``; tests read numbers with :func:`shown_value`.
 """
 from __future__ import annotations
 
+import logging
 import numbers as _numbers
 
 import numpy as np
@@ -70,19 +71,19 @@ def widest_text(values, decimals: int) -> str:
     return "8" * max(len(format_value(v, decimals)) for v in np.ravel(values))
 
 
-def running_sum_equation(trace, step, decimals: int) -> str:
-    """``y[f,oy,ox] = b + s0 + ... + sc = running`` for a ConvTrace step, numbers as drawn.
-
-    The terms are the bias (when the layer has one) and the channel sums
-    up to the step's channel, all read from the trace.
-    """
-    terms = [trace.bias[step.filter]] if trace.has_bias else []
-    terms += [trace.channel_sums[step.filter, step.oy, step.ox, k] for k in range(step.channel + 1)]
-    text = format_value(terms[0], decimals)
-    for v in terms[1:]:
-        s = format_value(v, decimals)
-        text += f" − {s[1:]}" if s.startswith("-") else f" + {s}"
-    return f"y[{step.filter},{step.oy},{step.ox}] = {text} = {format_value(step.running_after, decimals)}"
+def warn_non_finite(scene: str, **arrays) -> None:
+    """Log one warning per array that holds NaN or ±∞ (they propagate: every output whose window holds
+    one is NaN or ±∞), spelled as the screen spells them."""
+    for name, values in arrays.items():
+        if values is None or np.asarray(values).dtype.kind not in "fc":
+            continue
+        values = np.asarray(values)
+        counts = {"NaN": int(np.isnan(values).sum()), "∞": int(np.isposinf(values).sum()),
+                  "−∞": int(np.isneginf(values).sum())}
+        found = ", ".join(f"{n} {word}" for word, n in counts.items() if n)
+        if found:
+            logging.getLogger("convanim").warning(
+                "%s: %s holds %s; every output whose window reads one is NaN or ±∞", scene, name, found)
 
 
 def format_shape(shape) -> str:
