@@ -35,6 +35,8 @@ def signed(v, decimals):
 def expected_running_caption(trace, step, decimals):
     """The running-sum statement, built here from the trace: final outputs are labelled y[...],
     partial sums say "after channel c ... so far"."""
+    if trace.channels_per_filter == 1 and not trace.has_bias:  # one term: the products written out
+        return expected_products_caption(trace, step, decimals)
     terms = [trace.bias[step.filter]] if trace.has_bias else []
     terms += list(trace.channel_sums[step.filter, step.oy, step.ox, :step.channel + 1])
     text = " + ".join(signed(v, decimals) for v in terms).replace("+ −", "− ")
@@ -49,7 +51,10 @@ def expected_products_caption(trace, step, decimals):
         text = signed(v, decimals)
         return f"({text})" if text.startswith("−") else text
     terms = " + ".join(f"{factor(x)}·{factor(w)}" for x, w in zip(step.window.ravel(), step.weights.ravel()))
-    return f"Σ channel {step.input_channel} = {terms} = {signed(step.channel_sum, decimals)}"
+    terms = terms.replace("+ (−", "+ (−")
+    label = (f"y[{step.filter},{step.oy},{step.ox}]" if trace.channels_per_filter == 1 and not trace.has_bias
+             else f"Σ channel {step.input_channel}")
+    return f"{label} = {terms} = {signed(step.channel_sum, decimals)}"
 
 
 def checking(scene_class):
@@ -78,14 +83,15 @@ def checking(scene_class):
             t = self.trace
             counts = type(self).checks
             counts[stage] = counts.get(stage, 0) + 1
-            type(self).captions.append((stage, self.caption.text))
+            caption = self.caption.text.replace("\n", " ")
+            type(self).captions.append((stage, caption))
             front = self.input_stack.front_grid()
             assert self.input_stack.front == step.input_channel
             np.testing.assert_array_equal(front.shown_values(), t.padded[step.input_channel])
             cell = f"y[{step.filter},{step.oy},{step.ox}]"
             if stage == "kernel":
                 # the caption names the window the kernel has just arrived on
-                assert self.caption.text.startswith(f"{cell}: channel {step.input_channel}")
+                assert caption.startswith(f"{cell}: channel {step.input_channel}")
                 np.testing.assert_array_equal(self.overlay.shown_values(), t.weight[step.filter, step.channel])
                 for c, kernel in enumerate(self.kernel_grids):  # the filter panel
                     np.testing.assert_array_equal(kernel.shown_values(), t.weight[step.filter, c])
@@ -105,9 +111,9 @@ def checking(scene_class):
             if stage == "sum":
                 assert shown_value(self.sum_number) == t.channel_sums[step.filter, step.oy, step.ox, step.channel]
                 if counts["sum"] == 1:  # the first detailed step writes the products out as a sum
-                    assert self.caption.text == expected_products_caption(t, step, self.num_decimals)
+                    assert caption == expected_products_caption(t, step, self.num_decimals)
             if stage == "output":
-                assert self.caption.text == expected_running_caption(t, step, self.num_decimals)
+                assert caption == expected_running_caption(t, step, self.num_decimals)
                 self.expected[step.filter, step.oy, step.ox] = t.running[step.filter, step.oy, step.ox,
                                                                          step.channel + 1]
             if stage in ("output", "done"):

@@ -262,12 +262,13 @@ def caption_text(text: str, font_size: float = 28, color: str = "#FFFFFF", max_w
         return mob
     if font_size * max_width / mob.get_width() >= MIN_FONT_SIZE:
         return text_line(text, font_size * max_width / mob.get_width(), color)
-    per_line = len(text) * max_width / (mob.get_width() * font_size / MIN_FONT_SIZE)
-    for width in range(int(per_line), 10, -4):
-        mob = text_line(wrap_lines(text, width), MIN_FONT_SIZE, color)
-        if mob.get_width() <= max_width:
-            break
-    return mob
+    width_at_min = mob.get_width() * MIN_FONT_SIZE / font_size
+    lines = int(np.ceil(width_at_min / max_width))
+    while True:  # balanced lines: as many as needed, each about the same length
+        mob = text_line(wrap_lines(text, int(np.ceil(len(text) / lines))), MIN_FONT_SIZE, color)
+        if mob.get_width() <= max_width or lines >= len(text.split(" ")):
+            return mob
+        lines += 1
 
 
 def swap_caption(old: Text, text: str, font_size: float = 28) -> tuple[Text, AnimationGroup]:

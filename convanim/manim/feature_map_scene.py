@@ -162,10 +162,10 @@ class FeatureMapScene(BatchedScene):
         kind, size = self.filters[i]
         c = self.input.shape[0]
         conv, _, pool = row["stages"][1:]
-        count = f"{size}·{size}·{c}·1 + 1 = {conv.params}"
+        count = f"parameters = {size}·{size}·{c}·1 + 1 = {conv.params}"
         self.play(FadeIn(row["kernel"]), FadeIn(row["name"]), FadeIn(row["params"]),
                   self.set_caption(f"{kind} filter {size}×{size} on {c} channels, one output map: "
-                                   f"{count} parameters"), run_time=self.stage_time)
+                                   f"{count}"), run_time=self.stage_time)
         captions = [f"conv: {conv.formula.split(' = ')[-2]} = {conv.shape[1]} rows, map {format_shape(conv.shape)}",
                     "ReLU: negative values become 0",
                     f"max pool {self.pool_size}×{self.pool_size}: map {format_shape(pool.shape)}"]

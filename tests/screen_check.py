@@ -1,0 +1,116 @@
+"""Record what a scene puts in front of a viewer, play by play, and check it.
+
+``recording(SceneClass)`` returns a subclass that, after every ``play`` and
+``wait``, notes each visible text and number: its words, its size in pixels
+at 480p and 720p, and whether it lies inside the frame.  The checks here
+read only those records and the scene's trace.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from manim_support import run  # noqa: F401  (imports manimlib first)
+from manimlib import DecimalNumber, Text
+from manimlib.constants import FRAME_HEIGHT, FRAME_WIDTH
+
+#: The smallest height of a digit or letter on screen, in pixels at 480p (the rule of the issue).
+MIN_PIXELS_480P = 8.0
+
+
+@dataclass
+class Seen:
+    """One text or number as drawn at one moment."""
+
+    play: int
+    text: str
+    height: float          # the tallest glyph, in scene units
+    inside: bool
+    kind: str              # "number" or "text"
+
+
+@dataclass
+class Screen:
+    seen: list[Seen] = field(default_factory=list)
+
+    def texts(self) -> list[Seen]:
+        return [s for s in self.seen if s.kind == "text"]
+
+    def statements(self) -> list[str]:
+        """Every distinct text that states arithmetic (holds " = " or " ≈ ")."""
+        out = []
+        for s in self.texts():
+            if (" = " in s.text or " ≈ " in s.text) and s.text not in out:
+                out.append(s.text)
+        return out
+
+
+def glyph_height(mob) -> float:
+    """Height of the tallest glyph of a text or number (its submobjects are the glyphs)."""
+    glyphs = [sm for sm in mob.submobjects if sm.has_points()] or [mob]
+    return max(float(g.get_height()) for g in glyphs)
+
+
+def visible(mob) -> bool:
+    return any(float(sm.get_fill_opacity()) > 0.05 for sm in mob.family_members_with_points())
+
+
+def record_screen(scene, screen: Screen, play: int) -> None:
+    """Note every visible Text and number of the scene."""
+    half_w, half_h = FRAME_WIDTH / 2 + 1e-3, FRAME_HEIGHT / 2 + 1e-3
+    for mob in scene.get_mobject_family_members():
+        if isinstance(mob, DecimalNumber):
+            kind, text = "number", mob.num_string
+        elif isinstance(mob, Text) and not any(isinstance(p, DecimalNumber) for p in getattr(mob, "parents", [])):
+            kind, text = "text", mob.text.replace("\n", " ")
+        else:
+            continue
+        if not mob.has_points() and not mob.submobjects or not visible(mob):
+            continue
+        if not re.search(r"\w", text):  # "=", "×", "+": operator signs are not words
+            continue
+        x0, y0, _ = mob.get_corner(np.array([-1, -1, 0]))
+        x1, y1, _ = mob.get_corner(np.array([1, 1, 0]))
+        inside = -half_w <= x0 and x1 <= half_w and -half_h <= y0 and y1 <= half_h
+        screen.seen.append(Seen(play, text, glyph_height(mob), inside, kind))
+
+
+def recording(scene_class):
+    """A subclass of ``scene_class`` whose ``screen`` attribute collects what each play shows."""
+
+    class Recorded(scene_class):
+        def setup(self):
+            self.screen = Screen()
+            self.plays_seen = 0
+            super().setup()
+
+        def play(self, *args, **kwargs):
+            super().play(*args, **kwargs)
+            self.plays_seen += 1
+            record_screen(self, self.screen, self.plays_seen)
+
+        def wait(self, *args, **kwargs):
+            super().wait(*args, **kwargs)
+            record_screen(self, self.screen, self.plays_seen)
+
+    Recorded.__name__ = scene_class.__name__
+    return Recorded
+
+
+def pixels(height: float, resolution: int) -> float:
+    return height * resolution / FRAME_HEIGHT
+
+
+def size_problems(screen: Screen, resolution: int = 480) -> list[str]:
+    """Texts and numbers drawn smaller than the minimum (scaled to ``resolution``), or outside the frame."""
+    minimum = MIN_PIXELS_480P * resolution / 480
+    problems = []
+    for s in screen.seen:
+        if pixels(s.height, resolution) < minimum - 1e-6:
+            problems.append(f"{s.kind} {s.text!r} is {pixels(s.height, resolution):.1f} px tall at {resolution}p "
+                            f"(play {s.play}; minimum {minimum:.0f})")
+        if not s.inside:
+            problems.append(f"{s.kind} {s.text!r} runs off the frame (play {s.play})")
+    return sorted(set(problems))

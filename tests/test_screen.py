@@ -1,0 +1,186 @@
+"""What a viewer reads, for every shipped scene and several lecture variants.
+
+Each scene runs once (animations skipped) while every visible text and
+number is recorded after each play.  Then:
+
+- every statement's arithmetic holds at the precision written (parsed back
+  independently, see statement_check.py), and a statement written with ``≈``
+  only appears with the note that says why;
+- every labelled total names what it shows: ``y[f,oy,ox]`` is that output's
+  final value, a partial sum says so and equals the running sum, ``pixel``,
+  ``row · column``, ``x[...]`` and ``index`` equal the trace;
+- every digit and letter is at least 8 px tall at 480p (12 px at 720p), and
+  nothing runs off the frame.
+"""
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import math
+import re
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from screen_check import recording, run, size_problems  # noqa: I001  (imports manimlib first)
+from convanim.manim.batched_scene import BatchedScene
+from convanim.manim.conv_scene import ConvLayerScene
+from convanim.manim.pool_scene import PoolingScene
+from convanim.statements import APPROXIMATE_NOTE
+from statement_check import agrees, arithmetic_problems, clauses, labelled_totals
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def scene_classes(path: Path) -> dict[str, type]:
+    spec = importlib.util.spec_from_file_location(f"screen_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return {name: cls for name, cls in vars(module).items()
+            if inspect.isclass(cls) and issubclass(cls, BatchedScene) and cls.__module__ == spec.name}
+
+
+SHIPPED = {name: cls for path in sorted((ROOT / "scenes").glob("*.py")) for name, cls in scene_classes(path).items()}
+
+
+# -- lecture variants a user would write in three lines --------------------------------------------
+class FloatsTwoDecimals(ConvLayerScene):
+    in_channels, out_channels = 2, 2
+    input_values = np.round(np.random.default_rng(3).uniform(-1, 1, (2, 4, 4)), 4)
+    weight_values = np.round(np.random.default_rng(4).uniform(-1, 1, (2, 2, 3, 3)), 4)
+    bias_values = np.array([0.1234, -0.5])
+    decimals, detailed_steps, order = 2, 3, "cell"
+
+
+class FloatsOneDecimal(FloatsTwoDecimals):
+    decimals = 1
+
+
+class IntegerInputFloatWeights(ConvLayerScene):
+    in_channels, out_channels, detailed_steps = 2, 1, 1
+    weight_values = np.array([[[[0.5, -0.25, 0], [1, 0.5, 0.25], [0, 0, -1]]] * 2])
+    bias_values = np.array([0.5])
+
+
+class StridePadding(ConvLayerScene):
+    in_channels, input_size, out_channels = 2, (5, 5), 2
+    stride, padding, seed, detailed_steps = 2, 1, 7, 3
+
+
+class Groups(ConvLayerScene):
+    in_channels, out_channels, groups = 4, 2, 2
+    detailed_steps = 2
+
+
+class AvgPoolExcludePadOneDecimal(PoolingScene):
+    mode, input_size, kernel_size, stride, padding = "avg", (5, 5), 3, 2, 1
+    count_include_pad, decimals = False, 1
+
+
+class MaxPoolPadding(PoolingScene):
+    input_size, kernel_size, stride, padding = (4, 4), 3, 2, 1
+
+
+VARIANTS = {cls.__name__: cls for cls in (FloatsTwoDecimals, FloatsOneDecimal, IntegerInputFloatWeights,
+                                          StridePadding, Groups, AvgPoolExcludePadOneDecimal, MaxPoolPadding)}
+ALL = {**SHIPPED, **VARIANTS}
+
+
+# -- what a label must equal ------------------------------------------------------------------------
+def expected_total(scene, label: str):
+    """The value ``label`` names, from the scene's trace; None for labels that name no single value."""
+    t = getattr(scene, "trace", None)
+    if m := re.fullmatch(r"y\[(\d+),(\d+),(\d+)\]", label):
+        return t.output[tuple(int(v) for v in m.groups())]
+    if m := re.fullmatch(r"after channel (\d+): y\[(\d+),(\d+),(\d+)\] so far", label):
+        c, f, oy, ox = (int(v) for v in m.groups())
+        return t.running[f, oy, ox, c - t.group_of(f) * t.channels_per_filter + 1]
+    if m := re.fullmatch(r"y\[(\d+),(\d+)\]", label):
+        return t.output[0, int(m.group(1)), int(m.group(2))]
+    if m := re.fullmatch(r"pixel \((\d+), (\d+)\)", label):
+        return t.output[0, int(m.group(1)), int(m.group(2))]
+    if m := re.fullmatch(r"x\[(\d+),(\d+)\]", label):
+        return t.input[0, int(m.group(1)), int(m.group(2))]
+    if m := re.fullmatch(r"row (\d+) · column (\d+)", label):
+        return scene.result.product[int(m.group(1)), int(m.group(2))]
+    if m := re.fullmatch(r"b\[(\d+)\]", label):
+        return scene.result.bias[int(m.group(1))]
+    return None
+
+
+#: Labels that state a sum whose value is checked by its arithmetic alone (their terms are on screen).
+FREE_LABELS = re.compile(r"Σ channel \d+|Σ|index|.*parameters|parameters: .*|each output|.*: rows|.*: columns|o|"
+                         r"conv: .*|.* map .*|.*starts at its bias b|.*every window.*|.*passes.*")
+
+
+def as_fraction(value):
+    v = float(value)
+    return v if not math.isfinite(v) else Fraction(v)
+
+
+@pytest.fixture(scope="module")
+def screens():
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            scene = run(recording(ALL[name]))
+            cache[name] = scene
+        return cache[name]
+    return get
+
+
+@pytest.mark.parametrize("name", list(ALL))
+def test_statements_hold_and_labels_name_what_they_show(name, screens):
+    scene = screens(name)
+    statements = scene.screen.statements()
+    problems = [p for text in statements for p in arithmetic_problems(text)]
+    assert not problems, "\n".join(problems)
+    for text in statements:
+        for label, total in labelled_totals(text):
+            want = expected_total(scene, label)
+            if want is None:
+                assert FREE_LABELS.fullmatch(label), f"{name}: unknown label {label!r} in {text!r}"
+                continue
+            assert agrees(as_fraction(want), total), f"{name}: {text!r} but the trace says {label} = {want}"
+    # "≈" appears only with the note that says why, at the same moment
+    seen = scene.screen.texts()
+    for s in seen:
+        if " ≈ " in s.text:
+            assert any(o.play == s.play and o.text == APPROXIMATE_NOTE for o in seen), s.text
+
+
+@pytest.mark.parametrize("resolution", [480, 720])
+@pytest.mark.parametrize("name", list(ALL))
+def test_every_word_and_number_is_readable_and_inside_the_frame(name, resolution, screens):
+    problems = size_problems(screens(name).screen, resolution)
+    assert not problems, f"{name}:\n" + "\n".join(problems[:15])
+
+
+def test_float_layers_write_approx_where_rounded_terms_miss(screens):
+    """FloatsTwoDecimals has outputs whose rounded channel sums miss the rounded total: those say ≈."""
+    scene = screens("FloatsTwoDecimals")
+    approx = [t for t in scene.screen.statements() if " ≈ " in t]
+    exact = [t for t in scene.screen.statements() if " = " in t and " ≈ " not in t and t.startswith("y[")]
+    assert approx and exact
+    for text in approx:  # each ≈ is needed: evaluated as written, the '=' would not hold
+        parts = clauses(text)[0]
+        assert arithmetic_problems(" = ".join(p for _, p in parts[1:]))
+
+
+def test_integer_arrays_are_written_without_decimals_beside_float_ones(screens):
+    scene = screens("IntegerInputFloatWeights")
+    front = scene.input_stack.front_grid()
+    assert all("." not in n.num_string for n in front.numbers)
+    assert all("." in n.num_string for n in scene.kernel_grids[0].numbers)
+
+
+def test_groups_are_stated_and_each_kernel_names_its_channel(screens):
+    scene = screens("Groups")
+    assert "groups=2" in scene.title.text
+    assert scene.filter_label.text.endswith("reads channels 2–3")  # the last filter shown reads the second group
+    assert [lab.text for lab in scene.kernel_labels] == ["ch 2", "ch 3"]
