@@ -5,6 +5,7 @@
 the ``trace_*`` functions record every intermediate value for the scenes in
 ``convanim.manim`` (which needs manimgl) and for notebooks.
 """
+from . import statements
 from .config import set_memory_budget
 from .conv import conv2d
 from .filters import blur_filter, edge_filter, named_filter, random_filter
