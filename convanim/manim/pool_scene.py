@@ -19,7 +19,9 @@ from convanim.pool_trace import PoolStep, PoolTrace
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, label_above, ring, swap_caption
 from .layer_options import PlaneInput
-from .numbers import format_value, widest_text
+from convanim.statements import Statement, format_number, join_terms, relation_for
+
+from .numbers import widest_text
 from .palette import DEFAULT_PALETTE, Palette
 
 
@@ -156,17 +158,19 @@ class PoolingScene(PlaneInput, BatchedScene):
                          self.reveal_output(step))
 
     def equation(self, step: PoolStep) -> str:
-        """The caption: max with its index, or sum ÷ divisor, with the trace's numbers."""
+        """The caption: max with its index, or sum ÷ divisor, with the trace's numbers (one spelling)."""
         d = self.num_decimals
-        values = ", ".join(format_value(v, d).replace("-inf", "−∞")
-                           for v in self.display_values(step.values, step.is_padding).flat)
+        shown = list(self.display_values(step.values, step.is_padding).flat)
+        values = ", ".join(format_number(v, d) for v in shown)
         target = f"y[{step.oy},{step.ox}]"
         if self.mode == "max":
             h, w = step.source
-            return (f"{target} = max({values}) = {format_value(step.value, d).replace('-inf', '−∞')}"
-                    f"   index {h}·{self.trace.geometry.input[1]} + {w} = {step.index}")
-        return (f"{target} = ({values.replace(', ', ' + ')}) / {format_value(step.divisor, 0 if float(step.divisor).is_integer() else d)}"
-                f" = {format_value(step.value, d)}")
+            return (f"{target} = max({values}) = {format_number(step.value, d)}"
+                    f"; index = {h}·{self.trace.geometry.input[1]} + {w} = {step.index}")
+        divisor = format_number(step.divisor, 0 if float(step.divisor).is_integer() else d)
+        expression = f"({join_terms([format_number(v, d) for v in shown])}) ÷ {divisor}"
+        total = format_number(step.value, d)
+        return str(Statement(target, expression, total, relation_for(expression, total)))
 
     def caption_animation(self, step: PoolStep):
         text = self.equation(step)
