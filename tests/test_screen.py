@@ -106,9 +106,9 @@ def expected_total(scene, label: str):
     if m := re.fullmatch(r"x\[(\d+),(\d+)\]", label):
         return t.input[0, int(m.group(1)), int(m.group(2))]
     if m := re.fullmatch(r"row (\d+) · column (\d+)", label):
-        return scene.result.product[int(m.group(1)), int(m.group(2))]
+        return scene.record.product[int(m.group(1)), int(m.group(2))]
     if m := re.fullmatch(r"b\[(\d+)\]", label):
-        return scene.result.bias[int(m.group(1))]
+        return scene.record.bias[int(m.group(1))]
     return None
 
 

@@ -26,10 +26,12 @@ from convanim.geometry import sliding_geometry
 from convanim.im2col import FillStep, Im2ColProduct
 from convanim.padding import pad_input, padding_mask
 
+from convanim.statements import format_number, products_statement
+
 from .batched_scene import BatchedScene
 from .cells import FlyInto, NumberGrid, caption_text, fit_font_size, frame_around, label_above, swap_caption
 from .layer_options import LayerOptions, PlaneInput
-from .numbers import format_value, widest_text
+from .numbers import widest_text
 from .palette import DEFAULT_PALETTE, Palette
 
 
@@ -259,17 +261,12 @@ class Im2ColScene(LayerOptions, BatchedScene):
         self.after_products()
 
     def dot_product(self, i: int, j: int, written_out: bool) -> str:
-        """``row i · column j = a·w + ... = value`` with the record's numbers."""
-        r = self.record
-        value = format_value(r.product[i, j], self.num_decimals)
+        """``row i · column j = a·w + ... = value`` with the record's numbers (the statement rule)."""
+        r, d = self.record, self.num_decimals
+        label = f"row {i} · column {j}"
         if not written_out:
-            return f"row {i} · column {j} = {value}"
-        def factor(v) -> str:  # negative factors in brackets, with a real minus sign
-            text = format_value(v, self.num_decimals)
-            return f"(−{text[1:]})" if text.startswith("-") else text
-
-        terms = " + ".join(f"{factor(a)}·{factor(w)}" for a, w in zip(r.cols[i], r.weight_matrix[:, j]))
-        return f"row {i} · column {j} = {terms} = {value}"
+            return f"{label} = {format_number(r.product[i, j], d)}"
+        return str(products_statement(label, r.cols[i], r.weight_matrix[:, j], r.product[i, j], d, d, d))
 
     def add_bias(self) -> None:
         """The bias row is added to every row of the product."""
@@ -281,8 +278,8 @@ class Im2ColScene(LayerOptions, BatchedScene):
             self.bias_row.number(0, j).set_opacity(1)
             self.bias_row.cell(0, j).set_fill(self.palette.bias, opacity=1)
         self.play(FadeIn(self.plus), FadeIn(self.bias_row), FadeIn(self.matrix_labels[2]),
-                  self.set_caption("add the bias row to every row: " + ", ".join(
-                      f"b[{j}] = {format_value(r.bias[j], self.num_decimals)}" for j in range(f))),
+                  self.set_caption("add the bias row to every row; " + "; ".join(
+                      f"b[{j}] = {format_number(r.bias[j], self.num_decimals)}" for j in range(f))),
                   run_time=self.stage_time)
         animations = []
         for i in range(rows):
