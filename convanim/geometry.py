@@ -33,13 +33,16 @@ class WindowGeometry:
         t, b, l, r = self.pads
         return (self.input[0] + t + b, self.input[1] + l + r)
 
-    def coverage(self) -> np.ndarray:
+    def coverage(self, shape: Pair | None = None) -> np.ndarray:
         """How many windows read each cell of the padded input: (Hp, Wp) ints.
+
+        ``shape`` overrides (Hp, Wp) when the padded array is larger
+        (pooling's ceil_mode room).
 
         Zero marks a cell no window visits (the right/bottom strip of an
         "odd" strided case, or the holes between dilated taps at the edge).
         """
-        count = np.zeros(self.padded, dtype=np.int64)
+        count = np.zeros(self.padded if shape is None else tuple(shape), dtype=np.int64)
         for ky in range(self.kernel[0]):
             for kx in range(self.kernel[1]):
                 count[kernel_slice(ky, kx, self.stride, self.dilation, self.out)] += 1

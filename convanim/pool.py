@@ -22,13 +22,17 @@ class PoolLayer:
     squeeze: bool
 
     def padded_input(self, value: float) -> np.ndarray:
-        """Input padded with ``value`` on every side: (N, C, Hp, Wp) with room for ceil_mode."""
+        """Input padded with ``value`` on every side: (N, C, Hp, Wp) with room for ceil_mode.
+
+        Every side gets its ``padding`` cells (whether a window reaches them
+        or not); ceil_mode may let the last window run past the bottom/right
+        padding, and the array grows to hold it.
+        """
         g = self.geometry
-        t, _, l, _ = g.pads
-        # ceil_mode may let the last window run past the bottom/right padding.
+        t, b, l, r = g.pads
         need = [(o - 1) * s + d * (k - 1) + 1 for o, s, d, k in zip(g.out, g.stride, g.dilation, g.kernel)]
-        bottom = max(need[0] - g.input[0] - t, 0)
-        right = max(need[1] - g.input[1] - l, 0)
+        bottom = max(need[0] - g.input[0] - t, b)
+        right = max(need[1] - g.input[1] - l, r)
         return pad_input(self.x, (t, bottom, l, right), "zeros", value)
 
 

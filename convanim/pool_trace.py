@@ -84,6 +84,10 @@ class PoolTrace:
             self.output = avg_pool2d(self.input, g.kernel, g.stride, (t, l), ceil_mode, count_include_pad,
                                      divisor_override)
 
+    def coverage(self) -> np.ndarray:
+        """How many windows read each cell of ``padded``: (Hp, Wp) ints; zero marks a cell no window visits."""
+        return self.geometry.coverage(self.padded.shape[1:])
+
     def step(self, c: int, oy: int, ox: int) -> PoolStep:
         """Everything a scene needs to draw output cell (c, oy, ox)."""
         g = self.geometry

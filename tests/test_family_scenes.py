@@ -155,6 +155,49 @@ def test_padding_above_half_the_kernel_fails_at_setup():
         run(bad)
 
 
+def test_pooling_padding_is_drawn_on_all_four_sides():
+    # 4x4 input, padding 1: a 6x6 grid whose border (and only the border) is padding, −∞ for max.
+    scene = run(type("Padded", (pooling.PoolingScene,), {"kernel_size": 3, "stride": 2, "padding": 1}))
+    shown = scene.input_grid.shown_values()
+    assert shown.shape == (6, 6)
+    border = np.ones((6, 6), dtype=bool)
+    border[1:5, 1:5] = False
+    np.testing.assert_array_equal(scene.input_grid.mask, border)
+    assert all(np.isneginf(v) for v in shown[border])
+
+
+def test_pooling_marks_the_cells_no_window_visits():
+    # i=5, k=2, s=2, p=1: windows start at 0, 2, 4 of the 7 padded cells and cover 0..5; row 6 and column 6
+    # (the bottom and right padding) are never read, as in the arithmetic scenes.
+    scene = run(type("Odd", (pooling.PoolingScene,), {"input_size": (5, 5), "kernel_size": 2, "padding": 1}))
+    marked = {tuple(np.round(m.get_center()[:2], 6)) for m in scene.unvisited_marks}
+    expected = {(i, j) for i in range(7) for j in range(7) if i == 6 or j == 6}
+    assert marked == {tuple(np.round(scene.input_grid.cell(i, j).get_center()[:2], 6)) for i, j in expected}
+    assert "row 6 and column 6" in scene.unvisited_label.text
+    assert not hasattr(run(pooling.MaxPool2x2), "unvisited_marks")
+
+
+def test_average_pooling_sets_apart_padding_that_does_not_count():
+    captions = {}
+
+    class Exclude(pooling.PoolingScene):
+        mode, input_values, kernel_size, stride, padding = "avg", np.arange(16).reshape(4, 4), 2, 2, 1
+        count_include_pad = False
+
+        def after_window(self, step):
+            captions[step.oy, step.ox] = self.caption.text
+            opacity = [m.get_fill_opacity() for m in self.window_frames]
+            faint[step.oy, step.ox] = [o < 1 for o in opacity] == list(step.is_padding.flat)
+
+    faint = {}
+    run(Exclude)
+    # Worked by hand: window (0,0) holds 3 padding cells and x[0,0] = 0; window (0,1) holds x[0,1], x[0,2].
+    assert captions[0, 0] == "y[0,0] = 0 ÷ 1 = 0.00; 3 padding cells not counted"
+    assert captions[0, 1] == "y[0,1] = (1 + 2) ÷ 2 = 1.50; 2 padding cells not counted"
+    assert captions[1, 1] == "y[1,1] = (5 + 6 + 9 + 10) ÷ 4 = 7.50"
+    assert all(faint.values())  # the window's taps on padding are drawn faint, the others in full
+
+
 transposed = load_module("transposed")
 TRANSPOSED_CASES = ["NoPaddingUnitStrides", "ArbitraryPadding", "HalfPadding", "FullPadding", "Strides",
                     "PaddingStrides", "PaddingStridesOdd"]

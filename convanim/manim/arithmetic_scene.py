@@ -11,9 +11,10 @@ from convanim import output_size_formula
 from convanim.padding import PADDING_MODES, pad_input, padding_mask
 
 from .batched_scene import BatchedScene
-from .cells import NumberGrid, caption_text, label_above, ring
+from .cells import NumberGrid, caption_text, label_above
 from .conv_scene import ConvLayerScene
 from .palette import DEFAULT_PALETTE, Palette
+from .unvisited import unvisited_label, unvisited_marks
 
 
 class ConvArithmetic(ConvLayerScene):
@@ -67,18 +68,8 @@ class ConvArithmetic(ConvLayerScene):
         if not cells:
             return
         grid = self.input_stack.front_grid()
-        self.unvisited_marks = VGroup(*(
-            ring(grid.cell_size * 0.94, grid.cell_size * 0.94, 0.08 * grid.cell_size, self.palette.output).move_to(
-                grid.cell(i, j)) for i, j in cells))
-        rows = sorted({i for i, j in cells if all((i, c) in cells for c in range(grid.shape[1]))})
-        cols = sorted({j for i, j in cells if all((r, j) in cells for r in range(grid.shape[0]))})
-        what = []
-        if rows:
-            what.append(f"row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}")
-        if cols:
-            what.append(f"column{'s' if len(cols) > 1 else ''} {', '.join(map(str, cols))}")
-        self.unvisited_label = caption_text(f"never visited: {' and '.join(what) or f'{len(cells)} cells'}"
-                                            " (padded coordinates)", 24, self.palette.output)
+        self.unvisited_marks = unvisited_marks(grid, cells, self.palette.output)
+        self.unvisited_label = unvisited_label(cells, grid.shape, self.palette.output)
         self.unvisited_label.next_to(self.caption, UP, buff=0.15)
         self.play(FadeIn(self.unvisited_marks), FadeIn(self.unvisited_label), run_time=self.stage_time)
         self.wait(self.pause_time)

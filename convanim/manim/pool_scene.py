@@ -23,6 +23,7 @@ from convanim.statements import Statement, format_number, join_terms, relation_f
 
 from .numbers import widest_text
 from .palette import DEFAULT_PALETTE, Palette
+from .unvisited import unvisited_label, unvisited_marks
 
 
 class PoolingScene(PlaneInput, BatchedScene):
@@ -117,13 +118,34 @@ class PoolingScene(PlaneInput, BatchedScene):
             self.after_window(step)
         self.play(FadeOut(self.window_frames), *([FadeOut(self.winner_mark)] if self.winner_mark else []),
                   run_time=self.stage_time / 2)
+        self.mark_unvisited_cells()
         self.wait(self.pause_time)
 
+    def unvisited_cells(self) -> list[tuple[int, int]]:
+        """Padded-input cells no window reads (from the trace's coverage)."""
+        return [tuple(int(v) for v in p) for p in np.argwhere(self.trace.coverage() == 0)]
+
+    def mark_unvisited_cells(self) -> None:
+        cells = self.unvisited_cells()
+        if not cells:
+            return
+        self.unvisited_marks = unvisited_marks(self.input_grid, cells, self.palette.output)
+        self.unvisited_label = unvisited_label(cells, self.input_grid.shape, self.palette.output)
+        self.unvisited_label.next_to(self.caption, UP, buff=0.15)
+        self.play(FadeIn(self.unvisited_marks), FadeIn(self.unvisited_label), run_time=self.stage_time)
+
+    @property
+    def padding_counts(self) -> bool:
+        """False when average pooling leaves padding cells out of the sum and the divisor."""
+        return not (self.mode == "avg" and not self.count_include_pad and self.divisor_override is None)
+
     def window_frame(self, step: PoolStep) -> VGroup:
-        """One frame per tap of the window (taps skip cells when dilated)."""
+        """One frame per tap of the window (taps skip cells when dilated); taps that do not count are faint."""
         size = self.input_grid.cell_size
-        return VGroup(*(ring(size, size, 0.08 * size, self.palette.kernel).move_to(self.input_grid.cell(r, c))
-                        for r in step.rows for c in step.cols))
+        faint = step.is_padding & (not self.padding_counts)
+        return VGroup(*(ring(size, size, 0.08 * size, self.palette.muted if faint[i, j] else self.palette.kernel,
+                             0.45 if faint[i, j] else 1.0).move_to(self.input_grid.cell(r, c))
+                        for i, r in enumerate(step.rows) for j, c in enumerate(step.cols)))
 
     def move_window(self, step: PoolStep, run_time: float, *also) -> None:
         frame = self.window_frame(step)
@@ -167,10 +189,14 @@ class PoolingScene(PlaneInput, BatchedScene):
             h, w = step.source
             return (f"{target} = max({values}) = {format_number(step.value, d)}"
                     f"; index = {h}·{self.trace.geometry.input[1]} + {w} = {step.index}")
+        counted = [v for v, pad in zip(shown, step.is_padding.flat) if self.padding_counts or not pad]
+        left_out = len(shown) - len(counted)
+        note = f"{left_out} padding cell{'s' if left_out > 1 else ''} not counted" if left_out else ""
         divisor = format_number(step.divisor, 0 if float(step.divisor).is_integer() else d)
-        expression = f"({join_terms([format_number(v, d) for v in shown])}) ÷ {divisor}"
+        terms = join_terms([format_number(v, d) for v in counted])
+        expression = f"({terms}) ÷ {divisor}" if len(counted) > 1 else f"{terms} ÷ {divisor}"
         total = format_number(step.value, d)
-        return str(Statement(target, expression, total, relation_for(expression, total)))
+        return str(Statement(target, expression, total, relation_for(expression, total), note))
 
     def caption_animation(self, step: PoolStep):
         text = self.equation(step)

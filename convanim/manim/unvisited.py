@@ -1,0 +1,30 @@
+"""Marks for the padded-input cells no window visits, and the caption that names them."""
+from __future__ import annotations
+
+from manimlib import VGroup
+
+from .cells import NumberGrid, caption_text, ring
+
+
+def unvisited_marks(grid: NumberGrid, cells: list[tuple[int, int]], color: str) -> VGroup:
+    """A ring on each cell of ``grid`` listed in ``cells`` (padded coordinates)."""
+    size = grid.cell_size
+    return VGroup(*(ring(size * 0.94, size * 0.94, 0.08 * size, color).move_to(grid.cell(i, j)) for i, j in cells))
+
+
+def unvisited_description(cells: list[tuple[int, int]], shape: tuple[int, int]) -> str:
+    """``never visited: rows 5, 6 and column 6 (padded coordinates)``: whole rows and columns by number."""
+    chosen = set(cells)
+    rows = sorted({i for i, _ in chosen if all((i, c) in chosen for c in range(shape[1]))})
+    cols = sorted({j for _, j in chosen if all((r, j) in chosen for r in range(shape[0]))})
+    what = []
+    if rows:
+        what.append(f"row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}")
+    if cols:
+        what.append(f"column{'s' if len(cols) > 1 else ''} {', '.join(map(str, cols))}")
+    return f"never visited: {' and '.join(what) or f'{len(cells)} cells'} (padded coordinates)"
+
+
+def unvisited_label(cells: list[tuple[int, int]], shape: tuple[int, int], color: str):
+    """The caption for :func:`unvisited_marks`."""
+    return caption_text(unvisited_description(cells, shape), 24, color)
