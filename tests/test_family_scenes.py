@@ -244,3 +244,22 @@ def test_output_padding_not_below_stride_fails_at_setup():
     bad = type("Bad", (transposed.TransposedScatter,), {"stride": 2, "output_padding": 2})
     with pytest.raises(ValueError, match="output_padding"):
         run(bad)
+
+
+def test_scatter_caption_names_the_input_cell_and_the_output_cells_it_reaches():
+    captions = []
+
+    class Lecture(transposed.TransposedScatter):
+        input_values = np.array([[[1, 2], [3, 4]]])
+        weight_values = np.ones((1, 1, 3, 3), dtype=np.int64)
+        input_size, stride, padding, output_padding = (2, 2), 1, 1, 0
+
+        def after_step(self, step):
+            captions.append(self.caption.text)
+
+    run(Lecture)
+    # Worked by hand: stride 1, padding 1, 3x3 kernel: the output is 2x2 and x[i,j]'s kernel lands on
+    # rows i-1..i+1, columns j-1..j+1; the taps outside the 2x2 output are cropped (5 of 9 at each corner).
+    assert captions == [f"x[{i},{j}] = {v}; it adds {v} × kernel into output rows 0…1, columns 0…1 "
+                        f"(5 taps fall outside the output)" for (i, j), v in zip([(0, 0), (0, 1), (1, 0), (1, 1)],
+                                                                                [1, 2, 3, 4])]

@@ -17,6 +17,7 @@ from manimlib import DOWN, UP, FadeIn, FadeOut, ReplacementTransform, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import trace_conv2d, trace_conv_transpose2d, transpose_output_size_formula, transposed_as_direct
+from convanim.statements import format_number
 from convanim.transpose_trace import ScatterStep, TransposeTrace
 
 from .arithmetic_scene import ConvArithmetic
@@ -24,6 +25,11 @@ from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, frame_around, label_above, ring, swap_caption
 from .numbers import format_value, make_number
 from .palette import DEFAULT_PALETTE, Palette
+
+
+def span(noun: str, indices: list[int]) -> str:
+    """``rows 0…2`` or ``row 3``."""
+    return f"{noun} {indices[0]}" if len(indices) == 1 else f"{noun}s {indices[0]}…{indices[-1]}"
 
 
 class TransposedLayer:
@@ -168,12 +174,21 @@ class TransposedScatter(TransposedLayer, BatchedScene):
             self.output_grid.numbers.submobjects[self.output_grid.index(r, c)] = target
         return anims
 
+    def scatter_statement(self, step: ScatterStep) -> str:
+        """``x[i,j] = v; it adds v × kernel into output rows a…b, columns c…d``, cropped taps counted."""
+        cells = self.target_cells(step)
+        rows = sorted({r for _, _, r, _ in cells})
+        cols = sorted({c for _, _, _, c in cells})
+        value = format_number(step.value, self.input_grid.decimals)
+        text = (f"x[{step.iy},{step.ix}] = {value}; it adds {value} × kernel into output "
+                f"{span('row', rows)}, {span('column', cols)}")
+        outside = int(step.inside.size - step.inside.sum())
+        if outside:
+            text += f" ({outside} tap{'s' if outside > 1 else ''} fall outside the output)"
+        return text
+
     def caption_animation(self, step: ScatterStep):
-        r0, r1 = int(step.rows.min()), int(step.rows.max())
-        c0, c1 = int(step.cols.min()), int(step.cols.max())
-        self.caption, animation = swap_caption(
-            self.caption, f"x[{step.iy},{step.ix}] = {format_value(step.value, 0)} adds {format_value(step.value, 0)}"
-            f" × kernel into output rows {r0}…{r1}, columns {c0}…{c1} (cropped to the output)", 22)
+        self.caption, animation = swap_caption(self.caption, self.scatter_statement(step), 22)
         return animation
 
     def after_products(self, step: ScatterStep) -> None:
