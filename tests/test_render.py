@@ -1,5 +1,6 @@
 """Rendering to files without a display, checked with ffprobe; same seed, same frames."""
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -74,12 +75,25 @@ def test_a_still_is_written_as_png(tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_impossible_options_write_nothing(tmp_path):
+def test_impossible_options_write_nothing_and_say_one_line(tmp_path):
     out = tmp_path / "bad.mp4"
     result = render(SHORT, "KernelTooLarge", out)
-    assert result.returncode != 0
-    assert "larger than the padded input" in result.stderr
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("render: KernelTooLarge: kernel_size (5, 5)"), result.stderr
+    assert "larger than the padded input" in lines[0]
     assert not out.exists()
+    verbose = render(SHORT, "KernelTooLarge", out, "--verbose")
+    assert "Traceback (most recent call last)" in verbose.stderr and verbose.returncode == 2
+
+
+def test_plain_manimgl_with_a_refused_scene_leaves_no_partial_movie(tmp_path):
+    manimgl = Path(sys.executable).with_name("manimgl")
+    env = {**os.environ, "PYGLET_HEADLESS": "1"}
+    result = subprocess.run([str(manimgl), str(SHORT), "KernelTooLarge", "-w", "-l", "--video_dir", str(tmp_path)],
+                            cwd=ROOT, capture_output=True, text=True, env=env)
+    assert "larger than the padded input" in result.stderr
+    assert list(tmp_path.rglob("*.mp4")) == []
 
 
 def test_missing_ffmpeg_is_named(tmp_path, monkeypatch):

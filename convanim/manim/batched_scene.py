@@ -23,6 +23,8 @@ steps to one; FeatureMaps (ten images among labels) from about six to one.
 """
 from __future__ import annotations
 
+import os
+
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import Scene, VMobject
 from manimlib.utils.iterables import batch_by_property
@@ -55,8 +57,38 @@ def has_vectors(mob) -> bool:
     return any(isinstance(sm, VMobject) for sm in mob.get_family())
 
 
+def discard_partial_movie(writer) -> None:
+    """Stop ffmpeg and delete the movie it was writing (the ``*_temp`` file manimgl moves into place at the end)."""
+    process = getattr(writer, "writing_process", None)
+    if process is not None:
+        if process.stdin and not process.stdin.closed:
+            process.stdin.close()
+        process.kill()
+        process.wait()
+    progress = getattr(writer, "progress_display", None)
+    if progress is not None:
+        progress.close()
+    temp = getattr(writer, "temp_file_path", None)
+    if temp and os.path.exists(temp):
+        os.remove(temp)
+
+
 class BatchedScene(Scene):
-    """A Scene whose mobjects share draw batches (see the module docstring)."""
+    """A Scene whose mobjects share draw batches (see the module docstring).
+
+    It also runs ``setup()`` (where the options are checked) before the
+    movie file is opened, and deletes the partial movie if the scene raises,
+    so a refused scene leaves no ``*_temp.mp4`` behind.
+    """
+
+    def run(self) -> None:
+        self.setup()  # may refuse the options: nothing is open yet
+        self.setup = lambda: None  # manimgl's run() calls it again after opening the movie
+        try:
+            super().run()
+        except BaseException:
+            discard_partial_movie(self.file_writer)
+            raise
 
     def assemble_render_groups(self) -> None:
         unify_uniforms(self.mobjects)

@@ -14,6 +14,7 @@ import argparse
 import shutil
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 from .headless import RenderSetupError, check_render_tools, prepare_environment
@@ -65,11 +66,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="file to write (.mp4, .png with --still, .gif with --gif)")
     parser.add_argument("--still", action="store_true", help="write the last frame as PNG")
     parser.add_argument("--gif", action="store_true", help="write a GIF instead of an MP4")
+    parser.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
     args, extra = parser.parse_known_args(argv)
     try:
         path = render(args.scene_file, args.scene, args.out, args.quality, args.still, args.gif, extra)
-    except (RenderSetupError, FileNotFoundError) as err:
-        print(f"render: {err}", file=sys.stderr)
+    except Exception as err:  # one line for the lecturer; --verbose for the developer
+        if args.verbose:
+            traceback.print_exc()
+        what = "" if isinstance(err, (RenderSetupError, FileNotFoundError)) else f"{args.scene}: "
+        print(f"render: {what}{err}", file=sys.stderr)
         return 2
     print(f"wrote {path}")
     return 0
