@@ -23,10 +23,19 @@ except ImportError:  # pragma: no cover - exercised by tests with matplotlib hid
     raise ImportError('convanim.plot needs matplotlib: pip install "convanim[plot]"') from None
 
 from .arguments import as_numeric_array
+from .statements import decimals_for, format_number
 from .trace import ConvTrace
+
+MAX_FIGURE = (16.0, 20.0)  # inches (width, height): a large grid shrinks its cells instead of growing past this
+
+
+def _cell_inches(rows: int, cols: int, cell: float) -> float:
+    """The side of one panel: ``cell`` inches, smaller when ``rows`` × ``cols`` panels would exceed MAX_FIGURE."""
+    return min(cell, MAX_FIGURE[0] / cols, MAX_FIGURE[1] / rows)
 
 
 def _grid_figure(rows: int, cols: int, cell: float = 2.2) -> tuple[Figure, np.ndarray]:
+    cell = _cell_inches(rows, cols, cell)
     fig = Figure(figsize=(cell * cols, cell * rows), layout="constrained")
     axes = np.atleast_2d(fig.subplots(rows, cols, squeeze=False))
     for ax in axes.flat:
@@ -72,14 +81,20 @@ def plot_kernels(weight: object, cmap: str = "coolwarm", annotate_up_to: int = 5
     limit = float(np.max(np.abs(w))) or 1.0
     fig, axes = _grid_figure(f, c, cell=1.6)
     integral = np.issubdtype(w.dtype, np.integer)
+    texts = [[format_number(v, 0 if integral else decimals) for v in kernel.flat] for kernel in w.reshape(f * c, -1)]
+    widest = max(len(t) for kernel in texts for t in kernel)
+    # A number must fit its tap: the panel's width in points over the taps, about 0.6 em per character.
+    tap_points = 72 * fig.get_figwidth() / c / max(kh, kw)
+    font = min(8.0, 0.8 * tap_points / (0.6 * widest))
+    title_font = min(8.0, 72 * fig.get_figwidth() / c / 12)
     for i in range(f):
         for j in range(c):
             ax = axes[i, j]
             ax.imshow(w[i, j], cmap=cmap, vmin=-limit, vmax=limit, interpolation="nearest")
-            ax.set_title(f"filter {i}, channel {j}", fontsize=8)
-            if max(kh, kw) <= annotate_up_to:
-                for (y, x), v in np.ndenumerate(w[i, j]):
-                    ax.text(x, y, f"{v}" if integral else f"{v:.{decimals}f}", ha="center", va="center", fontsize=8)
+            ax.set_title(f"filter {i}, channel {j}", fontsize=title_font)
+            if max(kh, kw) <= annotate_up_to and font >= 4:
+                for (y, x), text in zip(np.ndindex(kh, kw), texts[i * c + j]):
+                    ax.text(x, y, text, ha="center", va="center", fontsize=font)
     return fig
 
 
@@ -107,31 +122,43 @@ def plot_im2col(cols: object, kernel_shape: tuple[int, int, int] | None = None, 
     return fig
 
 
-def plot_partial_sums(trace: ConvTrace, filter: int, oy: int, ox: int) -> Figure:
+def plot_partial_sums(trace: ConvTrace, filter: int, oy: int, ox: int, decimals: int = 2) -> Figure:
     """How output[filter, oy, ox] builds up: a bar from the bias, one bar per channel's window sum.
 
     Each bar starts where the running sum stood (the trace's ``running``) and
-    ends where that channel's sum takes it; the last level is the output.
+    ends where that channel's sum takes it; the last level is the output.  Each
+    channel's bar is labelled with its own window sum (``+58``), each level with
+    the running sum; float values are written with ``decimals`` places.
     """
     f, oh, ow = trace.output.shape
     for name, value, size in (("filter", filter, f), ("oy", oy, oh), ("ox", ox, ow)):
         if not 0 <= value < size:
             raise ValueError(f"{name} must be in 0..{size - 1} for output shape {trace.output.shape}; got {value}")
-    running = np.asarray(trace.running[filter, oy, ox], dtype=float)      # (Cg + 1,)
-    sums = np.asarray(trace.channel_sums[filter, oy, ox], dtype=float)    # (Cg,)
-    labels = ["bias"] + [f"channel {c}" for c in range(len(sums))]
-    starts = np.concatenate([[0.0], running[:-1]])
-    heights = np.concatenate([[running[0]], sums])
-    fig = Figure(figsize=(1.4 + 1.1 * len(labels), 3.4), layout="constrained")
+    running = np.asarray(trace.running[filter, oy, ox])      # (Cg + 1,)
+    places = decimals_for(running, decimals)
+    sums = np.asarray(trace.channel_sums[filter, oy, ox])    # (Cg,)
+    first = trace.group_of(filter) * trace.channels_per_filter
+    labels = ["bias"] + [f"channel {first + c}" for c in range(len(sums))]
+    starts = np.concatenate([[0.0], running[:-1]]).astype(float)
+    heights = np.concatenate([[running[0]], sums]).astype(float)
+    fig = Figure(figsize=(min(2.0 + 1.1 * len(labels), MAX_FIGURE[0]), 3.6), layout="constrained")
     ax = fig.subplots()
     colors = ["#8E24AA"] + ["#E53935" if s >= 0 else "#1E88E5" for s in sums]
     ax.bar(range(len(labels)), heights, bottom=starts, color=colors)
+    font = min(8.0, 72 * 1.1 / 6)
     for k, level in enumerate(running):
         ax.hlines(level, k - 0.4, k + 1.4 if k + 1 < len(labels) else k + 0.4, colors="#555555", linewidth=1)
-        ax.annotate(f"{level:g}", (k, level), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=8)
-    ax.set_xticks(range(len(labels)), labels)
+        ax.annotate(format_number(level, places), (k, level), textcoords="offset points",
+                    xytext=(0, 3 if level >= starts[k] else -10), ha="center", fontsize=font, gid="level")
+    for k, own in enumerate(sums, start=1):  # each channel's own window sum, inside its bar
+        sign = "+" if own >= 0 else ""
+        ax.annotate(f"{sign}{format_number(own, places)}", (k, starts[k] + heights[k] / 2), ha="center", va="center",
+                    fontsize=font, color="white", gid="channel sum")
+    ax.set_xticks(range(len(labels)), labels, fontsize=font)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_title(f"y[{filter},{oy},{ox}] = {running[-1]:g}: bias, then one window sum per channel", fontsize=9)
+    ax.margins(y=0.15)
+    ax.set_title(f"y[{filter},{oy},{ox}] = {format_number(running[-1], places)}: the bias, then each channel's window sum",
+                 fontsize=9, wrap=True)
     return fig
 
 

@@ -33,7 +33,7 @@ def test_kernels_show_weights_and_numbers():
     axes = [ax for ax in fig.axes if ax.images]
     assert len(axes) == 6  # 2 filters × 3 channels
     np.testing.assert_array_equal(axes[4].images[0].get_array(), w[1, 1])
-    written = [int(t.get_text()) for t in axes[4].texts]
+    written = [int(t.get_text().replace("\u2212", "-")) for t in axes[4].texts]  # one minus sign: U+2212
     assert written == list(w[1, 1].ravel())
 
 
@@ -60,6 +60,34 @@ def test_partial_sums_bars_follow_the_trace():
     assert expected_levels[-1] == conv2d(x, w, b)[1, 0, 1]
     with pytest.raises(ValueError, match=r"ox must be in 0..1 for output shape \(2, 2, 2\); got 2"):
         plot.plot_partial_sums(trace, 0, 0, 2)
+
+
+def test_partial_sums_label_each_channels_own_sum():
+    x, w, b = layer()
+    fig = plot.plot_partial_sums(trace_conv2d(x, w, b), 1, 0, 1)
+    own = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "channel sum"]
+    sums = [int(np.sum(x[c, 0:3, 1:4] * w[1, c])) for c in range(3)]
+    assert own == [f"+{s}" if s >= 0 else f"\u2212{-s}" for s in sums]
+    # groups=3: filter 1 reads channel 1 only, and says so
+    grouped = plot.plot_partial_sums(trace_conv2d(x, w[:, :1].repeat(1, axis=1)[[0, 1, 0]], None, groups=3), 1, 0, 0)
+    assert [t.get_text() for t in grouped.axes[0].get_xticklabels()] == ["bias", "channel 1"]
+
+
+def test_floats_are_written_with_decimals():
+    x, w, b = layer()
+    fig = plot.plot_partial_sums(trace_conv2d(x * 0.5, w, b), 0, 0, 0, decimals=1)
+    levels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "level"]
+    assert all("." in text for text in levels[1:]) and levels[0] == "40.0"
+
+
+def test_many_kernels_fit_a_bounded_figure_with_numbers_that_fit_their_taps():
+    w = np.random.default_rng(0).normal(size=(32, 3, 3, 3))
+    fig = plot.plot_kernels(w)
+    width, height = fig.get_size_inches()
+    assert width <= plot.MAX_FIGURE[0] and height <= plot.MAX_FIGURE[1]
+    tap_inches = width / 3 / 3
+    for text in fig.axes[0].texts:  # "−0.12": about 0.6 em per character must fit inside one tap
+        assert 0.6 * len(text.get_text()) * text.get_fontsize() / 72 <= tap_inches
 
 
 def test_pipeline_columns_are_the_stages():
