@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from manim_support import run  # noqa: I001  (imports manimlib first)
+from convanim.manim.cells import MIN_FONT_SIZE, NumberGrid
 from convanim import output_size
 from test_family_scenes import load_module
 from test_render import SHORT, render
@@ -160,7 +161,8 @@ def test_pipeline_maps_and_shapes(name):
     for j, (column, ref) in enumerate(zip(scene.columns, expected)):
         assert ref.shape[1] == heights[j]
         assert scene.labels[j][1].text == "×".join(map(str, ref.shape))
-        if ref.shape[1] * ref.shape[2] <= scene.numbered_cells:
+        if isinstance(column[0], NumberGrid):
+            assert ref.shape[1] * ref.shape[2] <= scene.numbered_cells
             for grid, r in zip(column, ref):
                 np.testing.assert_allclose(grid.shown_values(), np.round(r, 1), atol=1e-9)
         else:
@@ -171,6 +173,20 @@ def test_pipeline_maps_and_shapes(name):
         assert not np.allclose(scene.frame.get_euler_angles(), 0)
         depths = [mob.get_center()[2] for mob in scene.columns[1]]
         assert len(set(np.round(depths, 6))) == len(depths)  # one behind the other
+
+
+def test_small_maps_are_drawn_with_readable_numbers_and_large_ones_as_images():
+    class Small(pipeline.Pipeline):
+        input_size, kernel_size, conv_channels = 12, 3, (3, 2)   # 12 → 10 → 10 → 5 → 3 → 3 → 1
+
+    scene = run(Small)
+    expected = torch_pipeline(scene)
+    kinds = [isinstance(column[0], NumberGrid) for column in scene.columns]
+    assert kinds == [False, False, False, False, True, True, True]
+    for column, ref in zip(scene.columns[4:], expected[4:]):
+        for grid, r in zip(column, ref):
+            np.testing.assert_allclose(grid.shown_values(), np.round(r, 1), atol=1e-9)
+            assert grid.font_size >= MIN_FONT_SIZE
 
 
 def test_a_layer_that_does_not_fit_fails_at_setup():

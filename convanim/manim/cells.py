@@ -15,9 +15,10 @@ from .numbers import make_number, set_number, shown_value, widest_text
 #: Share of a cell's pitch left empty between neighbouring cells (the grid lines).
 GAP = 0.06
 
-#: The smallest font size on screen: a digit is then 8 px tall at 480p (12 px at 720p).  Grids that
-#: cannot hold their numbers at this size fall back (see :func:`min_cell_for`), captions wrap.
-MIN_FONT_SIZE = 18.0
+#: The smallest font size on screen: every digit is then at least 8 px tall at 480p and 12 px at 720p
+#: ("4", the shortest digit, measures 8.4 px at 480p).  Grids that cannot hold their numbers at this size
+#: fall back (see :func:`min_cell_for`), captions wrap.
+MIN_FONT_SIZE = 19.0
 #: Room for a caption: the frame is 14.2 units wide.
 CAPTION_WIDTH = 13.4
 

@@ -377,12 +377,14 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         caption = []
         if self.steps_shown == 0 or self.single_term:
             caption = [self.caption_animation(self.products_statement(step))]
-        self.play(Transform(self.products, self.sum_number.copy()), FadeIn(self.sum_label),
+        # The products fly onto the sum's place and fade as the sum appears there (a Transform of nine numbers
+        # into one would leave shrunken glyph pieces on screen at the end of the play).
+        self.play(*(p.animate.move_to(self.sum_number).set_opacity(0) for p in self.products),
+                  FadeIn(self.sum_number), FadeIn(self.sum_label),
                   *(n.animate.set_opacity(1) for n in self.window_numbers),
                   *([self.overlay.weights.animate.set_opacity(1)] if self.overlay.shows_weights else []),
                   *caption, run_time=self.stage_time)
-        self.remove(self.products)
-        self.add(self.sum_number)
+        self.remove(*self.products)
         self.products = VGroup()
 
     @property

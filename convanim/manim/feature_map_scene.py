@@ -14,6 +14,8 @@ for the parameter counts.
 """
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
@@ -23,11 +25,11 @@ from manimlib.utils.color import color_to_rgba
 from convanim import Conv, MaxPool, ReLU, cat_photo, named_filter, photo_channels, read_photo, run_pipeline, trace_conv2d
 from convanim.photo import Photo, generated_picture
 from convanim.pipeline import Stage
-from convanim.statements import format_number, running_statement
+from convanim.statements import decimals_for, format_number, running_statement
 from convanim.trace import ConvTrace
 
 from .batched_scene import BatchedScene
-from .cells import NumberGrid, caption_text, fit_font_size, label_above, ring, swap_caption
+from .cells import NumberGrid, caption_text, fit_font_size, label_above, min_cell_for, ring, swap_caption
 from .images import ArrayImage, grey_pixels, rgb_pixels, signed_pixels
 from .numbers import format_shape, widest_text
 from .palette import DEFAULT_PALETTE, Palette
@@ -220,43 +222,130 @@ class FeatureMapScene(BatchedScene):
         self.play(GrowFromPoint(self.crop, self.window_centre), FadeIn(self.crop_ring), run_time=self.stage_time)
 
     def show_window_arithmetic(self) -> None:
-        """Per channel: window × kernel = products, summed; then bias + sums = the pixel."""
+        """Per channel: window × kernel = products, summed; then bias + sums = the pixel.
+
+        The grids' cells are never smaller than their numbers need at the
+        minimum font size.  When the three channel lines do not fit the room
+        right of the photo that way, they are shown one channel at a time in
+        the same place (with the channel sums gathered under them); a line too
+        wide for one row puts its products and sum under the window and kernel.
+        """
         t = self.trace
         oy, ox = self.zoom_pixel
         c = t.input.shape[0]
         kh, kw = t.geometry.kernel
-        cell = min(0.42, 4.4 / (c * kh + c - 1), 1.6 / kw)
         steps = [t.step(0, k, oy, ox) for k in range(c)]
-        every = np.concatenate([np.ravel(s.products) for s in steps] + [np.ravel(s.window) for s in steps])
-        font = fit_font_size(cell, widest_text(every, self.num_decimals))
+        # Each array keeps its own spelling: photo pixels and integer kernels are written without decimals.
+        places = {"window": decimals_for(self.input, self.decimals),
+                  "kernel": decimals_for(self.weights[self.zoom_filter][0], self.decimals),
+                  "products": self.num_decimals}
+        widest = max((widest_text([getattr(s, name) for s in steps], d) for name, d in
+                      (("window", places["window"]), ("weights", places["kernel"]), ("products", places["products"]))),
+                     key=len)
+        cell = max(min(0.42, 4.4 / (c * kh + c - 1), 1.6 / kw), min_cell_for(widest))
+        font = fit_font_size(cell, widest)
         self.window_grids, self.kernel_grids, self.product_grids, self.sum_numbers = [], [], [], []
         lines = []
         for k, step in enumerate(steps):
             colour = RGB_COLORS[k] if c == 3 else self.palette.input
-            window = NumberGrid(step.window, cell, colour, self.num_decimals, font_size=font)
-            kernel = NumberGrid(step.weights, cell, self.palette.kernel, self.num_decimals, font_size=font)
-            products = NumberGrid(step.products, cell, "#5D4037", self.num_decimals, font_size=font)
+            window = NumberGrid(step.window, cell, colour, places["window"], font_size=font)
+            kernel = NumberGrid(step.weights, cell, self.palette.kernel, places["kernel"], font_size=font)
+            products = NumberGrid(step.products, cell, "#5D4037", places["products"], font_size=font)
             total = caption_text(f"Σ = {format_number(step.channel_sum, self.num_decimals)}", 20)
-            line = VGroup(window, caption_text("×", 24), kernel, caption_text("=", 24), products, total)
-            line.arrange(RIGHT, buff=0.18)
-            lines.append(line)
+            name = caption_text(self.channel_name(k), 20, "#BDBDBD")
+            lines.append(VGroup(VGroup(name, window), caption_text("×", 24), kernel, caption_text("=", 24),
+                                VGroup(products, total)))
             self.window_grids.append(window)
             self.kernel_grids.append(kernel)
             self.product_grids.append(products)
             self.sum_numbers.append(total)
-        panel = VGroup(*lines).arrange(DOWN, buff=cell, aligned_edge=LEFT)
-        if panel.get_width() > 5.6:
-            panel.set_width(5.6)
-        panel.move_to(np.array([4.0, 0.75, 0]))
-        for k, line in enumerate(lines):
-            name = ["R", "G", "B"][k] if c == 3 else f"c{k}"
-            self.play(FadeIn(line), *([FadeIn(caption_text(name, 20, "#BDBDBD").next_to(line, LEFT, buff=0.15))]),
-                      self.set_caption(f"channel {name}: window × kernel = products, summed to "
-                                       f"{format_number(steps[k].channel_sum, self.num_decimals)}"),
-                      run_time=self.stage_time)
+        self.window_layout = self.arrange_window_lines(lines, cell)
+        if self.window_room != self.WINDOW_ROOMS[0]:
+            self.play(FadeOut(self.crop), FadeOut(self.crop_ring), run_time=self.stage_time / 2)
+        if self.window_layout == "together":
+            for k, line in enumerate(lines):
+                self.play(FadeIn(line), self.set_caption(self.channel_caption(steps[k])), run_time=self.stage_time)
+        else:
+            sums = VGroup()
+            for k, line in enumerate(lines):
+                gathered = caption_text(f"Σ {self.channel_name(k)} = "
+                                        f"{format_number(steps[k].channel_sum, self.num_decimals)}", 20)
+                sums.add(gathered)
+                if self.window_layout.endswith("two rows"):
+                    sums.arrange(DOWN, buff=0.15, aligned_edge=LEFT).next_to(lines[0][0], DOWN, buff=0.45)
+                else:
+                    sums.arrange(RIGHT, buff=0.5).next_to(lines[0], DOWN, buff=0.45)
+                previous = [FadeOut(lines[k - 1])] if k else []
+                self.play(*previous, FadeIn(line), FadeIn(gathered), self.set_caption(self.channel_caption(steps[k])),
+                          run_time=self.stage_time)
         self.after_window_numbers()
         self.play(self.set_caption(str(running_statement(t, steps[-1], self.decimals))), run_time=self.stage_time)
         self.wait(self.pause_time)
+
+    #: Rooms for the window arithmetic, (left, right, bottom, top) in scene units: right of the enlarged
+    #: window, then (when the lines need it, and the enlarged window fades out) right of the photo.
+    WINDOW_ROOMS = ((0.45, 7.0, -2.75, 3.45), (-1.85, 7.0, -3.05, 3.8))
+
+    def arrange_window_lines(self, lines: list[VGroup], cell: float) -> str:
+        """Place the channel lines in the first room and layout they fit at full size.
+
+        A line is: the channel's name over its window, ×, kernel, =, the products over their sum.  Layouts,
+        in order: 'together' (all channels at once), 'one at a time', 'one at a time, two rows' (window ×
+        kernel over = products).  Returns the layout; ``self.window_room`` is the room used.
+        """
+        layouts = ("together", "one at a time", "one at a time, two rows")
+        for room in self.WINDOW_ROOMS:
+            for layout in layouts:
+                size = self.lay_out_window_lines(lines, cell, layout)
+                if size[0] <= room[1] - room[0] and size[1] <= room[3] - room[2]:
+                    break
+            else:
+                continue
+            break
+        else:  # nothing fits at the minimum size: shrink to the widest room, and say so
+            width, height = size
+            scale = min((room[1] - room[0]) / width, (room[3] - room[2]) / height)
+            for line in lines:
+                line.scale(scale)
+            logging.getLogger("convanim").warning(
+                "%s: the %d×%d window arithmetic does not fit at the minimum font size; drawn at %.0f%% of it "
+                "(use fewer decimals or a smaller kernel to keep it readable)", type(self).__name__,
+                *self.trace.geometry.kernel, 100 * scale)
+        self.window_room = room
+        centre = np.array([(room[0] + room[1]) / 2, (room[2] + room[3]) / 2, 0])
+        if layout == "together":
+            VGroup(*lines).move_to(centre)
+        else:
+            for line in lines:  # above the gathered sums
+                line.move_to(centre + 0.35 * UP)
+        return layout
+
+    @staticmethod
+    def lay_out_window_lines(lines: list[VGroup], cell: float, layout: str) -> tuple[float, float]:
+        """Arrange ``lines`` for ``layout``; returns the (width, height) the layout needs on screen."""
+        for line in lines:
+            named, _, _, _, summed = line
+            named.arrange(DOWN, buff=0.08)  # the name over the window
+            summed.arrange(DOWN, buff=0.1)
+            line.arrange(RIGHT, buff=0.18)
+            if layout.endswith("two rows"):  # window × kernel over = products
+                first, second = VGroup(*line.submobjects[:3]), VGroup(*line.submobjects[3:])
+                second.next_to(first, DOWN, buff=cell / 2).align_to(first, RIGHT)
+                line.refresh_bounding_box()
+        if layout == "together":
+            panel = VGroup(*lines).arrange(DOWN, buff=cell / 2, aligned_edge=LEFT)
+            return panel.get_width(), panel.get_height()
+        # one line at a time, with the gathered channel sums under it (one text line), or in two rows
+        # in the room under the window, left of the products
+        extra = 0.0 if layout.endswith("two rows") else 0.9
+        return max(line.get_width() for line in lines), max(line.get_height() for line in lines) + extra
+
+    def channel_name(self, k: int) -> str:
+        return ["R", "G", "B"][k] if self.trace.input.shape[0] == 3 else f"c{k}"
+
+    def channel_caption(self, step) -> str:
+        return (f"channel {self.channel_name(step.input_channel)}: window × kernel = products, summed to "
+                f"{format_number(step.channel_sum, self.num_decimals)}")
 
     def conclude(self) -> None:
         oy, ox = self.zoom_pixel

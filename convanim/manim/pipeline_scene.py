@@ -20,7 +20,7 @@ from convanim import Conv, MaxPool, ReLU, blur_filter, digit_image, edge_filter,
 from convanim.pipeline import Layer, Stage
 
 from .batched_scene import BatchedScene
-from .cells import NumberGrid, caption_text, fit_font_size, swap_caption
+from .cells import MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, swap_caption
 from .images import ArrayImage, grey_pixels, signed_pixels
 from .numbers import format_shape, widest_text
 from .palette import DEFAULT_PALETTE, Palette
@@ -34,7 +34,8 @@ class PipelineScene(BatchedScene):
     each conv layer), ``pool_size``, ``seed`` (random filters); override
     :meth:`get_layers` for other layers.  ``numbered_cells``: stages whose
     maps have at most this many values are drawn with numbers
-    (``decimals`` places).  ``stacked_view``: end on a 3D view of the stacked
+    (``decimals`` places) when those numbers fit at the minimum font size,
+    else as images (see :meth:`numbered_layout`).  ``stacked_view``: end on a 3D view of the stacked
     maps (camera ``stacked_angles`` theta, phi, gamma in degrees; ``stack_depth`` between maps).  ``palette``,
     ``stage_time``, ``pause_time``.
     """
@@ -67,8 +68,9 @@ class PipelineScene(BatchedScene):
         k, (first, second) = self.kernel_size, self.conv_channels
         vertical = edge_filter(1, k)[0].astype(float)
         designed = [vertical, vertical.transpose(0, 1, 3, 2), blur_filter(1, k)[0]]
-        rest = random_filter(1, k, max(first - len(designed), 0), self.seed)[0]
-        weight1 = np.concatenate(designed + [rest])[:first]
+        if first > len(designed):
+            designed.append(random_filter(1, k, first - len(designed), self.seed)[0])
+        weight1 = np.concatenate(designed)[:first]
         weight2, bias2 = random_filter(first, k, second, self.seed + 1)
         return [Conv(weight1, np.zeros(first)), ReLU(), MaxPool(self.pool_size),
                 Conv(weight2, bias2 * 0.1), ReLU(), MaxPool(self.pool_size)]
@@ -95,15 +97,28 @@ class PipelineScene(BatchedScene):
             self.columns.append(maps)
             self.labels.append(label)
 
+    def numbered_layout(self, stage: Stage, width: float) -> tuple[float, float] | None:
+        """(cell side, font size) for drawing ``stage``'s maps as numbered grids in a column ``width`` wide.
+
+        None when they are drawn as images instead: more than ``numbered_cells``
+        values a map, or numbers that would be smaller than MIN_FONT_SIZE in the
+        room the column has (the fallback of the size rule).
+        """
+        c, h, w = stage.shape
+        if h * w > self.numbered_cells:
+            return None
+        per_column = c if c <= 3 else -(-c // 2)
+        cell = min(0.6, (5.2 / per_column - 0.12) / h, 0.95 * width / (w if c <= 3 else 2 * w + 0.6))
+        font = fit_font_size(cell, widest_text(np.ravel(stage.output), self.decimals))
+        return (cell, font) if font >= MIN_FONT_SIZE else None
+
     def draw_maps(self, stage: Stage, width: float) -> Group:
-        """A stage's maps: images, or numbered grids when they are small; stacked top to bottom."""
+        """A stage's maps: numbered grids when they are small enough to read, else images; top to bottom."""
         c, h, w = stage.shape
         signed = stage.name.startswith("conv")
-        if h * w <= self.numbered_cells:
-            per_column = c if c <= 3 else -(-c // 2)
-            cell = min(0.34, (5.2 / per_column - 0.12) / h, 0.95 * width / (w if c <= 3 else 2 * w + 0.6))
-            values = np.ravel(stage.output)
-            font = fit_font_size(cell, widest_text(values, self.decimals))
+        layout = self.numbered_layout(stage, width)
+        if layout is not None:
+            cell, font = layout
             grids = [NumberGrid(stage.output[k], cell, self.palette.output, self.decimals, font_size=font)
                      for k in range(c)]
             if c > 3:  # two columns of numbered grids read better than one thin one
