@@ -7,7 +7,13 @@ from convanim.manim import ConvLayerScene
 
 
 class Conv3x3(ConvLayerScene):
-    """Output 3x2x2 from integers 0-9 (input, weights) and 10-99 (biases), as in the reference post."""
+    """Output 3x2x2 from integers 0-9 (input, weights) and 10-99 (biases), as in the reference post.
+
+    The first output cell's whole story in detail (each channel's products and sum joining the running
+    sum that starts at the bias), then the rest swept.
+    """
+
+    order, detailed_steps = "cell", 3
 
 
 class MnistSizedConv(ConvLayerScene):

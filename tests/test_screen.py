@@ -118,6 +118,9 @@ def expected_total(scene, label: str):
         return t.input[0, int(m.group(1)), int(m.group(2))]
     if m := re.fullmatch(r"row (\d+) · column (\d+)", label):
         return scene.record.product[int(m.group(1)), int(m.group(2))]
+    if m := re.fullmatch(r"Σ (R|G|B|c\d+)", label):  # a channel's window sum at the feature map's zoomed pixel
+        k = "RGB".index(m.group(1)) if m.group(1) in "RGB" else int(m.group(1)[1:])
+        return t.channel_sums[(0, *scene.zoom_pixel, k)]
     if m := re.fullmatch(r"b\[(\d+)\]", label):
         return scene.record.bias[int(m.group(1))]
     return None
@@ -199,3 +202,14 @@ def test_groups_are_stated_and_each_kernel_names_its_channel(screens):
     assert "groups=2" in scene.title.text
     assert scene.filter_label.text.endswith("reads channels 2–3")  # the last filter shown reads the second group
     assert [lab.text for lab in scene.kernel_labels] == ["ch 2", "ch 3"]
+
+
+def test_flagship_details_a_second_channel_joining_the_running_sum(screens):
+    scene = screens("Conv3x3")
+    t = scene.trace
+    said = scene.screen.statements()
+    b, s0, s1, s2 = t.bias[0], *t.channel_sums[0, 0, 0]
+    # By the rule: partial sums are labelled as such, and the final caption is the bias plus the three sums.
+    assert f"after channel 0: y[0,0,0] so far = {b} + {s0} = {b + s0}".replace("+ -", "− ") in said
+    assert f"after channel 1: y[0,0,0] so far = {b} + {s0} + {s1} = {b + s0 + s1}".replace("+ -", "− ") in said
+    assert f"y[0,0,0] = {b} + {s0} + {s1} + {s2} = {t.output[0, 0, 0]}".replace("+ -", "− ") in said
