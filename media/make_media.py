@@ -143,8 +143,9 @@ def main() -> None:
         return
 
     capture_stills("scenes/conv3x3.py", "Conv3x3", {
-        ("products", 1): "conv3x3_products.png",
-        ("sum", 1): "conv3x3_sum.png",
+        ("products", 0): "conv3x3_products.png",
+        ("sum", 0): "conv3x3_sum.png",
+        ("output", 1): "conv3x3_running.png",
         ("end", -1): "conv3x3_result.png",
     })
     capture_stills("scenes/conv3x3.py", "MnistSizedConv", {("products", 1): "mnist_products.png"})
