@@ -1,15 +1,22 @@
 # convanim: set-up, tests and renders.  Every target installs what it needs
 # and is safe to run again.
 #
-#   make test   system packages (apt-get, when root) + .venv + pytest
-#   make demo   same set-up, then render Conv3x3 at 1080p30 without a display
-#   make media  stills and the GIF shown in the README
-#   make bench  benchmark tables (core vs PyTorch, render vs empty scene)
+#   make demo   system packages (apt-get, when root) + .venv with what rendering
+#               needs (the package and its photo extra), then render Conv3x3 at
+#               1080p30 without a display
+#   make media  the same set-up; the stills and GIFs shown in the README
+#   make test   the render set-up + the test extra and its oracle, PyTorch's
+#               CPU build (the CUDA build only where an NVIDIA GPU is seen); pytest
+#   make bench  the test set-up; benchmark tables (core vs PyTorch, render vs empty scene)
+#
+# Two stamps in .venv: rendering never installs the test extra, and running
+# one target after the other installs nothing twice.
 
 PYTHON  ?= python3
 VENV    := .venv
 VPY     := $(VENV)/bin/python
-STAMP   := $(VENV)/.installed
+RENDER_STAMP := $(VENV)/.installed-render
+TEST_STAMP   := $(VENV)/.installed-test
 DEMO_OUT := videos/Conv3x3.mp4
 
 # Debian packages manimgl needs to build (ManimPango) and render headless.
@@ -18,18 +25,24 @@ APT_PACKAGES := ffmpeg libpango1.0-dev pkg-config gcc python3-dev python3-venv \
 
 export PYGLET_HEADLESS := 1
 
-.PHONY: test demo media bench system-deps venv clean
+# The test oracle.  PyPI's Linux wheel of torch is the CUDA build (with some
+# 4.6 GB of CUDA packages); PyTorch's CPU index has the same version built
+# for the CPU alone, as PyTorch's own install instructions give for CPU machines.
+TORCH_VERSION   := 2.13.0
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
-test: $(STAMP)
+.PHONY: test demo media bench system-deps venv oracle clean
+
+test: $(TEST_STAMP)
 	$(VPY) -m pytest -q
 
-demo: $(STAMP)
+demo: $(RENDER_STAMP)
 	$(VPY) -m convanim.manim.render scenes/conv3x3.py Conv3x3 --quality 1080p --out $(DEMO_OUT)
 
-media: $(STAMP)
+media: $(RENDER_STAMP)
 	$(VPY) media/make_media.py
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(VPY) benchmarks/bench_core.py
 	$(VPY) benchmarks/bench_render.py
 
@@ -54,12 +67,29 @@ system-deps:
 $(VPY): | system-deps
 	$(PYTHON) -m venv $(VENV)
 
-venv: $(STAMP)
+venv: $(RENDER_STAMP)
 
-$(STAMP): pyproject.toml | system-deps $(VPY)
-	$(VPY) -m pip install -q --upgrade pip "setuptools<81" wheel
+$(RENDER_STAMP): pyproject.toml | system-deps $(VPY)
+	$(VPY) -m pip install -q --upgrade pip "setuptools>=77,<81" wheel
+	$(VPY) -m pip install -q -e ".[photo]"
+	touch $(RENDER_STAMP)
+
+$(TEST_STAMP): $(RENDER_STAMP)
+	@$(VPY) -c "import torch" 2>/dev/null && [ "$$($(VPY) -c 'import torch; print(torch.__version__.split("+")[0])')" = "$(TORCH_VERSION)" ] || \
+	if nvidia-smi -L >/dev/null 2>&1; then \
+	  echo "oracle: an NVIDIA GPU is present; torch==$(TORCH_VERSION) from PyPI (the CUDA build)"; \
+	  $(VPY) -m pip install -q "torch==$(TORCH_VERSION)"; \
+	else \
+	  echo "oracle: no NVIDIA GPU; torch==$(TORCH_VERSION), CPU build, from $(TORCH_CPU_INDEX)"; \
+	  $(VPY) -m pip install -q --timeout 15 --retries 0 --index-url $(TORCH_CPU_INDEX) "torch==$(TORCH_VERSION)" || \
+	  { echo "oracle: $(TORCH_CPU_INDEX) cannot be reached; torch==$(TORCH_VERSION) from the default index instead"; \
+	    $(VPY) -m pip install -q "torch==$(TORCH_VERSION)"; }; \
+	fi
 	$(VPY) -m pip install -q -e ".[test]"
-	touch $(STAMP)
+	@$(VPY) -c "import torch; print('oracle: installed torch', torch.__version__, '(CUDA ' + torch.version.cuda + ' build)' if torch.version.cuda else '(CPU-only build)')"
+	touch $(TEST_STAMP)
+
+oracle: $(TEST_STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

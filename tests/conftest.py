@@ -10,3 +10,24 @@ settings.register_profile(
     derandomize=True,
 )
 settings.load_profile("convanim")
+
+
+
+def oracle_build() -> str:
+    """The torch build the tests compare against (the oracle)."""
+    try:
+        import torch
+    except ImportError:
+        return "oracle: torch is not installed (make test installs it)"
+    build = f"CUDA {torch.version.cuda} build" if torch.version.cuda else "CPU-only build"
+    return f"oracle: torch {torch.__version__} ({build})"
+
+
+def pytest_report_header(config):
+    return oracle_build()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Also at the end, where `pytest -q` (which hides the header) shows it."""
+    if terminalreporter.verbosity < 0:
+        terminalreporter.write_line(oracle_build())
