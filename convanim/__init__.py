@@ -7,18 +7,18 @@ the ``trace_*`` functions record every intermediate value for the scenes in
 """
 from . import statements
 from .config import set_memory_budget
-from .conv import conv2d
-from .filters import blur_filter, edge_filter, named_filter, random_filter
-from .im2col import FillStep, Im2ColProduct, col2im, im2col, im2col_conv2d, im2col_steps
-from .photo import Photo, cat_photo, digit_image, generated_picture, photo_channels, read_photo
-from .pipeline import Conv, MaxPool, ReLU, Stage, run_pipeline
-from .pool import avg_pool2d, max_pool2d, relu
-from .pool_trace import PoolStep, PoolTrace, trace_pool2d
-from .shapes import (output_size, output_size_formula, param_count, transpose_output_size,
+from .arithmetic.conv import conv2d
+from .inputs.filters import blur_filter, edge_filter, named_filter, random_filter
+from .arithmetic.im2col import FillStep, Im2ColProduct, col2im, im2col, im2col_conv2d, im2col_steps
+from .inputs.photo import Photo, cat_photo, digit_image, generated_picture, photo_channels, read_photo
+from .networks.pipeline import Conv, MaxPool, ReLU, Stage, run_pipeline
+from .arithmetic.pool import avg_pool2d, max_pool2d, relu
+from .arithmetic.pool_trace import PoolStep, PoolTrace, trace_pool2d
+from .arithmetic.shapes import (output_size, output_size_formula, param_count, transpose_output_size,
                      transpose_output_size_formula)
-from .trace import ConvStep, ConvTrace, WindowSources, trace_conv2d
-from .transpose import TransposedAsDirect, conv_transpose2d, transposed_as_direct
-from .transpose_trace import ScatterStep, TransposeTrace, trace_conv_transpose2d
+from .arithmetic.trace import ConvStep, ConvTrace, WindowSources, trace_conv2d
+from .arithmetic.transpose import TransposedAsDirect, conv_transpose2d, transposed_as_direct
+from .arithmetic.transpose_trace import ScatterStep, TransposeTrace, trace_conv_transpose2d
 
 __version__ = "0.1.0"
 

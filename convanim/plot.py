@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - exercised by tests with matplotlib hid
 
 from .arguments import as_numeric_array
 from .statements import decimals_for, format_number
-from .trace import ConvTrace
+from .arithmetic.trace import ConvTrace
 
 MAX_FIGURE = (16.0, 20.0)  # inches (width, height): a large grid shrinks its cells instead of growing past this
 

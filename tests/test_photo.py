@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from convanim import cat_photo, digit_image, generated_picture, photo_channels, read_photo
-from convanim.photo import NO_SKIMAGE
+from convanim.inputs.photo import NO_SKIMAGE
 
 
 def test_cat_photo_with_scikit_image():

@@ -48,7 +48,7 @@ def test_formulas_show_the_numbers_and_the_value():
 
 
 def test_coverage_marks_the_cells_no_window_visits():
-    from convanim.geometry import sliding_geometry
+    from convanim.arithmetic.geometry import sliding_geometry
     odd = sliding_geometry((6, 6), 3, 2, 1, 1).coverage()   # i=6, k=3, p=1, s=2
     assert (odd[7] == 0).all() and (odd[:, 7] == 0).all() and (odd[:7, :7] > 0).all()
     even = sliding_geometry((5, 5), 3, 2, 1, 1).coverage()  # i=5: every padded cell is visited

@@ -8,7 +8,7 @@ from manimlib import DOWN, UP, FadeIn, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import output_size_formula
-from convanim.padding import PADDING_MODES, pad_input, padding_mask
+from convanim.arithmetic.padding import PADDING_MODES, pad_input, padding_mask
 
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, label_above

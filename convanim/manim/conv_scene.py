@@ -25,10 +25,10 @@ from manimlib.animation.numbers import ChangeDecimalToValue
 from manimlib.utils.color import color_to_rgba
 
 from convanim import param_count, trace_conv2d
-from convanim.padding import padding_mask
+from convanim.arithmetic.padding import padding_mask
 from convanim.statements import (APPROXIMATE_NOTE, Statement, channel_sum_statement, decimals_for, format_number,
                                  output_label, running_statement)
-from convanim.trace import ConvStep, ConvTrace
+from convanim.arithmetic.trace import ConvStep, ConvTrace
 
 from .batched_scene import BatchedScene
 from .cells import (MIN_FONT_SIZE, BiasChip, ChannelStack, FlyInto, KernelOverlay, NumberGrid, caption_text,

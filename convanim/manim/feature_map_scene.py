@@ -23,10 +23,10 @@ from manimlib import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, GrowFromPoint, Grou
 from manimlib.utils.color import color_to_rgba
 
 from convanim import Conv, MaxPool, ReLU, cat_photo, named_filter, photo_channels, read_photo, run_pipeline, trace_conv2d
-from convanim.photo import Photo, generated_picture
-from convanim.pipeline import Stage
+from convanim.inputs.photo import Photo, generated_picture
+from convanim.networks.pipeline import Stage
 from convanim.statements import decimals_for, format_number, running_statement
-from convanim.trace import ConvTrace
+from convanim.arithmetic.trace import ConvTrace
 
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, label_above, min_cell_for, ring, swap_caption

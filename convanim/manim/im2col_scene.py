@@ -22,9 +22,9 @@ from manimlib import DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, VGr
 from manimlib.utils.color import color_to_rgba
 
 from convanim import im2col_conv2d, im2col_steps
-from convanim.geometry import sliding_geometry
-from convanim.im2col import FillStep, Im2ColProduct
-from convanim.padding import pad_input, padding_mask
+from convanim.arithmetic.geometry import sliding_geometry
+from convanim.arithmetic.im2col import FillStep, Im2ColProduct
+from convanim.arithmetic.padding import pad_input, padding_mask
 
 from convanim.statements import format_number, products_statement
 

@@ -17,7 +17,7 @@ from manimlib import DOWN, Arrow, FadeIn, GrowFromPoint, Group, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import Conv, MaxPool, ReLU, blur_filter, digit_image, edge_filter, random_filter, run_pipeline
-from convanim.pipeline import Layer, Stage
+from convanim.networks.pipeline import Layer, Stage
 
 from .batched_scene import BatchedScene
 from .cells import MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, swap_caption

@@ -13,8 +13,8 @@ from manimlib import DOWN, UP, FadeIn, FadeOut, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import output_size_formula, trace_pool2d
-from convanim.padding import padding_mask
-from convanim.pool_trace import PoolStep, PoolTrace
+from convanim.arithmetic.padding import padding_mask
+from convanim.arithmetic.pool_trace import PoolStep, PoolTrace
 
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, label_above, ring, swap_caption

@@ -18,7 +18,7 @@ from manimlib.utils.color import color_to_rgba
 
 from convanim import trace_conv2d, trace_conv_transpose2d, transpose_output_size_formula, transposed_as_direct
 from convanim.statements import format_number
-from convanim.transpose_trace import ScatterStep, TransposeTrace
+from convanim.arithmetic.transpose_trace import ScatterStep, TransposeTrace
 
 from .arithmetic_scene import ConvArithmetic
 from .batched_scene import BatchedScene

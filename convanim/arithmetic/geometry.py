@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arguments import Pair, pair
+from ..arguments import Pair, pair
 from .padding import Pads, conv_pads
 from .shapes import effective_kernel, output_size, padded_output_size
 from .windows import kernel_slice

@@ -5,7 +5,7 @@ a size formula exists in the project.
 """
 from __future__ import annotations
 
-from .arguments import Pair, pair
+from ..arguments import Pair, pair
 
 
 def output_size(i: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1,

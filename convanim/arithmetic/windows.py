@@ -4,14 +4,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .arguments import Pair
+from ..arguments import Pair
 
 
 def window_view(padded: np.ndarray, kernel: Pair, stride: Pair, dilation: Pair, out: Pair) -> np.ndarray:
     """Read-only view (…, OH, OW, KH, KW) of the windows of ``padded`` (…, Hp, Wp).
 
     ``view[..., oy, ox, ky, kx] == padded[..., oy*sy + ky*dy, ox*sx + kx*dx]``.
-    ``out`` must come from :func:`convanim.shapes.output_size` so that every
+    ``out`` must come from :func:`convanim.arithmetic.shapes.output_size` so that every
     window lies inside ``padded``.
     """
     *lead, sh, sw = padded.strides

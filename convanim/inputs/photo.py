@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .arguments import as_numeric_array, positive_int
+from ..arguments import as_numeric_array, positive_int
 
 #: The message shown when scikit-image is not installed.
 NO_SKIMAGE = ('scikit-image is not installed, so the cat photo (skimage.data.chelsea) is not available; '

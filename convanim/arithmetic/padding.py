@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arguments import Pair, choice, pair
+from ..arguments import Pair, choice, pair
 
 # (top, bottom, left, right), the order a picture is read in.
 Pads = tuple[int, int, int, int]

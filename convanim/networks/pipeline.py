@@ -14,10 +14,10 @@ from typing import Sequence, Union
 
 import numpy as np
 
-from .arguments import as_numeric_array
-from .conv import conv2d
-from .pool import max_pool2d, relu
-from .shapes import output_size_formula, param_count
+from ..arguments import as_numeric_array
+from ..arithmetic.conv import conv2d
+from ..arithmetic.pool import max_pool2d, relu
+from ..arithmetic.shapes import output_size_formula, param_count
 
 
 @dataclass(frozen=True)

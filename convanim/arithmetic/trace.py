@@ -17,8 +17,8 @@ from typing import Iterator
 
 import numpy as np
 
-from . import config
-from .arguments import choice
+from .. import config
+from ..arguments import choice
 from .conv import ConvLayer, check_conv, convolve
 from .geometry import WindowGeometry
 from .lazy import WindowArray

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import config
-from .arguments import as_image_batch, as_numeric_array, pair, real_number
+from .. import config
+from ..arguments import as_image_batch, as_numeric_array, pair, real_number
 from .geometry import WindowGeometry, sliding_geometry
 from .padding import pad_input
 from .windows import kernel_slice

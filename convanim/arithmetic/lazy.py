@@ -5,7 +5,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import config
+from .. import config
 
 BlockFn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import config
-from .arguments import as_image_batch, as_numeric_array, choice
+from .. import config
+from ..arguments import as_image_batch, as_numeric_array, choice
 from .conv import check_conv
 from .geometry import WindowGeometry, sliding_geometry
 from .padding import pad_input

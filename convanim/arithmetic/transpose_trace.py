@@ -13,8 +13,8 @@ from typing import Iterator
 
 import numpy as np
 
-from . import config
-from .arguments import as_image_batch, pair, result_dtype
+from .. import config
+from ..arguments import as_image_batch, pair, result_dtype
 from .transpose import TransposedAsDirect, conv_transpose2d, transposed_as_direct
 
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import config
-from .arguments import as_image_batch, as_numeric_array, as_weight, positive_int, result_dtype
+from .. import config
+from ..arguments import as_image_batch, as_numeric_array, as_weight, positive_int, result_dtype
 from .geometry import WindowGeometry, sliding_geometry
 from .padding import check_padding_mode, pad_input
 from .windows import window_view

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import config
-from .arguments import as_image_batch, as_numeric_array, as_weight, pair, positive_int, result_dtype
+from .. import config
+from ..arguments import as_image_batch, as_numeric_array, as_weight, pair, positive_int, result_dtype
 from .conv import check_conv, convolve
 from .shapes import transpose_output_size
 

@@ -6,7 +6,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .arguments import choice
+from ..arguments import choice
 from .pool import avg_pool2d, check_pool, max_pool2d, pool_divisors, window_sums
 from .windows import window_view
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arguments import choice, positive_int
+from ..arguments import choice, positive_int
 
 FILTER_KINDS = ("edge", "blur", "random")
 

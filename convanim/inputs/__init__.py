@@ -1,0 +1,1 @@
+"""What goes into a layer: photos, digits and named filters."""

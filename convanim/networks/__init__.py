@@ -1,0 +1,1 @@
+"""Small networks: a pipeline of layers run stage by stage, and training."""
