@@ -7,6 +7,7 @@ the ``trace_*`` functions record every intermediate value for the scenes in
 """
 from . import statements
 from .config import set_memory_budget
+from .arithmetic.backward import avg_pool2d_backward, conv2d_backward, max_pool2d_backward
 from .arithmetic.conv import conv2d
 from .inputs.filters import blur_filter, edge_filter, named_filter, random_filter
 from .arithmetic.im2col import FillStep, Im2ColProduct, col2im, im2col, im2col_conv2d, im2col_steps
@@ -23,7 +24,7 @@ from .arithmetic.transpose_trace import ScatterStep, TransposeTrace, trace_conv_
 __version__ = "0.1.0"
 
 __all__ = [
-    "conv2d", "conv_transpose2d", "transposed_as_direct", "TransposedAsDirect",
+    "conv2d", "conv2d_backward", "max_pool2d_backward", "avg_pool2d_backward", "conv_transpose2d", "transposed_as_direct", "TransposedAsDirect",
     "max_pool2d", "avg_pool2d", "relu", "im2col", "col2im", "im2col_steps", "FillStep", "im2col_conv2d",
     "Im2ColProduct", "Photo", "cat_photo", "read_photo", "generated_picture", "digit_image", "photo_channels",
     "edge_filter", "blur_filter", "random_filter", "named_filter",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
 
@@ -120,29 +121,32 @@ def _chunk_length(rows: int, itemsize: int) -> int:
     return int(min(max(config.CHUNK_BYTES // (rows * itemsize), 4096), 16384))
 
 
-def _correlate_strided(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndarray:
-    """Any stride: copy rows of windows into an im2col chunk, one matmul per chunk."""
+def strided_columns(xp: np.ndarray, g: WindowGeometry) -> Iterator[tuple[int, slice, np.ndarray]]:
+    """Im2col of any stride in chunks of output rows.
+
+    Yields ``(i, rows, cols)``: sample ``i``, output rows ``rows`` (a slice)
+    and ``cols`` (C*KH*KW, len(rows)*OW), one column per output cell of
+    those rows, its entries in (c, ky, kx) order, as ``weight.reshape(F, -1)``.
+    """
     n, c = xp.shape[:2]
     (kh, kw), (oh, ow) = g.kernel, g.out
     windows = window_view(xp, g.kernel, g.stride, g.dilation, g.out)  # (N, C, OH, OW, KH, KW)
-    w2 = w.reshape(w.shape[0], c * kh * kw)
-    out = np.empty((n, w.shape[0], oh, ow), dtype=xp.dtype)
     rows_per_chunk = max(_chunk_length(c * kh * kw, xp.dtype.itemsize) // ow, 1)
     for i in range(n):
         for r0 in range(0, oh, rows_per_chunk):
             r1 = min(r0 + rows_per_chunk, oh)
-            cols = windows[i, :, r0:r1].transpose(0, 3, 4, 1, 2).reshape(c * kh * kw, -1)
-            out[i, :, r0:r1] = np.matmul(w2, cols).reshape(w.shape[0], r1 - r0, ow)
-    return out
+            yield i, slice(r0, r1), windows[i, :, r0:r1].transpose(0, 3, 4, 1, 2).reshape(c * kh * kw, -1)
 
 
-def _correlate_flat(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndarray:
-    """Stride 1: im2col in chunks, where each kernel tap is a shifted contiguous slice.
+def flat_columns(xp: np.ndarray, g: WindowGeometry) -> Iterator[tuple[int, slice, np.ndarray]]:
+    """Stride-1 im2col in chunks, where each kernel tap is a shifted contiguous slice.
 
-    On the flattened padded plane, tap (ky, kx) of output j reads element
-    ``j + ky*dy*Wp + kx*dx``.  Outputs are computed over the full padded
-    width and the last ``d(KW-1)`` columns of each row are dropped, so every
-    copy into the chunk is a plain contiguous one.
+    On the flattened padded plane, tap (ky, kx) of position j reads element
+    ``j + ky*dy*Wp + kx*dx``.  Positions run over the full padded width
+    (OH*Wp of them): the last ``Wp - OW`` of each row are not outputs, and
+    callers drop them (forward) or give them zero weight (backward).  Yields
+    ``(i, positions, cols)`` with ``cols`` (C*KH*KW, len(positions)); the
+    buffer is reused between chunks.
     """
     n, c, hp, wp = xp.shape
     (kh, kw), (oh, ow) = g.kernel, g.out
@@ -150,8 +154,6 @@ def _correlate_flat(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndar
     flat = np.zeros((n, c, hp * wp + (kw - 1) * g.dilation[1]), dtype=xp.dtype)
     flat[:, :, :hp * wp] = xp.reshape(n, c, -1)
     starts = [ky * g.dilation[0] * wp + kx * g.dilation[1] for ky in range(kh) for kx in range(kw)]
-    w2 = w.reshape(w.shape[0], c * taps)
-    out = np.empty((n, w.shape[0], span), dtype=xp.dtype)
     chunk = _chunk_length(c * taps, xp.dtype.itemsize)
     buffer = np.empty((c, taps, min(chunk, span)), dtype=xp.dtype)
     for i in range(n):
@@ -160,8 +162,27 @@ def _correlate_flat(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndar
             cols = buffer[:, :, :j1 - j0]
             for t, start in enumerate(starts):
                 cols[:, t] = flat[i, :, start + j0:start + j1]
-            np.matmul(w2, cols.reshape(c * taps, -1), out=out[i, :, j0:j1])
-    return out.reshape(n, w.shape[0], oh, wp)[:, :, :, :ow]
+            yield i, slice(j0, j1), cols.reshape(c * taps, -1)
+
+
+def _correlate_strided(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndarray:
+    """Any stride: copy rows of windows into an im2col chunk, one matmul per chunk."""
+    (oh, ow), f = g.out, w.shape[0]
+    w2 = w.reshape(f, -1)
+    out = np.empty((xp.shape[0], f, oh, ow), dtype=xp.dtype)
+    for i, rows, cols in strided_columns(xp, g):
+        out[i, :, rows] = np.matmul(w2, cols).reshape(f, -1, ow)
+    return out
+
+
+def _correlate_flat(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndarray:
+    """Stride 1: one matmul per chunk of :func:`flat_columns`; the columns past OW of each row are dropped."""
+    (oh, ow), f, wp = g.out, w.shape[0], xp.shape[3]
+    w2 = w.reshape(f, -1)
+    out = np.empty((xp.shape[0], f, oh * wp), dtype=xp.dtype)
+    for i, positions, cols in flat_columns(xp, g):
+        np.matmul(w2, cols, out=out[i, :, positions])
+    return out.reshape(xp.shape[0], f, oh, wp)[:, :, :, :ow]
 
 
 def _correlate_fft(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndarray:

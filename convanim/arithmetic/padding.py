@@ -70,3 +70,36 @@ def padding_mask(shape: Pair, pads: Pads) -> np.ndarray:
     mask = np.ones((shape[0] + top + bottom, shape[1] + left + right), dtype=bool)
     mask[top:top + shape[0], left:left + shape[1]] = False
     return mask
+
+
+def padding_sources(size: int, before: int, after: int, mode: str) -> np.ndarray:
+    """Which input index each padded index copies, along one axis: (before + size + after,) ints.
+
+    ``-1`` marks a zero-padding cell (it copies nothing).  Reflect, replicate
+    and circular padding copy input cells, so their gradients belong to those cells.
+    """
+    index = np.arange(size)
+    if mode == "zeros":
+        return np.pad(index, (before, after), mode="constant", constant_values=-1)
+    return np.pad(index, (before, after), mode=_NUMPY_MODE[mode])
+
+
+def fold_padding(grad_padded: np.ndarray, pads: Pads, mode: str) -> np.ndarray:
+    """The gradient of the unpadded input from that of the padded one: (…, Hp, Wp) -> (…, H, W).
+
+    Each padded cell's gradient goes to the input cell it copies (summed
+    where several copy one cell, as autograd does); zero padding's is dropped.
+    """
+    top, bottom, left, right = pads
+    h = grad_padded.shape[-2] - top - bottom
+    w = grad_padded.shape[-1] - left - right
+    rows = _fold_axis(grad_padded, padding_sources(h, top, bottom, mode), -2, h)
+    return _fold_axis(rows, padding_sources(w, left, right, mode), -1, w)
+
+
+def _fold_axis(a: np.ndarray, sources: np.ndarray, axis: int, size: int) -> np.ndarray:
+    moved = np.moveaxis(a, axis, 0)
+    keep = sources >= 0
+    out = np.zeros((size, *moved.shape[1:]), dtype=a.dtype)
+    np.add.at(out, sources[keep], moved[keep])
+    return np.moveaxis(out, 0, axis)
