@@ -8,6 +8,8 @@ the ``trace_*`` functions record every intermediate value for the scenes in
 from . import statements
 from .config import set_memory_budget
 from .arithmetic.backward import avg_pool2d_backward, conv2d_backward, max_pool2d_backward
+from .arithmetic.backward_trace import (ConvGradTrace, InputContribution, PoolContribution, PoolGradTrace,
+                                       trace_conv2d_backward, trace_pool2d_backward)
 from .arithmetic.conv import conv2d
 from .inputs.filters import blur_filter, edge_filter, named_filter, random_filter
 from .arithmetic.im2col import FillStep, Im2ColProduct, col2im, im2col, im2col_conv2d, im2col_steps
@@ -31,6 +33,8 @@ __all__ = [
     "run_pipeline", "Stage", "Conv", "ReLU", "MaxPool",
     "trace_conv2d", "ConvTrace", "ConvStep", "WindowSources",
     "trace_pool2d", "PoolTrace", "PoolStep",
+    "trace_conv2d_backward", "ConvGradTrace", "InputContribution",
+    "trace_pool2d_backward", "PoolGradTrace", "PoolContribution",
     "trace_conv_transpose2d", "TransposeTrace", "ScatterStep",
     "output_size", "transpose_output_size", "output_size_formula", "transpose_output_size_formula",
     "param_count", "set_memory_budget",

@@ -20,7 +20,9 @@ class WindowArray:
     ``MemoryError``; so does ``np.asarray(a)`` on the whole thing.
     """
 
-    def __init__(self, shape: tuple[int, ...], dtype: np.dtype, block: BlockFn, budget: int, name: str):
+    def __init__(self, shape: tuple[int, ...], dtype: np.dtype, block: BlockFn, budget: int, name: str,
+                 remedy: str = "trace_conv2d(..., memory_budget=...)"):
+        self._remedy = remedy
         self.shape = tuple(shape)
         self.dtype = np.dtype(dtype)
         self.ndim = len(self.shape)
@@ -43,7 +45,7 @@ class WindowArray:
         picks = [np.arange(n)[k] for n, k in zip(self.shape[:3], head)]
         config.check_allocation(f"{self._name}[{key}]",
                                 (*(np.size(p) for p in picks), *self.shape[3:]), self.dtype.itemsize,
-                                self._budget, "trace_conv2d(..., memory_budget=...)")
+                                self._budget, self._remedy)
         block = self._block(*(np.atleast_1d(p) for p in picks))
         # Re-index the block with the same kinds of index (int, slice, list) so
         # that numpy's rules for mixing them give the shape the full array would.
@@ -52,7 +54,6 @@ class WindowArray:
         return block[local + tuple(key[3:])]
 
     def __array__(self, dtype=None, copy=None):
-        config.check_allocation(self._name, self.shape, self.dtype.itemsize, self._budget,
-                                "trace_conv2d(..., memory_budget=...)")
+        config.check_allocation(self._name, self.shape, self.dtype.itemsize, self._budget, self._remedy)
         out = self[:, :, :]
         return out if dtype is None else out.astype(dtype)
