@@ -14,6 +14,8 @@ from .arithmetic.conv import conv2d
 from .inputs.filters import blur_filter, edge_filter, named_filter, random_filter
 from .arithmetic.im2col import FillStep, Im2ColProduct, col2im, im2col, im2col_conv2d, im2col_steps
 from .inputs.photo import Photo, cat_photo, digit_image, generated_picture, photo_channels, read_photo
+from .networks.training import (EdgeProblem, TrainingRun, TrainingStep, edge_learning_problem, mse_loss,
+                                sgd_step, train_conv)
 from .networks.pipeline import Conv, MaxPool, ReLU, Stage, run_pipeline
 from .arithmetic.pool import avg_pool2d, max_pool2d, relu
 from .arithmetic.pool_trace import PoolStep, PoolTrace, trace_pool2d
@@ -31,6 +33,7 @@ __all__ = [
     "Im2ColProduct", "Photo", "cat_photo", "read_photo", "generated_picture", "digit_image", "photo_channels",
     "edge_filter", "blur_filter", "random_filter", "named_filter",
     "run_pipeline", "Stage", "Conv", "ReLU", "MaxPool",
+    "mse_loss", "sgd_step", "train_conv", "TrainingRun", "TrainingStep", "edge_learning_problem", "EdgeProblem",
     "trace_conv2d", "ConvTrace", "ConvStep", "WindowSources",
     "trace_pool2d", "PoolTrace", "PoolStep",
     "trace_conv2d_backward", "ConvGradTrace", "InputContribution",
