@@ -3,30 +3,11 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from convanim import avg_pool2d, max_pool2d, output_size, relu, trace_pool2d
-
-
-@st.composite
-def pool_cases(draw, dilation=True):
-    kernel = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
-    stride = draw(st.one_of(st.none(), st.tuples(st.integers(1, 3), st.integers(1, 3))))
-    padding = tuple(draw(st.integers(0, k // 2)) for k in kernel)
-    dil = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) if dilation else (1, 1)
-    ceil_mode = draw(st.booleans())
-    h, w = draw(st.integers(1, 9)), draw(st.integers(1, 9))
-    s = stride or kernel
-    assume(all(output_size(i, k, si, p, d, ceil_mode) >= 1 for i, k, si, p, d in zip((h, w), kernel, s, padding, dil)))
-    rng = np.random.default_rng(draw(st.integers(0, 2**31)))
-    # Few distinct values so that ties are common; sometimes NaN and -inf.
-    x = rng.integers(-2, 3, (draw(st.integers(1, 2)), draw(st.integers(1, 3)), h, w)).astype(np.float64)
-    if draw(st.booleans()):
-        x[rng.random(x.shape) < 0.1] = np.nan
-    if draw(st.booleans()):
-        x[rng.random(x.shape) < 0.2] = -np.inf
-    return x, dict(kernel_size=kernel, stride=stride, padding=padding, ceil_mode=ceil_mode), dil
+from strategies import pool_cases
 
 
 @given(pool_cases())

@@ -149,7 +149,7 @@ def flat_columns(xp: np.ndarray, g: WindowGeometry) -> Iterator[tuple[int, slice
     buffer is reused between chunks.
     """
     n, c, hp, wp = xp.shape
-    (kh, kw), (oh, ow) = g.kernel, g.out
+    (kh, kw), oh = g.kernel, g.out[0]
     taps, span = kh * kw, oh * wp
     flat = np.zeros((n, c, hp * wp + (kw - 1) * g.dilation[1]), dtype=xp.dtype)
     flat[:, :, :hp * wp] = xp.reshape(n, c, -1)
