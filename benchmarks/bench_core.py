@@ -1,6 +1,6 @@
 """Core speed and memory against torch.nn.functional, side by side in one run.
 
-    python benchmarks/bench_core.py [--repeats 5]
+    python benchmarks/bench_core.py [--repeats 5] [--backward-only]
 
 Prints a Markdown table of median times and ratios (ours / torch), same
 thread count for both, float32, and the peak extra memory of our 20x20 photo
@@ -40,6 +40,32 @@ def conv_cases(rng):
         rng.standard_normal((64, 64, 3, 3), dtype=np.float32), dict(padding=1), 1.5
 
 
+def backward_cases(rng):
+    """conv2d_backward against the function torch.autograd calls for a convolution's backward
+    (aten.convolution_backward: grad_input, grad_weight and grad_bias in one call)."""
+    yield "conv2d_backward photo (1,3,1080,1440) 3 filters 3x3", rng.random((1, 3, 1080, 1440), dtype=np.float32), \
+        rng.standard_normal((3, 3, 3, 3), dtype=np.float32), dict(padding=0), 1.5
+    yield "conv2d_backward (8,64,56,56) x64 3x3 pad 1", rng.random((8, 64, 56, 56), dtype=np.float32), \
+        rng.standard_normal((64, 64, 3, 3), dtype=np.float32), dict(padding=1), 1.5
+
+
+def backward_rows(rng, repeats: int) -> list[list[str]]:
+    rows = []
+    for name, x, w, options, goal in backward_cases(rng):
+        g = rng.standard_normal(ca.conv2d(x, w, **options).shape, dtype=np.float32)
+        tx, tw, tg = torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(g)
+        pad = options["padding"]
+
+        def reference():
+            return torch.ops.aten.convolution_backward(tg, tx, tw, [w.shape[0]], [1, 1], [pad, pad], [1, 1], False,
+                                                       [0, 0], 1, [True, True, True])
+
+        ours, ref = paired_medians(lambda: ca.conv2d_backward(x, w, g, **options), reference, repeats)
+        rows.append([name, f"{ours * 1e3:.1f}", f"{ref * 1e3:.1f}", f"{ours / ref:.2f}", f"≤ {goal}",
+                     "met" if ours / ref <= goal else "missed"])
+    return rows
+
+
 def peak_extra_mib(fn) -> float:
     tracemalloc.start()
     fn()
@@ -51,11 +77,15 @@ def peak_extra_mib(fn) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--backward-only", action="store_true", help="only the conv2d_backward rows")
     args = parser.parse_args()
     threads = torch.get_num_threads()
     print(f"torch {torch.__version__}, numpy {np.__version__}, torch threads {threads}, "
           f"cpu count {os.cpu_count()}\n")
     rng = np.random.default_rng(0)
+    if args.backward_only:
+        print_table(["case", "ours ms", "torch ms", "ratio", "goal", ""], backward_rows(rng, args.repeats))
+        return
     rows = []
     for name, x, w, options, goal in conv_cases(rng):
         tx, tw = torch.from_numpy(x), torch.from_numpy(w)
@@ -71,6 +101,7 @@ def main() -> None:
                                    args.repeats)
         rows.append([f"max_pool2d (8,64,112,112) {k}x{k}/{s}", f"{ours * 1e3:.1f}", f"{ref * 1e3:.1f}",
                      f"{ours / ref:.2f}", "≤ 1.5", "met" if ours / ref <= 1.5 else "missed"])
+    rows += backward_rows(rng, args.repeats)
     print_table(["case", "ours ms", "torch ms", "ratio", "goal", ""], rows)
 
     x = rng.integers(0, 10, (3, 4, 4))

@@ -93,13 +93,16 @@ def fold_padding(grad_padded: np.ndarray, pads: Pads, mode: str) -> np.ndarray:
     top, bottom, left, right = pads
     h = grad_padded.shape[-2] - top - bottom
     w = grad_padded.shape[-1] - left - right
-    rows = _fold_axis(grad_padded, padding_sources(h, top, bottom, mode), -2, h)
-    return _fold_axis(rows, padding_sources(w, left, right, mode), -1, w)
+    rows = _fold_axis(grad_padded, padding_sources(h, top, bottom, mode), -2, top, h)
+    return _fold_axis(rows, padding_sources(w, left, right, mode), -1, left, w)
 
 
-def _fold_axis(a: np.ndarray, sources: np.ndarray, axis: int, size: int) -> np.ndarray:
+def _fold_axis(a: np.ndarray, sources: np.ndarray, axis: int, before: int, size: int) -> np.ndarray:
+    """The inner ``size`` cells of ``axis``, plus what the padding cells before and after copied."""
     moved = np.moveaxis(a, axis, 0)
-    keep = sources >= 0
-    out = np.zeros((size, *moved.shape[1:]), dtype=a.dtype)
-    np.add.at(out, sources[keep], moved[keep])
+    out = moved[before:before + size].copy()
+    outside = np.r_[0:before, before + size:len(sources)]
+    copied = sources[outside] >= 0
+    if copied.any():
+        np.add.at(out, sources[outside][copied], moved[outside[copied]])
     return np.moveaxis(out, 0, axis)
