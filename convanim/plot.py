@@ -9,7 +9,9 @@ shows a returned figure inline):
 - :func:`plot_kernels` -- weights (F, C, KH, KW) as F rows × C columns, numbers written in small kernels;
 - :func:`plot_im2col` -- the im2col matrix as an image, columns grouped by channel;
 - :func:`plot_partial_sums` -- how one output value builds up: bias, then each channel's window sum;
-- :func:`plot_pipeline` -- the first maps of every stage of :func:`convanim.run_pipeline`.
+- :func:`plot_pipeline` -- the first maps of every stage of :func:`convanim.run_pipeline`;
+- :func:`plot_weight_gradient` -- how one weight's gradient builds up, window by window (backward pass);
+- :func:`plot_training` -- the loss of a training run step by step, and its kernel at the start and the end.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ except ImportError:  # pragma: no cover - exercised by tests with matplotlib hid
 
 from .arguments import as_numeric_array
 from .statements import decimals_for, format_number
+from .arithmetic.backward_trace import ConvGradTrace
 from .arithmetic.trace import ConvTrace
 
 MAX_FIGURE = (16.0, 20.0)  # inches (width, height): a large grid shrinks its cells instead of growing past this
@@ -175,4 +178,80 @@ def plot_pipeline(stages: Sequence, max_maps: int = 4, cmap: str = "gray") -> Fi
                 axes[i, j].imshow(stage.output[i], cmap=cmap, interpolation="nearest")
             else:
                 axes[i, j].set_axis_off()
+    return fig
+
+
+#: Up to this many output positions a weight's terms are drawn as labelled bars; past it, as a line.
+MAX_LABELLED_TERMS = 16
+
+
+def plot_weight_gradient(trace: ConvGradTrace, filter: int, channel: int, ky: int, kx: int,
+                         decimals: int = 2) -> Figure:
+    """How dL/dw[filter, channel, ky, kx] builds up: one term x·g per output position, and their running sum.
+
+    Left, the terms laid out as the output grid (OH, OW), each written
+    ``x·g``; right, the running sum (``trace.weight_running``) after each
+    position in row-major order, ending on the gradient.
+    """
+    f, cg, kh, kw = trace.weight.shape
+    for name, value, size in (("filter", filter, f), ("channel", channel, cg), ("ky", ky, kh), ("kx", kx, kw)):
+        if not 0 <= value < size:
+            raise ValueError(f"{name} must be in 0..{size - 1} for weight shape {trace.weight.shape}; got {value}")
+    terms = np.asarray(trace.weight_terms[filter, channel, ky])[kx]          # (OH, OW)
+    running = np.asarray(trace.weight_running[filter, channel, ky])[kx]      # (OH·OW,)
+    places = decimals_for(np.concatenate([terms.ravel(), running]), decimals)
+    oh, ow = terms.shape
+    cell = _cell_inches(oh, ow + oh, 0.9)
+    fig = Figure(figsize=(min(cell * ow + 5.0, MAX_FIGURE[0]), max(cell * oh, 3.0) + 0.8), layout="constrained")
+    grid_ax, sum_ax = fig.subplots(1, 2, width_ratios=[max(ow, 2), 5])
+    limit = float(np.abs(terms).max()) or 1.0
+    grid_ax.imshow(terms.astype(float), cmap="coolwarm", vmin=-limit, vmax=limit)
+    grid_ax.set_xticks([])
+    grid_ax.set_yticks([])
+    if oh * ow <= MAX_LABELLED_TERMS:
+        t = trace.geometry
+        for oy in range(oh):
+            for ox in range(ow):
+                y, x = oy * t.stride[0] + ky * t.dilation[0], ox * t.stride[1] + kx * t.dilation[1]
+                x_value = trace.padded[trace.group_of(filter) * cg + channel, y, x]
+                text = (f"{format_number(x_value, places)}·{format_number(trace.grad_output[filter, oy, ox], places)}"
+                        f"\n= {format_number(terms[oy, ox], places)}")
+                grid_ax.text(ox, oy, text, ha="center", va="center", fontsize=7, gid="term")
+    grid_ax.set_title(f"x · dL/dy[{filter}] at each output position", fontsize=9)
+    positions = np.arange(1, running.size + 1)
+    if running.size <= MAX_LABELLED_TERMS:
+        starts = np.concatenate([[0.0], running[:-1]]).astype(float)
+        sum_ax.bar(positions, terms.ravel().astype(float), bottom=starts,
+                   color=["#E53935" if v >= 0 else "#1E88E5" for v in terms.ravel()])
+        for k, level in zip(positions, running):
+            sum_ax.annotate(format_number(level, places), (k, level), textcoords="offset points", xytext=(0, 3),
+                            ha="center", fontsize=7, gid="running")
+    else:
+        sum_ax.plot(positions, running.astype(float), color="#E53935")
+    sum_ax.axhline(0, color="black", linewidth=0.8)
+    sum_ax.set_xlabel("output position (row by row)", fontsize=8)
+    sum_ax.set_title(f"dL/dw[{filter},{channel},{ky},{kx}] = {format_number(running[-1], places)}", fontsize=9)
+    return fig
+
+
+def plot_training(run) -> Figure:
+    """A :class:`convanim.TrainingRun`: its loss at each step (log scale), and the first filter's first
+    kernel channel at the start and at the end, numbers written."""
+    losses = run.losses
+    fig = Figure(figsize=(9.0, 3.2), layout="constrained")
+    loss_ax, start_ax, end_ax = fig.subplots(1, 3, width_ratios=[3, 1.3, 1.3])
+    loss_ax.semilogy(np.arange(len(losses)), losses, marker="o", color="#E53935")
+    loss_ax.set_xlabel("step")
+    loss_ax.set_title("mean squared error", fontsize=9)
+    for ax, weight, title in ((start_ax, run.steps[0].weight, "kernel at step 0"),
+                              (end_ax, run.final_weight, f"after {len(losses)} steps")):
+        kernel = np.asarray(weight)[0, 0]
+        limit = float(np.abs(kernel).max()) or 1.0
+        ax.imshow(kernel, cmap="coolwarm", vmin=-limit, vmax=limit)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if kernel.size <= 25:
+            for (r, c), value in np.ndenumerate(kernel):
+                ax.text(c, r, format_number(value, 2), ha="center", va="center", fontsize=8, gid="weight")
+        ax.set_title(title, fontsize=9)
     return fig

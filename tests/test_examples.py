@@ -18,4 +18,7 @@ def test_notebook_runs(name):
     assert "max pool 2 (6, 4, 4)" in outputs
     figures = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
                if "image/png" in o.get("data", {})]
-    assert len(figures) == 5  # partial sums, im2col matrix, kernels, feature map, pipeline
+    # partial sums, weight gradient, training, im2col matrix, kernels, feature map, pipeline
+    assert len(figures) == 7
+    assert "dL/db: [8 8 8]" in outputs            # 2 × 4 output positions, by hand
+    assert "learned:" in outputs

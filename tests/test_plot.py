@@ -104,3 +104,32 @@ def test_core_import_needs_no_matplotlib_and_plot_says_what_to_install():
             "try:\n    import convanim.plot\nexcept ImportError as e:\n    print(e)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert 'convanim.plot needs matplotlib: pip install "convanim[plot]"' in out.stdout
+
+
+def test_weight_gradient_terms_and_running_sum_follow_the_hand_rule():
+    from convanim import conv2d_backward, trace_conv2d_backward
+
+    rng = np.random.default_rng(3)
+    x, w = rng.integers(-4, 5, (2, 4, 4)), rng.integers(-3, 4, (2, 2, 3, 3))
+    g = rng.integers(-3, 4, (2, 2, 2))
+    fig = plot.plot_weight_gradient(trace_conv2d_backward(x, w, g), 1, 0, 2, 1)
+    # Hand rule: dL/dw[1,0,2,1] = Σ over output (oy, ox) of x[0, oy+2, ox+1] · g[1, oy, ox].
+    terms = [int(x[0, oy + 2, ox + 1] * g[1, oy, ox]) for oy in range(2) for ox in range(2)]
+    running = [t.get_text() for t in fig.axes[1].texts if t.get_gid() == "running"]
+    assert running == [plot.format_number(v, 0) for v in np.cumsum(terms)]
+    assert fig.axes[1].get_title().endswith(plot.format_number(conv2d_backward(x, w, g)[1][1, 0, 2, 1], 0))
+    written = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "term"]
+    assert written[0] == f"{plot.format_number(x[0, 2, 1], 0)}·{plot.format_number(g[1, 0, 0], 0)}\n= " \
+                         f"{plot.format_number(terms[0], 0)}"
+    with pytest.raises(ValueError, match=r"kx must be in 0..2 for weight shape \(2, 2, 3, 3\); got 3"):
+        plot.plot_weight_gradient(trace_conv2d_backward(x, w, g), 0, 0, 0, 3)
+
+
+def test_training_figure_shows_every_loss_and_the_learned_kernel():
+    from convanim import edge_learning_problem
+
+    run = edge_learning_problem().train()
+    fig = plot.plot_training(run)
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), run.losses)
+    end = [t.get_text() for t in fig.axes[2].texts if t.get_gid() == "weight"]
+    assert end[0] == plot.format_number(run.final_weight[0, 0, 0, 0], 2)
