@@ -30,6 +30,7 @@ from convanim.manim.batched_scene import BatchedScene
 from convanim.manim.conv_scene import ConvLayerScene
 from convanim.manim.feature_map_scene import FeatureMapScene
 from convanim.manim.pipeline_scene import PipelineScene
+from convanim.manim.pool_backward_scene import PoolBackwardScene
 from convanim.manim.pool_scene import PoolingScene
 from convanim.statements import APPROXIMATE_NOTE
 from statement_check import agrees, arithmetic_problems, clauses, labelled_totals, value_of
@@ -95,7 +96,13 @@ class FeatureMapsFiveByFive(FeatureMapScene):
     photo_source, filters, zoom_pixel = "generated", (("edge", 5),), (40, 60)  # 5x5 windows, 3-digit products
 
 
-VARIANTS = {cls.__name__: cls for cls in (FloatsTwoDecimals, FloatsOneDecimal, IntegerInputFloatWeights,
+class AvgPoolBackwardFloats(PoolBackwardScene):
+    mode, input_size, kernel_size, stride, padding = "avg", (5, 5), 3, 2, 1
+    count_include_pad, decimals = False, 1
+    grad_values = np.array([[0.7, -1.3, 2.2], [0.1, 1.9, -0.4], [3.1, 0.5, -2.6]])
+
+
+VARIANTS = {cls.__name__: cls for cls in (AvgPoolBackwardFloats, FloatsTwoDecimals, FloatsOneDecimal, IntegerInputFloatWeights,
                                           StridePadding, Groups, AvgPoolExcludePadOneDecimal, MaxPoolPadding,
                                           SmallPipeline, FeatureMapsFiveByFive)}
 ALL = {**SHIPPED, **VARIANTS}
@@ -123,12 +130,24 @@ def expected_total(scene, label: str):
         return t.channel_sums[(0, *scene.zoom_pixel, k)]
     if m := re.fullmatch(r"b\[(\d+)\]", label):
         return scene.record.bias[int(m.group(1))]
+    if m := re.fullmatch(r"dL/dy\[(\d+),(\d+)\]", label):
+        return t.grad_output[0, int(m.group(1)), int(m.group(2))]
+    if m := re.fullmatch(r"dL/dx\[(\d+),(\d+)\]", label):
+        return t.grad_input[0, int(m.group(1)), int(m.group(2))]
     return None
+
+
+def partial_gradients(scene, label: str):
+    """For ``dL/dx[h,w] so far``: the running sums the cell passes through before its last term."""
+    m = re.fullmatch(r"dL/dx\[(\d+),(\d+)\] so far", label)
+    if m is None:
+        return None
+    return [term.running for term in scene.trace.contributions(0, int(m.group(1)), int(m.group(2)))[:-1]]
 
 
 #: Labels that state a sum whose value is checked by its arithmetic alone (their terms are on screen).
 FREE_LABELS = re.compile(r".*:\s+o|Σ channel \d+|Σ|index|.*parameters|parameters: .*|each output|.*: rows|.*: columns|o|"
-                         r"conv: .*|.* map .*|.*starts at its bias b|.*every window.*|.*passes.*")
+                         r"conv: .*|.* map .*|.*starts at its bias b|.*every window.*|.*passes.*|each share")
 
 
 def as_fraction(value):
@@ -159,6 +178,10 @@ def test_statements_hold_and_labels_name_what_they_show(name, screens):
             try:
                 value_of(total)
             except ValueError:  # words, not a number: nothing to compare
+                continue
+            partial = partial_gradients(scene, label)
+            if partial is not None:
+                assert any(agrees(as_fraction(v), total) for v in partial), f"{name}: {text!r}: not a partial sum"
                 continue
             want = expected_total(scene, label)
             if want is None:

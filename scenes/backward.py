@@ -1,0 +1,39 @@
+"""How a layer learns: the backward pass, number by number.
+
+    manimgl scenes/backward.py MaxPoolBackward
+
+(The convolution's backward scenes are still to come; the core computes them:
+convanim.conv2d_backward, convanim.trace_conv2d_backward.)
+"""
+import numpy as np
+
+from convanim.manim.pool_backward_scene import PoolBackwardScene
+
+
+class MaxPoolBackward(PoolBackwardScene):
+    """3x3 windows, stride 2, over 5x5: each dL/dy goes to its window's winner; x[2,3] wins two windows."""
+    input_size, kernel_size, stride = (5, 5), 3, 2
+    input_values = np.array([[1, 4, 0, 2, 1],
+                             [3, 0, 2, 5, 0],
+                             [2, 7, 1, 9, 3],
+                             [0, 1, 3, 0, 2],
+                             [8, 2, 4, 1, 5]])
+    grad_values = np.array([[2, -1], [3, 4]])
+
+
+class AvgPoolBackward(PoolBackwardScene):
+    """2x2 windows, stride 1, over 4x4: each dL/dy is shared as dL/dy ÷ 4; overlapping windows add up."""
+    mode = "avg"
+    kernel_size, stride = 2, 1
+    grad_values = np.array([[4, -2, 1], [0, 3, 2], [-1, 5, 2]])
+    detailed_windows = 2
+
+
+class AvgPoolBackwardPadded(PoolBackwardScene):
+    """3x3 windows, stride 2, padding 1 over 5x5, count_include_pad: padding's shares are dropped."""
+    mode = "avg"
+    input_size, kernel_size, stride, padding = (5, 5), 3, 2, 1
+    grad_values = np.array([[9, 3, -6], [0, 4, 2], [1, -3, 6]])
+
+
+SCENES_IN_ORDER = [MaxPoolBackward, AvgPoolBackward, AvgPoolBackwardPadded]

@@ -1,0 +1,73 @@
+"""The pooling backward scenes: every gradient read back from the mobjects, against torch.autograd."""
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+import manim_support  # noqa: F401  (imports manimlib first)
+from manim_support import run
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("backward_scenes", ROOT / "scenes" / "backward.py")
+backward = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(backward)
+
+
+def autograd_pool(scene):
+    """dL/dx of the scene's forward layer by torch.autograd, with the dL/dy the scene shows."""
+    x = torch.tensor(np.asarray(scene.trace.forward.input, dtype=np.float64)[None], requires_grad=True)
+    g = torch.tensor(scene.grad_out_grid.shown_values()[None, None])
+    if scene.mode == "max":
+        y = F.max_pool2d(x, scene.kernel_size, scene.stride, scene.padding, scene.dilation, scene.ceil_mode)
+    else:
+        y = F.avg_pool2d(x, scene.kernel_size, scene.stride, scene.padding, scene.ceil_mode, scene.count_include_pad,
+                         scene.divisor_override)
+    y.backward(g)
+    return x.grad.numpy()[0, 0]
+
+
+class Recording:
+    """Mixin: after each window, note the dL/dx grid as drawn and the winner ring's cell."""
+
+    def after_window(self, step):
+        self.drawn = getattr(self, "drawn", [])
+        self.drawn.append((step.oy, step.ox, self.grad_in_grid.shown_values().copy(), self.caption.text))
+
+
+@pytest.mark.parametrize("name", ["MaxPoolBackward", "AvgPoolBackward", "AvgPoolBackwardPadded"])
+def test_the_drawn_input_gradient_ends_equal_to_autograd(name):
+    scene = run(type(name, (Recording, getattr(backward, name)), {}))
+    reference = autograd_pool(scene)
+    np.testing.assert_allclose(scene.grad_in_grid.shown_values(), reference,
+                               atol=0.5 * 10 ** -scene.grad_in_grid.decimals)
+    # window by window, the drawn grid only ever changes in the cells that window reaches
+    previous = np.zeros_like(reference)
+    for oy, ox, drawn, _ in scene.drawn:
+        changed = np.argwhere(~np.isclose(drawn, previous))
+        reached = scene.targets(next(s for s in scene.trace.forward.steps() if (s.oy, s.ox) == (oy, ox)))
+        assert all(tuple(c) in reached for c in changed)
+        previous = drawn
+
+
+def test_max_pool_sends_each_gradient_to_torchs_argmax():
+    scene = run(type("Rec", (Recording, backward.MaxPoolBackward), {}))
+    x = torch.tensor(np.asarray(scene.trace.forward.input, dtype=np.float64)[None])
+    _, index = F.max_pool2d(x, 3, 2, return_indices=True)
+    width = x.shape[-1]
+    for oy, ox, _, caption in scene.drawn:
+        h, w = divmod(int(index[0, 0, oy, ox]), width)
+        assert f"x[{h},{w}] won the window" in caption
+        assert f"dL/dx[{h},{w}]" in caption
+    # the lesson of this example: x[2,3] wins two windows and collects both gradients, −1 + 4
+    assert scene.grad_in_grid.shown_values()[2, 3] == 3
+
+
+def test_a_gradient_of_the_wrong_shape_is_refused_before_any_frame():
+    class Wrong(backward.MaxPoolBackward):
+        grad_values = np.ones((3, 3))
+
+    with pytest.raises(ValueError, match=r"grad_output .*\(1, 2, 2\).*\(1, 3, 3\)"):
+        run(Wrong)
