@@ -63,8 +63,20 @@ def capture_feature_rows() -> None:
     Capturing(skip_animations=True).run()
 
 
+def capture_pool_backward() -> None:
+    """MaxPoolBackward as its last window sends x[2,3] its second gradient."""
+    base = load("scenes/backward.py", "MaxPoolBackward")
+
+    class Capturing(base):
+        def after_window(self, step):
+            if (step.oy, step.ox) == (1, 1):
+                save_frame(self, "max_pool_backward.png")
+
+    Capturing(skip_animations=True).run()
+
+
 GALLERY_FILES = ["scenes/arithmetic.py", "scenes/transposed.py", "scenes/pooling.py", "scenes/im2col.py",
-                 "scenes/feature_maps.py", "scenes/pipeline.py"]
+                 "scenes/feature_maps.py", "scenes/pipeline.py", "scenes/backward.py"]
 #: Scenes with photos and maps keep more colours than the flat-coloured grids.
 PHOTO_FILES = {"scenes/feature_maps.py", "scenes/pipeline.py"}
 GALLERY_WIDTH = 480
@@ -150,6 +162,7 @@ def main() -> None:
     })
     capture_stills("scenes/conv3x3.py", "MnistSizedConv", {("products", 1): "mnist_products.png"})
     capture_feature_rows()
+    capture_pool_backward()
     write_gallery_table(gallery())
     make_gif("scenes/conv3x3.py", "Conv3x3", start=3.0, seconds=9.0, out="conv3x3.gif")
     make_gif("scenes/pooling.py", "MaxPoolPadded", start=2.0, seconds=6.0, out="maxpool_padded.gif")
