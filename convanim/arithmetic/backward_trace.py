@@ -31,7 +31,7 @@ from .geometry import WindowGeometry
 from .lazy import WindowArray
 from .padding import fold_padding
 from .pool_trace import PoolTrace, trace_pool2d
-from .trace import ConvTrace, trace_conv2d
+from .trace import ConvTrace, FilterGroups, trace_conv2d
 from .transpose import TransposedAsDirect, transposed_as_direct
 from .windows import window_view
 
@@ -56,7 +56,7 @@ class InputContribution:
     running: object
 
 
-class ConvGradTrace:
+class ConvGradTrace(FilterGroups):
     """The backward pass of one conv2d on one sample (see the module docstring for each array).
 
     Attributes: ``input`` (C_in, H, W); ``padded`` (C_in, Hp, Wp); ``weight``
@@ -107,18 +107,6 @@ class ConvGradTrace:
         self.grad_input = fold_padding(self.grad_padded, self.geometry.pads, self.padding_mode)
 
     # -- shape facts ---------------------------------------------------------
-    @property
-    def num_filters(self) -> int:
-        return self.weight.shape[0]
-
-    @property
-    def channels_per_filter(self) -> int:
-        return self.weight.shape[1]
-
-    def group_of(self, f: int) -> int:
-        """Group index of filter ``f``."""
-        return f // (self.num_filters // self.groups)
-
     def filters_of_channel(self, c: int) -> range:
         """The filters that read input channel ``c`` (its group's)."""
         og = self.num_filters // self.groups

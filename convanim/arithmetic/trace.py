@@ -78,7 +78,26 @@ class ConvStep:
         return self.channel == self.num_channels - 1
 
 
-class ConvTrace:
+class FilterGroups:
+    """Shape facts of a layer with ``weight`` (F, Cg, KH, KW) and ``groups`` (forward and backward traces)."""
+
+    weight: np.ndarray
+    groups: int
+
+    @property
+    def num_filters(self) -> int:
+        return self.weight.shape[0]
+
+    @property
+    def channels_per_filter(self) -> int:
+        return self.weight.shape[1]
+
+    def group_of(self, f: int) -> int:
+        """Group index of filter ``f``."""
+        return f // (self.num_filters // self.groups)
+
+
+class ConvTrace(FilterGroups):
     """All intermediate values of a conv2d on one sample (see the module docstring).
 
     Attributes: ``input`` (C_in, H, W); ``padded`` (C_in, Hp, Wp);
@@ -123,19 +142,6 @@ class ConvTrace:
             self.channel_sums = _sum_products(self.products)
             self.running = _running_sums(self.bias, self.channel_sums)
             self.output = self.running[..., -1]
-
-    # -- shape facts ---------------------------------------------------------
-    @property
-    def num_filters(self) -> int:
-        return self.weight.shape[0]
-
-    @property
-    def channels_per_filter(self) -> int:
-        return self.weight.shape[1]
-
-    def group_of(self, f: int) -> int:
-        """Group index of filter ``f``."""
-        return f // (self.num_filters // self.groups)
 
     # -- per-window access ---------------------------------------------------
     def window(self, f: int, oy: int, ox: int) -> np.ndarray:

@@ -9,6 +9,8 @@ from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import (DOWN, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Rectangle, RoundedRectangle, Square, Text,
                       Transform, VGroup, VMobject, interpolate_color)
 
+from convanim.statements import APPROXIMATE_NOTE
+
 from .numbers import make_number, set_number, shown_value, widest_text
 
 
@@ -276,6 +278,22 @@ def swap_caption(old: Text, text: str, font_size: float = 28) -> tuple[Text, Ani
     """A new bottom caption and the cross-fade to it (a glyph morph would show half-formed digits)."""
     new = caption_text(text, font_size).to_edge(DOWN, buff=0.3)
     return new, AnimationGroup(FadeOut(old), FadeIn(new))
+
+
+def swap_caption_with_note(old: Text, note: Text | None, text: str, font_size: float, approximate: bool
+                           ) -> tuple[Text, Text | None, AnimationGroup]:
+    """:func:`swap_caption`, and the note that says why a statement is written with ≈.
+
+    The first approximate statement brings the note (returned as the new
+    ``note``); once shown, it stays just above whatever caption follows.
+    """
+    caption, animation = swap_caption(old, text, font_size)
+    if approximate and note is None:
+        note = caption_text(APPROXIMATE_NOTE, 20, "#BDBDBD").next_to(caption, UP, buff=0.12)
+        return caption, note, AnimationGroup(animation, FadeIn(note))
+    if note is not None:
+        note.next_to(caption, UP, buff=0.12)
+    return caption, note, animation
 
 
 def label_above(mob, text: str, font_size: float = 24, color: str = "#BDBDBD", buff: float = 0.18) -> Text:

@@ -19,20 +19,20 @@ from __future__ import annotations
 
 import numpy as np
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import (DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, ReplacementTransform, Transform,
+from manimlib import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, ReplacementTransform, Transform,
                       TransformFromCopy, VGroup, Write)
 from manimlib.animation.numbers import ChangeDecimalToValue
 from manimlib.utils.color import color_to_rgba
 
 from convanim import param_count, trace_conv2d
 from convanim.arithmetic.padding import padding_mask
-from convanim.statements import (APPROXIMATE_NOTE, Statement, channel_sum_statement, decimals_for, format_number,
+from convanim.statements import (Statement, channel_sum_statement, decimals_for, format_number,
                                  output_label, running_statement)
 from convanim.arithmetic.trace import ConvStep, ConvTrace
 
 from .batched_scene import BatchedScene
 from .cells import (MIN_FONT_SIZE, BiasChip, ChannelStack, FlyInto, KernelOverlay, NumberGrid, caption_text,
-                    fit_font_size, frame_around, label_above, min_cell_for, swap_caption)
+                    fit_font_size, frame_around, label_above, min_cell_for, swap_caption, swap_caption_with_note)
 from .layer_options import LayerOptions
 from .numbers import make_number, set_number, warn_non_finite, widest_text
 from .palette import DEFAULT_PALETTE, Palette
@@ -422,14 +422,13 @@ class ConvLayerScene(LayerOptions, BatchedScene):
 
     def caption_animation(self, text: "str | Statement"):
         """Cross-fade to ``text``; the first statement written with ≈ brings the note that says why."""
-        self.caption, animation = swap_caption(self.caption, str(text), 28)
+        had_note = self.approximate_note is not None
+        approximate = isinstance(text, Statement) and text.approximate
+        self.caption, self.approximate_note, animation = swap_caption_with_note(
+            self.caption, self.approximate_note, str(text), 28, approximate)
         self.on_top(self.caption)
-        if isinstance(text, Statement) and text.approximate and self.approximate_note is None:
-            self.approximate_note = self.on_top(caption_text(APPROXIMATE_NOTE, 20, "#BDBDBD"))
-            self.approximate_note.next_to(self.caption, UP, buff=0.12)
-            return AnimationGroup(animation, FadeIn(self.approximate_note))
-        if self.approximate_note is not None:
-            self.approximate_note.next_to(self.caption, UP, buff=0.12)
+        if self.approximate_note is not None and not had_note:
+            self.on_top(self.approximate_note)
         return animation
 
     def equation(self, step: ConvStep) -> Statement:

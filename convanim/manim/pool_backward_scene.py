@@ -12,23 +12,25 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, UP, AnimationGroup, FadeIn, FadeOut, Transform, VGroup
+from manimlib import DOWN, UP, FadeIn, FadeOut, Transform, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import trace_pool2d, trace_pool2d_backward
 from convanim.arithmetic.backward_trace import PoolGradTrace
 from convanim.arithmetic.padding import padding_mask
 from convanim.arithmetic.pool_trace import PoolStep
-from convanim.statements import APPROXIMATE_NOTE, Statement, format_number, join_terms, relation_for
+from convanim.statements import Statement, format_number, join_terms, relation_for
 
 from .batched_scene import BatchedScene
-from .cells import NumberGrid, caption_text, fit_font_size, label_above, min_cell_for, ring, swap_caption
+from .cells import (NumberGrid, caption_text, fit_font_size, label_above, min_cell_for, ring, swap_caption,
+                    swap_caption_with_note)
 from .layer_options import PlaneInput, integer_range, whole_number
 from .numbers import make_number, set_number, widest_text
 from .palette import DEFAULT_PALETTE, Palette
+from .pool_scene import PoolLayerOptions
 
 
-class PoolBackwardScene(PlaneInput, BatchedScene):
+class PoolBackwardScene(PoolLayerOptions, PlaneInput, BatchedScene):
     """The backward pass of pooling over one channel.  Options (class attributes):
 
     the forward layer as :class:`~convanim.manim.pool_scene.PoolingScene`
@@ -40,15 +42,6 @@ class PoolBackwardScene(PlaneInput, BatchedScene):
     ``sweep_time``, ``pause_time``.
     """
 
-    mode: str = "max"
-    input_size: tuple[int, int] = (4, 4)
-    kernel_size: object = 2
-    stride: object = None
-    padding: object = 0
-    dilation: object = 1
-    ceil_mode: bool = False
-    count_include_pad: bool = True
-    divisor_override: float | None = None
     grad_values: np.ndarray | None = None
     grad_seed: int = 11
     grad_range: tuple[int, int] = (-3, 6)
@@ -252,13 +245,8 @@ class PoolBackwardScene(PlaneInput, BatchedScene):
         return self.divisor_override is None and self.count_include_pad
 
     def caption_animation(self, text: str):
-        self.caption, animation = swap_caption(self.caption, text, 24 if len(text) < 70 else 20)
-        if " ≈ " in text and self.approximate_note is None:
-            self.approximate_note = caption_text(APPROXIMATE_NOTE, 20, "#BDBDBD")
-            self.approximate_note.next_to(self.caption, UP, buff=0.12)
-            return AnimationGroup(animation, FadeIn(self.approximate_note))
-        if self.approximate_note is not None:
-            self.approximate_note.next_to(self.caption, UP, buff=0.12)
+        self.caption, self.approximate_note, animation = swap_caption_with_note(
+            self.caption, self.approximate_note, text, 24 if len(text) < 70 else 20, " ≈ " in text)
         return animation
 
     def after_window(self, step: PoolStep) -> None:

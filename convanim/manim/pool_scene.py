@@ -26,16 +26,9 @@ from .palette import DEFAULT_PALETTE, Palette
 from .unvisited import unvisited_label, unvisited_marks
 
 
-class PoolingScene(PlaneInput, BatchedScene):
-    """Pooling over one channel.  Options (class attributes):
-
-    ``mode`` ('max' or 'avg'), ``input_size``, ``kernel_size``, ``stride``
-    (None: the kernel size), ``padding``, ``dilation`` (max only),
-    ``ceil_mode``, ``count_include_pad``, ``divisor_override``;
-    ``input_values`` (H, W) or ``seed`` with ``input_range``; ``decimals``;
-    ``palette``; ``detailed_windows`` (windows explained in full before the
-    rest sweep), ``stage_time``, ``sweep_time``, ``pause_time``.
-    """
+class PoolLayerOptions:
+    """A pooling layer as class attributes, as ``torch.nn.functional``'s arguments (shared by the forward and
+    backward pooling scenes)."""
 
     mode: str = "max"
     input_size: tuple[int, int] = (4, 4)
@@ -46,6 +39,19 @@ class PoolingScene(PlaneInput, BatchedScene):
     ceil_mode: bool = False
     count_include_pad: bool = True
     divisor_override: float | None = None
+
+
+class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
+    """Pooling over one channel.  Options (class attributes):
+
+    ``mode`` ('max' or 'avg'), ``input_size``, ``kernel_size``, ``stride``
+    (None: the kernel size), ``padding``, ``dilation`` (max only),
+    ``ceil_mode``, ``count_include_pad``, ``divisor_override``;
+    ``input_values`` (H, W) or ``seed`` with ``input_range``; ``decimals``;
+    ``palette``; ``detailed_windows`` (windows explained in full before the
+    rest sweep), ``stage_time``, ``sweep_time``, ``pause_time``.
+    """
+
     decimals: int = 2
     palette: Palette = DEFAULT_PALETTE
     detailed_windows: int = 3
