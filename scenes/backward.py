@@ -2,11 +2,12 @@
 
     manimgl scenes/backward.py MaxPoolBackward
 
-(The convolution's backward scenes are still to come; the core computes them:
-convanim.conv2d_backward, convanim.trace_conv2d_backward.)
+(The convolution's own backward scenes are still to come; the core computes
+them: convanim.conv2d_backward, convanim.trace_conv2d_backward.)
 """
 import numpy as np
 
+from convanim.manim.descent_scene import GradientDescentScene
 from convanim.manim.pool_backward_scene import PoolBackwardScene
 
 
@@ -36,4 +37,8 @@ class AvgPoolBackwardPadded(PoolBackwardScene):
     grad_values = np.array([[9, 3, -6], [0, 4, 2], [1, -3, 6]])
 
 
-SCENES_IN_ORDER = [MaxPoolBackward, AvgPoolBackward, AvgPoolBackwardPadded]
+class GradientDescent(GradientDescentScene):
+    """One 3x3 filter starts at zero and learns the vertical-edge kernel from four ±1 images: the loss falls every step."""
+
+
+SCENES_IN_ORDER = [MaxPoolBackward, AvgPoolBackward, AvgPoolBackwardPadded, GradientDescent]

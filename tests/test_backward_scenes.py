@@ -71,3 +71,35 @@ def test_a_gradient_of_the_wrong_shape_is_refused_before_any_frame():
 
     with pytest.raises(ValueError, match=r"grad_output .*\(1, 2, 2\).*\(1, 3, 3\)"):
         run(Wrong)
+
+
+class StepRecording:
+    """Mixin: after each training step, note the kernel, the shown map and the loss as drawn."""
+
+    def after_step(self, step):
+        self.drawn = getattr(self, "drawn", [])
+        self.drawn.append((self.weight_grid.shown_values().copy(), self.output_grid.shown_values().copy(),
+                           float(self.loss_number.num_string.replace("–", "-"))))
+
+
+def test_gradient_descent_draws_torch_sgd_step_by_step():
+    scene = run(type("Rec", (StepRecording, backward.GradientDescent), {}))
+    images = torch.tensor(scene.problem.images)
+    targets = torch.tensor(scene.problem.targets)
+    w = torch.zeros((1, 1, 3, 3), dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([w], lr=scene.lr)
+    losses = []
+    for weights, shown_map, loss in scene.drawn:
+        y = F.conv2d(images, w)
+        reference = F.mse_loss(y, targets)
+        # the drawn loss and map are the forward pass of the weights before this step's update
+        assert loss == pytest.approx(reference.item(), abs=0.5e-4)
+        np.testing.assert_allclose(shown_map, y.detach().numpy()[scene.shown_image, 0], atol=0.005)
+        optimizer.zero_grad()
+        reference.backward()
+        optimizer.step()
+        np.testing.assert_allclose(weights, w.detach().numpy()[0, 0], atol=0.005)  # the update, as drawn
+        losses.append(loss)
+    assert len(losses) == scene.steps and all(b <= a for a, b in zip(losses, losses[1:]))
+    # it ends beside the kernel that made the targets
+    np.testing.assert_array_equal(scene.answer_grid.shown_values(), [[-1, 0, 1]] * 3)

@@ -130,6 +130,12 @@ def expected_total(scene, label: str):
         return t.channel_sums[(0, *scene.zoom_pixel, k)]
     if m := re.fullmatch(r"b\[(\d+)\]", label):
         return scene.record.bias[int(m.group(1))]
+    if m := re.fullmatch(r"L at step (\d+)", label):
+        return scene.run.losses[int(m.group(1))]
+    if m := re.fullmatch(r"dL/dw\[0,0\] at step (\d+)", label):
+        return scene.run.steps[int(m.group(1))].grad_weight[0, 0, 0, 0]
+    if m := re.fullmatch(r"w\[0,0\] at step (\d+)", label):
+        return scene.run.steps[int(m.group(1)) - 1].new_weight[0, 0, 0, 0]
     if m := re.fullmatch(r"dL/dy\[(\d+),(\d+)\]", label):
         return t.grad_output[0, int(m.group(1)), int(m.group(2))]
     if m := re.fullmatch(r"dL/dx\[(\d+),(\d+)\]", label):

@@ -136,6 +136,13 @@ class EdgeProblem:
     def train(self) -> TrainingRun:
         return train_conv(self.images, self.targets, self.start, None, self.lr, self.steps)
 
+    def distance(self, weight: object) -> float:
+        """How far ``weight`` (1, 1, 3, 3) is from the answer: the largest |weight − kernel|."""
+        w = as_numeric_array("weight", weight)
+        if w.shape != self.kernel.shape:
+            raise ValueError(f"weight must have the kernel's shape {self.kernel.shape}; got {w.shape}")
+        return float(np.abs(w - self.kernel).max())
+
 
 def edge_learning_problem(num_images: int = 4, size: int = 5, seed: int = 2, lr: float = 0.2,
                           steps: int = 15) -> EdgeProblem:

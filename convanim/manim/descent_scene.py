@@ -1,0 +1,210 @@
+"""GradientDescentScene: one 3×3 filter learning a known kernel, step by step.
+
+Each step is forward (y = x ∗ w for every example), loss (the mean squared
+error against the targets), backward (dL/dw) and the update
+w ← w − lr·dL/dw.  Every number comes from the core's recorded
+:class:`convanim.TrainingRun` (``edge_learning_problem().train()`` by
+default); none is computed here.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _gl  # noqa: F401  (must come before manimlib)
+from manimlib import DOWN, UP, FadeIn, FadeOut, Transform, VGroup
+from manimlib.utils.color import color_to_rgba
+
+from convanim import EdgeProblem, TrainingRun, edge_learning_problem
+from convanim.statements import Statement, format_number, relation_for
+
+from .batched_scene import BatchedScene
+from .cells import NumberGrid, caption_text, label_above, min_cell_for, swap_caption_with_note
+from .numbers import make_number, set_number, widest_text
+from .palette import DEFAULT_PALETTE, Palette
+
+
+def readable_cell(preferred: float, values: np.ndarray, decimals: int) -> float:
+    """The preferred cell side, or larger where the widest of ``values`` would fall under the minimum font."""
+    return max(preferred, min_cell_for(widest_text(values, decimals)))
+
+
+class GradientDescentScene(BatchedScene):
+    """Gradient descent on :func:`convanim.edge_learning_problem`.  Options (class attributes):
+
+    ``num_images``, ``image_size``, ``seed``, ``lr``, ``steps`` (the
+    problem); ``shown_image`` (which example is drawn); ``detailed_steps``
+    (steps told in full before the rest sweep); ``decimals`` (weights, maps) and ``loss_decimals``; ``palette``;
+    ``stage_time``, ``sweep_time``, ``pause_time``.
+    """
+
+    num_images: int = 4
+    image_size: int = 5
+    seed: int = 2
+    lr: float = 0.2
+    steps: int = 15
+    shown_image: int = 0
+    detailed_steps: int = 2
+    decimals: int = 2
+    loss_decimals: int = 4
+    palette: Palette = DEFAULT_PALETTE
+    stage_time: float = 0.9
+    sweep_time: float = 0.4
+    pause_time: float = 1.5
+
+    # -- building --------------------------------------------------------------------
+    def setup(self) -> None:
+        self.problem: EdgeProblem = edge_learning_problem(self.num_images, self.image_size, self.seed, self.lr,
+                                                          self.steps)
+        if not 0 <= self.shown_image < self.num_images:
+            raise ValueError(f"{type(self).__name__}.shown_image must be in 0..{self.num_images - 1}; "
+                             f"got {self.shown_image}")
+        self.run: TrainingRun = self.problem.train()
+        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
+        pal, d = self.palette, self.decimals
+        first = self.run.steps[0]
+        k = self.shown_image
+        self.image_grid = NumberGrid(self.problem.images[k, 0].astype(np.int64), 0.5, pal.input)
+        self.image_grid.move_to(np.array([-5.3, -0.3, 0]))
+        outputs = np.stack([st.output[k, 0] for st in self.run.steps])
+        self.output_grid = NumberGrid(first.output[k, 0], readable_cell(0.62, outputs, d), pal.output, d)
+        self.output_grid.move_to(np.array([-2.3, 0.85, 0]))
+        self.target_grid = NumberGrid(self.problem.targets[k, 0].astype(np.int64), 0.62, pal.muted)
+        self.target_grid.move_to(np.array([-2.3, -1.6, 0]))
+        weights = np.stack([st.new_weight[0, 0] for st in self.run.steps])
+        self.weight_grid = NumberGrid(first.weight[0, 0], readable_cell(0.75, weights, d), pal.kernel, d)
+        self.weight_grid.move_to(np.array([1.0, 0.35, 0]))
+        grads = np.stack([st.grad_weight[0, 0] for st in self.run.steps])
+        self.grad_grid = NumberGrid(first.grad_weight[0, 0], readable_cell(0.75, grads, d), pal.bias, d)
+        self.grad_grid.move_to(np.array([4.3, 0.35, 0]))
+        for number in self.grad_grid.numbers:  # shown once the first backward pass has run
+            number.set_opacity(0)
+        self.labels = VGroup(
+            label_above(self.image_grid, f"x, example {k + 1} of {self.num_images}"),
+            label_above(self.output_grid, "y = x ∗ w"),
+            label_above(self.target_grid, "target"),
+            label_above(self.grad_grid, "dL/dw"))
+        self.weight_label = label_above(self.weight_grid, "w at step 0")
+        self.loss_label = caption_text("L = mean((y − target)²)", 22, "#BDBDBD")
+        self.loss_label.move_to(np.array([2.65, -1.55, 0]))
+        self.loss_number = make_number(first.loss, self.loss_decimals, 40, pal.text)
+        self.loss_number.next_to(self.loss_label, DOWN, buff=0.2)
+        self.title = caption_text(f"gradient descent: one 3×3 filter learns from {self.num_images} examples",
+                                  28).to_edge(UP, buff=0.25)
+        self.lr_text = np.format_float_positional(self.lr, trim="-")
+        rule = f"each step: y = x ∗ w, the loss L, dL/dw, then w ← w − {self.lr_text}·dL/dw"
+        self.rule = caption_text(rule, 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
+        self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
+        self.approximate_note = None
+
+    # -- the story -------------------------------------------------------------
+    def construct(self) -> None:
+        self.introduce()
+        for step in self.run.steps:
+            if step.step < self.detailed_steps:
+                self.take_step_in_detail(step)
+            else:
+                self.take_step_quickly(step)
+            self.after_step(step)
+        self.compare_with_the_answer()
+
+    def introduce(self) -> None:
+        self.play(*(FadeIn(m) for m in (self.title, self.rule, self.image_grid, self.output_grid, self.target_grid,
+                                        self.weight_grid, self.grad_grid, self.labels, self.weight_label,
+                                        self.loss_label, self.loss_number)), run_time=self.stage_time)
+
+    def take_step_in_detail(self, step) -> None:
+        self.play(*self.forward_animations(step), self.caption_animation(self.loss_statement(step)),
+                  run_time=self.stage_time)
+        self.wait(self.stage_time / 2)
+        self.play(*self.gradient_animations(step), self.caption_animation(self.gradient_statement(step)),
+                  run_time=self.stage_time)
+        self.wait(self.stage_time / 2)
+        self.play(*self.update_animations(step), self.caption_animation(self.update_statement(step)),
+                  run_time=self.stage_time)
+        self.wait(self.stage_time / 2)
+
+    def take_step_quickly(self, step) -> None:
+        self.play(*self.forward_animations(step), *self.gradient_animations(step), *self.update_animations(step),
+                  self.caption_animation(self.loss_statement(step)), run_time=self.sweep_time)
+
+    def forward_animations(self, step) -> list:
+        """y for the shown example, and the loss over every example, from the recorded step."""
+        animations = self.change_grid(self.output_grid, step.output[self.shown_image, 0])
+        target = set_number(self.loss_number.copy(), step.loss)
+        animations.append(Transform(self.loss_number, target))
+        self._after = [(self.loss_number, step.loss)]
+        return animations
+
+    def gradient_animations(self, step) -> list:
+        return self.change_grid(self.grad_grid, step.grad_weight[0, 0])
+
+    def update_animations(self, step) -> list:
+        animations = self.change_grid(self.weight_grid, step.new_weight[0, 0])
+        label = label_above(self.weight_grid, f"w at step {step.step + 1}")
+        animations += [FadeOut(self.weight_label), FadeIn(label)]
+        self.weight_label = label
+        return animations
+
+    def change_grid(self, grid: NumberGrid, values: np.ndarray) -> list:
+        """Each number of ``grid`` morphs to its new value (set exactly once the play is over)."""
+        self._pending = getattr(self, "_pending", [])
+        animations = []
+        for (i, j), value in np.ndenumerate(values):
+            number = grid.number(i, j)
+            animations.append(Transform(number, set_number(number.copy(), value).set_opacity(1)))
+            self._pending.append((grid, i, j, value))
+        return animations
+
+    def play(self, *animations, **kwargs) -> None:
+        super().play(*animations, **kwargs)
+        for grid, i, j, value in getattr(self, "_pending", []):  # glyphs and state agree after each play
+            grid.set_number(i, j, value)
+        self._pending = []
+        for number, value in getattr(self, "_after", []):
+            set_number(number, value)
+        self._after = []
+
+    def compare_with_the_answer(self) -> None:
+        answer = NumberGrid(self.problem.kernel[0, 0].astype(np.int64), 0.75, self.palette.muted)
+        answer.move_to(self.grad_grid)
+        label = label_above(answer, "the vertical-edge kernel")
+        distance = self.problem.distance(self.run.final_weight)
+        text = (f"after {len(self.run.steps)} steps every weight is within {format_number(distance, self.decimals)}"
+                f" of the kernel that made the targets")
+        note = [FadeOut(self.approximate_note)] if self.approximate_note is not None else []
+        self.play(FadeOut(self.grad_grid), FadeOut(self.labels[3]), FadeIn(answer), FadeIn(label),
+                  self.caption_animation(text), *note, run_time=self.stage_time)
+        self.approximate_note = None
+        self.answer_grid = answer
+        self.wait(self.pause_time)
+
+    # -- what the viewer reads ----------------------------------------------------------
+    def loss_statement(self, step) -> str:
+        return f"L at step {step.step} = {format_number(step.loss, self.loss_decimals)}"
+
+    def gradient_statement(self, step) -> str:
+        n = self.num_images
+        windows = step.output.shape[-2] * step.output.shape[-1]
+        value = format_number(step.grad_weight[0, 0, 0, 0], self.decimals)
+        return (f"dL/dw sums x · dL/dy over {n} examples × {windows} windows; "
+                f"dL/dw[0,0] at step {step.step} = {value}")
+
+    def update_statement(self, step) -> Statement:
+        d = self.decimals
+        w, g = step.weight[0, 0, 0, 0], step.grad_weight[0, 0, 0, 0]
+        g_text = format_number(g, d)
+        expression = f"{format_number(w, d)} − {self.lr_text}·{'(' + g_text + ')' if g < 0 else g_text}"
+        total = format_number(step.new_weight[0, 0, 0, 0], d)
+        return Statement(f"w[0,0] at step {step.step + 1}", expression, total, relation_for(expression, total))
+
+    def caption_animation(self, text: "str | Statement"):
+        approximate = isinstance(text, Statement) and text.approximate
+        self.caption, self.approximate_note, animation = swap_caption_with_note(
+            self.caption, self.approximate_note, str(text), 24 if len(str(text)) < 70 else 20, approximate)
+        return animation
+
+    def after_step(self, step) -> None:
+        """Called after each training step; tests read the screen here."""
+
+
+__all__ = ["GradientDescentScene"]
