@@ -2,13 +2,18 @@
 
     manimgl scenes/backward.py MaxPoolBackward
 
-(The convolution's own backward scenes are still to come; the core computes
-them: convanim.conv2d_backward, convanim.trace_conv2d_backward.)
+(The input's gradient of a convolution, the scatter, is still to come; the core
+computes it: convanim.conv2d_backward, convanim.trace_conv2d_backward.)
 """
 import numpy as np
 
+from convanim.manim.conv_backward_scene import ConvBackwardScene
 from convanim.manim.descent_scene import GradientDescentScene
 from convanim.manim.pool_backward_scene import PoolBackwardScene
+
+
+class ConvBackward(ConvBackwardScene):
+    """The flagship layer (3 channels of 4x4, 3 filters 3x3x3): dL/db as a sum, dL/dw window by window."""
 
 
 class MaxPoolBackward(PoolBackwardScene):
@@ -41,4 +46,4 @@ class GradientDescent(GradientDescentScene):
     """One 3x3 filter starts at zero and learns the vertical-edge kernel from four ±1 images: the loss falls every step."""
 
 
-SCENES_IN_ORDER = [MaxPoolBackward, AvgPoolBackward, AvgPoolBackwardPadded, GradientDescent]
+SCENES_IN_ORDER = [ConvBackward, MaxPoolBackward, AvgPoolBackward, AvgPoolBackwardPadded, GradientDescent]

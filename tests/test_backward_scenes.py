@@ -1,5 +1,6 @@
-"""The pooling backward scenes: every gradient read back from the mobjects, against torch.autograd."""
+"""The backward scenes: every gradient read back from the mobjects, against torch.autograd."""
 import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
@@ -103,3 +104,42 @@ def test_gradient_descent_draws_torch_sgd_step_by_step():
     assert len(losses) == scene.steps and all(b <= a for a, b in zip(losses, losses[1:]))
     # it ends beside the kernel that made the targets
     np.testing.assert_array_equal(scene.answer_grid.shown_values(), [[-1, 0, 1]] * 3)
+
+
+class FilterRecording:
+    """Mixin: when a filter's gradients are complete, note the drawn dL/dw grids and dL/db; keep every caption."""
+
+    def caption_animation(self, text):
+        self.said = getattr(self, "said", [])
+        self.said.append(str(text))
+        return super().caption_animation(text)
+
+    def after_filter(self, f):
+        self.drawn = getattr(self, "drawn", [])
+        assert all(min(float(g.get_fill_opacity()) for g in n.family_members_with_points()) > 0.95
+                   for grid in self.weight_grids for n in grid.numbers)  # every glyph drawn
+        self.drawn.append((np.stack([g.shown_values() for g in self.weight_grids]),
+                           float(self.bias_number.num_string.replace("–", "-"))))
+
+
+def test_conv_backward_draws_autograds_weight_and_bias_gradients():
+    scene = run(type("Rec", (FilterRecording, backward.ConvBackward), {}))
+    x = torch.tensor(scene.trace.input[None].astype(np.float64))
+    w = torch.tensor(scene.trace.weight.astype(np.float64), requires_grad=True)
+    b = torch.zeros(w.shape[0], dtype=torch.float64, requires_grad=True)
+    g = np.stack([m.shown_values() for m in scene.grad_maps])  # dL/dy as drawn
+    F.conv2d(x, w, b).backward(torch.tensor(g[None]))
+    assert len(scene.drawn) == 3
+    for f, (weights, bias) in enumerate(scene.drawn):
+        np.testing.assert_array_equal(weights, w.grad.numpy()[f])
+        assert bias == b.grad.numpy()[f]
+    # the first weights are written out term by term: the input value tap (ky, kx) read at each window,
+    # times dL/dy[0] there, in row-major window order, then the total
+    for ky, kx in [(0, 0), (0, 1), (0, 2)]:
+        caption = next(c for c in scene.said if c.startswith(f"dL/dw[0,0,{ky},{kx}] = "))
+        _, expression, total = caption.split(" = ")
+        pairs = [term.strip("() ").split("·") for term in re.split(r" [+−] ", expression)]
+        signs = [1] + [1 if sign == "+" else -1 for sign in re.findall(r" ([+−]) ", expression)]
+        written = [(int(a), sign * int(b.strip("()").replace("−", "-"))) for (a, b), sign in zip(pairs, signs)]
+        assert written == [(int(x[0, 0, oy + ky, ox + kx]), int(g[0, oy, ox])) for oy in range(2) for ox in range(2)]
+        assert int(total.replace("−", "-")) == int(w.grad[0, 0, ky, kx])

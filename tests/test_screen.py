@@ -130,6 +130,10 @@ def expected_total(scene, label: str):
         return t.channel_sums[(0, *scene.zoom_pixel, k)]
     if m := re.fullmatch(r"b\[(\d+)\]", label):
         return scene.record.bias[int(m.group(1))]
+    if m := re.fullmatch(r"dL/dw\[(\d+),(\d+),(\d+),(\d+)\]", label):
+        return t.grad_weight[tuple(int(v) for v in m.groups())]
+    if m := re.fullmatch(r"dL/db\[(\d+)\]", label):
+        return t.grad_bias[int(m.group(1))]
     if m := re.fullmatch(r"L at step (\d+)", label):
         return scene.run.losses[int(m.group(1))]
     if m := re.fullmatch(r"dL/dw\[0,0\] at step (\d+)", label):

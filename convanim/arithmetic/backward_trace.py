@@ -113,6 +113,19 @@ class ConvGradTrace(FilterGroups):
         group = c // self.channels_per_filter
         return range(group * og, (group + 1) * og)
 
+    def weight_factors(self, f: int, c: int, ky: int, kx: int) -> tuple[np.ndarray, np.ndarray]:
+        """The two factors of each term of dL/dw[f, c, ky, kx]: the input value tap (ky, kx) read at each
+        output position, and dL/dy[f] there; both (OH, OW), padding values included."""
+        channel = self.group_of(f) * self.channels_per_filter + c
+        return self._windows[channel, :, :, ky, kx], self.grad_output[f]
+
+    def weight_sources(self, ky: int, kx: int) -> tuple[np.ndarray, np.ndarray]:
+        """Padded rows (OH,) and columns (OW,) that tap (ky, kx) reads at each output row and column."""
+        geo = self.geometry
+        rows = np.arange(geo.out[0]) * geo.stride[0] + ky * geo.dilation[0]
+        cols = np.arange(geo.out[1]) * geo.stride[1] + kx * geo.dilation[1]
+        return rows, cols
+
     # -- the scatter view of one input cell ---------------------------------------
     def contributions(self, c: int, y: int, x: int) -> list[InputContribution]:
         """Every term of ``grad_padded[c, y, x]`` (padded coordinates), in (filter, oy, ox) order.

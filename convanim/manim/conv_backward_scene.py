@@ -1,0 +1,217 @@
+"""ConvBackwardScene: how each weight and bias of a conv layer gets its gradient.
+
+Given dL/dy (one map per filter), dL/db[f] is the sum of map f, and
+dL/dw[f, c, ky, kx] is the sum, over every output position, of the input
+value that tap read there times dL/dy at that position: the gradient map
+laid over the input, window by window.  Every number comes from the core's
+ConvGradTrace; none is computed here.  (The input's gradient, the scatter,
+is drawn by a later scene.)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _gl  # noqa: F401  (must come before manimlib)
+from manimlib import DOWN, UP, AnimationGroup, FadeIn, FadeOut, VGroup
+from manimlib.utils.color import color_to_rgba
+
+from convanim import trace_conv2d_backward
+from convanim.arithmetic.backward_trace import ConvGradTrace
+from convanim.arithmetic.padding import padding_mask
+from convanim.statements import products_statement, sum_statement
+
+from .batched_scene import BatchedScene
+from .cells import NumberGrid, caption_text, label_above, min_cell_for, ring, swap_caption_with_note
+from .layer_options import LayerOptions, integer_range, whole_number
+from .numbers import make_number, widest_text
+from .palette import DEFAULT_PALETTE, Palette
+
+
+def readable_grid(values: np.ndarray, preferred: float, color: str, decimals: int, mask=None,
+                  padding_color: str = "#424242") -> NumberGrid:
+    """A NumberGrid with the preferred cell side, or larger where its widest number would be too small."""
+    cell = max(preferred, min_cell_for(widest_text(values, decimals)))
+    return NumberGrid(values, cell, color, decimals, mask, padding_color)
+
+
+class ConvBackwardScene(LayerOptions, BatchedScene):
+    """The weight and bias gradients of a conv layer.  Options (class attributes): the layer as
+    :class:`~convanim.manim.ConvLayerScene` (``in_channels``, ``input_size``, ``out_channels``,
+    ``kernel_size``, ``stride``, ``padding``, ``dilation``, ``groups``, values or ``seed``); the upstream
+    gradient ``grad_values`` (F, OH, OW) or integers from ``grad_seed`` in ``grad_range``;
+    ``detailed_weights`` (weights of filter 0, channel 0 written out term by term); ``palette``;
+    ``stage_time``, ``sweep_time``, ``pause_time``.
+    """
+
+    grad_values: np.ndarray | None = None
+    grad_seed: int = 7
+    grad_range: tuple[int, int] = (-2, 3)
+    detailed_weights: int = 3
+    palette: Palette = DEFAULT_PALETTE
+    stage_time: float = 0.9
+    sweep_time: float = 0.6
+    pause_time: float = 1.5
+
+    # -- building --------------------------------------------------------------------
+    def setup(self) -> None:
+        x, w, _ = self.get_layer_arrays()
+        self.trace: ConvGradTrace = trace_conv2d_backward(x, w, self.get_grad(x, w), self.stride, self.padding,
+                                                          self.dilation, self.groups, self.padding_mode)
+        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
+        t, pal = self.trace, self.palette
+        self.x_decimals = 0 if t.padded.dtype.kind in "iu" else self.decimals
+        self.g_decimals = 0 if t.grad_output.dtype.kind in "iu" else self.decimals
+        self.w_decimals = 0 if t.grad_weight.dtype.kind in "iu" else self.decimals
+        geo = t.geometry
+        self.mask = padding_mask(geo.input, geo.pads)
+        self.input_grid = readable_grid(t.padded[0], min(0.62, 3.0 / max(geo.padded)), pal.input, self.x_decimals,
+                                        self.mask, pal.padding)
+        self.input_grid.move_to(np.array([-5.0, -0.2, 0]))
+        self.input_label = label_above(self.input_grid, "x, channel 0")
+        f, cg = t.weight.shape[:2]
+        self.grad_maps = VGroup()
+        for k in range(f):
+            grid = readable_grid(t.grad_output[k], min(0.6, 1.3 / max(geo.out)), pal.output, self.g_decimals)
+            self.grad_maps.add(grid)
+        self.grad_maps.arrange(DOWN, buff=0.55).move_to(np.array([-1.9, -0.25, 0]))
+        self.grad_labels = VGroup(*(label_above(g, f"dL/dy[{k}]", 20, buff=0.1) for k, g in enumerate(self.grad_maps)))
+        self.weight_grids = VGroup()
+        for c in range(cg):
+            grid = readable_grid(t.grad_weight[0, c], 0.55, pal.kernel, self.w_decimals)
+            self.weight_grids.add(grid)
+        self.weight_grids.arrange(np.array([1.0, 0, 0]), buff=0.45).move_to(np.array([3.5, 0.9, 0]))
+        self.bias_label = caption_text("dL/db[0]", 22, "#BDBDBD").move_to(np.array([3.5, -1.0, 0]))
+        self.bias_number = make_number(t.grad_bias[0], self.g_decimals, 36, pal.bias)
+        self.bias_number.next_to(self.bias_label, DOWN, buff=0.15).set_opacity(0)
+        self.weight_labels = self.make_weight_labels(0)
+        self.hide_weight_numbers()
+        self.title = caption_text("conv2d backward: the gradient of every weight and bias", 28).to_edge(UP, buff=0.25)
+        self.rule = caption_text("dL/db[f] = Σ dL/dy[f];  dL/dw[f,c,ky,kx] = Σ over windows of x · dL/dy[f]", 22,
+                                 "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
+        self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
+        self.approximate_note = None
+        self.marks = VGroup()
+
+    def get_grad(self, x: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """dL/dy (F, OH, OW): ``grad_values`` or seeded integers in ``grad_range`` (the trace checks the shape)."""
+        if self.grad_values is not None:
+            return np.asarray(self.grad_values)
+        scene = type(self).__name__
+        whole_number(scene, "grad_seed", self.grad_seed)
+        integer_range(scene, "grad_range", self.grad_range)
+        from convanim import conv2d  # for the output's shape only
+        shape = conv2d(x, w, None, self.stride, self.padding, self.dilation, self.groups, self.padding_mode).shape
+        return np.random.default_rng(self.grad_seed).integers(self.grad_range[0], self.grad_range[1] + 1, shape)
+
+    def make_weight_labels(self, f: int) -> VGroup:
+        return VGroup(*(label_above(g, f"dL/dw[{f},{c}]", 20, buff=0.1) for c, g in enumerate(self.weight_grids)))
+
+    def hide_weight_numbers(self) -> None:
+        for grid in self.weight_grids:
+            for number in grid.numbers:
+                number.set_opacity(0)
+
+    # -- the story -------------------------------------------------------------
+    def construct(self) -> None:
+        self.introduce()
+        for f in range(self.trace.num_filters):
+            if f > 0:
+                self.show_filter(f)
+            self.sum_bias_gradient(f)
+            for c in range(self.trace.channels_per_filter):
+                self.show_channel(f, c)
+                self.sum_weight_gradients(f, c)
+            self.after_filter(f)
+        self.conclude()
+
+    def introduce(self) -> None:
+        self.play(*(FadeIn(m) for m in (self.title, self.rule, self.input_grid, self.input_label, self.grad_maps,
+                                        self.grad_labels, self.weight_grids, self.weight_labels, self.bias_label)),
+                  run_time=self.stage_time)
+
+    def show_filter(self, f: int) -> None:
+        """Filter f's gradients start empty: the grids take its values, hidden until summed."""
+        labels = self.make_weight_labels(f)
+        for c, grid in enumerate(self.weight_grids):
+            for (ky, kx), value in np.ndenumerate(self.trace.grad_weight[f, c]):
+                grid.set_number(ky, kx, value)
+        self.hide_weight_numbers()
+        bias_label = caption_text(f"dL/db[{f}]", 22, "#BDBDBD").move_to(self.bias_label)
+        self.play(FadeOut(self.weight_labels), FadeIn(labels), FadeOut(self.bias_label), FadeIn(bias_label),
+                  self.bias_number.animate.set_opacity(0), run_time=self.stage_time / 2)
+        self.weight_labels, self.bias_label = labels, bias_label
+
+    def sum_bias_gradient(self, f: int) -> None:
+        t = self.trace
+        statement = sum_statement(f"dL/db[{f}]", t.grad_output[f].ravel(), t.grad_bias[f], self.g_decimals)
+        target = make_number(t.grad_bias[f], self.g_decimals, 36, self.palette.bias).move_to(self.bias_number)
+        self.remove(self.bias_number)
+        self.bias_number = target
+        self.play(self.mark([self.grad_maps[f]]), FadeIn(target), self.caption_animation(statement),
+                  run_time=self.stage_time)
+
+    def show_channel(self, f: int, c: int) -> None:
+        """The input grid shows the channel filter f's kernel channel c reads."""
+        channel = self.trace.group_of(f) * self.trace.channels_per_filter + c
+        label = label_above(self.input_grid, f"x, channel {channel}")
+        if label.text == self.input_label.text:
+            return
+        for (i, j), value in np.ndenumerate(self.trace.padded[channel]):
+            self.input_grid.set_number(i, j, value)
+        self.play(FadeOut(self.input_label), FadeIn(label), run_time=self.sweep_time / 2)
+        self.input_label = label
+
+    def sum_weight_gradients(self, f: int, c: int) -> None:
+        t = self.trace
+        kh, kw = t.weight.shape[2:]
+        taps = [(ky, kx) for ky in range(kh) for kx in range(kw)]
+        detailed = self.detailed_weights if (f, c) == (0, 0) else 0
+        for ky, kx in taps[:detailed]:
+            xs, gs = t.weight_factors(f, c, ky, kx)
+            statement = products_statement(f"dL/dw[{f},{c},{ky},{kx}]", xs.ravel(), gs.ravel(),
+                                           t.grad_weight[f, c, ky, kx], self.x_decimals, self.g_decimals,
+                                           self.w_decimals)
+            rows, cols = t.weight_sources(ky, kx)
+            cells = [self.input_grid.cell(r, q) for r in rows for q in cols]
+            self.play(self.mark(cells + [self.grad_maps[f], self.weight_grids[c].cell(ky, kx)]),
+                      self.caption_animation(statement), run_time=self.stage_time)
+            self.play(self.weight_grids[c].number(ky, kx).animate.set_opacity(1), run_time=self.stage_time / 2)
+            self.wait(self.stage_time / 2)
+        rest = taps[detailed:]
+        if rest:
+            caption = (f"dL/dw[{f},{c}]: each weight sums (input it read) · dL/dy[{f}] over the "
+                       f"{t.geometry.out[0] * t.geometry.out[1]} windows")
+            self.play(self.mark([self.grad_maps[f], self.weight_grids[c]]),
+                      *(self.weight_grids[c].number(ky, kx).animate.set_opacity(1) for ky, kx in rest),
+                      self.caption_animation(caption), run_time=self.sweep_time)
+        self.after_channel(f, c)
+
+    def mark(self, mobjects: list):
+        """Ring these cells and grids (the previous rings go)."""
+        rings = VGroup(*(ring(m.get_width() + 0.08, m.get_height() + 0.08, 0.05, self.palette.winner).move_to(m)
+                         for m in mobjects))
+        old, self.marks = self.marks, rings
+        return AnimationGroup(FadeOut(old), FadeIn(rings))
+
+    def conclude(self) -> None:
+        self.caption, self.approximate_note, animation = swap_caption_with_note(
+            self.caption, self.approximate_note,
+            "every weight learns from every window it took part in: x · dL/dy, summed", 24, False)
+        self.play(FadeOut(self.marks), animation, run_time=self.stage_time)
+        self.wait(self.pause_time)
+
+    def caption_animation(self, text):
+        approximate = getattr(text, "approximate", False)
+        self.caption, self.approximate_note, animation = swap_caption_with_note(
+            self.caption, self.approximate_note, str(text), 24 if len(str(text)) < 70 else 20, approximate)
+        return animation
+
+    # -- hooks ---------------------------------------------------------------------
+    def after_channel(self, f: int, c: int) -> None:
+        """Called when dL/dw[f, c] is complete on screen; tests read it here."""
+
+    def after_filter(self, f: int) -> None:
+        """Called when filter f's gradients are complete on screen; tests read them here."""
+
+
+__all__ = ["ConvBackwardScene"]
