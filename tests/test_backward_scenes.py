@@ -121,6 +121,15 @@ class FilterRecording:
         self.drawn.append((np.stack([g.shown_values() for g in self.weight_grids]),
                            float(self.bias_number.num_string.replace("–", "-"))))
 
+    def after_scatter(self, c):
+        self.scattered = (c, self.grad_input_grid.shown_values().copy())
+
+    def settle(self):
+        self.regions = getattr(self, "regions", [])
+        changed = [(r, q) for r, q, _ in self._pending]
+        self.regions.append((self.caption.text, changed))
+        super().settle()
+
 
 def test_conv_backward_draws_autograds_weight_and_bias_gradients():
     scene = run(type("Rec", (FilterRecording, backward.ConvBackward), {}))
@@ -128,6 +137,7 @@ def test_conv_backward_draws_autograds_weight_and_bias_gradients():
     w = torch.tensor(scene.trace.weight.astype(np.float64), requires_grad=True)
     b = torch.zeros(w.shape[0], dtype=torch.float64, requires_grad=True)
     g = np.stack([m.shown_values() for m in scene.grad_maps])  # dL/dy as drawn
+    x.requires_grad_(True)
     F.conv2d(x, w, b).backward(torch.tensor(g[None]))
     assert len(scene.drawn) == 3
     for f, (weights, bias) in enumerate(scene.drawn):
@@ -143,3 +153,11 @@ def test_conv_backward_draws_autograds_weight_and_bias_gradients():
         written = [(int(a), sign * int(b.strip("()").replace("−", "-"))) for (a, b), sign in zip(pairs, signs)]
         assert written == [(int(x[0, 0, oy + ky, ox + kx]), int(g[0, oy, ox])) for oy in range(2) for ox in range(2)]
         assert int(total.replace("−", "-")) == int(w.grad[0, 0, ky, kx])
+    # dL/dx of channel 0, as the scatter left it, is autograd's; each window only touched its own 3×3 region
+    c, drawn = scene.scattered
+    np.testing.assert_array_equal(drawn, x.grad.numpy()[0, c])
+    for caption, changed in scene.regions:
+        found = re.search(r"rows (\d+)–(\d+), columns (\d+)–(\d+)", caption.replace("\n", " "))
+        r0, r1, q0, q1 = (int(v) for v in found.groups())
+        assert all(r0 <= r <= r1 and q0 <= q <= q1 for r, q in changed)
+    assert len(scene.regions) == 3 * 4  # every window of every filter

@@ -126,6 +126,22 @@ class ConvGradTrace(FilterGroups):
         cols = np.arange(geo.out[1]) * geo.stride[1] + kx * geo.dilation[1]
         return rows, cols
 
+    def window_cells(self, oy: int, ox: int) -> tuple[np.ndarray, np.ndarray]:
+        """Padded rows (KH,) and columns (KW,) of window (oy, ox): where its g × kernel lands."""
+        geo = self.geometry
+        rows = oy * geo.stride[0] + np.arange(geo.kernel[0]) * geo.dilation[0]
+        cols = ox * geo.stride[1] + np.arange(geo.kernel[1]) * geo.dilation[1]
+        return rows, cols
+
+    def running_after(self, c: int, y: int, x: int, f: int, oy: int, ox: int):
+        """grad_padded[c, y, x] after window (oy, ox) of filter f has added its term, and whether a later
+        window adds more (None if that window does not reach the cell)."""
+        terms = self.contributions(c, y, x)
+        for k, term in enumerate(terms):
+            if (term.filter, term.oy, term.ox) == (f, oy, ox):
+                return term.running, k < len(terms) - 1
+        return None
+
     # -- the scatter view of one input cell ---------------------------------------
     def contributions(self, c: int, y: int, x: int) -> list[InputContribution]:
         """Every term of ``grad_padded[c, y, x]`` (padded coordinates), in (filter, oy, ox) order.

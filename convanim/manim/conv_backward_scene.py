@@ -12,18 +12,18 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, UP, AnimationGroup, FadeIn, FadeOut, VGroup
+from manimlib import DOWN, UP, AnimationGroup, FadeIn, FadeOut, Transform, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import trace_conv2d_backward
 from convanim.arithmetic.backward_trace import ConvGradTrace
 from convanim.arithmetic.padding import padding_mask
-from convanim.statements import products_statement, sum_statement
+from convanim.statements import format_number, products_statement, sum_statement
 
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, label_above, min_cell_for, ring, swap_caption_with_note
 from .layer_options import LayerOptions, integer_range, whole_number
-from .numbers import make_number, widest_text
+from .numbers import make_number, set_number, widest_text
 from .palette import DEFAULT_PALETTE, Palette
 
 
@@ -39,7 +39,8 @@ class ConvBackwardScene(LayerOptions, BatchedScene):
     :class:`~convanim.manim.ConvLayerScene` (``in_channels``, ``input_size``, ``out_channels``,
     ``kernel_size``, ``stride``, ``padding``, ``dilation``, ``groups``, values or ``seed``); the upstream
     gradient ``grad_values`` (F, OH, OW) or integers from ``grad_seed`` in ``grad_range``;
-    ``detailed_weights`` (weights of filter 0, channel 0 written out term by term); ``palette``;
+    ``detailed_weights`` (weights of filter 0, channel 0 written out term by term); ``input_gradient``
+    (then dL/dx of input channel ``scatter_channel`` as the scatter, ``detailed_scatters`` windows slowly); ``palette``;
     ``stage_time``, ``sweep_time``, ``pause_time``.
     """
 
@@ -47,6 +48,9 @@ class ConvBackwardScene(LayerOptions, BatchedScene):
     grad_seed: int = 7
     grad_range: tuple[int, int] = (-2, 3)
     detailed_weights: int = 3
+    input_gradient: bool = True
+    scatter_channel: int = 0
+    detailed_scatters: int = 2
     palette: Palette = DEFAULT_PALETTE
     stage_time: float = 0.9
     sweep_time: float = 0.6
@@ -85,12 +89,14 @@ class ConvBackwardScene(LayerOptions, BatchedScene):
         self.bias_number.next_to(self.bias_label, DOWN, buff=0.15).set_opacity(0)
         self.weight_labels = self.make_weight_labels(0)
         self.hide_weight_numbers()
-        self.title = caption_text("conv2d backward: the gradient of every weight and bias", 28).to_edge(UP, buff=0.25)
+        what = "every weight, bias and input" if self.input_gradient else "every weight and bias"
+        self.title = caption_text(f"conv2d backward: the gradient of {what}", 28).to_edge(UP, buff=0.25)
         self.rule = caption_text("dL/db[f] = Σ dL/dy[f];  dL/dw[f,c,ky,kx] = Σ over windows of x · dL/dy[f]", 22,
                                  "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
         self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
         self.approximate_note = None
         self.marks = VGroup()
+        self._pending = []
 
     def get_grad(self, x: np.ndarray, w: np.ndarray) -> np.ndarray:
         """dL/dy (F, OH, OW): ``grad_values`` or seeded integers in ``grad_range`` (the trace checks the shape)."""
@@ -123,6 +129,9 @@ class ConvBackwardScene(LayerOptions, BatchedScene):
                 self.sum_weight_gradients(f, c)
             self.after_filter(f)
         self.conclude()
+        if self.input_gradient:
+            self.scatter_input_gradient(self.scatter_channel)
+        self.wait(self.pause_time)
 
     def introduce(self) -> None:
         self.play(*(FadeIn(m) for m in (self.title, self.rule, self.input_grid, self.input_label, self.grad_maps,
@@ -198,7 +207,85 @@ class ConvBackwardScene(LayerOptions, BatchedScene):
             self.caption, self.approximate_note,
             "every weight learns from every window it took part in: x · dL/dy, summed", 24, False)
         self.play(FadeOut(self.marks), animation, run_time=self.stage_time)
-        self.wait(self.pause_time)
+        self.marks = VGroup()
+        self.wait(self.pause_time / 2)
+
+    # -- the input's gradient: each window scatters g × its kernel back --------------------------------
+    def scatter_input_gradient(self, c: int) -> None:
+        t, pal = self.trace, self.palette
+        if not 0 <= c < t.input.shape[0]:
+            raise ValueError(f"{type(self).__name__}.scatter_channel must be in 0..{t.input.shape[0] - 1}; got {c}")
+        local = c % t.channels_per_filter
+        filters = t.filters_of_channel(c)
+        self.grad_input_grid = readable_grid(np.zeros_like(t.grad_padded[c]), self.input_grid.cell_size, pal.kernel,
+                                             self.w_decimals, self.mask, pal.padding)
+        self.grad_input_grid.move_to(np.array([4.9, 0.3, 0]))
+        grad_label = label_above(self.grad_input_grid, f"dL/dx, channel {c}")
+        self.kernel_grid = readable_grid(t.weight[filters[0], local], 0.55, pal.kernel, self.decimals
+                                         if t.weight.dtype.kind == "f" else 0)
+        self.kernel_grid.move_to(np.array([1.7, 0.3, 0]))
+        self.kernel_label = label_above(self.kernel_grid, f"w[{filters[0]},{local}]")
+        channel_label = label_above(self.input_grid, f"x, channel {c}")
+        for (i, j), value in np.ndenumerate(t.padded[c]):
+            self.input_grid.set_number(i, j, value)
+        self.play(FadeOut(self.weight_grids), FadeOut(self.weight_labels), FadeOut(self.bias_label),
+                  FadeOut(self.bias_number), FadeOut(self.input_label), FadeIn(channel_label),
+                  FadeIn(self.grad_input_grid), FadeIn(grad_label), FadeIn(self.kernel_grid), FadeIn(self.kernel_label),
+                  self.caption_animation("dL/dx: each window sends dL/dy × its kernel back to the cells it read"),
+                  run_time=self.stage_time)
+        self.input_label = channel_label
+        n = 0
+        for f in filters:
+            self.show_kernel(f, local)
+            for oy in range(t.geometry.out[0]):
+                for ox in range(t.geometry.out[1]):
+                    self.scatter_window(c, f, oy, ox, detailed=n < self.detailed_scatters)
+                    n += 1
+        self.caption, self.approximate_note, animation = swap_caption_with_note(
+            self.caption, self.approximate_note,
+            "dL/dx: each input cell gathers dL/dy × weight from every window that read it", 24, False)
+        self.play(FadeOut(self.marks), animation, run_time=self.stage_time)
+        self.after_scatter(c)
+
+    def show_kernel(self, f: int, local: int) -> None:
+        label = label_above(self.kernel_grid, f"w[{f},{local}]")
+        if label.text == self.kernel_label.text:
+            return
+        for (i, j), value in np.ndenumerate(self.trace.weight[f, local]):
+            self.kernel_grid.set_number(i, j, value)
+        self.play(FadeOut(self.kernel_label), FadeIn(label), run_time=self.sweep_time / 2)
+        self.kernel_label = label
+
+    def scatter_window(self, c: int, f: int, oy: int, ox: int, detailed: bool) -> None:
+        t = self.trace
+        rows, cols = t.window_cells(oy, ox)
+        g = t.grad_output[f, oy, ox]
+        caption = (f"dL/dy[{f}] at ({oy},{ox}) = {format_number(g, self.g_decimals)}: it adds "
+                   f"{format_number(g, self.g_decimals)} × w[{f},{c % t.channels_per_filter}] into dL/dx rows "
+                   f"{rows[0]}–{rows[-1]}, columns {cols[0]}–{cols[-1]}")
+        region = [self.grad_input_grid.cell(r, q) for r in rows for q in cols]
+        changes = []
+        for r in rows:
+            for q in cols:
+                after = t.running_after(c, int(r), int(q), f, oy, ox)
+                if after is None:
+                    continue
+                number = self.grad_input_grid.number(r, q)
+                changes.append(Transform(number, set_number(number.copy(), after[0])))
+                self._pending.append((int(r), int(q), after[0]))
+        marks = self.mark([self.grad_maps[f].cell(oy, ox), self.kernel_grid] + region)
+        if detailed:
+            self.play(marks, self.caption_animation(caption), run_time=self.stage_time)
+            self.play(*changes, run_time=self.stage_time)
+        else:
+            self.play(marks, *changes, self.caption_animation(caption), run_time=self.sweep_time)
+        self.settle()
+
+    def settle(self) -> None:
+        """Numbers that morphed take their exact values (glyphs and state agree)."""
+        for r, q, value in self._pending:
+            self.grad_input_grid.set_number(r, q, value)
+        self._pending = []
 
     def caption_animation(self, text):
         approximate = getattr(text, "approximate", False)
@@ -212,6 +299,9 @@ class ConvBackwardScene(LayerOptions, BatchedScene):
 
     def after_filter(self, f: int) -> None:
         """Called when filter f's gradients are complete on screen; tests read them here."""
+
+    def after_scatter(self, c: int) -> None:
+        """Called when dL/dx of input channel c is complete on screen; tests read it here."""
 
 
 __all__ = ["ConvBackwardScene"]
