@@ -152,12 +152,11 @@ def avg_pool2d_backward(input: object, grad_output: object, kernel_size: object,
     if not np.issubdtype(layer.x.dtype, np.floating) and not np.issubdtype(g.dtype, np.floating):
         dtype = np.dtype(np.float64)
     share = g.astype(dtype, copy=False) / pool_divisors(geo, count_include_pad, divisor_override).astype(dtype)
-    room = layer.padded_input(0).shape
-    out = np.zeros((*g.shape[:2], *room[2:]), dtype=dtype)
+    t, b, l, r = layer.room_pads
+    out = np.zeros((*g.shape[:2], geo.input[0] + t + b, geo.input[1] + l + r), dtype=dtype)
     for ky in range(geo.kernel[0]):
         for kx in range(geo.kernel[1]):
             out[(..., *kernel_slice(ky, kx, geo.stride, geo.dilation, geo.out))] += share
-    t, _, l, _ = geo.pads
     out = out[..., t:t + geo.input[0], l:l + geo.input[1]]
     return np.ascontiguousarray(out[0] if layer.squeeze else out)
 

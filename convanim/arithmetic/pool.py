@@ -28,12 +28,15 @@ class PoolLayer:
         or not); ceil_mode may let the last window run past the bottom/right
         padding, and the array grows to hold it.
         """
+        return pad_input(self.x, self.room_pads, "zeros", value)
+
+    @property
+    def room_pads(self) -> tuple[int, int, int, int]:
+        """(top, bottom, left, right) of :meth:`padded_input`: the padding, grown where ceil_mode needs room."""
         g = self.geometry
         t, b, l, r = g.pads
         need = [(o - 1) * s + d * (k - 1) + 1 for o, s, d, k in zip(g.out, g.stride, g.dilation, g.kernel)]
-        bottom = max(need[0] - g.input[0] - t, b)
-        right = max(need[1] - g.input[1] - l, r)
-        return pad_input(self.x, (t, bottom, l, right), "zeros", value)
+        return t, max(need[0] - g.input[0] - t, b), l, max(need[1] - g.input[1] - l, r)
 
 
 def check_pool(x: object, kernel_size: object, stride: object, padding: object, dilation: object,

@@ -38,6 +38,11 @@ def min_cell_for(widest: str, share: float = 0.78) -> float:
     return MIN_FONT_SIZE / fit_font_size(1.0, widest, share)
 
 
+def readable_cell(preferred: float, values, decimals: int) -> float:
+    """The preferred cell side, or larger where the widest of ``values`` would fall under :data:`MIN_FONT_SIZE`."""
+    return max(preferred, min_cell_for(widest_text(values, decimals)))
+
+
 class NumberGrid(VGroup):
     """A rows×cols grid of square cells with a number in each.
 
@@ -294,6 +299,20 @@ def swap_caption_with_note(old: Text, note: Text | None, text: str, font_size: f
     if note is not None:
         note.next_to(caption, UP, buff=0.12)
     return caption, note, animation
+
+
+class NotedCaption:
+    """Scene mixin: ``caption_animation(text)`` cross-fades the bottom caption (``self.caption``) and
+    brings the ≈ note (``self.approximate_note``) with the first statement written with ≈."""
+
+    caption: Text
+    approximate_note: Text | None = None
+
+    def caption_animation(self, text: object):
+        text = str(text)
+        self.caption, self.approximate_note, animation = swap_caption_with_note(
+            self.caption, self.approximate_note, text, 24 if len(text) < 70 else 20, " ≈ " in text)
+        return animation
 
 
 def label_above(mob, text: str, font_size: float = 24, color: str = "#BDBDBD", buff: float = 0.18) -> Text:

@@ -17,24 +17,24 @@ from manimlib.utils.color import color_to_rgba
 
 from convanim import trace_conv2d_backward
 from convanim.arithmetic.backward_trace import ConvGradTrace
+from convanim.arithmetic.conv import check_conv
 from convanim.arithmetic.padding import padding_mask
 from convanim.statements import format_number, products_statement, sum_statement
 
 from .batched_scene import BatchedScene
-from .cells import NumberGrid, caption_text, label_above, min_cell_for, ring, swap_caption_with_note
-from .layer_options import LayerOptions, integer_range, whole_number
-from .numbers import make_number, set_number, widest_text
+from .cells import NotedCaption, NumberGrid, caption_text, label_above, readable_cell, ring, swap_caption_with_note
+from .layer_options import LayerOptions, UpstreamGradient
+from .numbers import make_number, set_number
 from .palette import DEFAULT_PALETTE, Palette
 
 
 def readable_grid(values: np.ndarray, preferred: float, color: str, decimals: int, mask=None,
                   padding_color: str = "#424242") -> NumberGrid:
     """A NumberGrid with the preferred cell side, or larger where its widest number would be too small."""
-    cell = max(preferred, min_cell_for(widest_text(values, decimals)))
-    return NumberGrid(values, cell, color, decimals, mask, padding_color)
+    return NumberGrid(values, readable_cell(preferred, values, decimals), color, decimals, mask, padding_color)
 
 
-class ConvBackwardScene(LayerOptions, BatchedScene):
+class ConvBackwardScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedScene):
     """The weight and bias gradients of a conv layer.  Options (class attributes): the layer as
     :class:`~convanim.manim.ConvLayerScene` (``in_channels``, ``input_size``, ``out_channels``,
     ``kernel_size``, ``stride``, ``padding``, ``dilation``, ``groups``, values or ``seed``); the upstream
@@ -44,9 +44,6 @@ class ConvBackwardScene(LayerOptions, BatchedScene):
     ``stage_time``, ``sweep_time``, ``pause_time``.
     """
 
-    grad_values: np.ndarray | None = None
-    grad_seed: int = 7
-    grad_range: tuple[int, int] = (-2, 3)
     detailed_weights: int = 3
     input_gradient: bool = True
     scatter_channel: int = 0
@@ -59,8 +56,9 @@ class ConvBackwardScene(LayerOptions, BatchedScene):
     # -- building --------------------------------------------------------------------
     def setup(self) -> None:
         x, w, _ = self.get_layer_arrays()
-        self.trace: ConvGradTrace = trace_conv2d_backward(x, w, self.get_grad(x, w), self.stride, self.padding,
-                                                          self.dilation, self.groups, self.padding_mode)
+        grad = self.get_grad(self.output_shape(x, w))
+        self.trace: ConvGradTrace = trace_conv2d_backward(x, w, grad, self.stride, self.padding, self.dilation,
+                                                          self.groups, self.padding_mode)
         self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         t, pal = self.trace, self.palette
         self.x_decimals = 0 if t.padded.dtype.kind in "iu" else self.decimals
@@ -94,20 +92,13 @@ class ConvBackwardScene(LayerOptions, BatchedScene):
         self.rule = caption_text("dL/db[f] = Σ dL/dy[f];  dL/dw[f,c,ky,kx] = Σ over windows of x · dL/dy[f]", 22,
                                  "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
         self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
-        self.approximate_note = None
         self.marks = VGroup()
         self._pending = []
 
-    def get_grad(self, x: np.ndarray, w: np.ndarray) -> np.ndarray:
-        """dL/dy (F, OH, OW): ``grad_values`` or seeded integers in ``grad_range`` (the trace checks the shape)."""
-        if self.grad_values is not None:
-            return np.asarray(self.grad_values)
-        scene = type(self).__name__
-        whole_number(scene, "grad_seed", self.grad_seed)
-        integer_range(scene, "grad_range", self.grad_range)
-        from convanim import conv2d  # for the output's shape only
-        shape = conv2d(x, w, None, self.stride, self.padding, self.dilation, self.groups, self.padding_mode).shape
-        return np.random.default_rng(self.grad_seed).integers(self.grad_range[0], self.grad_range[1] + 1, shape)
+    def output_shape(self, x: np.ndarray, w: np.ndarray) -> tuple[int, int, int]:
+        """(F, OH, OW) of the forward convolution (the one size rule, through the core's checks)."""
+        layer = check_conv(x, w, None, self.stride, self.padding, self.dilation, self.groups, self.padding_mode)
+        return (w.shape[0], *layer.geometry.out)
 
     def make_weight_labels(self, f: int) -> VGroup:
         return VGroup(*(label_above(g, f"dL/dw[{f},{c}]", 20, buff=0.1) for c, g in enumerate(self.weight_grids)))
@@ -286,12 +277,6 @@ class ConvBackwardScene(LayerOptions, BatchedScene):
         for r, q, value in self._pending:
             self.grad_input_grid.set_number(r, q, value)
         self._pending = []
-
-    def caption_animation(self, text):
-        approximate = getattr(text, "approximate", False)
-        self.caption, self.approximate_note, animation = swap_caption_with_note(
-            self.caption, self.approximate_note, str(text), 24 if len(str(text)) < 70 else 20, approximate)
-        return animation
 
     # -- hooks ---------------------------------------------------------------------
     def after_channel(self, f: int, c: int) -> None:

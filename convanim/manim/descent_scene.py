@@ -18,17 +18,12 @@ from convanim import EdgeProblem, TrainingRun, edge_learning_problem
 from convanim.statements import Statement, format_number, relation_for
 
 from .batched_scene import BatchedScene
-from .cells import NumberGrid, caption_text, label_above, min_cell_for, swap_caption_with_note
-from .numbers import make_number, set_number, widest_text
+from .cells import NotedCaption, NumberGrid, caption_text, label_above, readable_cell
+from .numbers import make_number, set_number
 from .palette import DEFAULT_PALETTE, Palette
 
 
-def readable_cell(preferred: float, values: np.ndarray, decimals: int) -> float:
-    """The preferred cell side, or larger where the widest of ``values`` would fall under the minimum font."""
-    return max(preferred, min_cell_for(widest_text(values, decimals)))
-
-
-class GradientDescentScene(BatchedScene):
+class GradientDescentScene(NotedCaption, BatchedScene):
     """Gradient descent on :func:`convanim.edge_learning_problem`.  Options (class attributes):
 
     ``num_images``, ``image_size``, ``seed``, ``lr``, ``steps`` (the
@@ -94,7 +89,6 @@ class GradientDescentScene(BatchedScene):
         rule = f"each step: y = x ∗ w, the loss L, dL/dw, then w ← w − {self.lr_text}·dL/dw"
         self.rule = caption_text(rule, 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
         self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
-        self.approximate_note = None
 
     # -- the story -------------------------------------------------------------
     def construct(self) -> None:
@@ -196,12 +190,6 @@ class GradientDescentScene(BatchedScene):
         expression = f"{format_number(w, d)} − {self.lr_text}·{'(' + g_text + ')' if g < 0 else g_text}"
         total = format_number(step.new_weight[0, 0, 0, 0], d)
         return Statement(f"w[0,0] at step {step.step + 1}", expression, total, relation_for(expression, total))
-
-    def caption_animation(self, text: "str | Statement"):
-        approximate = isinstance(text, Statement) and text.approximate
-        self.caption, self.approximate_note, animation = swap_caption_with_note(
-            self.caption, self.approximate_note, str(text), 24 if len(str(text)) < 70 else 20, approximate)
-        return animation
 
     def after_step(self, step) -> None:
         """Called after each training step; tests read the screen here."""

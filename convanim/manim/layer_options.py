@@ -1,4 +1,4 @@
-"""LayerOptions and PlaneInput: a layer's options as class attributes, and the arrays they describe.
+"""LayerOptions, PlaneInput, UpstreamGradient: a layer's options as class attributes, and their arrays.
 
 Shared by the scenes that draw one conv layer (ConvLayerScene, Im2ColScene):
 a lecture changes the layer by overriding attributes in a subclass, or
@@ -178,3 +178,22 @@ class PlaneInput:
         integer_range(scene, "input_range", self.input_range)
         rng = np.random.default_rng(self.seed)
         return rng.integers(self.input_range[0], self.input_range[1] + 1, self.input_size)
+
+
+class UpstreamGradient:
+    """The gradient dL/dy a backward scene starts from, as class attributes: ``grad_values`` (the
+    forward output's shape) or integers drawn from ``grad_seed`` in ``grad_range`` (inclusive).
+    Shared by the backward scenes; the core checks ``grad_values``' shape."""
+
+    grad_values: np.ndarray | None = None
+    grad_seed: int = 7
+    grad_range: tuple[int, int] = (-2, 3)
+
+    def get_grad(self, shape: tuple[int, ...]) -> np.ndarray:
+        """dL/dy: ``grad_values``, or seeded integers of ``shape`` (options checked in their attribute names)."""
+        if self.grad_values is not None:
+            return np.asarray(self.grad_values)
+        scene = type(self).__name__
+        whole_number(scene, "grad_seed", self.grad_seed)
+        integer_range(scene, "grad_range", self.grad_range)
+        return np.random.default_rng(self.grad_seed).integers(self.grad_range[0], self.grad_range[1] + 1, shape)

@@ -15,22 +15,23 @@ from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, FadeIn, FadeOut, Transform, VGroup
 from manimlib.utils.color import color_to_rgba
 
-from convanim import trace_pool2d, trace_pool2d_backward
+from convanim import trace_pool2d_backward
+from convanim.arithmetic.pool import check_pool
 from convanim.arithmetic.backward_trace import PoolGradTrace
 from convanim.arithmetic.padding import padding_mask
 from convanim.arithmetic.pool_trace import PoolStep
 from convanim.statements import Statement, format_number, join_terms, relation_for
 
 from .batched_scene import BatchedScene
-from .cells import (NumberGrid, caption_text, fit_font_size, label_above, min_cell_for, ring, swap_caption,
-                    swap_caption_with_note)
-from .layer_options import PlaneInput, integer_range, whole_number
+from .cells import (NotedCaption, NumberGrid, caption_text, fit_font_size, label_above, readable_cell, ring,
+                    swap_caption)
+from .layer_options import PlaneInput, UpstreamGradient
 from .numbers import make_number, set_number, widest_text
 from .palette import DEFAULT_PALETTE, Palette
 from .pool_scene import PoolLayerOptions
 
 
-class PoolBackwardScene(PoolLayerOptions, PlaneInput, BatchedScene):
+class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneInput, BatchedScene):
     """The backward pass of pooling over one channel.  Options (class attributes):
 
     the forward layer as :class:`~convanim.manim.pool_scene.PoolingScene`
@@ -42,7 +43,6 @@ class PoolBackwardScene(PoolLayerOptions, PlaneInput, BatchedScene):
     ``sweep_time``, ``pause_time``.
     """
 
-    grad_values: np.ndarray | None = None
     grad_seed: int = 11
     grad_range: tuple[int, int] = (-3, 6)
     decimals: int = 2
@@ -56,8 +56,9 @@ class PoolBackwardScene(PoolLayerOptions, PlaneInput, BatchedScene):
     def setup(self) -> None:
         x = self.get_input()
         # The core checks every option, and the gradient's shape, before any frame is written.
+        grad = self.get_grad(self.output_shape(x))
         self.trace: PoolGradTrace = trace_pool2d_backward(
-            x[None], self.get_grad(x)[None], self.kernel_size, self.mode, self.stride, self.padding, self.dilation,
+            x[None], grad[None], self.kernel_size, self.mode, self.stride, self.padding, self.dilation,
             self.ceil_mode, self.count_include_pad, self.divisor_override)
         self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         t, pal = self.trace, self.palette
@@ -72,15 +73,14 @@ class PoolBackwardScene(PoolLayerOptions, PlaneInput, BatchedScene):
         self.input_grid = NumberGrid(shown, min(0.7, 3.8 / max(hp, wp)), pal.input, in_decimals, mask, pal.padding)
         self.input_grid.move_to(np.array([-4.45, -0.45, 0]))
         self.grad_decimals = 0 if t.grad_output.dtype.kind in "iu" else self.decimals
-        out_cell = max(min(0.8, 2.6 / max(g.out)), min_cell_for(widest_text(t.grad_output, self.grad_decimals)))
+        out_cell = readable_cell(min(0.8, 2.6 / max(g.out)), t.grad_output, self.grad_decimals)
         self.grad_out_grid = NumberGrid(t.grad_output[0], out_cell, pal.output, self.grad_decimals,
                                         font_size=fit_font_size(out_cell, widest_text(t.grad_output,
                                                                                       self.grad_decimals)))
         self.grad_out_grid.move_to(np.array([-0.35, -0.45, 0]))
         self.in_decimals = 0 if t.grad_input.dtype.kind in "iu" else self.decimals
-        widest = widest_text(t.grad_input, self.in_decimals)
-        cell = max(min(0.7, 3.8 / max(g.input)), min_cell_for(widest))  # its numbers stay readable
-        font = fit_font_size(cell, widest)
+        cell = readable_cell(min(0.7, 3.8 / max(g.input)), t.grad_input, self.in_decimals)
+        font = fit_font_size(cell, widest_text(t.grad_input, self.in_decimals))
         zero = np.zeros(g.input, dtype=t.grad_input.dtype)
         self.grad_in_grid = NumberGrid(zero, cell, pal.kernel, self.in_decimals, font_size=font)
         self.grad_in_grid.move_to(np.array([4.3, -0.45, 0]))
@@ -95,20 +95,12 @@ class PoolBackwardScene(PoolLayerOptions, PlaneInput, BatchedScene):
         self.rule = caption_text(self.rule_text(), 22, "#E0E0E0")
         self.rule.next_to(self.title, DOWN, buff=0.12)
         self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
-        self.approximate_note = None
         self.frames = None
 
-    def get_grad(self, x: np.ndarray) -> np.ndarray:
-        """The upstream gradient dL/dy (OH, OW): ``grad_values`` or seeded integers in ``grad_range``."""
-        if self.grad_values is not None:
-            return np.asarray(self.grad_values)
-        scene = type(self).__name__
-        whole_number(scene, "grad_seed", self.grad_seed)
-        integer_range(scene, "grad_range", self.grad_range)
-        shape = trace_pool2d(x[None], self.kernel_size, self.mode, self.stride, self.padding, self.dilation,
-                             self.ceil_mode, self.count_include_pad, self.divisor_override).output.shape[1:]
-        rng = np.random.default_rng(self.grad_seed)
-        return rng.integers(self.grad_range[0], self.grad_range[1] + 1, shape)
+    def output_shape(self, x: np.ndarray) -> tuple[int, int]:
+        """(OH, OW) of the forward pooling (the one size rule, through the core's checks)."""
+        return check_pool(x[None], self.kernel_size, self.stride, self.padding, self.dilation,
+                          self.ceil_mode).geometry.out
 
     def rule_text(self) -> str:
         if self.mode == "max":
@@ -243,11 +235,6 @@ class PoolBackwardScene(PoolLayerOptions, PlaneInput, BatchedScene):
     def padding_counts(self) -> bool:
         """True when padding cells count in the divisor (so their shares exist and are dropped)."""
         return self.divisor_override is None and self.count_include_pad
-
-    def caption_animation(self, text: str):
-        self.caption, self.approximate_note, animation = swap_caption_with_note(
-            self.caption, self.approximate_note, text, 24 if len(text) < 70 else 20, " ≈ " in text)
-        return animation
 
     def after_window(self, step: PoolStep) -> None:
         """Called after each window; tests read the screen here."""
