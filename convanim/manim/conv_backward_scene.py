@@ -22,9 +22,10 @@ from convanim.arithmetic.padding import padding_mask
 from convanim.statements import format_number, products_statement, sum_statement
 
 from .batched_scene import BatchedScene
-from .cells import NotedCaption, NumberGrid, caption_text, label_above, readable_cell, ring, swap_caption_with_note
+from .cells import (NotedCaption, NumberGrid, caption_text, fit_font_size, label_above, readable_cell, ring,
+                    swap_caption_with_note)
 from .layer_options import LayerOptions, UpstreamGradient
-from .numbers import make_number, set_number
+from .numbers import make_number, set_number, widest_text
 from .palette import DEFAULT_PALETTE, Palette
 
 
@@ -208,8 +209,11 @@ class ConvBackwardScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedSce
             raise ValueError(f"{type(self).__name__}.scatter_channel must be in 0..{t.input.shape[0] - 1}; got {c}")
         local = c % t.channels_per_filter
         filters = t.filters_of_channel(c)
-        self.grad_input_grid = readable_grid(np.zeros_like(t.grad_padded[c]), self.input_grid.cell_size, pal.kernel,
-                                             self.w_decimals, self.mask, pal.padding)
+        # Sized for the sums it will hold, not for the zeros it starts with.
+        cell = readable_cell(self.input_grid.cell_size, t.grad_padded[c], self.w_decimals)
+        font = fit_font_size(cell, widest_text(t.grad_padded[c], self.w_decimals))
+        self.grad_input_grid = NumberGrid(np.zeros_like(t.grad_padded[c]), cell, pal.kernel, self.w_decimals,
+                                          self.mask, pal.padding, font_size=font)
         self.grad_input_grid.move_to(np.array([4.9, 0.3, 0]))
         grad_label = label_above(self.grad_input_grid, f"dL/dx, channel {c}")
         self.kernel_grid = readable_grid(t.weight[filters[0], local], 0.55, pal.kernel, self.decimals
