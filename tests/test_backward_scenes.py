@@ -41,6 +41,12 @@ class Recording:
 @pytest.mark.parametrize("name", ["MaxPoolBackward", "AvgPoolBackward", "AvgPoolBackwardPadded"])
 def test_the_drawn_input_gradient_ends_equal_to_autograd(name):
     scene = run(type(name, (Recording, getattr(backward, name)), {}))
+    # the input and dL/dy as drawn are the trace's (max pooling's padding drawn as −∞)
+    padded = scene.trace.forward.padded[0].astype(float)
+    mask = scene.input_grid.mask
+    padded[mask] = -np.inf if scene.mode == "max" else 0
+    np.testing.assert_array_equal(scene.input_grid.shown_values(), padded)
+    np.testing.assert_array_equal(scene.grad_out_grid.shown_values(), scene.trace.grad_output[0])
     reference = autograd_pool(scene)
     np.testing.assert_allclose(scene.grad_in_grid.shown_values(), reference,
                                atol=0.5 * 10 ** -scene.grad_in_grid.decimals)
@@ -102,6 +108,11 @@ def test_gradient_descent_draws_torch_sgd_step_by_step():
         np.testing.assert_allclose(weights, w.detach().numpy()[0, 0], atol=0.005)  # the update, as drawn
         losses.append(loss)
     assert len(losses) == scene.steps and all(b <= a for a, b in zip(losses, losses[1:]))
+    # the example and its target as drawn: the ±1 image and its map through the vertical-edge kernel, by hand
+    image = scene.image_grid.shown_values()
+    np.testing.assert_array_equal(image, scene.problem.images[scene.shown_image, 0])
+    edges = image[:, 2:] - image[:, :-2]
+    np.testing.assert_array_equal(scene.target_grid.shown_values(), edges[:-2] + edges[1:-1] + edges[2:])
     # it ends beside the kernel that made the targets
     np.testing.assert_array_equal(scene.answer_grid.shown_values(), [[-1, 0, 1]] * 3)
 
@@ -137,6 +148,7 @@ def test_conv_backward_draws_autograds_weight_and_bias_gradients():
     w = torch.tensor(scene.trace.weight.astype(np.float64), requires_grad=True)
     b = torch.zeros(w.shape[0], dtype=torch.float64, requires_grad=True)
     g = np.stack([m.shown_values() for m in scene.grad_maps])  # dL/dy as drawn
+    np.testing.assert_array_equal(g, scene.trace.grad_output)
     x.requires_grad_(True)
     F.conv2d(x, w, b).backward(torch.tensor(g[None]))
     assert len(scene.drawn) == 3
@@ -156,6 +168,10 @@ def test_conv_backward_draws_autograds_weight_and_bias_gradients():
     # dL/dx of channel 0, as the scatter left it, is autograd's; each window only touched its own 3×3 region
     c, drawn = scene.scattered
     np.testing.assert_array_equal(drawn, x.grad.numpy()[0, c])
+    # beside it, the input channel and the last kernel it scattered, as the trace has them
+    np.testing.assert_array_equal(scene.input_grid.shown_values(), scene.trace.padded[c])
+    last = scene.trace.filters_of_channel(c)[-1]
+    np.testing.assert_array_equal(scene.kernel_grid.shown_values(), scene.trace.weight[last, c])
     for caption, changed in scene.regions:
         found = re.search(r"rows (\d+)–(\d+), columns (\d+)–(\d+)", caption.replace("\n", " "))
         r0, r1, q0, q1 = (int(v) for v in found.groups())
