@@ -1,9 +1,8 @@
 """How a layer learns: the backward pass, number by number.
 
-    manimgl scenes/backward.py MaxPoolBackward
+    manimgl scenes/backward.py ConvBackward
 
-(The input's gradient of a convolution, the scatter, is still to come; the core
-computes it: convanim.conv2d_backward, convanim.trace_conv2d_backward.)
+Every number comes from the core: convanim.trace_conv2d_backward, trace_pool2d_backward, train_conv.
 """
 import numpy as np
 
@@ -14,6 +13,19 @@ from convanim.manim.pool_backward_scene import PoolBackwardScene
 
 class ConvBackward(ConvBackwardScene):
     """The flagship layer (3 channels of 4x4, 3 filters 3x3x3): dL/db as a sum, dL/dw window by window."""
+
+
+class ConvBackwardStrided(ConvBackwardScene):
+    """One channel of 5x5, two filters 3x3, stride 2, padding 1: windows overlap less, and the padding's
+    gradients are dropped."""
+    in_channels, input_size, out_channels, stride, padding, seed = 1, (5, 5), 2, 2, 1, 7
+
+
+class ConvBackwardReflect(ConvBackwardScene):
+    """One channel of 4x4, one filter, reflect padding 1: the padding's gradients fold back into the cells
+    they copied."""
+    in_channels, out_channels, padding, padding_mode, seed = 1, 1, 1, "reflect", 3
+    detailed_scatters = 1
 
 
 class MaxPoolBackward(PoolBackwardScene):
@@ -46,4 +58,4 @@ class GradientDescent(GradientDescentScene):
     """One 3x3 filter starts at zero and learns the vertical-edge kernel from four ±1 images: the loss falls every step."""
 
 
-SCENES_IN_ORDER = [ConvBackward, MaxPoolBackward, AvgPoolBackward, AvgPoolBackwardPadded, GradientDescent]
+SCENES_IN_ORDER = [ConvBackward, ConvBackwardStrided, ConvBackwardReflect, MaxPoolBackward, AvgPoolBackward, AvgPoolBackwardPadded, GradientDescent]

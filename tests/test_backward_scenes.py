@@ -133,7 +133,12 @@ class FilterRecording:
                            float(self.bias_number.num_string.replace("–", "-"))))
 
     def after_scatter(self, c):
-        self.scattered = (c, self.grad_input_grid.shown_values().copy())
+        top, _, left, _ = self.trace.geometry.pads
+        h, w = self.trace.geometry.input
+        grid = self.grad_input_grid
+        self.scattered = (c, grid.shown_values()[top:top + h, left:left + w].copy())
+        shown = grid.visible() & np.array([float(sq.get_fill_opacity()) > 0 for sq in grid.squares]).reshape(grid.shape)
+        self.cells_left = (shown, self.trace.geometry.pads)
 
     def settle(self):
         self.regions = getattr(self, "regions", [])
@@ -177,3 +182,29 @@ def test_conv_backward_draws_autograds_weight_and_bias_gradients():
         r0, r1, q0, q1 = (int(v) for v in found.groups())
         assert all(r0 <= r <= r1 and q0 <= q <= q1 for r, q in changed)
     assert len(scene.regions) == 3 * 4  # every window of every filter
+
+
+@pytest.mark.parametrize("name", ["ConvBackwardStrided", "ConvBackwardReflect"])
+def test_padding_gradients_are_dropped_or_folded_as_autograd_does(name):
+    scene = run(type("Rec", (FilterRecording, getattr(backward, name)), {}))
+    t = scene.trace
+    x = torch.tensor(t.input[None].astype(np.float64), requires_grad=True)
+    w = torch.tensor(t.weight.astype(np.float64), requires_grad=True)
+    b = torch.zeros(w.shape[0], dtype=torch.float64, requires_grad=True)
+    g = np.stack([m.shown_values() for m in scene.grad_maps])
+    y = F.conv2d(F.pad(x, (1, 1, 1, 1), mode=scene.padding_mode) if scene.padding_mode != "zeros" else x, w, b,
+                 stride=scene.stride, padding=scene.padding if scene.padding_mode == "zeros" else 0)
+    y.backward(torch.tensor(g[None]))
+    for f, (weights, bias) in enumerate(scene.drawn):
+        np.testing.assert_array_equal(weights, w.grad.numpy()[f])
+        assert bias == b.grad.numpy()[f]
+    c, drawn = scene.scattered
+    np.testing.assert_array_equal(drawn, x.grad.numpy()[0, c])
+    # only the input's cells are left on screen: the padding ring is gone
+    shown, (top, bottom, left, right) = scene.cells_left
+    expected = np.zeros(shown.shape, dtype=bool)
+    expected[top:shown.shape[0] - bottom, left:shown.shape[1] - right] = True
+    np.testing.assert_array_equal(shown, expected)
+    said = " ".join(scene.said)
+    assert ("dropped" in said) == (scene.padding_mode == "zeros")
+    assert ("copied" in said) == (scene.padding_mode != "zeros")

@@ -81,6 +81,31 @@ def test_trace_refuses_a_batch_and_a_misshapen_gradient():
         ca.trace_conv2d_backward(np.ones((1, 4, 4)), np.ones((1, 1, 3, 3)), np.ones((1, 3, 3)))
 
 
+@settings(max_examples=30)
+@given(conv_cases(), st.integers(0, 2**31))
+def test_padding_gradients_fold_into_the_cells_they_copy_rows_then_columns(case, seed):
+    x, weight, bias, options, mode = one_sample(case)
+    gi, _, _, g = autograd_conv(x, weight, bias, options, mode, seed=seed)
+    t = ca.trace_conv2d_backward(x[0], weight, g[0], padding_mode=mode, **options)
+    rows, cols = t.padding_copies()
+    top, bottom, left, right = t.geometry.pads
+    h, w = t.geometry.input
+    assert list(rows[top:top + h]) == list(range(h)) and list(cols[left:left + w]) == list(range(w))
+    if mode == "zeros":  # zero padding copies nothing
+        assert set(rows[:top]) | set(rows[top + h:]) | set(cols[:left]) | set(cols[left + w:]) <= {-1}
+    # each padded cell's gradient added, by hand, into the cell it copies: rows first, then columns
+    by_rows = np.zeros((t.input.shape[0], h, t.grad_padded.shape[2]))
+    for i, r in enumerate(rows):
+        if r >= 0:
+            by_rows[:, r] += t.grad_padded[:, i]
+    np.testing.assert_array_equal(t.grad_rows_folded(), by_rows)
+    folded = np.zeros((t.input.shape[0], h, w))
+    for j, q in enumerate(cols):
+        if q >= 0:
+            folded[:, :, q] += by_rows[:, :, j]
+    np.testing.assert_array_equal(folded, gi[0])
+
+
 @settings(max_examples=40)
 @given(pool_cases(), st.integers(0, 2**31), st.sampled_from(["max", "avg"]))
 def test_pool_trace_routes_every_gradient_as_autograd(case, seed, mode):

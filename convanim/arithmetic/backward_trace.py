@@ -29,7 +29,7 @@ from .backward import (avg_pool2d_backward, check_grad_output, conv_padded_input
 from .conv import ConvLayer, check_conv
 from .geometry import WindowGeometry
 from .lazy import WindowArray
-from .padding import fold_padding
+from .padding import fold_padding, padding_sources
 from .pool_trace import PoolTrace, trace_pool2d
 from .trace import ConvTrace, FilterGroups, trace_conv2d
 from .transpose import TransposedAsDirect, transposed_as_direct
@@ -141,6 +141,21 @@ class ConvGradTrace(FilterGroups):
             if (term.filter, term.oy, term.ox) == (f, oy, ox):
                 return term.running, k < len(terms) - 1
         return None
+
+    # -- the padding's gradients: dropped (zeros) or folded back (the other modes) ---------------
+    def padding_copies(self) -> tuple[np.ndarray, np.ndarray]:
+        """Which input row each padded row copies (Hp,) and which input column each padded column copies
+        (Wp,); ``-1`` for zero padding (its gradient is dropped)."""
+        top, bottom, left, right = self.geometry.pads
+        h, w = self.geometry.input
+        return (padding_sources(h, top, bottom, self.padding_mode),
+                padding_sources(w, left, right, self.padding_mode))
+
+    def grad_rows_folded(self) -> np.ndarray:
+        """``grad_padded`` with only the padding rows folded back: (C_in, H, Wp), the first half of
+        :func:`fold_padding` (rows, then columns, as ``grad_input`` is made)."""
+        top, bottom = self.geometry.pads[:2]
+        return fold_padding(self.grad_padded, (top, bottom, 0, 0), self.padding_mode)
 
     # -- the scatter view of one input cell ---------------------------------------
     def contributions(self, c: int, y: int, x: int) -> list[InputContribution]:

@@ -240,7 +240,53 @@ class ConvBackwardScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedSce
             self.caption, self.approximate_note,
             "dL/dx: each input cell gathers dL/dy × weight from every window that read it", 24, False)
         self.play(FadeOut(self.marks), animation, run_time=self.stage_time)
+        self.marks = VGroup()
+        if any(t.geometry.pads):
+            self.release_padding(c)
         self.after_scatter(c)
+
+    def release_padding(self, c: int) -> None:
+        """The padding cells are not the input: zero padding's gradients are dropped; reflect, replicate
+        and circular padding copied input cells, so each padding cell's gradient is added into the cell
+        it copied, the padding rows first, then the padding columns."""
+        t, grid = self.trace, self.grad_input_grid
+        rows, cols = t.padding_copies()
+        hp, wp = t.grad_padded.shape[1:]
+        outside_rows = [i for i in range(hp) if grid.mask[i].all()]
+        outside_cols = [j for j in range(wp) if grid.mask[:, j].all()]
+        if t.padding_mode == "zeros":
+            self.play(self.fade_cells([(i, j) for i in range(hp) for j in range(wp) if grid.mask[i, j]]),
+                      self.caption_animation("the padding cells are not part of the input: their gradients are "
+                                             "dropped, and dL/dx is what is left"), run_time=self.stage_time)
+            return
+        top, left = t.geometry.pads[0], t.geometry.pads[2]
+        by_rows = t.grad_rows_folded()[c]
+        moves = [((i, j), (top + int(rows[i]), j), by_rows[rows[i], j]) for i in outside_rows for j in range(wp)]
+        self.fold(moves, f"{t.padding_mode} padding copied input rows: each padding row's gradients are added "
+                         "into the row it copied")
+        moves = [((i, j), (i, left + int(cols[j])), t.grad_input[c, i - top, cols[j]])
+                 for i in range(top, top + t.geometry.input[0]) for j in outside_cols]
+        self.fold(moves, f"then each padding column's gradients are added into the column it copied: "
+                         "dL/dx is what is left")
+
+    def fold(self, moves: list, caption: str) -> None:
+        """Each ((from), (to), value): a copy of cell ``from``'s number flies to cell ``to``, which then
+        shows ``value`` (its total once every move has landed); the ``from`` cells fade."""
+        grid = self.grad_input_grid
+        flying = [grid.number(*a).copy() for a, _, _ in moves]
+        self.play(self.caption_animation(caption), self.mark([grid.cell(*a) for a, _, _ in moves]),
+                  run_time=self.stage_time)
+        totals = {b: value for _, b, value in moves}
+        self.play(*(n.animate.move_to(grid.cell(*b)) for n, (_, b, _) in zip(flying, moves)),
+                  self.fade_cells([a for a, _, _ in moves]), FadeOut(self.marks), run_time=self.stage_time)
+        self.marks = VGroup()
+        for (r, q), value in totals.items():
+            grid.set_number(r, q, value)
+        self.play(*(FadeOut(n) for n in flying), run_time=self.stage_time / 2)
+
+    def fade_cells(self, cells: list):
+        grid = self.grad_input_grid
+        return AnimationGroup(*(m.animate.set_opacity(0) for i, j in cells for m in (grid.cell(i, j), grid.number(i, j))))
 
     def show_kernel(self, f: int, local: int) -> None:
         label = label_above(self.kernel_grid, f"w[{f},{local}]")
