@@ -6,6 +6,7 @@ Every number comes from the core: convanim.trace_conv2d_backward, trace_pool2d_b
 """
 import numpy as np
 
+from convanim.manim.backward_as_conv_scene import ConvBackwardAsConvolutionScene
 from convanim.manim.conv_backward_scene import ConvBackwardScene
 from convanim.manim.descent_scene import GradientDescentScene
 from convanim.manim.pool_backward_scene import PoolBackwardScene
@@ -26,6 +27,16 @@ class ConvBackwardReflect(ConvBackwardScene):
     they copied."""
     in_channels, out_channels, padding, padding_mode, seed = 1, 1, 1, "reflect", 3
     detailed_scatters = 1
+
+
+class ConvBackwardAsConvolution(ConvBackwardAsConvolutionScene):
+    """The flagship layer's dL/dx (channel 0) as the padded dL/dy read by the turned kernels, and dL/dw as
+    dL/dy sliding over the input: the backward pass of a convolution is a convolution."""
+
+
+class ConvBackwardAsConvolutionStrided(ConvBackwardAsConvolutionScene):
+    """Stride 2 over 5x5, one channel, one filter: a zero goes between the gradient's cells."""
+    in_channels, input_size, out_channels, stride, seed = 1, (5, 5), 1, 2, 5
 
 
 class MaxPoolBackward(PoolBackwardScene):
@@ -58,4 +69,4 @@ class GradientDescent(GradientDescentScene):
     """One 3x3 filter starts at zero and learns the vertical-edge kernel from four ±1 images: the loss falls every step."""
 
 
-SCENES_IN_ORDER = [ConvBackward, ConvBackwardStrided, ConvBackwardReflect, MaxPoolBackward, AvgPoolBackward, AvgPoolBackwardPadded, GradientDescent]
+SCENES_IN_ORDER = [ConvBackward, ConvBackwardStrided, ConvBackwardReflect, ConvBackwardAsConvolution, ConvBackwardAsConvolutionStrided, MaxPoolBackward, AvgPoolBackward, AvgPoolBackwardPadded, GradientDescent]

@@ -208,3 +208,56 @@ def test_padding_gradients_are_dropped_or_folded_as_autograd_does(name):
     said = " ".join(scene.said)
     assert ("dropped" in said) == (scene.padding_mode == "zeros")
     assert ("copied" in said) == (scene.padding_mode != "zeros")
+
+
+class ConvolutionRecording:
+    """Mixin: the dL/dx grid after each gradient map, at the end, and the dL/dw grid after each filter."""
+
+    def after_cell(self, f, y, x):
+        self.partial = getattr(self, "partial", {})
+        self.partial[f] = self.grad_input_grid.shown_values().copy()
+        self.turned = getattr(self, "turned", {})
+        self.turned[f] = (self.padded_grad.shown_values().copy(), self.flipped_grid.shown_values().copy(),
+                          self.kernel_grid.shown_values().copy())
+
+    def after_input_gradient(self):
+        self.grad_input_drawn = self.grad_input_grid.shown_values().copy()
+        self.grad_input_label = self.labels[3].text
+
+    def after_weight_gradient(self, f):
+        self.weights_drawn = getattr(self, "weights_drawn", {})
+        self.weights_drawn[f] = (self.weight_grid.shown_values().copy(), self.map_grid.shown_values().copy(),
+                                 self.x_grid.shown_values().copy())
+
+
+@pytest.mark.parametrize("name", ["ConvBackwardAsConvolution", "ConvBackwardAsConvolutionStrided"])
+def test_the_backward_convolutions_end_on_autograds_numbers(name):
+    scene = run(type("Rec", (ConvolutionRecording, getattr(backward, name)), {}))
+    t, c = scene.trace, scene.channel
+    s = scene.stride
+    x = torch.tensor(t.input[None].astype(np.float64), requires_grad=True)
+    w = torch.tensor(t.weight.astype(np.float64), requires_grad=True)
+    g = torch.tensor(t.grad_output[None].astype(np.float64))
+    F.conv2d(x, w, stride=s).backward(g)
+    np.testing.assert_array_equal(scene.grad_input_drawn, x.grad.numpy()[0, c])
+    assert scene.grad_input_label == f"dL/dx, channel {c}"
+    kh, kw = t.weight.shape[2:]
+    for f in range(t.weight.shape[0]):
+        padded, turned, kernel = scene.turned[f]
+        # by hand: dL/dy[f] with s−1 zeros between its cells and k−1 zeros around
+        oh, ow = t.grad_output.shape[1:]
+        hand = np.zeros(((oh - 1) * s + 1 + 2 * (kh - 1), (ow - 1) * s + 1 + 2 * (kw - 1)))
+        hand[kh - 1:kh - 1 + (oh - 1) * s + 1:s, kw - 1:kw - 1 + (ow - 1) * s + 1:s] = t.grad_output[f]
+        extra = padded.shape[0] - hand.shape[0]  # rows no window reaches (at most s − 1) pad the bottom
+        assert 0 <= extra < s
+        np.testing.assert_array_equal(padded, np.pad(hand, ((0, extra), (0, extra))))
+        np.testing.assert_array_equal(kernel, t.weight[f, c])
+        np.testing.assert_array_equal(turned, t.weight[f, c][::-1, ::-1])
+        # after gradient map f, each cell holds the input gradient of filters 0..f alone
+        partial = F.conv_transpose2d(g[:, :f + 1], w[:f + 1].detach(), stride=s,
+                                     output_padding=t.input.shape[1] - ((oh - 1) * s + kh))
+        np.testing.assert_array_equal(scene.partial[f], partial.numpy()[0, c])
+        weights, shown_map, shown_x = scene.weights_drawn[f]
+        np.testing.assert_array_equal(weights, w.grad.numpy()[f, c])
+        np.testing.assert_array_equal(shown_map, t.grad_output[f])
+        np.testing.assert_array_equal(shown_x, t.input[c])

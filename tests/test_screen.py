@@ -142,6 +142,12 @@ def expected_total(scene, label: str):
         return scene.run.steps[int(m.group(1)) - 1].new_weight[0, 0, 0, 0]
     if m := re.fullmatch(r"dL/dy\[(\d+),(\d+)\]", label):
         return t.grad_output[0, int(m.group(1)), int(m.group(2))]
+    if m := re.fullmatch(r"dL/dx\[(\d+),(\d+),(\d+)\] from dL/dy\[(\d+)\]", label):
+        # filter f's part of an input cell's gradient, from the scatter view's terms
+        c, y, x, f = (int(v) for v in m.groups())
+        return sum(term.term for term in t.contributions(c, y, x) if term.filter == f)
+    if m := re.fullmatch(r"dL/dx\[(\d+),(\d+),(\d+)\]", label):
+        return t.grad_input[tuple(int(v) for v in m.groups())]
     if m := re.fullmatch(r"dL/dx\[(\d+),(\d+)\]", label):
         return t.grad_input[0, int(m.group(1)), int(m.group(2))]
     return None

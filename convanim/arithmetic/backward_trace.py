@@ -190,15 +190,22 @@ class ConvGradTrace(FilterGroups):
 
     # -- the same numbers as convolutions -------------------------------------------
     def direct(self) -> TransposedAsDirect:
-        """The zero-inserted (stride), padded gradient and the flipped kernel whose stride-1
-        convolution is ``grad_padded`` (over the rows and columns windows reach)."""
+        """The zero-inserted (stride), padded gradient and the flipped kernel whose stride-1 convolution
+        is ``grad_padded``.  The gradient is padded by d·(k−1) on each side, and by (Hp − d·(k−1) − 1) mod s
+        more at the bottom (right): the rows (columns) no window reached, whose gradient is 0."""
         geo = self.geometry
-        return transposed_as_direct(self.grad_output, self.weight, None, geo.stride, 0, 0, self.groups,
+        extra = tuple(size - reached for size, reached in zip(self.grad_padded.shape[1:], self.reached()))
+        return transposed_as_direct(self.grad_output, self.weight, None, geo.stride, 0, extra, self.groups,
                                     geo.dilation)
 
+    def reached(self) -> tuple[int, int]:
+        """Padded rows and columns some window reads: (OH−1)·s + d·(K−1) + 1 on each axis."""
+        geo = self.geometry
+        return tuple((o - 1) * s + d * (k - 1) + 1
+                     for o, s, d, k in zip(geo.out, geo.stride, geo.dilation, geo.kernel))
+
     def direct_trace(self, memory_budget: int | None = None) -> ConvTrace:
-        """:func:`trace_conv2d` of :meth:`direct`: its output is ``grad_padded[:, :OH', :OW']``, where
-        OH' = (OH−1)·sy + dy·(KH−1) + 1 rows are reached (the rest of ``grad_padded`` is 0)."""
+        """:func:`trace_conv2d` of :meth:`direct`: its output is ``grad_padded``, (C_in, Hp, Wp)."""
         d = self.direct()
         return trace_conv2d(d.input, d.weight, None, 1, 0, d.dilation, d.groups, memory_budget=memory_budget)
 

@@ -3,9 +3,11 @@
 Given dL/dy (one map per filter), dL/db[f] is the sum of map f, and
 dL/dw[f, c, ky, kx] is the sum, over every output position, of the input
 value that tap read there times dL/dy at that position: the gradient map
-laid over the input, window by window.  Every number comes from the core's
-ConvGradTrace; none is computed here.  (The input's gradient, the scatter,
-is drawn by a later scene.)
+laid over the input, window by window.  Then dL/dx, as the scatter: each
+window sends dL/dy times its kernel back to the cells it read; the padding
+cells' gradients are dropped (zero padding) or folded back into the cells
+they copied.  Every number comes from the core's ConvGradTrace; none is
+computed here.
 """
 from __future__ import annotations
 
@@ -35,7 +37,43 @@ def readable_grid(values: np.ndarray, preferred: float, color: str, decimals: in
     return NumberGrid(values, readable_cell(preferred, values, decimals), color, decimals, mask, padding_color)
 
 
-class ConvBackwardScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedScene):
+class ConvGradientScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedScene):
+    """What the conv backward scenes share: the layer's options and dL/dy as class attributes, the traced
+    backward pass (``self.trace``), the decimals each array is written with, and rings that mark cells."""
+
+    palette: Palette = DEFAULT_PALETTE
+    stage_time: float = 0.9
+    sweep_time: float = 0.6
+    pause_time: float = 1.5
+
+    def build_trace(self) -> ConvGradTrace:
+        x, w, _ = self.get_layer_arrays()
+        grad = self.get_grad(self.output_shape(x, w))
+        self.trace = trace_conv2d_backward(x, w, grad, self.stride, self.padding, self.dilation, self.groups,
+                                           self.padding_mode)
+        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
+        t = self.trace
+        self.x_decimals = 0 if t.padded.dtype.kind in "iu" else self.decimals
+        self.g_decimals = 0 if t.grad_output.dtype.kind in "iu" else self.decimals
+        self.w_decimals = 0 if t.grad_weight.dtype.kind in "iu" else self.decimals
+        self.k_decimals = 0 if t.weight.dtype.kind in "iu" else self.decimals
+        self.marks = VGroup()
+        return t
+
+    def output_shape(self, x: np.ndarray, w: np.ndarray) -> tuple[int, int, int]:
+        """(F, OH, OW) of the forward convolution (the one size rule, through the core's checks)."""
+        layer = check_conv(x, w, None, self.stride, self.padding, self.dilation, self.groups, self.padding_mode)
+        return (w.shape[0], *layer.geometry.out)
+
+    def mark(self, mobjects: list):
+        """Ring these cells and grids (the previous rings go)."""
+        rings = VGroup(*(ring(m.get_width() + 0.08, m.get_height() + 0.08, 0.05, self.palette.winner).move_to(m)
+                         for m in mobjects))
+        old, self.marks = self.marks, rings
+        return AnimationGroup(FadeOut(old), FadeIn(rings))
+
+
+class ConvBackwardScene(ConvGradientScene):
     """The weight and bias gradients of a conv layer.  Options (class attributes): the layer as
     :class:`~convanim.manim.ConvLayerScene` (``in_channels``, ``input_size``, ``out_channels``,
     ``kernel_size``, ``stride``, ``padding``, ``dilation``, ``groups``, values or ``seed``); the upstream
@@ -49,22 +87,10 @@ class ConvBackwardScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedSce
     input_gradient: bool = True
     scatter_channel: int = 0
     detailed_scatters: int = 2
-    palette: Palette = DEFAULT_PALETTE
-    stage_time: float = 0.9
-    sweep_time: float = 0.6
-    pause_time: float = 1.5
 
     # -- building --------------------------------------------------------------------
     def setup(self) -> None:
-        x, w, _ = self.get_layer_arrays()
-        grad = self.get_grad(self.output_shape(x, w))
-        self.trace: ConvGradTrace = trace_conv2d_backward(x, w, grad, self.stride, self.padding, self.dilation,
-                                                          self.groups, self.padding_mode)
-        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
-        t, pal = self.trace, self.palette
-        self.x_decimals = 0 if t.padded.dtype.kind in "iu" else self.decimals
-        self.g_decimals = 0 if t.grad_output.dtype.kind in "iu" else self.decimals
-        self.w_decimals = 0 if t.grad_weight.dtype.kind in "iu" else self.decimals
+        t, pal = self.build_trace(), self.palette
         geo = t.geometry
         self.mask = padding_mask(geo.input, geo.pads)
         self.input_grid = readable_grid(t.padded[0], min(0.62, 3.0 / max(geo.padded)), pal.input, self.x_decimals,
@@ -93,13 +119,7 @@ class ConvBackwardScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedSce
         self.rule = caption_text("dL/db[f] = Σ dL/dy[f];  dL/dw[f,c,ky,kx] = Σ over windows of x · dL/dy[f]", 22,
                                  "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
         self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
-        self.marks = VGroup()
         self._pending = []
-
-    def output_shape(self, x: np.ndarray, w: np.ndarray) -> tuple[int, int, int]:
-        """(F, OH, OW) of the forward convolution (the one size rule, through the core's checks)."""
-        layer = check_conv(x, w, None, self.stride, self.padding, self.dilation, self.groups, self.padding_mode)
-        return (w.shape[0], *layer.geometry.out)
 
     def make_weight_labels(self, f: int) -> VGroup:
         return VGroup(*(label_above(g, f"dL/dw[{f},{c}]", 20, buff=0.1) for c, g in enumerate(self.weight_grids)))
@@ -187,13 +207,6 @@ class ConvBackwardScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedSce
                       self.caption_animation(caption), run_time=self.sweep_time)
         self.after_channel(f, c)
 
-    def mark(self, mobjects: list):
-        """Ring these cells and grids (the previous rings go)."""
-        rings = VGroup(*(ring(m.get_width() + 0.08, m.get_height() + 0.08, 0.05, self.palette.winner).move_to(m)
-                         for m in mobjects))
-        old, self.marks = self.marks, rings
-        return AnimationGroup(FadeOut(old), FadeIn(rings))
-
     def conclude(self) -> None:
         self.caption, self.approximate_note, animation = swap_caption_with_note(
             self.caption, self.approximate_note,
@@ -216,8 +229,7 @@ class ConvBackwardScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedSce
                                           self.mask, pal.padding, font_size=font)
         self.grad_input_grid.move_to(np.array([4.9, 0.3, 0]))
         grad_label = label_above(self.grad_input_grid, f"dL/dx, channel {c}")
-        self.kernel_grid = readable_grid(t.weight[filters[0], local], 0.55, pal.kernel, self.decimals
-                                         if t.weight.dtype.kind == "f" else 0)
+        self.kernel_grid = readable_grid(t.weight[filters[0], local], 0.55, pal.kernel, self.k_decimals)
         self.kernel_grid.move_to(np.array([1.7, 0.3, 0]))
         self.kernel_label = label_above(self.kernel_grid, f"w[{filters[0]},{local}]")
         channel_label = label_above(self.input_grid, f"x, channel {c}")
@@ -266,7 +278,7 @@ class ConvBackwardScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedSce
                          "into the row it copied")
         moves = [((i, j), (i, left + int(cols[j])), t.grad_input[c, i - top, cols[j]])
                  for i in range(top, top + t.geometry.input[0]) for j in outside_cols]
-        self.fold(moves, f"then each padding column's gradients are added into the column it copied: "
+        self.fold(moves, "then each padding column's gradients are added into the column it copied: "
                          "dL/dx is what is left")
 
     def fold(self, moves: list, caption: str) -> None:
@@ -339,4 +351,4 @@ class ConvBackwardScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedSce
         """Called when dL/dx of input channel c is complete on screen; tests read it here."""
 
 
-__all__ = ["ConvBackwardScene"]
+__all__ = ["ConvBackwardScene", "ConvGradientScene"]
