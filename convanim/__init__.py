@@ -12,7 +12,8 @@ from .arithmetic.backward_trace import (ConvGradTrace, InputContribution, PoolCo
                                        trace_conv2d_backward, trace_pool2d_backward)
 from .arithmetic.conv import conv2d
 from .inputs.filters import blur_filter, edge_filter, named_filter, random_filter
-from .arithmetic.im2col import FillStep, Im2ColProduct, col2im, im2col, im2col_conv2d, im2col_steps
+from .arithmetic.im2col import (Col2ImGradient, FillStep, Im2ColProduct, col2im, im2col, im2col_conv2d,
+                                im2col_conv2d_backward, im2col_steps)
 from .inputs.photo import Photo, cat_photo, digit_image, generated_picture, photo_channels, read_photo
 from .networks.training import (EdgeProblem, TrainingRun, TrainingStep, edge_learning_problem, mse_loss,
                                 sgd_step, train_conv)
@@ -30,7 +31,7 @@ __version__ = "0.1.0"
 __all__ = [
     "conv2d", "conv2d_backward", "max_pool2d_backward", "avg_pool2d_backward", "conv_transpose2d", "transposed_as_direct", "TransposedAsDirect",
     "max_pool2d", "avg_pool2d", "relu", "im2col", "col2im", "im2col_steps", "FillStep", "im2col_conv2d",
-    "Im2ColProduct", "Photo", "cat_photo", "read_photo", "generated_picture", "digit_image", "photo_channels",
+    "Im2ColProduct", "im2col_conv2d_backward", "Col2ImGradient", "Photo", "cat_photo", "read_photo", "generated_picture", "digit_image", "photo_channels",
     "edge_filter", "blur_filter", "random_filter", "named_filter",
     "run_pipeline", "Stage", "Conv", "ReLU", "MaxPool",
     "mse_loss", "sgd_step", "train_conv", "TrainingRun", "TrainingStep", "edge_learning_problem", "EdgeProblem",

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import convanim as ca
@@ -194,3 +194,36 @@ def test_other_arguments_are_checked_as_the_forward_pass():
     with pytest.raises(ValueError, match="padding_mode"):
         ca.conv2d_backward(np.ones((1, 1, 4, 4)), np.ones((1, 1, 3, 3)), np.ones((1, 1, 4, 4)), padding=1,
                            padding_mode="mirror")
+
+
+@settings(max_examples=40)
+@given(conv_cases(allow_same=False, allow_modes=False), st.integers(0, 2**31))
+def test_the_books_col2im_backward_equals_autograd(case, seed):
+    x, weight, bias, options, _ = case
+    assume(options["groups"] == 1)
+    gi, gw, gb, g = autograd_conv(x, weight, bias, options, "zeros", seed=seed)
+    book = ca.im2col_conv2d_backward(x, weight, g, options["stride"], options["padding"], options["dilation"])
+    np.testing.assert_array_equal(book.grad_input, gi)
+    np.testing.assert_array_equal(book.grad_weight, gw)
+    np.testing.assert_array_equal(book.grad_bias, gb)
+    # dcols = dout @ W_colᵀ, with dout one row per window (n, oy, ox) and W_col one column per filter
+    f = weight.shape[0]
+    np.testing.assert_array_equal(book.grad_matrix, g.transpose(0, 2, 3, 1).reshape(-1, f))
+    np.testing.assert_array_equal(book.weight_matrix, weight.reshape(f, -1).T)
+    np.testing.assert_array_equal(book.grad_cols, book.grad_matrix @ book.weight_matrix.T)
+    # sample 0, window row by window row: each row lands only on the cells its window read
+    rows = np.prod(book.geometry.out)
+    (top, _, left, _), (h, w) = book.geometry.pads, x.shape[2:]
+    before = book.padded_after(0)
+    assert not before.any()
+    for r in range(rows):
+        after = book.padded_after(r + 1)
+        changed = {tuple(p) for p in np.argwhere(after != before)}
+        assert changed <= {tuple(t) for t in book.targets[r]}
+        before = after
+    np.testing.assert_array_equal(before[:, top:top + h, left:left + w], gi[0])
+
+
+def test_the_books_backward_checks_grad_output():
+    with pytest.raises(ValueError, match=r"grad_output.*\(2, 2, 2\).*\(2, 3, 3\)"):
+        ca.im2col_conv2d_backward(np.ones((1, 4, 4)), np.ones((2, 1, 3, 3)), np.ones((2, 3, 3)))

@@ -200,3 +200,73 @@ def im2col_conv2d(input: object, weight: object, bias: object = None, stride: ob
         output = output[0]
     return Im2ColProduct(cols, weight_matrix, product, b, output_matrix, np.ascontiguousarray(output), g,
                          layer.bias is not None)
+
+
+@dataclass(frozen=True)
+class Col2ImGradient:
+    """A convolution's backward pass the book's way (Saito, ch. 7), every matrix kept.
+
+    ``cols`` (N·OH·OW, K) and ``weight_matrix`` (K, F) as :class:`Im2ColProduct`,
+    K = C·KH·KW; ``grad_matrix`` (N·OH·OW, F): dL/dy with one row per window
+    (``dout``); ``grad_cols`` = ``grad_matrix @ weight_matrix.T`` (N·OH·OW, K):
+    what each window's entries are worth to the loss; ``grad_input`` =
+    ``col2im(grad_cols)`` (the input's shape): the entries added back where
+    they were read, overlaps summing, padding dropped; ``grad_weight`` =
+    ``cols.T @ grad_matrix`` reshaped to (F, C, KH, KW); ``grad_bias`` (F,),
+    the column sums of ``grad_matrix``.  ``targets`` (OH·OW, K, 3): the padded
+    (channel, row, column) entry k of window row r came from (sample 0).
+    """
+
+    cols: np.ndarray
+    weight_matrix: np.ndarray
+    grad_matrix: np.ndarray
+    grad_cols: np.ndarray
+    grad_input: np.ndarray
+    grad_weight: np.ndarray
+    grad_bias: np.ndarray
+    targets: np.ndarray
+    geometry: WindowGeometry
+
+    def padded_after(self, rows: int) -> np.ndarray:
+        """The padded input gradient of sample 0 once window rows 0..rows−1 of ``grad_cols`` are added back:
+        (C, Hp, Wp); ``padded_after(OH·OW)`` cropped by the padding is ``grad_input``."""
+        c = self.targets[..., 0].max() + 1
+        image = np.zeros((c, *self.geometry.padded), dtype=self.grad_cols.dtype)
+        t = self.targets[:rows].reshape(-1, 3)
+        np.add.at(image, (t[:, 0], t[:, 1], t[:, 2]), self.grad_cols[:rows].ravel())
+        return image
+
+
+def im2col_conv2d_backward(input: object, weight: object, grad_output: object, stride: object = 1,
+                           padding: object = 0, dilation: object = 1) -> Col2ImGradient:
+    """The gradients of :func:`im2col_conv2d` the book's way: ``dcols = dout @ W_colᵀ``, ``dx =
+    col2im(dcols)``, ``dW = colsᵀ @ dout``, ``db = Σ dout``.
+
+    Shapes as :func:`conv2d_backward` (groups=1, zero padding); equal to it
+    (and to torch.autograd).
+    """
+    from .backward import check_grad_output  # (backward imports the forward modules; keep the import one-way)
+
+    layer = check_conv(input, weight, None, stride, padding, dilation)
+    g4 = check_grad_output(grad_output, (layer.x.shape[0], layer.weight.shape[0], *layer.geometry.out),
+                           layer.squeeze, "conv2d")
+    forward = im2col_conv2d(input, weight, None, stride, padding, dilation)
+    geo = forward.geometry
+    dtype = np.result_type(forward.cols.dtype, g4.dtype)
+    f = layer.weight.shape[0]
+    grad_matrix = g4.astype(dtype, copy=False).transpose(0, 2, 3, 1).reshape(-1, f)
+    weight_matrix = forward.weight_matrix.astype(dtype, copy=False)
+    cols = forward.cols.astype(dtype, copy=False)
+    grad_cols = grad_matrix @ weight_matrix.T
+    grad_input = col2im(grad_cols, layer.x.shape if not layer.squeeze else layer.x.shape[1:], geo.kernel,
+                        geo.stride, padding, geo.dilation)
+    grad_weight = (cols.T @ grad_matrix).T.reshape(layer.weight.shape)
+    oh, ow = geo.out
+    kh, kw = geo.kernel
+    c = layer.x.shape[1]
+    oy, ox, ch, ky, kx = np.meshgrid(np.arange(oh), np.arange(ow), np.arange(c), np.arange(kh), np.arange(kw),
+                                     indexing="ij")
+    targets = np.stack([ch, oy * geo.stride[0] + ky * geo.dilation[0], ox * geo.stride[1] + kx * geo.dilation[1]],
+                       axis=-1).reshape(oh * ow, c * kh * kw, 3)
+    return Col2ImGradient(cols, weight_matrix, grad_matrix, grad_cols, grad_input, grad_weight,
+                          grad_matrix.sum(axis=0), targets, geo)
