@@ -7,6 +7,7 @@ Every number comes from the core: convanim.trace_conv2d_backward, trace_pool2d_b
 import numpy as np
 
 from convanim.manim.backward_as_conv_scene import ConvBackwardAsConvolutionScene
+from convanim.manim.col2im_scene import Col2ImScene
 from convanim.manim.conv_backward_scene import ConvBackwardScene
 from convanim.manim.descent_scene import GradientDescentScene
 from convanim.manim.pool_backward_scene import PoolBackwardScene
@@ -39,6 +40,10 @@ class ConvBackwardAsConvolutionStrided(ConvBackwardAsConvolutionScene):
     in_channels, input_size, out_channels, stride, seed = 1, (5, 5), 1, 2, 5
 
 
+class Col2Im(Col2ImScene):
+    """Im2Col's layer (2 channels of 3x3, 2 filters 2x2) backwards, as the book codes it: dx = col2im(dout @ W_colᵀ)."""
+
+
 class MaxPoolBackward(PoolBackwardScene):
     """3x3 windows, stride 2, over 5x5: each dL/dy goes to its window's winner; x[2,3] wins two windows."""
     input_size, kernel_size, stride = (5, 5), 3, 2
@@ -69,4 +74,4 @@ class GradientDescent(GradientDescentScene):
     """One 3x3 filter starts at zero and learns the vertical-edge kernel from four ±1 images: the loss falls every step."""
 
 
-SCENES_IN_ORDER = [ConvBackward, ConvBackwardStrided, ConvBackwardReflect, ConvBackwardAsConvolution, ConvBackwardAsConvolutionStrided, MaxPoolBackward, AvgPoolBackward, AvgPoolBackwardPadded, GradientDescent]
+SCENES_IN_ORDER = [ConvBackward, ConvBackwardStrided, ConvBackwardReflect, ConvBackwardAsConvolution, ConvBackwardAsConvolutionStrided, Col2Im, MaxPoolBackward, AvgPoolBackward, AvgPoolBackwardPadded, GradientDescent]

@@ -261,3 +261,39 @@ def test_the_backward_convolutions_end_on_autograds_numbers(name):
         np.testing.assert_array_equal(weights, w.grad.numpy()[f, c])
         np.testing.assert_array_equal(shown_map, t.grad_output[f])
         np.testing.assert_array_equal(shown_x, t.input[c])
+
+
+class Col2ImRecording:
+    """Mixin: dout and dcols when complete, dL/dx after each row."""
+
+    def after_stage(self, stage):
+        grid = self.dout if stage == "dout" else self.dcols
+        setattr(self, f"drawn_{stage}", grid.shown_matrix().copy())
+
+    def after_row(self, i):
+        self.rows_drawn = getattr(self, "rows_drawn", [])
+        self.rows_drawn.append(np.stack([g.shown_values() for g in self.grad_input_grids]))
+
+
+def test_col2im_draws_the_books_matrices_and_autograds_input_gradient():
+    scene = run(type("Rec", (Col2ImRecording, backward.Col2Im), {}))
+    t = scene.trace
+    g = np.stack([m.shown_values() for m in scene.grad_maps])
+    np.testing.assert_array_equal(g, t.grad_output)
+    f, oh, ow = g.shape
+    # dout: one row per window (oy, ox) in row-major order, one column per filter
+    np.testing.assert_array_equal(scene.drawn_dout, [[g[k, oy, ox] for k in range(f)]
+                                                     for oy in range(oh) for ox in range(ow)])
+    # W_colᵀ: row k is filter k flattened (channel, row, column)
+    np.testing.assert_array_equal(scene.weights_t.shown_values(), t.weight.reshape(f, -1))
+    np.testing.assert_array_equal(scene.drawn_dcols, scene.drawn_dout @ scene.weights_t.shown_values())
+    x = torch.tensor(t.input[None].astype(np.float64), requires_grad=True)
+    F.conv2d(x, torch.tensor(t.weight.astype(np.float64))).backward(torch.tensor(g[None]))
+    np.testing.assert_array_equal(scene.rows_drawn[-1], x.grad.numpy()[0])
+    # row by row: dL/dx after row i is what windows 0..i alone send back (by torch, on a masked dL/dy)
+    for i, drawn in enumerate(scene.rows_drawn):
+        masked = g.copy()
+        masked.reshape(f, -1)[:, i + 1:] = 0
+        x.grad = None
+        F.conv2d(x, torch.tensor(t.weight.astype(np.float64))).backward(torch.tensor(masked[None]))
+        np.testing.assert_array_equal(drawn, x.grad.numpy()[0])

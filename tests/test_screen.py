@@ -142,6 +142,11 @@ def expected_total(scene, label: str):
         return scene.run.steps[int(m.group(1)) - 1].new_weight[0, 0, 0, 0]
     if m := re.fullmatch(r"dL/dy\[(\d+),(\d+)\]", label):
         return t.grad_output[0, int(m.group(1)), int(m.group(2))]
+    if m := re.fullmatch(r"dcols\[(\d+),(\d+)\]", label):
+        # window r = (oy, ox), entry k = (c, ky, kx): Σ over filters of dL/dy[f, oy, ox] · w[f, c, ky, kx]
+        (r, k), (oh, ow), (kh, kw) = (int(v) for v in m.groups()), t.geometry.out, t.geometry.kernel
+        oy, ox, c, ky, kx = r // ow, r % ow, k // (kh * kw), k % (kh * kw) // kw, k % kw
+        return sum(t.grad_output[f, oy, ox] * t.weight[f, c, ky, kx] for f in range(t.weight.shape[0]))
     if m := re.fullmatch(r"dL/dx\[(\d+),(\d+),(\d+)\] from dL/dy\[(\d+)\]", label):
         # filter f's part of an input cell's gradient, from the scatter view's terms
         c, y, x, f = (int(v) for v in m.groups())

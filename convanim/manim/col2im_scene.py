@@ -1,0 +1,229 @@
+"""Col2ImScene: the backward pass of a convolution the way *Deep Learning from Scratch* (ch. 7) codes it.
+
+dL/dy becomes ``dout``, one row per window and one column per filter;
+``dcols = dout @ W_colᵀ`` gives each window's entries their gradient (the
+same layout as the im2col matrix); ``col2im`` adds every entry back into
+the input cell it was read from, overlapping windows summing, padding
+dropped.  Every number comes from :func:`convanim.im2col_conv2d_backward`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _gl  # noqa: F401  (must come before manimlib)
+from manimlib import DOWN, LEFT, UP, FadeIn, FadeOut, Transform, VGroup, Write
+
+from convanim import im2col_conv2d_backward
+from convanim.arithmetic.im2col import Col2ImGradient
+from convanim.arithmetic.padding import padding_mask
+from convanim.statements import products_statement
+
+from .cells import NumberGrid, caption_text, fit_font_size, label_above
+from .conv_backward_scene import ConvGradientScene
+from .im2col_scene import MatrixGrid
+from .numbers import set_number, widest_text
+
+
+class Col2ImScene(ConvGradientScene):
+    """dx = col2im(dout @ W_colᵀ).  Options (class attributes): the layer and dL/dy as
+    :class:`~convanim.manim.conv_backward_scene.ConvBackwardScene` (groups=1, zero padding, as im2col);
+    ``detailed_products`` (entries of dcols written out), ``detailed_rows`` (rows of dcols folded back
+    slowly); ``palette``, ``stage_time``, ``sweep_time``, ``pause_time``."""
+
+    in_channels, input_size, out_channels, kernel_size, seed = 2, (3, 3), 2, (2, 2), 6
+    weight_range = (-3, 3)
+    detailed_products: int = 2
+    detailed_rows: int = 1
+    sweep_time: float = 0.5
+
+    # -- building --------------------------------------------------------------------
+    def setup(self) -> None:
+        if self.groups != 1 or self.padding_mode != "zeros":
+            raise ValueError(f"{type(self).__name__}: col2im is shown for groups=1 with zero padding; got "
+                             f"groups={self.groups!r}, padding_mode={self.padding_mode!r}")
+        t = self.build_trace()
+        x, w, _ = self.get_layer_arrays()
+        self.record: Col2ImGradient = im2col_conv2d_backward(x, w, t.grad_output, self.stride, self.padding,
+                                                             self.dilation)
+        r, pal = self.record, self.palette
+        rows, k = r.grad_cols.shape
+        f = r.grad_matrix.shape[1]
+        every = np.concatenate([r.grad_matrix.ravel(), r.weight_matrix.ravel(), r.grad_cols.ravel()])
+        cell = min(0.45, 4.6 / k, 3.0 / (rows + f))
+        font = fit_font_size(cell, widest_text(every, self.w_decimals))
+        self.dout = MatrixGrid((rows, f), cell, pal.output, self.g_decimals, font)
+        self.weights_t = MatrixGrid((f, k), cell, pal.kernel, self.k_decimals, font)
+        self.dcols = MatrixGrid((rows, k), cell, pal.kernel, self.w_decimals, font)
+        for (i, j), value in np.ndenumerate(r.weight_matrix.T):
+            self.weights_t.set_number(i, j, value)
+            self.weights_t.number(i, j).set_opacity(1)
+            self.weights_t.cell(i, j).set_fill(self.entry_color(j), opacity=1)
+        self.dcols.move_to(np.array([-0.2, -1.0, 0]))
+        self.weights_t.next_to(self.dcols, UP, buff=0.35).align_to(self.dcols, LEFT)
+        self.dout.next_to(self.dcols, LEFT, buff=0.35).align_to(self.dcols, UP)
+        self.build_gradient_maps()
+        self.build_input_gradient()
+        self.labels = VGroup(
+            caption_text("dout", 20, "#BDBDBD").next_to(self.dout, UP, buff=0.12),
+            caption_text("W_colᵀ: row f = filter f flattened", 20, "#BDBDBD").next_to(self.weights_t, UP,
+                                                                                     buff=0.12),
+            caption_text(f"dcols {rows}×{k}", 20, "#BDBDBD").next_to(self.dcols, DOWN, buff=0.12))
+        self.title = caption_text("col2im: the backward pass as Deep Learning from Scratch codes it", 28)
+        self.title.to_edge(UP, buff=0.25)
+        self.rule = caption_text("dx = col2im(dout @ W_colᵀ)", 24, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
+        self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
+
+    def entry_color(self, j: int) -> str:
+        """Column j of W_colᵀ and dcols belongs to input channel j // (KH·KW): that channel's colour."""
+        kh, kw = self.trace.geometry.kernel
+        return self.palette.channel(j // (kh * kw))
+
+    def build_gradient_maps(self) -> None:
+        g, pal = self.trace.grad_output, self.palette
+        cell = min(0.5, 2.4 / (g.shape[0] * g.shape[1] + g.shape[0] - 1))
+        font = fit_font_size(cell, widest_text(g, self.g_decimals))
+        self.grad_maps = VGroup(*(NumberGrid(g[k], cell, pal.output, self.g_decimals, font_size=font)
+                                  for k in range(g.shape[0])))
+        self.grad_maps.arrange(DOWN, buff=0.45).move_to(np.array([-6.0, -0.6, 0]))
+        self.grad_labels = VGroup(*(label_above(m, f"dL/dy[{k}]", 20, buff=0.08) for k, m in enumerate(self.grad_maps)))
+
+    def build_input_gradient(self) -> None:
+        t, pal = self.trace, self.palette
+        c = t.input.shape[0]
+        hp, wp = t.padded.shape[1:]
+        values = np.stack([self.record.padded_after(n) for n in range(self.record.grad_cols.shape[0] + 1)])
+        cell = min(0.55, 3.0 / (c * hp + c - 1))
+        font = fit_font_size(cell, widest_text(values, self.w_decimals))
+        mask = padding_mask(t.geometry.input, t.geometry.pads)
+        self.grad_input_grids = VGroup(*(NumberGrid(np.zeros((hp, wp), dtype=values.dtype), cell, pal.channel(k),
+                                                    self.w_decimals, mask, pal.padding, font_size=font)
+                                         for k in range(c)))
+        self.grad_input_grids.arrange(DOWN, buff=0.45).move_to(np.array([5.6, -0.6, 0]))
+        self.grad_input_labels = VGroup(*(label_above(m, f"dL/dx[{k}]", 20, buff=0.08)
+                                          for k, m in enumerate(self.grad_input_grids)))
+
+    # -- the story -------------------------------------------------------------
+    def construct(self) -> None:
+        self.introduce()
+        self.flatten_gradient()
+        self.multiply_by_weight_columns()
+        self.fold_rows_back()
+        self.drop_padding()
+        self.conclude()
+        self.wait(self.pause_time)
+
+    def introduce(self) -> None:
+        self.play(Write(self.title), FadeIn(self.rule), FadeIn(self.grad_maps), FadeIn(self.grad_labels),
+                  FadeIn(self.weights_t), FadeIn(self.labels[1]), run_time=self.stage_time)
+
+    def flatten_gradient(self) -> None:
+        """Each dL/dy[f] at window (oy, ox) goes to row oy·OW + ox, column f of dout."""
+        oh, ow = self.trace.geometry.out
+        flights = []
+        for (row, f), value in np.ndenumerate(self.record.grad_matrix):
+            source = self.grad_maps[f].number(row // ow, row % ow)
+            flights += self.dout.fill_entry(row, f, value, source, self.palette.output)
+        self.play(FadeIn(self.dout), FadeIn(self.labels[0]), run_time=self.stage_time / 2)
+        self.play(*flights, self.caption_animation(f"dout: dL/dy with one row per window ({oh * ow}) and one "
+                                                   "column per filter"), run_time=self.stage_time)
+        self.after_stage("dout")
+
+    def multiply_by_weight_columns(self) -> None:
+        r = self.record
+        rows, k = r.grad_cols.shape
+        self.play(FadeIn(self.dcols), FadeIn(self.labels[2]), self.caption_animation(
+            "dcols = dout @ W_colᵀ: each entry is a row of dout times a column of W_colᵀ"), run_time=self.stage_time)
+        n = 0
+        for i in range(rows):
+            animations = []
+            for j in range(k):
+                if n < self.detailed_products:
+                    self.compute_entry(i, j)
+                else:
+                    self.dcols.set_number(i, j, r.grad_cols[i, j])
+                    self.dcols.filled[i, j] = True
+                    animations += [self.dcols.number(i, j).animate.set_opacity(1),
+                                   self.dcols.cell(i, j).animate.set_fill(self.entry_color(j), opacity=1)]
+                n += 1
+            if animations:
+                caption = ([self.caption_animation(f"row {i} of dcols: window {i}'s entries, each Σ over the "
+                                                   "filters of dout · weight")] if i == 0 or n - k <= self.detailed_products
+                           else [])
+                self.play(*animations, *caption, run_time=self.sweep_time)
+        self.after_stage("dcols")
+
+    def compute_entry(self, i: int, j: int) -> None:
+        r = self.record
+        statement = products_statement(f"dcols[{i},{j}]", r.grad_matrix[i], r.weight_matrix[j], r.grad_cols[i, j],
+                                       self.g_decimals, self.k_decimals, self.w_decimals)
+        marks = self.mark([VGroup(*(self.dout.cell(i, q) for q in range(self.dout.shape[1]))),
+                           VGroup(*(self.weights_t.cell(q, j) for q in range(self.weights_t.shape[0])))])
+        self.play(marks, self.caption_animation(statement), run_time=self.stage_time)
+        self.dcols.set_number(i, j, r.grad_cols[i, j])
+        self.dcols.filled[i, j] = True
+        self.play(self.dcols.number(i, j).animate.set_opacity(1),
+                  self.dcols.cell(i, j).animate.set_fill(self.entry_color(j), opacity=1), run_time=self.stage_time / 2)
+        self.wait(self.stage_time / 2)
+
+    def fold_rows_back(self) -> None:
+        """Row by row, each entry of dcols flies back to the input cell it was read from."""
+        r = self.record
+        rows, k = r.grad_cols.shape
+        oh, ow = r.geometry.out
+        self.play(FadeOut(self.marks), FadeIn(self.grad_input_grids), FadeIn(self.grad_input_labels),
+                  self.caption_animation("col2im: each row goes back to its window, each entry to the cell it was "
+                                         "read from; overlapping windows add up"), run_time=self.stage_time)
+        self.marks = VGroup()
+        for i in range(rows):
+            after = r.padded_after(i + 1)
+            flights, changes = [], []
+            for j in range(k):
+                c, y, x = (int(v) for v in r.targets[i, j])
+                flying = self.dcols.number(i, j).copy()
+                flights.append(flying.animate.move_to(self.grad_input_grids[c].cell(y, x)))
+                self.add(flying)
+                self._flying = getattr(self, "_flying", []) + [flying]
+            for c, y, x in sorted({tuple(int(v) for v in t) for t in r.targets[i]}):
+                changes.append((c, y, x, after[c, y, x]))
+            rows_read = sorted({int(v) for v in r.targets[i, :, 1]})
+            cols_read = sorted({int(v) for v in r.targets[i, :, 2]})
+            caption = (f"row {i} = window ({i // ow},{i % ow}): its {k} entries are added into dL/dx rows "
+                       f"{rows_read[0]}–{rows_read[-1]}, columns {cols_read[0]}–{cols_read[-1]}")
+            marks = self.mark([VGroup(*(self.dcols.cell(i, q) for q in range(k)))])
+            run_time = self.stage_time if i < self.detailed_rows else self.sweep_time
+            self.play(marks, *flights, self.caption_animation(caption), run_time=run_time)
+            morphs = []
+            for c, y, x, value in changes:
+                number = self.grad_input_grids[c].number(y, x)
+                morphs.append(Transform(number, set_number(number.copy(), value)))
+            self.play(*morphs, *(FadeOut(m) for m in self._flying), run_time=run_time / 2)
+            self._flying = []
+            for c, y, x, value in changes:
+                self.grad_input_grids[c].set_number(y, x, value)
+            self.after_row(i)
+
+    def drop_padding(self) -> None:
+        if not any(self.trace.geometry.pads):
+            return
+        fades = [m.animate.set_opacity(0) for grid in self.grad_input_grids
+                 for (i, j), padded in np.ndenumerate(grid.mask) if padded
+                 for m in (grid.cell(i, j), grid.number(i, j))]
+        self.play(*fades, FadeOut(self.marks), self.caption_animation(
+            "col2im drops what lands on the padding: those cells are not part of the input"), run_time=self.stage_time)
+        self.marks = VGroup()
+
+    def conclude(self) -> None:
+        self.play(FadeOut(self.marks), self.caption_animation(
+            "dx = col2im(dout @ W_colᵀ): the same dL/dx as the scatter, one matrix product and one fold"),
+            run_time=self.stage_time)
+        self.marks = VGroup()
+
+    # -- hooks ---------------------------------------------------------------------
+    def after_stage(self, stage: str) -> None:
+        """Called when ``dout`` or ``dcols`` is complete on screen; tests read it here."""
+
+    def after_row(self, i: int) -> None:
+        """Called when row i of dcols has been added back; tests read dL/dx here."""
+
+
+__all__ = ["Col2ImScene"]
