@@ -6,6 +6,8 @@ Every number comes from the core: convanim.trace_conv2d_backward, trace_pool2d_b
 """
 import numpy as np
 
+from convanim import digit_image
+
 from convanim.manim.backward_as_conv_scene import ConvBackwardAsConvolutionScene
 from convanim.manim.col2im_scene import Col2ImScene
 from convanim.manim.conv_backward_scene import ConvBackwardScene
@@ -28,6 +30,15 @@ class ConvBackwardReflect(ConvBackwardScene):
     they copied."""
     in_channels, out_channels, padding, padding_mode, seed = 1, 1, 1, "reflect", 3
     detailed_scatters = 1
+
+
+class MnistSizedConvBackward(ConvBackwardScene):
+    """A 28x28 digit (MNIST-sized, pixels 0-9), one 5x5 filter: dL/dy is 24x24, each weight sums 576 terms;
+    the scatter sweeps 576 windows, the grids shaded by value."""
+    input_values = (digit_image(7) // 26).astype(np.int64)[None]
+    in_channels, input_size, out_channels, kernel_size = 1, (28, 28), 1, (5, 5)
+    weight_range, grad_range = (-1, 1), (-2, 2)
+    detailed_scatters, sweep_time = 2, 1 / 15
 
 
 class ConvBackwardAsConvolution(ConvBackwardAsConvolutionScene):
@@ -74,4 +85,4 @@ class GradientDescent(GradientDescentScene):
     """One 3x3 filter starts at zero and learns the vertical-edge kernel from four ±1 images: the loss falls every step."""
 
 
-SCENES_IN_ORDER = [ConvBackward, ConvBackwardStrided, ConvBackwardReflect, ConvBackwardAsConvolution, ConvBackwardAsConvolutionStrided, Col2Im, MaxPoolBackward, AvgPoolBackward, AvgPoolBackwardPadded, GradientDescent]
+SCENES_IN_ORDER = [ConvBackward, ConvBackwardStrided, ConvBackwardReflect, MnistSizedConvBackward, ConvBackwardAsConvolution, ConvBackwardAsConvolutionStrided, Col2Im, MaxPoolBackward, AvgPoolBackward, AvgPoolBackwardPadded, GradientDescent]

@@ -297,3 +297,30 @@ def test_col2im_draws_the_books_matrices_and_autograds_input_gradient():
         x.grad = None
         F.conv2d(x, torch.tensor(t.weight.astype(np.float64))).backward(torch.tensor(masked[None]))
         np.testing.assert_array_equal(drawn, x.grad.numpy()[0])
+
+
+class ShadeRecording(FilterRecording):
+    def after_scatter(self, c):
+        grid = self.grad_input_grid
+        self.scattered = (c, np.array([sq.get_fill_color() for sq in grid.squares]).reshape(grid.shape))
+
+
+def test_the_mnist_sized_backward_shades_autograds_input_gradient():
+    from convanim.manim.cells import shade_of
+    scene = run(type("Rec", (ShadeRecording, backward.MnistSizedConvBackward), {}))
+    t = scene.trace
+    assert not scene.input_grid.show_numbers and not scene.grad_input_grid.show_numbers  # 784 cells: a picture
+    x = torch.tensor(t.input[None].astype(np.float64), requires_grad=True)
+    w = torch.tensor(t.weight.astype(np.float64), requires_grad=True)
+    b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    F.conv2d(x, w, b).backward(torch.tensor(t.grad_output[None].astype(np.float64)))
+    (weights, bias), = scene.drawn
+    np.testing.assert_array_equal(weights, w.grad.numpy()[0])
+    assert bias == b.grad.item()
+    # the bias gradient's 576 terms are not written out; the caption says what is summed, and the total
+    assert f"dL/db[0] = Σ of the 576 values of dL/dy[0] = {int(b.grad.item())}".replace("-", "−") in scene.said
+    _, colours = scene.scattered
+    reference = x.grad.numpy()[0, 0]
+    low, high = min(reference.min(), 0), max(reference.max(), 0)
+    want = np.array([[shade_of(v, low, high, scene.palette.kernel) for v in row] for row in reference])
+    np.testing.assert_array_equal(np.char.lower(colours.astype(str)), np.char.lower(want.astype(str)))

@@ -83,6 +83,7 @@ class NumberGrid(VGroup):
                     num.move_to(sq)
                     self.numbers.add(num)
         self.show_numbers = show_numbers
+        self.cell_color = color
         self.add(self.squares, self.numbers)
 
     def index(self, i: int, j: int) -> int:
@@ -101,6 +102,14 @@ class NumberGrid(VGroup):
         set_number(self.number(i, j), value)
         self.number(i, j).move_to(self.cell(i, j))
 
+    def show_values(self, values: np.ndarray) -> None:
+        """Show a whole new array at once: its numbers, or (a grid without numbers) its shades."""
+        for (i, j), value in np.ndenumerate(values):
+            if self.show_numbers:
+                self.set_number(i, j, value)
+            elif not self.mask[i, j]:
+                self.cell(i, j).set_fill(shade(values, i, j, self.cell_color))
+
     def shown_values(self) -> np.ndarray:
         """What the grid draws, read back from its number mobjects: (rows, cols) floats."""
         if not self.show_numbers:
@@ -114,8 +123,12 @@ class NumberGrid(VGroup):
 
 def shade(values: np.ndarray, i: int, j: int, color: str) -> str:
     """``color`` darkened for small values, full for the largest (a picture of the grid)."""
-    low, high = float(np.min(values)), float(np.max(values))
-    level = 1.0 if high == low else (float(values[i, j]) - low) / (high - low)
+    return shade_of(values[i, j], float(np.min(values)), float(np.max(values)), color)
+
+
+def shade_of(value: object, low: float, high: float, color: str) -> str:
+    """``color`` at 20 % for ``low``, full for ``high``, linear between (clipped)."""
+    level = 1.0 if high == low else min(max((float(value) - low) / (high - low), 0.0), 1.0)
     return interpolate_color("#000000", color, 0.2 + 0.8 * level).hex_l
 
 

@@ -25,7 +25,7 @@ from convanim.statements import format_number, products_statement, sum_statement
 
 from .batched_scene import BatchedScene
 from .cells import (NotedCaption, NumberGrid, caption_text, fit_font_size, label_above, readable_cell, ring,
-                    swap_caption_with_note)
+                    shade_of, swap_caption_with_note)
 from .layer_options import LayerOptions, UpstreamGradient
 from .numbers import make_number, set_number, widest_text
 from .palette import DEFAULT_PALETTE, Palette
@@ -37,14 +37,26 @@ def readable_grid(values: np.ndarray, preferred: float, color: str, decimals: in
     return NumberGrid(values, readable_cell(preferred, values, decimals), color, decimals, mask, padding_color)
 
 
+#: Sums of at most this many terms are written out term by term; longer ones say what they sum.
+WRITTEN_TERMS = 16
+
+
 class ConvGradientScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedScene):
     """What the conv backward scenes share: the layer's options and dL/dy as class attributes, the traced
     backward pass (``self.trace``), the decimals each array is written with, and rings that mark cells."""
 
     palette: Palette = DEFAULT_PALETTE
+    max_numbered_cells: int = 256
     stage_time: float = 0.9
     sweep_time: float = 0.6
     pause_time: float = 1.5
+
+    def grid(self, values: np.ndarray, preferred: float, color: str, decimals: int, mask=None) -> NumberGrid:
+        """A grid of ``values``: numbered and readable, or, past ``max_numbered_cells``, shaded by value
+        with cells of the ``preferred`` side (an MNIST-sized input is a picture, not 784 numbers)."""
+        if values.size > self.max_numbered_cells:
+            return NumberGrid(values, preferred, color, decimals, mask, self.palette.padding, show_numbers=False)
+        return readable_grid(values, preferred, color, decimals, mask, self.palette.padding)
 
     def build_trace(self) -> ConvGradTrace:
         x, w, _ = self.get_layer_arrays()
@@ -79,7 +91,9 @@ class ConvBackwardScene(ConvGradientScene):
     ``kernel_size``, ``stride``, ``padding``, ``dilation``, ``groups``, values or ``seed``); the upstream
     gradient ``grad_values`` (F, OH, OW) or integers from ``grad_seed`` in ``grad_range``;
     ``detailed_weights`` (weights of filter 0, channel 0 written out term by term); ``input_gradient``
-    (then dL/dx of input channel ``scatter_channel`` as the scatter, ``detailed_scatters`` windows slowly); ``palette``;
+    (then dL/dx of input channel ``scatter_channel`` as the scatter, ``detailed_scatters`` windows slowly, each
+    window captioned while there are at most ``sweep_captions``); ``max_numbered_cells`` (larger grids are
+    shaded by value); ``palette``;
     ``stage_time``, ``sweep_time``, ``pause_time``.
     """
 
@@ -87,20 +101,23 @@ class ConvBackwardScene(ConvGradientScene):
     input_gradient: bool = True
     scatter_channel: int = 0
     detailed_scatters: int = 2
+    sweep_captions: int = 64
 
     # -- building --------------------------------------------------------------------
     def setup(self) -> None:
         t, pal = self.build_trace(), self.palette
         geo = t.geometry
         self.mask = padding_mask(geo.input, geo.pads)
-        self.input_grid = readable_grid(t.padded[0], min(0.62, 3.0 / max(geo.padded)), pal.input, self.x_decimals,
-                                        self.mask, pal.padding)
+        self.input_grid = self.grid(t.padded[0], min(0.62, 3.0 / max(geo.padded)), pal.input, self.x_decimals,
+                                    self.mask)
         self.input_grid.move_to(np.array([-5.0, -0.2, 0]))
         self.input_label = label_above(self.input_grid, "x, channel 0")
         f, cg = t.weight.shape[:2]
         self.grad_maps = VGroup()
         for k in range(f):
-            grid = readable_grid(t.grad_output[k], min(0.6, 1.3 / max(geo.out)), pal.output, self.g_decimals)
+            # three maps share 4.6 units of height; one large map gets at most 2.8
+            room = max(1.3, min(2.8, 4.6 / f - 0.6))
+            grid = self.grid(t.grad_output[k], min(0.6, room / max(geo.out)), pal.output, self.g_decimals)
             self.grad_maps.add(grid)
         self.grad_maps.arrange(DOWN, buff=0.55).move_to(np.array([-1.9, -0.25, 0]))
         self.grad_labels = VGroup(*(label_above(g, f"dL/dy[{k}]", 20, buff=0.1) for k, g in enumerate(self.grad_maps)))
@@ -164,7 +181,11 @@ class ConvBackwardScene(ConvGradientScene):
 
     def sum_bias_gradient(self, f: int) -> None:
         t = self.trace
-        statement = sum_statement(f"dL/db[{f}]", t.grad_output[f].ravel(), t.grad_bias[f], self.g_decimals)
+        if t.grad_output[f].size <= WRITTEN_TERMS:
+            statement = sum_statement(f"dL/db[{f}]", t.grad_output[f].ravel(), t.grad_bias[f], self.g_decimals)
+        else:  # too many terms to write out: say what is summed
+            statement = (f"dL/db[{f}] = Σ of the {t.grad_output[f].size} values of dL/dy[{f}] = "
+                         f"{format_number(t.grad_bias[f], self.g_decimals)}")
         target = make_number(t.grad_bias[f], self.g_decimals, 36, self.palette.bias).move_to(self.bias_number)
         self.remove(self.bias_number)
         self.bias_number = target
@@ -177,8 +198,7 @@ class ConvBackwardScene(ConvGradientScene):
         label = label_above(self.input_grid, f"x, channel {channel}")
         if label.text == self.input_label.text:
             return
-        for (i, j), value in np.ndenumerate(self.trace.padded[channel]):
-            self.input_grid.set_number(i, j, value)
+        self.input_grid.show_values(self.trace.padded[channel])
         self.play(FadeOut(self.input_label), FadeIn(label), run_time=self.sweep_time / 2)
         self.input_label = label
 
@@ -186,7 +206,8 @@ class ConvBackwardScene(ConvGradientScene):
         t = self.trace
         kh, kw = t.weight.shape[2:]
         taps = [(ky, kx) for ky in range(kh) for kx in range(kw)]
-        detailed = self.detailed_weights if (f, c) == (0, 0) else 0
+        # a weight's terms are written out only where they fit a caption (one per window)
+        detailed = self.detailed_weights if (f, c) == (0, 0) and t.grad_output[f].size <= WRITTEN_TERMS else 0
         for ky, kx in taps[:detailed]:
             xs, gs = t.weight_factors(f, c, ky, kx)
             statement = products_statement(f"dL/dw[{f},{c},{ky},{kx}]", xs.ravel(), gs.ravel(),
@@ -222,19 +243,25 @@ class ConvBackwardScene(ConvGradientScene):
             raise ValueError(f"{type(self).__name__}.scatter_channel must be in 0..{t.input.shape[0] - 1}; got {c}")
         local = c % t.channels_per_filter
         filters = t.filters_of_channel(c)
-        # Sized for the sums it will hold, not for the zeros it starts with.
-        cell = readable_cell(self.input_grid.cell_size, t.grad_padded[c], self.w_decimals)
-        font = fit_font_size(cell, widest_text(t.grad_padded[c], self.w_decimals))
-        self.grad_input_grid = NumberGrid(np.zeros_like(t.grad_padded[c]), cell, pal.kernel, self.w_decimals,
-                                          self.mask, pal.padding, font_size=font)
+        if self.input_grid.show_numbers:
+            # Sized for the sums it will hold, not for the zeros it starts with.
+            cell = readable_cell(self.input_grid.cell_size, t.grad_padded[c], self.w_decimals)
+            font = fit_font_size(cell, widest_text(t.grad_padded[c], self.w_decimals))
+            self.grad_input_grid = NumberGrid(np.zeros_like(t.grad_padded[c]), cell, pal.kernel, self.w_decimals,
+                                              self.mask, pal.padding, font_size=font)
+        else:  # shaded from the smallest to the largest gradient the cells will hold
+            self.grad_input_grid = NumberGrid(np.zeros_like(t.grad_padded[c]), self.input_grid.cell_size,
+                                              pal.kernel, self.w_decimals, self.mask, pal.padding, show_numbers=False)
+            for (i, j), zero in np.ndenumerate(t.grad_padded[c] * 0):
+                if not self.mask[i, j]:
+                    self.grad_input_grid.cell(i, j).set_fill(self.gradient_shade(zero))
         self.grad_input_grid.move_to(np.array([4.9, 0.3, 0]))
         grad_label = label_above(self.grad_input_grid, f"dL/dx, channel {c}")
         self.kernel_grid = readable_grid(t.weight[filters[0], local], 0.55, pal.kernel, self.k_decimals)
         self.kernel_grid.move_to(np.array([1.7, 0.3, 0]))
         self.kernel_label = label_above(self.kernel_grid, f"w[{filters[0]},{local}]")
         channel_label = label_above(self.input_grid, f"x, channel {c}")
-        for (i, j), value in np.ndenumerate(t.padded[c]):
-            self.input_grid.set_number(i, j, value)
+        self.input_grid.show_values(t.padded[c])
         self.play(FadeOut(self.weight_grids), FadeOut(self.weight_labels), FadeOut(self.bias_label),
                   FadeOut(self.bias_number), FadeOut(self.input_label), FadeIn(channel_label),
                   FadeIn(self.grad_input_grid), FadeIn(grad_label), FadeIn(self.kernel_grid), FadeIn(self.kernel_label),
@@ -285,7 +312,7 @@ class ConvBackwardScene(ConvGradientScene):
         """Each ((from), (to), value): a copy of cell ``from``'s number flies to cell ``to``, which then
         shows ``value`` (its total once every move has landed); the ``from`` cells fade."""
         grid = self.grad_input_grid
-        flying = [grid.number(*a).copy() for a, _, _ in moves]
+        flying = [(grid.number(*a) if grid.show_numbers else grid.cell(*a)).copy() for a, _, _ in moves]
         self.play(self.caption_animation(caption), self.mark([grid.cell(*a) for a, _, _ in moves]),
                   run_time=self.stage_time)
         totals = {b: value for _, b, value in moves}
@@ -298,14 +325,16 @@ class ConvBackwardScene(ConvGradientScene):
 
     def fade_cells(self, cells: list):
         grid = self.grad_input_grid
-        return AnimationGroup(*(m.animate.set_opacity(0) for i, j in cells for m in (grid.cell(i, j), grid.number(i, j))))
+        parts = [grid.cell(i, j) for i, j in cells]
+        if grid.show_numbers:
+            parts += [grid.number(i, j) for i, j in cells]
+        return AnimationGroup(*(m.animate.set_opacity(0) for m in parts))
 
     def show_kernel(self, f: int, local: int) -> None:
         label = label_above(self.kernel_grid, f"w[{f},{local}]")
         if label.text == self.kernel_label.text:
             return
-        for (i, j), value in np.ndenumerate(self.trace.weight[f, local]):
-            self.kernel_grid.set_number(i, j, value)
+        self.kernel_grid.show_values(self.trace.weight[f, local])
         self.play(FadeOut(self.kernel_label), FadeIn(label), run_time=self.sweep_time / 2)
         self.kernel_label = label
 
@@ -323,16 +352,33 @@ class ConvBackwardScene(ConvGradientScene):
                 after = t.running_after(c, int(r), int(q), f, oy, ox)
                 if after is None:
                     continue
-                number = self.grad_input_grid.number(r, q)
-                changes.append(Transform(number, set_number(number.copy(), after[0])))
+                if self.grad_input_grid.show_numbers:
+                    number = self.grad_input_grid.number(r, q)
+                    changes.append(Transform(number, set_number(number.copy(), after[0])))
+                else:
+                    changes.append(self.grad_input_grid.cell(r, q).animate.set_fill(self.gradient_shade(after[0])))
                 self._pending.append((int(r), int(q), after[0]))
-        marks = self.mark([self.grad_maps[f].cell(oy, ox), self.kernel_grid] + region)
+        marks = self.mark([self.grad_maps[f].cell(oy, ox), self.kernel_grid, VGroup(*region)])
         if detailed:
             self.play(marks, self.caption_animation(caption), run_time=self.stage_time)
             self.play(*changes, run_time=self.stage_time)
-        else:
+        elif (oy, ox) == (0, 0) or self._numbered_windows(c) <= self.sweep_captions:
             self.play(marks, *changes, self.caption_animation(caption), run_time=self.sweep_time)
+        else:  # a long sweep: one caption for all of it (a new one each 1/15 s could not be read)
+            sweep = []
+            if not self.caption.text.startswith("the other windows"):
+                sweep = [self.caption_animation("the other windows, quickly: each adds its dL/dy × the kernel "
+                                                "into the cells it read")]
+            self.play(marks, *changes, *sweep, run_time=self.sweep_time)
         self.settle()
+
+    def _numbered_windows(self, c: int) -> int:
+        return len(self.trace.filters_of_channel(c)) * self.trace.geometry.out[0] * self.trace.geometry.out[1]
+
+    def gradient_shade(self, value: object) -> str:
+        """The colour of a dL/dx cell holding ``value`` in a grid too large for numbers."""
+        every = self.trace.grad_padded[self.scatter_channel]
+        return shade_of(value, min(float(every.min()), 0.0), max(float(every.max()), 0.0), self.palette.kernel)
 
     def settle(self) -> None:
         """Numbers that morphed take their exact values (glyphs and state agree)."""
