@@ -27,7 +27,7 @@ from common import print_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENE_FILES = {"Conv3x3": "scenes/conv3x3.py", "MnistSizedConv": "scenes/conv3x3.py"}
-for _family in ("arithmetic", "transposed", "pooling", "im2col", "feature_maps", "pipeline"):  # every listed scene
+for _family in ("arithmetic", "transposed", "pooling", "im2col", "feature_maps", "pipeline", "backward"):  # every listed scene
     _text = (ROOT / "scenes" / f"{_family}.py").read_text()
     for _name in _text.split("SCENES_IN_ORDER = [")[1].split("]")[0].replace("\n", " ").split(","):
         if _name.strip():

@@ -170,6 +170,9 @@ def main() -> None:
     make_gif("scenes/im2col.py", "Im2Col", start=2.5, seconds=8.0, out="im2col.gif")
     make_gif("scenes/im2col.py", "Im2ColLoopOrders", start=1.0, seconds=8.0, out="im2col_loop_orders.gif")
     make_gif("scenes/feature_maps.py", "FeatureMaps", start=13.0, seconds=8.0, out="feature_maps_zoom.gif")
+    make_gif("scenes/backward.py", "ConvBackward", start=21.0, seconds=8.0, out="conv_backward_scatter.gif")
+    make_gif("scenes/backward.py", "ConvBackwardAsConvolution", start=1.5, seconds=9.0,
+             out="conv_backward_as_convolution.gif")
 
 
 if __name__ == "__main__":
