@@ -11,13 +11,18 @@ finished: a failed render leaves no half-written file behind.
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import inspect
 import shutil
 import sys
 import tempfile
 import traceback
 from pathlib import Path
 
+import numpy as np
+
 from .headless import RenderSetupError, check_render_tools, prepare_environment
+from .options import OptionError, parse_options
 
 QUALITY_FLAGS = {"480p": "-l", "720p": "-m", "1080p": "--hd", "4k": "--uhd"}
 
@@ -34,17 +39,72 @@ def build_argv(scene_file: str, scene: str, quality: str, folder: str, still: bo
     return argv + extra
 
 
+class SceneNotFoundError(LookupError):
+    """The scene file has no scene of that name; the message lists the ones it has."""
+
+
+def load_scene_module(scene_file: str, name: str = "convanim_scene_file"):
+    """Import a scene file by path (manimlib must already be importable: sys.argv set)."""
+    spec = importlib.util.spec_from_file_location(name, Path(scene_file).resolve())
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def scene_classes(module) -> dict[str, type]:
+    """The scenes a scene file defines (its SCENES_IN_ORDER first, then any other Scene subclass)."""
+    from manimlib import Scene
+
+    listed = list(getattr(module, "SCENES_IN_ORDER", []))
+    others = [obj for obj in vars(module).values() if inspect.isclass(obj) and issubclass(obj, Scene)
+              and obj.__module__ == module.__name__ and obj not in listed]
+    return {cls.__name__: cls for cls in listed + others}
+
+
+def variant_source(scene_file: str, scene: str, options: dict) -> str:
+    """A scene file whose only scene is ``scene`` with ``options`` as class attributes."""
+    lines = ["import sys", "import numpy as np",
+             "from convanim.manim.render import load_scene_module",
+             "_module = sys.modules.get('convanim_scene_file') or "
+             f"load_scene_module({str(Path(scene_file).resolve())!r})",
+             f"_base = getattr(_module, {scene!r})",
+             "", "", f"class {scene}(_base):",
+             "    __doc__ = _base.__doc__"]
+    for name, value in options.items():
+        text = f"np.array({value.tolist()!r})" if isinstance(value, np.ndarray) else repr(value)
+        lines.append(f"    {name} = {text}")
+    return "\n".join(lines) + "\n"
+
+
 def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still: bool = False,
-           gif: bool = False, extra: list[str] | None = None) -> Path:
-    """Render ``scene`` from ``scene_file`` to ``out``; returns the path written."""
-    check_render_tools(need_ffmpeg=not still)
+           gif: bool = False, extra: list[str] | None = None, settings: list[str] | None = None) -> Path:
+    """Render ``scene`` from ``scene_file`` to ``out``; returns the path written.
+
+    ``settings`` are ``NAME=VALUE`` texts that change the scene's class
+    attributes (see :mod:`convanim.manim.options`).  Checked before anything
+    is drawn: the file (FileNotFoundError), the scene (SceneNotFoundError),
+    the settings (OptionError), ffmpeg and OpenGL (RenderSetupError).  Only
+    a finished render reaches ``out``.
+    """
+    if quality not in QUALITY_FLAGS:
+        raise OptionError(f"quality must be one of {', '.join(QUALITY_FLAGS)}; got {quality!r}")
     if not Path(scene_file).is_file():
         raise FileNotFoundError(f"scene file not found: {scene_file}")
     prepare_environment()
     out_path = Path(out)
     with tempfile.TemporaryDirectory(prefix="convanim-render-") as folder:
-        sys.argv = build_argv(scene_file, scene, quality, folder, still, gif, extra or [])
-        import convanim.manim._gl  # noqa: F401  (after argv is set: manimlib reads it on import)
+        variant = Path(folder, "scene_variant.py")
+        # manimlib reads sys.argv once, on import: set it for the render before anything imports it.
+        sys.argv = build_argv(str(variant), scene, quality, folder, still, gif, extra or [])
+        import convanim.manim._gl  # noqa: F401
+
+        scenes = scene_classes(load_scene_module(scene_file))
+        if scene not in scenes:
+            raise SceneNotFoundError(f"{scene_file} has no scene {scene!r}; its scenes: {', '.join(scenes)}")
+        options = parse_options(scenes[scene], settings or [])
+        check_render_tools(need_ffmpeg=not still)
+        variant.write_text(variant_source(scene_file, scene, options))
         from manimlib.__main__ import main
 
         main()
@@ -57,6 +117,18 @@ def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still:
     return out_path
 
 
+def exit_code(err: Exception) -> int:
+    """2 for what the user asked wrongly (file, scene, option, a layer the scene refuses), 1 for a render
+    that failed (a missing tool, manimgl's own error)."""
+    return 2 if isinstance(err, (ValueError, LookupError, FileNotFoundError)) else 1
+
+
+def failure_message(err: Exception, scene: str) -> str:
+    """One line; the scene's name in front of a scene's own error (the others name what they are about)."""
+    own = isinstance(err, (OptionError, SceneNotFoundError, FileNotFoundError, RenderSetupError))
+    return f"{err}" if own else f"{scene}: {err}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m convanim.manim.render", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -66,16 +138,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="file to write (.mp4, .png with --still, .gif with --gif)")
     parser.add_argument("--still", action="store_true", help="write the last frame as PNG")
     parser.add_argument("--gif", action="store_true", help="write a GIF instead of an MP4")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="change a class attribute of the scene (repeatable)")
     parser.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
     args, extra = parser.parse_known_args(argv)
     try:
-        path = render(args.scene_file, args.scene, args.out, args.quality, args.still, args.gif, extra)
+        path = render(args.scene_file, args.scene, args.out, args.quality, args.still, args.gif, extra, args.set)
     except Exception as err:  # one line for the lecturer; --verbose for the developer
         if args.verbose:
             traceback.print_exc()
-        what = "" if isinstance(err, (RenderSetupError, FileNotFoundError)) else f"{args.scene}: "
-        print(f"render: {what}{err}", file=sys.stderr)
-        return 2
+        print(f"render: {failure_message(err, args.scene)}", file=sys.stderr)
+        return exit_code(err)
     print(f"wrote {path}")
     return 0
 

@@ -1,0 +1,96 @@
+"""The ``convanim`` command: list, render and still the project's scenes without writing Python.
+
+    convanim list                                   # every scene of scenes/*.py, one line each
+    convanim render scenes/conv3x3.py Conv3x3 --quality 720p --out conv.mp4 --set in_channels=2 --set stride=2
+    convanim still scenes/pooling.py MaxPool2x2 --out pool.png
+
+``--set NAME=VALUE`` changes any class attribute of the scene, parsed to the
+attribute's type; an unknown name or a wrong type stops with a message that
+names it and lists the options, before anything renders.  Exit codes: 0 done,
+1 the render failed (or a tool is missing), 2 a usage error (unknown file,
+scene or option, bad value).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .render import QUALITY_FLAGS, exit_code, failure_message
+
+
+def default_scene_files() -> list[Path]:
+    """The project's scene files: ``scenes/*.py`` under the current folder."""
+    return sorted(Path("scenes").glob("*.py"))
+
+
+def list_scenes(files: list[str]) -> int:
+    """Print ``FILE SCENE  first line of its docstring`` for every scene of ``files``."""
+    paths = [Path(f) for f in files] or default_scene_files()
+    if not paths:
+        print("convanim list: no scene files given and no scenes/*.py here", file=sys.stderr)
+        return 2
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        print(f"convanim list: scene file not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    sys.argv = ["manimgl"]  # manimlib reads argv on import
+    import convanim.manim._gl  # noqa: F401
+
+    from .render import load_scene_module, scene_classes
+
+    for n, path in enumerate(paths):
+        module = load_scene_module(str(path), f"convanim_list_{n}")
+        for name, cls in scene_classes(module).items():
+            doc = next((c.__doc__ for c in cls.__mro__ if c.__doc__), "") or ""
+            first = doc.strip().splitlines()[0] if doc.strip() else ""
+            print(f"{path} {name}  {first}")
+    return 0
+
+
+def run_render(args: argparse.Namespace, still: bool) -> int:
+    from .render import render
+
+    out = args.out or f"{args.scene}.{'png' if still else 'mp4'}"
+    try:
+        path = render(args.scene_file, args.scene, out, args.quality, still, False, [], args.set)
+    except Exception as err:  # one line for the lecturer; --verbose for the developer
+        if args.verbose:
+            traceback.print_exc()
+        print(f"convanim {args.command}: {failure_message(err, args.scene)}", file=sys.stderr)
+        return exit_code(err)
+    print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="convanim", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    listing = commands.add_parser("list", help="every scene of the scene files, with its one-line description",
+                                  description="Every scene of the given scene files (default: scenes/*.py).")
+    listing.add_argument("files", nargs="*", metavar="FILE")
+    for name, still in (("render", False), ("still", True)):
+        what = "the last frame as a PNG" if still else "a video (MP4) without a display"
+        sub = commands.add_parser(name, help=f"render {what}", description=f"Render {what}.")
+        sub.add_argument("scene_file", metavar="FILE")
+        sub.add_argument("scene", metavar="SCENE")
+        sub.add_argument("--quality", choices=list(QUALITY_FLAGS), default="480p" if still else "1080p")
+        sub.add_argument("--out", metavar="PNG" if still else "PATH",
+                         help=f"file to write (default: SCENE.{'png' if still else 'mp4'})")
+        sub.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                         help="change a class attribute of the scene, e.g. --set stride=2 (repeatable)")
+        sub.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "list":
+        return list_scenes(args.files)
+    return run_render(args, still=args.command == "still")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
