@@ -34,7 +34,7 @@ TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 .PHONY: test demo media bench system-deps venv oracle clean
 
 test: $(TEST_STAMP)
-	$(VPY) -m pytest -q
+	$(VPY) -m pytest -q -n auto --dist loadfile
 
 demo: $(RENDER_STAMP)
 	$(VPY) -m convanim.manim.render scenes/conv3x3.py Conv3x3 --quality 1080p --out $(DEMO_OUT)
