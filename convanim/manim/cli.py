@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from pathlib import Path
 
-from .render import QUALITY_FLAGS, exit_code, failure_message
+from .render import QUALITY_FLAGS, render_and_report
 
 
 def default_scene_files() -> list[Path]:
@@ -50,18 +49,9 @@ def list_scenes(files: list[str]) -> int:
 
 
 def run_render(args: argparse.Namespace, still: bool) -> int:
-    from .render import render
-
     out = args.out or f"{args.scene}.{'png' if still else 'mp4'}"
-    try:
-        path = render(args.scene_file, args.scene, out, args.quality, still, False, [], args.set)
-    except Exception as err:  # one line for the lecturer; --verbose for the developer
-        if args.verbose:
-            traceback.print_exc()
-        print(f"convanim {args.command}: {failure_message(err, args.scene)}", file=sys.stderr)
-        return exit_code(err)
-    print(f"wrote {path}")
-    return 0
+    return render_and_report(f"convanim {args.command}", args.verbose, args.scene_file, args.scene, out,
+                             args.quality, still, False, [], args.set)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -142,12 +142,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="change a class attribute of the scene (repeatable)")
     parser.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
     args, extra = parser.parse_known_args(argv)
+    return render_and_report("render", args.verbose, args.scene_file, args.scene, args.out, args.quality,
+                             args.still, args.gif, extra, args.set)
+
+
+def render_and_report(prog: str, verbose: bool, scene_file: str, scene: str, *options) -> int:
+    """:func:`render`, then ``wrote PATH`` (exit 0) or one line on stderr and :func:`exit_code`; the whole
+    traceback too with ``verbose``."""
     try:
-        path = render(args.scene_file, args.scene, args.out, args.quality, args.still, args.gif, extra, args.set)
+        path = render(scene_file, scene, *options)
     except Exception as err:  # one line for the lecturer; --verbose for the developer
-        if args.verbose:
+        if verbose:
             traceback.print_exc()
-        print(f"render: {failure_message(err, args.scene)}", file=sys.stderr)
+        print(f"{prog}: {failure_message(err, scene)}", file=sys.stderr)
         return exit_code(err)
     print(f"wrote {path}")
     return 0
