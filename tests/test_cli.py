@@ -133,3 +133,16 @@ def test_help_on_each_command(command):
 def test_a_missing_command_or_argument_is_a_usage_error():
     assert convanim().returncode == 2
     assert convanim("render", "scenes/conv3x3.py").returncode == 2
+
+
+def test_notebook_keywords_become_set_texts_and_a_refusal_raises_before_rendering(tmp_path):
+    from convanim.manim.notebook import option_text, show_still
+    assert option_text((5, 5)) == "5,5" and option_text(True) == "true" and option_text("same") == "same"
+    assert option_text(np.array([[1, 2], [3, 4]])) == "[[1, 2], [3, 4]]"
+    assert parse_options(ShortConv, [f"input_size={option_text((6, 7))}",
+                                     f"bias_values={option_text(np.array([3]))}"])["input_size"] == (6, 7)
+    with pytest.raises(ValueError, match=r"ShortConv has no option 'strid'"):
+        show_still(SHORT, "ShortConv", out=tmp_path / "x.png", strid=2)
+    with pytest.raises(ValueError, match=r"needs the scene's name"):
+        show_still(str(SHORT))
+    assert list(tmp_path.iterdir()) == []

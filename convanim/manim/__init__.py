@@ -21,6 +21,8 @@ _EXPORTS = {
     "BiasChip": ".cells",
     "Palette": ".palette",
     "DEFAULT_PALETTE": ".palette",
+    "show": ".notebook",
+    "show_still": ".notebook",
 }
 
 __all__ = sorted(_EXPORTS)
