@@ -54,6 +54,28 @@ def run_render(args: argparse.Namespace, still: bool) -> int:
                              args.quality, still, False, [], args.set)
 
 
+def run_slides(args: argparse.Namespace) -> int:
+    """Render the scene as a deck into OUT/slides, then convert it to OUT/index.html (manim-slides)."""
+    import shutil
+    import subprocess
+
+    out = Path(args.out)
+    folder = out / "slides"
+    code = render_and_report("convanim slides", args.verbose, args.scene_file, args.scene,
+                             str(out / f"{args.scene}.mp4"), args.quality, False, False, [], args.set, str(folder))
+    if code:
+        return code
+    manim_slides = shutil.which("manim-slides", path=str(Path(sys.executable).parent)) or "manim-slides"
+    html = out / "index.html"
+    result = subprocess.run([manim_slides, "convert", "--folder", str(folder), args.scene, str(html), "--one-file"],
+                            capture_output=True, text=True)
+    if result.returncode != 0 or not html.is_file():
+        print(f"convanim slides: manim-slides convert failed: {result.stderr.strip()[-500:]}", file=sys.stderr)
+        return 1
+    print(f"wrote {html}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="convanim", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -72,6 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                          help="change a class attribute of the scene, e.g. --set stride=2 (repeatable)")
         sub.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
+    slides = commands.add_parser("slides", help="render a slide deck (one slide per step) and its HTML",
+                                 description="Render the scene as a deck whose slides are the steps of its story "
+                                             "(manim-slides), into OUT/slides, and convert it to OUT/index.html.")
+    slides.add_argument("scene_file", metavar="FILE")
+    slides.add_argument("scene", metavar="SCENE")
+    slides.add_argument("--out", required=True, metavar="DIR", help="folder for the deck")
+    slides.add_argument("--quality", choices=list(QUALITY_FLAGS), default="720p")
+    slides.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="change a class attribute of the scene, e.g. --set stride=2 (repeatable)")
+    slides.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
     return parser
 
 
@@ -79,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "list":
         return list_scenes(args.files)
+    if args.command == "slides":
+        return run_slides(args)
     return run_render(args, still=args.command == "still")
 
 

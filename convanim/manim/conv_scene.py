@@ -58,6 +58,9 @@ class ConvLayerScene(LayerOptions, BatchedScene):
 
     palette: Palette = DEFAULT_PALETTE
     max_numbered_cells: int = 256
+    #: As a slide deck (convanim.manim.slides): a new slide before each of these steps, and before each sweep.
+    slide_cuts: tuple[str, ...] = ("show_filter", "bring_channel_forward", "compute_step_in_detail", "conclude")
+    slide_runs: tuple[str, ...] = ("sweep_step",)
     order: str = "channel"
     detailed_steps: int = 4
     stage_time: float = 0.8

@@ -55,6 +55,9 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
     decimals: int = 2
     palette: Palette = DEFAULT_PALETTE
     detailed_windows: int = 3
+    #: As a slide deck (convanim.manim.slides): a slide per detailed window, one for the sweep, one for the end.
+    slide_cuts: tuple[str, ...] = ("explain_window", "mark_unvisited_cells")
+    slide_runs: tuple[str, ...] = ("sweep_window",)
     stage_time: float = 0.8
     sweep_time: float = 1 / 3
     pause_time: float = 1.0

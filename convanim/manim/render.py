@@ -62,13 +62,16 @@ def scene_classes(module) -> dict[str, type]:
     return {cls.__name__: cls for cls in listed + others}
 
 
-def variant_source(scene_file: str, scene: str, options: dict) -> str:
-    """A scene file whose only scene is ``scene`` with ``options`` as class attributes."""
+def variant_source(scene_file: str, scene: str, options: dict, deck_folder: str | None = None) -> str:
+    """A scene file whose only scene is ``scene`` with ``options`` as class attributes (as a slide deck
+    writing to ``deck_folder`` when given)."""
     lines = ["import sys", "import numpy as np",
              "from convanim.manim.render import load_scene_module",
              "_module = sys.modules.get('convanim_scene_file') or "
              f"load_scene_module({str(Path(scene_file).resolve())!r})",
              f"_base = getattr(_module, {scene!r})",
+             *([] if deck_folder is None else ["from convanim.manim.slides import deck_of",
+                                               f"_base = deck_of(_base, {deck_folder!r})"]),
              "", "", f"class {scene}(_base):",
              "    __doc__ = _base.__doc__"]
     for name, value in options.items():
@@ -78,7 +81,8 @@ def variant_source(scene_file: str, scene: str, options: dict) -> str:
 
 
 def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still: bool = False,
-           gif: bool = False, extra: list[str] | None = None, settings: list[str] | None = None) -> Path:
+           gif: bool = False, extra: list[str] | None = None, settings: list[str] | None = None,
+           deck_folder: str | None = None) -> Path:
     """Render ``scene`` from ``scene_file`` to ``out``; returns the path written.
 
     ``settings`` are ``NAME=VALUE`` texts that change the scene's class
@@ -104,7 +108,7 @@ def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still:
             raise SceneNotFoundError(f"{scene_file} has no scene {scene!r}; its scenes: {', '.join(scenes)}")
         options = parse_options(scenes[scene], settings or [])
         check_render_tools(need_ffmpeg=not still)
-        variant.write_text(variant_source(scene_file, scene, options))
+        variant.write_text(variant_source(scene_file, scene, options, deck_folder))
         from manimlib.__main__ import main
 
         main()
