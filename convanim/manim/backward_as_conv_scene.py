@@ -165,19 +165,11 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
             self.grad_input_grid.set_number(y, x, step.running_after)
             target.set_opacity(0)  # the old value goes, the new one fades in
             shift = overlay.shift_onto(self.padded_grad, int(rows[0]), int(cols[0]))
-            if j == 0 and n < self.detailed_cells:
-                statement = products_statement(f"dL/dx[{c},{y},{x}] from dL/dy[{f}]", step.window.ravel(),
-                                               step.weights.ravel(), step.channel_sum, self.g_decimals,
-                                               self.k_decimals, self.w_decimals)
+            statement = self.cell_statement(j, f, n, step) if n < self.detailed_cells else None
+            if statement is not None:
                 self.play(overlay.animate.shift(shift), self.caption_animation(statement), run_time=self.stage_time)
                 self.play(target.animate.set_opacity(1), run_time=self.stage_time / 2)
-                self.wait(self.stage_time)
-            elif j > 0 and n < self.detailed_cells and j == len(self.filters) - 1:
-                terms = [t.channel_sums[c, y, x, k] for k in range(j + 1)]
-                statement = sum_statement(f"dL/dx[{c},{y},{x}]", terms, step.running_after, self.w_decimals)
-                self.play(overlay.animate.shift(shift), self.caption_animation(statement), run_time=self.stage_time)
-                self.play(target.animate.set_opacity(1), run_time=self.stage_time / 2)
-                self.wait(self.stage_time / 2)
+                self.wait(self.stage_time if j == 0 else self.stage_time / 2)
             else:
                 sweep = []
                 if n == self.detailed_cells or (n == 0 and j > 0 and j < len(self.filters) - 1) or (
@@ -190,6 +182,19 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
         label = self.grad_input_label(j)
         self.play(FadeOut(self.labels[3]), FadeIn(label), run_time=self.sweep_time)
         self.labels = VGroup(*self.labels[:3], label)
+
+    def cell_statement(self, j: int, f: int, n: int, step):
+        """What a detailed cell's caption says: the first map's products written out, or, at the last map,
+        the parts of every map summed; None for the maps in between (they sweep)."""
+        c, y, x = self.channel, step.oy, step.ox
+        if j == 0:
+            return products_statement(f"dL/dx[{c},{y},{x}] from dL/dy[{f}]", step.window.ravel(),
+                                      step.weights.ravel(), step.channel_sum, self.g_decimals, self.k_decimals,
+                                      self.w_decimals)
+        if j == len(self.filters) - 1:
+            terms = [self.dtrace.channel_sums[c, y, x, k] for k in range(j + 1)]
+            return sum_statement(f"dL/dx[{c},{y},{x}]", terms, step.running_after, self.w_decimals)
+        return None
 
     # -- dL/dw as a correlation of the input with the gradient map ---------------------------------------
     def show_weight_gradient_as_correlation(self) -> None:

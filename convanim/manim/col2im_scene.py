@@ -91,7 +91,9 @@ class Col2ImScene(ConvGradientScene):
         t, pal = self.trace, self.palette
         c = t.input.shape[0]
         hp, wp = t.padded.shape[1:]
-        values = np.stack([self.record.padded_after(n) for n in range(self.record.grad_cols.shape[0] + 1)])
+        # dL/dx (padded) after each row of dcols is added back: the fold's stages, drawn one by one
+        self.fold_stages = np.stack([self.record.padded_after(n) for n in range(self.record.grad_cols.shape[0] + 1)])
+        values = self.fold_stages
         cell = min(0.55, 3.0 / (c * hp + c - 1))
         font = fit_font_size(cell, widest_text(values, self.w_decimals))
         mask = padding_mask(t.geometry.input, t.geometry.pads)
@@ -175,14 +177,14 @@ class Col2ImScene(ConvGradientScene):
                                          "read from; overlapping windows add up"), run_time=self.stage_time)
         self.marks = VGroup()
         for i in range(rows):
-            after = r.padded_after(i + 1)
-            flights, changes = [], []
+            after = self.fold_stages[i + 1]
+            flights, changes, flying_numbers = [], [], []
             for j in range(k):
                 c, y, x = (int(v) for v in r.targets[i, j])
                 flying = self.dcols.number(i, j).copy()
                 flights.append(flying.animate.move_to(self.grad_input_grids[c].cell(y, x)))
                 self.add(flying)
-                self._flying = getattr(self, "_flying", []) + [flying]
+                flying_numbers.append(flying)
             for c, y, x in sorted({tuple(int(v) for v in t) for t in r.targets[i]}):
                 changes.append((c, y, x, after[c, y, x]))
             rows_read = sorted({int(v) for v in r.targets[i, :, 1]})
@@ -196,8 +198,7 @@ class Col2ImScene(ConvGradientScene):
             for c, y, x, value in changes:
                 number = self.grad_input_grids[c].number(y, x)
                 morphs.append(Transform(number, set_number(number.copy(), value)))
-            self.play(*morphs, *(FadeOut(m) for m in self._flying), run_time=run_time / 2)
-            self._flying = []
+            self.play(*morphs, *(FadeOut(m) for m in flying_numbers), run_time=run_time / 2)
             for c, y, x, value in changes:
                 self.grad_input_grids[c].set_number(y, x, value)
             self.after_row(i)

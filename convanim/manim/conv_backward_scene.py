@@ -250,6 +250,8 @@ class ConvBackwardScene(ConvGradientScene):
             self.grad_input_grid = NumberGrid(np.zeros_like(t.grad_padded[c]), cell, pal.kernel, self.w_decimals,
                                               self.mask, pal.padding, font_size=font)
         else:  # shaded from the smallest to the largest gradient the cells will hold
+            every = t.grad_padded[c]
+            self._shade_range = (min(float(every.min()), 0.0), max(float(every.max()), 0.0))
             self.grad_input_grid = NumberGrid(np.zeros_like(t.grad_padded[c]), self.input_grid.cell_size,
                                               pal.kernel, self.w_decimals, self.mask, pal.padding, show_numbers=False)
             for (i, j), zero in np.ndenumerate(t.grad_padded[c] * 0):
@@ -376,9 +378,9 @@ class ConvBackwardScene(ConvGradientScene):
         return len(self.trace.filters_of_channel(c)) * self.trace.geometry.out[0] * self.trace.geometry.out[1]
 
     def gradient_shade(self, value: object) -> str:
-        """The colour of a dL/dx cell holding ``value`` in a grid too large for numbers."""
-        every = self.trace.grad_padded[self.scatter_channel]
-        return shade_of(value, min(float(every.min()), 0.0), max(float(every.max()), 0.0), self.palette.kernel)
+        """The colour of a dL/dx cell holding ``value`` in a grid too large for numbers (the scale runs from
+        the channel's smallest gradient, or 0, to its largest, or 0)."""
+        return shade_of(value, *self._shade_range, self.palette.kernel)
 
     def settle(self) -> None:
         """Numbers that morphed take their exact values (glyphs and state agree)."""
