@@ -223,6 +223,7 @@ class ConvolutionRecording:
     def after_input_gradient(self):
         self.grad_input_drawn = self.grad_input_grid.shown_values().copy()
         self.grad_input_label = self.labels[3].text
+        self.input_rule = self.rule.text.replace("\n", " ")
 
     def after_weight_gradient(self, f):
         self.weights_drawn = getattr(self, "weights_drawn", {})
@@ -242,6 +243,9 @@ def test_the_backward_convolutions_end_on_autograds_numbers(name):
     np.testing.assert_array_equal(scene.grad_input_drawn, x.grad.numpy()[0, c])
     assert scene.grad_input_label == f"dL/dx, channel {c}"
     kh, kw = t.weight.shape[2:]
+    # the rule states the zeros it draws: s−1 between the gradient's cells, k−1 around (dilation 1)
+    zeros = f"{s - 1} zero{'s' if s > 2 else ''} between its cells, " if s > 1 else ""
+    assert f"(dL/dy[f] with {zeros}{kh - 1} zeros around)" in scene.input_rule
     for f in range(t.weight.shape[0]):
         padded, turned, kernel = scene.turned[f]
         # by hand: dL/dy[f] with s−1 zeros between its cells and k−1 zeros around
@@ -273,6 +277,8 @@ class Col2ImRecording:
     def after_row(self, i):
         self.rows_drawn = getattr(self, "rows_drawn", [])
         self.rows_drawn.append(np.stack([g.shown_values() for g in self.grad_input_grids]))
+        self.fold_captions = getattr(self, "fold_captions", [])
+        self.fold_captions.append(self.caption.text.replace("\n", " "))
 
 
 def test_col2im_draws_the_books_matrices_and_autograds_input_gradient():
@@ -290,6 +296,12 @@ def test_col2im_draws_the_books_matrices_and_autograds_input_gradient():
     x = torch.tensor(t.input[None].astype(np.float64), requires_grad=True)
     F.conv2d(x, torch.tensor(t.weight.astype(np.float64))).backward(torch.tensor(g[None]))
     np.testing.assert_array_equal(scene.rows_drawn[-1], x.grad.numpy()[0])
+    # each row's caption names its window and the rows and columns that window read (by hand: stride 1, 2x2)
+    kh, kw = t.weight.shape[2:]
+    for i, caption in enumerate(scene.fold_captions):
+        oy, ox = divmod(i, ow)
+        assert caption == (f"row {i} = window ({oy},{ox}): its {t.weight[0].size} entries are added into dL/dx "
+                           f"rows {oy}–{oy + kh - 1}, columns {ox}–{ox + kw - 1}")
     # row by row: dL/dx after row i is what windows 0..i alone send back (by torch, on a masked dL/dy)
     for i, drawn in enumerate(scene.rows_drawn):
         masked = g.copy()
