@@ -5,8 +5,9 @@
 #               needs (the package and its photo extra), then render Conv3x3 at
 #               1080p30 without a display
 #   make media  the same set-up; the stills and GIFs shown in the README
-#   make test   the render set-up + the test extra and its oracle, PyTorch's
-#               CPU build (the CUDA build only where an NVIDIA GPU is seen); pytest
+#   make test   the render set-up + Chromium (for the slide-deck test) + the test
+#               extra and its oracle, PyTorch's CPU build (the CUDA build only
+#               where an NVIDIA GPU is seen); pytest
 #   make bench  the test set-up; benchmark tables (core vs PyTorch, render vs empty scene)
 #
 # Two stamps in .venv: rendering never installs the test extra, and running
@@ -23,6 +24,9 @@ DEMO_OUT := videos/Conv3x3.mp4
 APT_PACKAGES := ffmpeg libpango1.0-dev pkg-config gcc python3-dev python3-venv \
                 libegl1 libgl1 libegl-mesa0 libgl1-mesa-dri
 
+# The tests also open the HTML slide deck in a real browser: Debian's Chromium and its WebDriver.
+TEST_APT_PACKAGES := chromium chromium-driver
+
 export PYGLET_HEADLESS := 1
 
 # The test oracle.  PyPI's Linux wheel of torch is the CUDA build (with some
@@ -31,7 +35,7 @@ export PYGLET_HEADLESS := 1
 TORCH_VERSION   := 2.13.0
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
-.PHONY: test demo media bench system-deps venv oracle clean
+.PHONY: test demo media bench system-deps test-system-deps venv oracle clean
 
 test: $(TEST_STAMP)
 	$(VPY) -m pytest -q -n auto --dist loadfile
@@ -46,12 +50,13 @@ bench: $(TEST_STAMP)
 	$(VPY) benchmarks/bench_core.py
 	$(VPY) benchmarks/bench_render.py
 
-system-deps:
+# install-debs PACKAGES: apt-get install the ones not installed (when root; otherwise say what to run).
+define install-debs
 	@missing=""; \
 	if ! command -v dpkg-query >/dev/null 2>&1; then \
-	  echo "system-deps: not a Debian system; make sure these are installed: $(APT_PACKAGES)"; exit 0; \
+	  echo "system-deps: not a Debian system; make sure these are installed: $(1)"; exit 0; \
 	fi; \
-	for p in $(APT_PACKAGES); do \
+	for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -63,6 +68,13 @@ system-deps:
 	  echo "system-deps: missing Debian packages:$$missing"; \
 	  echo "  run: sudo apt-get install -y$$missing   (then run make again)"; exit 1; \
 	fi
+endef
+
+system-deps:
+	$(call install-debs,$(APT_PACKAGES))
+
+test-system-deps: system-deps
+	$(call install-debs,$(TEST_APT_PACKAGES))
 
 $(VPY): | system-deps
 	$(PYTHON) -m venv $(VENV)
@@ -74,7 +86,7 @@ $(RENDER_STAMP): pyproject.toml | system-deps $(VPY)
 	$(VPY) -m pip install -q -e ".[photo]"
 	touch $(RENDER_STAMP)
 
-$(TEST_STAMP): $(RENDER_STAMP)
+$(TEST_STAMP): $(RENDER_STAMP) | test-system-deps
 	@$(VPY) -c "import torch" 2>/dev/null && [ "$$($(VPY) -c 'import torch; print(torch.__version__.split("+")[0])')" = "$(TORCH_VERSION)" ] || \
 	if nvidia-smi -L >/dev/null 2>&1; then \
 	  echo "oracle: an NVIDIA GPU is present; torch==$(TORCH_VERSION) from PyPI (the CUDA build)"; \

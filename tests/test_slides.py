@@ -1,4 +1,5 @@
 """Scenes as slide decks: one slide per step of the story, no frame lost, and the HTML deck."""
+import io
 import json
 import re
 import shutil
@@ -6,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from manim_support import run
-from test_render import probe
+from test_render import frames_at, probe
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORT = ROOT / "tests" / "scenes" / "short_scenes.py"
@@ -20,10 +23,17 @@ def frames(path):
     return int(probe(path)["nb_read_frames"])
 
 
+def slide_files(deck):
+    """The video file of each slide, in order, as the deck's JSON names them."""
+    slides = json.loads((deck / "slides" / "ShortConv.json").read_text())["slides"]
+    return [Path(s["file"]) if Path(s["file"]).is_absolute() else deck / "slides" / Path(s["file"]).relative_to("slides")
+            for s in slides]
+
+
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory):
     out = tmp_path_factory.mktemp("deck")
-    result = subprocess.run([COMMAND, "slides", str(SHORT), "ShortConv", "--out", str(out), "--quality", "480p"],
+    result = subprocess.run([COMMAND, "slides", str(SHORT), "ShortConv", "--out", str(out), "--quality", "480p", "--pdf"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
     plain = out / "plain.mp4"
@@ -52,11 +62,8 @@ def story_slides(scene) -> int:
 def test_the_deck_has_a_slide_per_step_and_keeps_every_frame(deck):
     from test_cli import load
     scene = run(load(SHORT, "ShortConv"))
-    data = json.loads((deck / "slides" / "ShortConv.json").read_text())
-    slides = data["slides"]
-    assert len(slides) == story_slides(scene) >= 5
-    files = [deck / "slides" / Path(s["file"]).relative_to("slides") if not Path(s["file"]).is_absolute()
-             else Path(s["file"]) for s in slides]
+    files = slide_files(deck)
+    assert len(files) == story_slides(scene) >= 5
     assert all(f.is_file() for f in files)
     counts = [frames(f) for f in files]
     assert min(counts) > 0  # no empty slide, though the introduction ends on a wait() right at the cut
@@ -78,3 +85,97 @@ def test_the_plain_scene_is_unchanged_by_the_deck():
     plain = run(plain_class)
     assert "next_slide" not in dir(plain)
     assert deck_of(plain_class).__name__ == "ShortConv" and plain_class.slide_cuts
+
+
+def test_the_html_deck_needs_no_network(deck):
+    html = (deck / "index.html").read_text()
+    assert re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="https?:', html) == []  # reveal.js is inlined
+    assert "Reveal.initialize" in html and "<style>" in html
+
+
+def browser():
+    """Debian's headless Chromium through its WebDriver, with every host name unresolvable (no network)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    assert chromium and driver, "the deck test needs Debian's chromium and chromium-driver (make test installs them)"
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,800", "--mute-audio",
+                 "--autoplay-policy=no-user-gesture-required", "--host-resolver-rules=MAP * ~NOTFOUND"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(driver), options=options)
+
+
+LOAD_EVERY_VIDEO = """
+const done = arguments[arguments.length - 1];
+const sources = Array.from(document.querySelectorAll('.reveal .slides > section'),
+                           s => s.getAttribute('data-background-video'));
+Promise.all(sources.map(src => new Promise(resolve => {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.preload = 'auto';
+  video.onloadeddata = () => resolve({width: video.videoWidth, height: video.videoHeight, seconds: video.duration});
+  video.onerror = () => resolve({error: video.error ? video.error.code : 'unknown'});
+  video.src = src;
+}))).then(done);
+"""
+
+
+def test_the_deck_in_a_real_browser(deck):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    files = slide_files(deck)
+    driver = browser()
+    try:
+        driver.set_script_timeout(60)
+        driver.get((deck / "index.html").as_uri())
+        WebDriverWait(driver, 30).until(lambda d: d.execute_script("return window.Reveal && Reveal.isReady()"))
+        assert driver.execute_script("return Reveal.getTotalSlides()") == len(files)
+        assert driver.execute_script("return Reveal.getIndices().h") == 0
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return Reveal.getIndices().h") == 1)
+        current = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.reveal .slides > section')).indexOf(Reveal.getCurrentSlide())")
+        assert current == 1
+        loaded = driver.execute_async_script(LOAD_EVERY_VIDEO)
+    finally:
+        driver.quit()
+    assert len(loaded) == len(files)
+    for video, file in zip(loaded, files):
+        assert "error" not in video, f"{file.name} does not load in Chromium: {video}"
+        assert (video["width"], video["height"]) == (854, 480)
+        assert video["seconds"] == pytest.approx(frames(file) / 30, abs=0.05)
+
+
+def pdf_pages(path):
+    """The page images of a PDF written by Pillow (one JPEG stream per page)."""
+    data = path.read_bytes()
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, flags=re.S)
+    return [np.asarray(Image.open(io.BytesIO(s)).convert("RGB")) for s in streams
+            if s.startswith(b"\xff\xd8")]
+
+
+def test_the_handout_is_each_slides_last_frame(deck):
+    files = slide_files(deck)
+    pages = pdf_pages(deck / "handout.pdf")
+    assert len(pages) == len(files)
+    for n, (page, file) in enumerate(zip(pages, files)):
+        last = frames_at(file, [frames(file) - 1])[0]
+        others = [frames_at(other, [frames(other) - 1])[0] for other in files if other != file]
+        error = np.abs(page.astype(int) - last).mean()
+        assert error < 3, f"page {n + 1} is not the last frame of slide {n + 1} (mean error {error:.1f})"
+        assert all(np.abs(page.astype(int) - o).mean() > error for o in others if not np.array_equal(o, last))
+
+
+def test_a_tampered_revealjs_is_refused(tmp_path, monkeypatch):
+    from convanim.manim import revealjs
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    revealjs.tarball_path().parent.mkdir(parents=True)
+    revealjs.tarball_path().write_bytes(b"not reveal.js")
+    html = '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/reveal.js@6.0.1/dist/reveal.css">'
+    with pytest.raises(revealjs.RevealJsUnavailable, match="SHA-512"):
+        revealjs.inline_revealjs(html)

@@ -3,6 +3,7 @@
     convanim list                                   # every scene of scenes/*.py, one line each
     convanim render scenes/conv3x3.py Conv3x3 --quality 720p --out conv.mp4 --set in_channels=2 --set stride=2
     convanim still scenes/pooling.py MaxPool2x2 --out pool.png
+    convanim slides scenes/conv3x3.py Conv3x3 --out deck --pdf   # deck/index.html, deck/handout.pdf
 
 ``--set NAME=VALUE`` changes any class attribute of the scene, parsed to the
 attribute's type; an unknown name or a wrong type stops with a message that
@@ -54,10 +55,23 @@ def run_render(args: argparse.Namespace, still: bool) -> int:
                              args.quality, still, False, [], args.set)
 
 
-def run_slides(args: argparse.Namespace) -> int:
-    """Render the scene as a deck into OUT/slides, then convert it to OUT/index.html (manim-slides)."""
+def manim_slides_convert(folder: Path, scene: str, dest: Path, *options: str) -> str | None:
+    """Run ``manim-slides convert`` on the deck in ``folder``; the error's last lines, or None when done."""
     import shutil
     import subprocess
+
+    manim_slides = shutil.which("manim-slides", path=str(Path(sys.executable).parent)) or "manim-slides"
+    result = subprocess.run([manim_slides, "convert", "--folder", str(folder), scene, str(dest), *options],
+                            capture_output=True, text=True)
+    if result.returncode == 0 and dest.is_file():
+        return None
+    dest.unlink(missing_ok=True)
+    return (result.stderr or result.stdout).strip()[-500:] or f"exit code {result.returncode}"
+
+
+def run_slides(args: argparse.Namespace) -> int:
+    """Render the scene as a deck into OUT/slides, then OUT/index.html (self-contained) and OUT/handout.pdf."""
+    from .revealjs import RevealJsUnavailable, make_self_contained
 
     out = Path(args.out)
     folder = out / "slides"
@@ -65,14 +79,25 @@ def run_slides(args: argparse.Namespace) -> int:
                              str(out / f"{args.scene}.mp4"), args.quality, False, False, [], args.set, str(folder))
     if code:
         return code
-    manim_slides = shutil.which("manim-slides", path=str(Path(sys.executable).parent)) or "manim-slides"
     html = out / "index.html"
-    result = subprocess.run([manim_slides, "convert", "--folder", str(folder), args.scene, str(html), "--one-file"],
-                            capture_output=True, text=True)
-    if result.returncode != 0 or not html.is_file():
-        print(f"convanim slides: manim-slides convert failed: {result.stderr.strip()[-500:]}", file=sys.stderr)
+    error = manim_slides_convert(folder, args.scene, html, "--one-file", f"-ctitle={args.scene}",
+                                 "-cslide_number=true", "-cprogress=true")
+    if error:
+        print(f"convanim slides: manim-slides convert failed: {error}", file=sys.stderr)
         return 1
+    try:
+        make_self_contained(html)
+    except RevealJsUnavailable as reason:
+        print(f"convanim slides: warning: {html} loads reveal.js from its CDN and needs the network to show: "
+              f"{reason}", file=sys.stderr)
     print(f"wrote {html}")
+    if args.pdf:
+        pdf = out / "handout.pdf"
+        error = manim_slides_convert(folder, args.scene, pdf, "--to", "pdf")
+        if error:
+            print(f"convanim slides: the handout failed: {error}", file=sys.stderr)
+            return 1
+        print(f"wrote {pdf}")
     return 0
 
 
@@ -96,11 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
     slides = commands.add_parser("slides", help="render a slide deck (one slide per step) and its HTML",
                                  description="Render the scene as a deck whose slides are the steps of its story "
-                                             "(manim-slides), into OUT/slides, and convert it to OUT/index.html.")
+                                             "(manim-slides), into OUT/slides, and convert it to OUT/index.html, "
+                                             "a reveal.js deck that needs no network (reveal.js is inlined).")
     slides.add_argument("scene_file", metavar="FILE")
     slides.add_argument("scene", metavar="SCENE")
     slides.add_argument("--out", required=True, metavar="DIR", help="folder for the deck")
     slides.add_argument("--quality", choices=list(QUALITY_FLAGS), default="720p")
+    slides.add_argument("--pdf", action="store_true", help="also write OUT/handout.pdf: each slide's last frame")
     slides.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="change a class attribute of the scene, e.g. --set stride=2 (repeatable)")
     slides.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
