@@ -86,6 +86,9 @@ class PaddingModes(BatchedScene):
     pad: int = 2
     palette: Palette = DEFAULT_PALETTE
 
+    # convanim slides: a new slide before each of these steps.
+    slide_cuts: tuple[str, ...] = ("show_padding_mode",)
+
     def setup(self) -> None:
         x = np.asarray(self.input_values)
         pads = (self.pad,) * 4
@@ -104,6 +107,10 @@ class PaddingModes(BatchedScene):
     def construct(self) -> None:
         self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         self.play(FadeIn(self.title))
-        for mode, grid in self.grids.items():
-            self.play(FadeIn(grid), FadeIn(self.labels[list(self.grids).index(mode)]), run_time=0.8)
+        for mode in self.grids:
+            self.show_padding_mode(mode)
         self.wait(1.0)
+
+    def show_padding_mode(self, mode: str) -> None:
+        """The input padded with ``mode``, and its label."""
+        self.play(FadeIn(self.grids[mode]), FadeIn(self.labels[list(self.grids).index(mode)]), run_time=0.8)

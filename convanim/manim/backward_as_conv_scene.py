@@ -37,6 +37,10 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
     sweep_time: float = 0.25
 
     # -- building --------------------------------------------------------------------
+    # convanim slides: a new slide before each of these steps.
+    slide_cuts: tuple[str, ...] = ("show_gradient_map", "turn_kernel", "correlate_gradient",
+                                   "show_weight_gradient_as_correlation", "conclude")
+
     def setup(self) -> None:
         t = self.build_trace()
         if any(t.geometry.pads):

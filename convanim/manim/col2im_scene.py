@@ -37,6 +37,10 @@ class Col2ImScene(ConvGradientScene):
     sweep_time: float = 0.5
 
     # -- building --------------------------------------------------------------------
+    # convanim slides: a new slide before each of these steps.
+    slide_cuts: tuple[str, ...] = ("flatten_gradient", "multiply_by_weight_columns", "fold_rows_back",
+                                   "drop_padding", "conclude")
+
     def setup(self) -> None:
         if self.groups != 1 or self.padding_mode != "zeros":
             raise ValueError(f"{type(self).__name__}: col2im is shown for groups=1 with zero padding; got "

@@ -104,6 +104,10 @@ class ConvBackwardScene(ConvGradientScene):
     sweep_captions: int = 64
 
     # -- building --------------------------------------------------------------------
+    # convanim slides: a new slide before each of these steps.
+    slide_cuts: tuple[str, ...] = ("show_filter", "sum_bias_gradient", "show_channel", "sum_weight_gradients",
+                                   "conclude", "scatter_input_gradient", "release_padding")
+
     def setup(self) -> None:
         t, pal = self.build_trace(), self.palette
         geo = t.geometry

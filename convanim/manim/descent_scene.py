@@ -46,6 +46,10 @@ class GradientDescentScene(NotedCaption, BatchedScene):
     sweep_time: float = 0.4
     pause_time: float = 1.5
 
+    # convanim slides: a new slide before each of these steps (slide_runs: one per run of them).
+    slide_cuts: tuple[str, ...] = ("take_step_in_detail", "compare_with_the_answer")
+    slide_runs: tuple[str, ...] = ("take_step_quickly",)
+
     # -- building --------------------------------------------------------------------
     def setup(self) -> None:
         self.problem: EdgeProblem = edge_learning_problem(self.num_images, self.image_size, self.seed, self.lr,

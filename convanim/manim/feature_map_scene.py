@@ -64,6 +64,10 @@ class FeatureMapScene(BatchedScene):
     pause_time: float = 1.0
 
     # -- values ------------------------------------------------------------------
+    # convanim slides: a new slide before each of these steps.
+    slide_cuts: tuple[str, ...] = ("apply_filter", "zoom_to_window", "enlarge_window", "show_window_arithmetic",
+                                   "conclude")
+
     def get_photo(self) -> Photo:
         if self.photo_source == "cat":
             return cat_photo()

@@ -90,6 +90,10 @@ class Im2ColScene(LayerOptions, BatchedScene):
     pause_time: float = 1.0
 
     # -- building ----------------------------------------------------------------
+    # convanim slides: a new slide before each of these steps.
+    slide_cuts: tuple[str, ...] = ("unroll_windows", "flatten_filters", "multiply_rows_by_columns", "add_bias",
+                                   "fold_into_maps", "conclude")
+
     def setup(self) -> None:
         if self.groups != 1 or self.padding_mode != "zeros":
             raise ValueError(f"{type(self).__name__}: the im2col scene shows groups=1 with zero padding; got "
@@ -348,6 +352,9 @@ class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
     pause_time: float = 1.0
 
     METHODS = ("kernel", "window")
+
+    # convanim slides: a new slide before each of these steps.
+    slide_cuts: tuple[str, ...] = ("run_both_loops", "compare_matrices")
 
     def setup(self) -> None:
         x = self.get_input()[None]

@@ -57,6 +57,9 @@ class PipelineScene(BatchedScene):
     pause_time: float = 1.0
 
     # -- values ------------------------------------------------------------------
+    # convanim slides: a new slide before each of these steps.
+    slide_cuts: tuple[str, ...] = ("apply_stage", "summarize_shapes", "turn_to_stacked_view")
+
     def get_input(self) -> np.ndarray:
         """The (1, H, W) input, values 0..1."""
         if self.input_values is not None:

@@ -53,6 +53,10 @@ class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneI
     pause_time: float = 1.0
 
     # -- building --------------------------------------------------------------------
+    # convanim slides: a new slide before each of these steps (slide_runs: one per run of them).
+    slide_cuts: tuple[str, ...] = ("send_back_in_detail", "conclude")
+    slide_runs: tuple[str, ...] = ("send_back_quickly",)
+
     def setup(self) -> None:
         x = self.get_input()
         # The core checks every option, and the gradient's shape, before any frame is written.

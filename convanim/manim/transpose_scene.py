@@ -95,6 +95,10 @@ class TransposedScatter(TransposedLayer, BatchedScene):
     sweep_time: float = 2 / 3
     pause_time: float = 1.0
 
+    # convanim slides: a new slide before each of these steps (slide_runs: one per run of them).
+    slide_cuts: tuple[str, ...] = ("scatter_in_detail",)
+    slide_runs: tuple[str, ...] = ("scatter_quickly",)
+
     def setup(self) -> None:
         x, w = self.transposed_arrays()
         self.trace: TransposeTrace = trace_conv_transpose2d(x, w, None, self.stride, self.padding,
