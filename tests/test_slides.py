@@ -23,9 +23,9 @@ def frames(path):
     return int(probe(path)["nb_read_frames"])
 
 
-def slide_files(deck):
+def slide_files(deck, scene="ShortConv"):
     """The video file of each slide, in order, as the deck's JSON names them."""
-    slides = json.loads((deck / "slides" / "ShortConv.json").read_text())["slides"]
+    slides = json.loads((deck / "slides" / f"{scene}.json").read_text())["slides"]
     return [Path(s["file"]) if Path(s["file"]).is_absolute() else deck / "slides" / Path(s["file"]).relative_to("slides")
             for s in slides]
 
@@ -93,21 +93,6 @@ def test_the_html_deck_needs_no_network(deck):
     assert "Reveal.initialize" in html and "<style>" in html
 
 
-def browser():
-    """Debian's headless Chromium through its WebDriver, with every host name unresolvable (no network)."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    assert chromium and driver, "the deck test needs Debian's chromium and chromium-driver (make test installs them)"
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,800", "--mute-audio",
-                 "--autoplay-policy=no-user-gesture-required", "--host-resolver-rules=MAP * ~NOTFOUND"):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service(driver), options=options)
-
-
 LOAD_EVERY_VIDEO = """
 const done = arguments[arguments.length - 1];
 const sources = Array.from(document.querySelectorAll('.reveal .slides > section'),
@@ -128,12 +113,13 @@ def test_the_deck_in_a_real_browser(deck):
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from convanim.manim.browser import headless_chromium, open_deck
+
     files = slide_files(deck)
-    driver = browser()
+    driver = headless_chromium(offline=True)  # no host name resolves: the deck must need no network
     try:
         driver.set_script_timeout(60)
-        driver.get((deck / "index.html").as_uri())
-        WebDriverWait(driver, 30).until(lambda d: d.execute_script("return window.Reveal && Reveal.isReady()"))
+        open_deck(driver, deck / "index.html")
         assert driver.execute_script("return Reveal.getTotalSlides()") == len(files)
         assert driver.execute_script("return Reveal.getIndices().h") == 0
         driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
@@ -180,3 +166,12 @@ def test_a_tampered_revealjs_is_refused(tmp_path, monkeypatch):
     with pytest.raises(revealjs.RevealJsUnavailable, match="SHA-512"):
         revealjs.inline_revealjs(html)
 
+
+
+def test_a_wait_between_animations_stays_in_its_slide(tmp_path):
+    """manim-slides #527/#609 with ManimGL: square, wait, circle on each slide; every slide must hold all three."""
+    scene_file = ROOT / "tests" / "scenes" / "slide_rhythm.py"
+    result = subprocess.run([COMMAND, "slides", str(scene_file), "SlideRhythm", "--out", str(tmp_path),
+                             "--quality", "480p"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [frames(f) for f in slide_files(tmp_path, "SlideRhythm")] == [45, 45, 45]  # 0.5 s + 0.5 s + 0.5 s at 30 fps, by hand
