@@ -175,3 +175,16 @@ def test_a_wait_between_animations_stays_in_its_slide(tmp_path):
                              "--quality", "480p"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
     assert [frames(f) for f in slide_files(tmp_path, "SlideRhythm")] == [45, 45, 45]  # 0.5 s + 0.5 s + 0.5 s at 30 fps, by hand
+
+
+@pytest.mark.parametrize("scene, options, message", [
+    ("Nope", [], "has no scene 'Nope'"),
+    ("ShortConv", ["--set", "strid=2"], "has no option 'strid'"),
+    ("KernelTooLarge", [], "larger than the padded input"),
+])
+def test_a_refused_deck_writes_nothing(tmp_path, scene, options, message):
+    out = tmp_path / "deck"
+    result = subprocess.run([COMMAND, "slides", str(SHORT), scene, "--out", str(out), *options],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 2 and message in result.stderr
+    assert not out.exists()
