@@ -20,9 +20,12 @@ RENDER_STAMP := $(VENV)/.installed-render
 TEST_STAMP   := $(VENV)/.installed-test
 DEMO_OUT := videos/Conv3x3.mp4
 
-# Debian packages manimgl needs to build (ManimPango) and render headless.
+# Debian packages manimgl needs to build (ManimPango) and render headless, and the
+# fonts the captions name (convanim/languages): DejaVu Sans Mono for digits, Latin
+# and German; Tlwg Typo for Thai; Noto Sans Mono CJK for Japanese and Chinese.
 APT_PACKAGES := ffmpeg libpango1.0-dev pkg-config gcc python3-dev python3-venv \
-                libegl1 libgl1 libegl-mesa0 libgl1-mesa-dri
+                libegl1 libgl1 libegl-mesa0 libgl1-mesa-dri \
+                fonts-dejavu-core fonts-tlwg-typo-otf fonts-noto-cjk
 
 # The tests also open the HTML slide deck in a real browser: Debian's Chromium and its WebDriver.
 TEST_APT_PACKAGES := chromium chromium-driver
@@ -35,7 +38,7 @@ export PYGLET_HEADLESS := 1
 TORCH_VERSION   := 2.13.0
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
-.PHONY: test demo media bench system-deps test-system-deps venv oracle clean
+.PHONY: test demo media bench messages system-deps test-system-deps venv oracle clean
 
 test: $(TEST_STAMP)
 	$(VPY) -m pytest -q -n auto --dist loadfile
@@ -69,6 +72,22 @@ define install-debs
 	  echo "  run: sudo apt-get install -y$$missing   (then run make again)"; exit 1; \
 	fi
 endef
+
+# The message catalogues: every word a scene shows (tr, trn, lookup, N_ in the code) into
+# convanim/languages/convanim.pot, and each language's .po updated from it (new ids empty,
+# changed ones marked fuzzy) for a translator to fill in.
+LOCALES := th ja zh_Hans zh_Hant de
+messages: $(RENDER_STAMP)
+	$(VENV)/bin/pybabel extract -F convanim/languages/babel.cfg -k tr -k trn:1,2 -k lookup -k N_ \
+	  --no-location --sort-output --project convanim -o convanim/languages/convanim.pot convanim
+	@for l in $(LOCALES); do \
+	  if [ -f convanim/languages/$$l/LC_MESSAGES/convanim.po ]; then \
+	    $(VENV)/bin/pybabel update -D convanim -i convanim/languages/convanim.pot -d convanim/languages -l $$l \
+	      --no-location --width 100 --ignore-obsolete; \
+	  else \
+	    $(VENV)/bin/pybabel init -D convanim -i convanim/languages/convanim.pot -d convanim/languages -l $$l --width 100; \
+	  fi; \
+	done
 
 system-deps:
 	$(call install-debs,$(APT_PACKAGES))

@@ -15,6 +15,9 @@ One rule for every caption that states a computation:
 
 Nothing here imports manim: scenes turn a :class:`Statement` into text with
 ``str(statement)``, and tests parse that text back with :func:`evaluate`.
+The few words a statement carries ("after channel 0: … so far") are English
+message ids; a scene passes ``lookup`` (its language's catalogue, see
+:mod:`convanim.languages`) to have them in the viewer's language.
 """
 from __future__ import annotations
 
@@ -23,14 +26,26 @@ import numbers as _numbers
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
+
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogues (gettext's no-op marker); it is translated where it is shown."""
+    return message
+
+
+def untranslated(message: str) -> str:
+    """The default ``lookup``: the English message id itself."""
+    return message
+
 
 MINUS = "−"
 TIMES = "·"
 #: The note a scene shows (once) when a statement uses ``≈``.
-APPROXIMATE_NOTE = "≈: each number is shown rounded, so the rounded terms miss the total by a last digit"
+APPROXIMATE_NOTE = N_("≈: each number is shown rounded, so the rounded terms miss the total by a last digit")
 
 _EXACT = decimal.Context(prec=60, traps=[])
 
@@ -149,7 +164,7 @@ def output_label(f: int, oy: int, ox: int) -> str:
     return f"y[{f},{oy},{ox}]"
 
 
-def running_statement(trace, step, decimals: int) -> Statement:
+def running_statement(trace, step, decimals: int, lookup: Callable[[str], str] = untranslated) -> Statement:
     """The running sum of a ConvTrace step: ``y[f,oy,ox] = b + s0 + … = output`` after the last
     channel; ``after channel c: y[f,oy,ox] so far = b + s0 + … + sc = running`` before it.
 
@@ -159,7 +174,8 @@ def running_statement(trace, step, decimals: int) -> Statement:
     f, oy, ox, c = step.filter, step.oy, step.ox, step.channel
     cell = output_label(f, oy, ox)
     final = c == step.num_channels - 1
-    label = cell if final else f"after channel {step.input_channel}: {cell} so far"
+    label = cell if final else lookup("after channel {channel}: {cell} so far").format(channel=step.input_channel,
+                                                                                        cell=cell)
     terms = [trace.bias[f]] if trace.has_bias else []
     terms += [trace.channel_sums[f, oy, ox, k] for k in range(c + 1)]
     if len(terms) == 1:
@@ -171,9 +187,9 @@ def running_statement(trace, step, decimals: int) -> Statement:
     return sum_statement(label, terms, step.running_after, decimals_for(trace.padded, decimals))
 
 
-def channel_sum_statement(trace, step, decimals: int) -> Statement:
+def channel_sum_statement(trace, step, decimals: int, lookup: Callable[[str], str] = untranslated) -> Statement:
     """``Σ channel c = x·w + x·w + … = s``: one channel's window products written out."""
-    return products_statement(f"Σ channel {step.input_channel}", step.window.ravel(), step.weights.ravel(),
+    return products_statement(lookup("Σ channel {channel}").format(channel=step.input_channel), step.window.ravel(), step.weights.ravel(),
                               step.channel_sum, decimals_for(trace.input, decimals),
                               decimals_for(trace.layer.weight, decimals), decimals_for(trace.padded, decimals))
 

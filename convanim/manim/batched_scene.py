@@ -29,6 +29,8 @@ from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import Scene, VMobject
 from manimlib.utils.iterables import batch_by_property
 
+from .language_option import LanguageOption
+
 
 def unify_uniforms(mobjects) -> None:
     """Store every scalar uniform of the mobjects' families as a Python float.
@@ -73,15 +75,17 @@ def discard_partial_movie(writer) -> None:
         os.remove(temp)
 
 
-class BatchedScene(Scene):
+class BatchedScene(LanguageOption, Scene):
     """A Scene whose mobjects share draw batches (see the module docstring).
 
     It also runs ``setup()`` (where the options are checked) before the
     movie file is opened, and deletes the partial movie if the scene raises,
-    so a refused scene leaves no ``*_temp.mp4`` behind.
+    so a refused scene leaves no ``*_temp.mp4`` behind.  Before that, it
+    takes up the scene's ``language`` (LanguageOption).
     """
 
     def run(self) -> None:
+        self.apply_language()  # an unknown language or a missing font stops here, before anything is drawn
         self.setup()  # may refuse the options: nothing is open yet
         self.setup = lambda: None  # manimgl's run() calls it again after opening the movie
         try:

@@ -9,6 +9,7 @@ from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import (DOWN, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Rectangle, RoundedRectangle, Square, Text,
                       Transform, VGroup, VMobject, interpolate_color)
 
+from convanim.languages import LANGUAGES, Language, lookup
 from convanim.statements import APPROXIMATE_NOTE
 
 from .numbers import make_number, set_number, shown_value, widest_text
@@ -255,9 +256,25 @@ def with_minus_signs(text: str) -> str:
     return _NEGATIVE.sub("−", text)
 
 
-def text_line(text: str, font_size: float = 30, color: str = "#FFFFFF") -> Text:
-    """One line of Pango text (no LaTeX); negative numbers get a real minus sign."""
-    return Text(with_minus_signs(text), font_size=font_size, color=color)
+#: The language whose fonts draw captions and labels (every scene sets its own before setup(): use_language).
+_caption_language: Language = LANGUAGES["en"]
+
+
+def use_language(language: Language) -> None:
+    """Draw the captions and labels made from now on with ``language``'s fonts (numbers keep theirs)."""
+    global _caption_language
+    _caption_language = language
+
+
+def caption_language() -> Language:
+    return _caption_language
+
+
+def text_line(text: str, font_size: float = 30, color: str = "#FFFFFF", line_width: float | None = None) -> Text:
+    """One line of Pango text (no LaTeX) in the caption language's fonts; negative numbers get a real minus
+    sign.  ``line_width`` (frame units): Pango wraps the text there, at its own line breaks."""
+    wrap = {} if line_width is None else {"line_width": line_width}
+    return Text(with_minus_signs(text), font_size=font_size, color=color, font=_caption_language.font, **wrap)
 
 
 def wrap_lines(text: str, width: int) -> str:
@@ -283,6 +300,9 @@ def caption_text(text: str, font_size: float = 28, color: str = "#FFFFFF", max_w
         return mob
     if font_size * max_width / mob.get_width() >= MIN_FONT_SIZE:
         return text_line(text, font_size * max_width / mob.get_width(), color)
+    if not _caption_language.spaced:  # Thai, Japanese, Chinese: Pango breaks between words or characters
+        mob = text_line(text, MIN_FONT_SIZE, color, line_width=max_width)
+        return mob if mob.get_width() <= max_width else mob.set_width(max_width)
     width_at_min = mob.get_width() * MIN_FONT_SIZE / font_size
     lines = int(np.ceil(width_at_min / max_width))
     while True:  # balanced lines: as many as needed, each about the same length
@@ -307,7 +327,8 @@ def swap_caption_with_note(old: Text, note: Text | None, text: str, font_size: f
     """
     caption, animation = swap_caption(old, text, font_size)
     if approximate and note is None:
-        note = caption_text(APPROXIMATE_NOTE, 20, "#BDBDBD").next_to(caption, UP, buff=0.12)
+        note = caption_text(lookup(_caption_language.code, APPROXIMATE_NOTE), 20, "#BDBDBD")
+        note.next_to(caption, UP, buff=0.12)
         return caption, note, AnimationGroup(animation, FadeIn(note))
     if note is not None:
         note.next_to(caption, UP, buff=0.12)

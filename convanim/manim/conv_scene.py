@@ -129,7 +129,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
             grids.append(grid)
         self.input_stack = ChannelStack(grids, np.array([offset, offset, 0]), pal.input)
         self.input_stack.move_to(np.array([-4.1, -0.15, 0]))
-        self.input_label = label_above(self.input_stack, f"input  {c}×{t.geometry.input[0]}×{t.geometry.input[1]}")
+        self.input_label = label_above(self.input_stack, self.tr("input  {shape}", shape=f"{c}×{t.geometry.input[0]}×{t.geometry.input[1]}"))
 
     def input_mask(self) -> np.ndarray:
         """(Hp, Wp) True on cells drawn as padding (not part of the input)."""
@@ -153,7 +153,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         column.move_to(np.array([4.9, -0.15, 0]))
         self.output_labels = VGroup(*(
             caption_text(f"y[{k}]", 22, "#BDBDBD").next_to(g, LEFT, buff=0.15) for k, g in enumerate(self.output_grids)))
-        self.output_label = label_above(column, f"output  {f}×{oh}×{ow}")
+        self.output_label = label_above(column, self.tr("output  {shape}", shape=f"{f}×{oh}×{ow}"))
 
     def build_filter_panel(self, f: int) -> None:
         """The kernels of filter ``f`` (one per input channel, each labelled with the channel it reads)
@@ -175,16 +175,17 @@ class ConvLayerScene(LayerOptions, BatchedScene):
             self.kernel_labels = VGroup()
         else:
             self.kernels = VGroup(*kernels).arrange(DOWN, buff=gap).move_to(np.array([0.0, 0.35, 0]))
-            self.kernel_labels = VGroup(*(caption_text(f"ch {ch}", MIN_FONT_SIZE, "#BDBDBD").next_to(k, RIGHT, buff=0.12)
+            self.kernel_labels = VGroup(*(caption_text(self.tr("ch {channel}", channel=ch), MIN_FONT_SIZE, "#BDBDBD").next_to(k, RIGHT, buff=0.12)
                                           for k, ch in zip(kernels, channels)))
         self.kernel_grids = kernels
         self.bias_chip = BiasChip(t.bias[f], pal.bias, self.bias_decimals, font_size=24)
         self.bias_chip.next_to(self.kernels, DOWN, buff=0.3)
         if not t.has_bias:
             self.bias_chip.set_opacity(0)
-        reads = (f", reads channels {channels[0]}–{channels[-1]}" if t.groups > 1 and cg > 1
-                 else f", reads channel {channels[0]}" if t.groups > 1 else "")
-        self.filter_label = label_above(self.kernels, f"filter {f}  {cg}×{kh}×{kw}{reads}",
+        reads = (self.tr(", reads channels {first}–{last}", first=channels[0], last=channels[-1])
+                 if t.groups > 1 and cg > 1
+                 else self.tr(", reads channel {channel}", channel=channels[0]) if t.groups > 1 else "")
+        self.filter_label = label_above(self.kernels, self.tr("filter {f}  {shape}", f=f, shape=f"{cg}×{kh}×{kw}") + reads,
                                         font_size=max(MIN_FONT_SIZE, 24 if not reads else 20))
 
     # -- the story ---------------------------------------------------------------
@@ -215,14 +216,16 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         bias_part = f" + {f}" if t.has_bias else ""
         groups = f", groups={t.groups}" if t.groups > 1 else ""
         self.title = caption_text(
-            f"input {c}×{h}×{w}   *   {f} filter{'s' if f > 1 else ''} {cg}×{kh}×{kw}"
-            f"{' + bias' if t.has_bias else ''}{groups}   →   "
-            f"output {f}×{oh}×{ow}", 28).to_edge(UP, buff=0.25)
-        self.params = caption_text(f"parameters: {f}·{cg}·{kh}·{kw}{bias_part} = {params}", 26, "#BDBDBD")
+            self.tr("input {shape}", shape=f"{c}×{h}×{w}") + "   *   "
+            + self.trn("{n} filter {shape}", "{n} filters {shape}", f, shape=f"{cg}×{kh}×{kw}")
+            + (self.tr(" + bias") if t.has_bias else "") + groups + "   →   "
+            + self.tr("output {shape}", shape=f"{f}×{oh}×{ow}"), 28).to_edge(UP, buff=0.25)
+        count = f"{f}·{cg}·{kh}·{kw}{bias_part} = {params}"
+        self.params = caption_text(self.tr("parameters: {count}", count=count), 26, "#BDBDBD")
         if t.groups > 1:
-            self.params = caption_text(
-                f"parameters: {f}·{cg}·{kh}·{kw}{bias_part} = {params}; groups={t.groups}: each filter reads "
-                f"{cg} of the {c} input channels", 24, "#BDBDBD")
+            self.params = caption_text(self.tr(
+                "parameters: {count}; groups={groups}: each filter reads {per_filter} of the {channels} input "
+                "channels", count=count, groups=t.groups, per_filter=cg, channels=c), 24, "#BDBDBD")
         self.params.next_to(self.title, DOWN, buff=0.12)
         self.play(FadeIn(self.input_stack), FadeIn(self.input_label), Write(self.title), run_time=self.stage_time)
         self.play(*(FadeIn(g) for g in self.output_grids), FadeIn(self.output_labels), FadeIn(self.output_label),
@@ -255,8 +258,8 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         oh, ow = t.geometry.out
         start = self.palette.ramp(0, t.channels_per_filter)
         cells = [(i, j) for i in range(oh) for j in range(ow)]
-        text = (f"every output of filter {f} starts at its bias b = {self.bias_chip_text(f)}" if t.has_bias
-                else f"no bias: every output of filter {f} starts at 0")
+        text = (self.tr("every output of filter {f} starts at its bias b = {b}", f=f, b=self.bias_chip_text(f))
+                if t.has_bias else self.tr("no bias: every output of filter {f} starts at 0", f=f))
         self.caption, caption = swap_caption(self.caption, text, 26)
         self.on_top(self.caption)
         if grid.show_numbers:
@@ -304,7 +307,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         """"channel k" under the input stack (replaces the previous one)."""
         if getattr(self, "_channel_label", None) is not None:
             self.remove(self._channel_label)
-        self._channel_label = caption_text(f"channel {channel} in front", 22, "#BDBDBD")
+        self._channel_label = caption_text(self.tr("channel {channel} in front", channel=channel), 22, "#BDBDBD")
         self._channel_label.next_to(self.input_stack, DOWN, buff=0.15)
         return self._channel_label
 
@@ -337,7 +340,8 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     def window_caption(self, step: ConvStep) -> str:
         """What the kernel is about to compute (shown as it arrives on the window)."""
         cell = output_label(step.filter, step.oy, step.ox)
-        return f"{cell}: channel {step.input_channel}'s window × kernel w[{step.filter},{step.channel}]"
+        return self.tr("{cell}: channel {channel}'s window × kernel {kernel}", cell=cell, channel=step.input_channel,
+                       kernel=f"w[{step.filter},{step.channel}]")
 
     def slide_kernel(self, step: ConvStep, run_time: float, *extra) -> None:
         grid = self.input_stack.front_grid()
@@ -375,7 +379,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
                                       max(self.output_grids[0].font_size * 1.3, MIN_FONT_SIZE), self.palette.product)
         self.sum_number.move_to(np.array([2.55, out_cell.get_center()[1], 0]))
         self.on_top(self.sum_number)
-        self.sum_label = self.on_top(caption_text(f"Σ channel {step.input_channel}", 20, "#BDBDBD"))
+        self.sum_label = self.on_top(caption_text(self.tr("Σ channel {channel}", channel=step.input_channel), 20, "#BDBDBD"))
         self.sum_label.next_to(self.sum_number, UP, buff=0.1)
         caption = []
         if self.steps_shown == 0 or self.single_term:
@@ -436,13 +440,13 @@ class ConvLayerScene(LayerOptions, BatchedScene):
 
     def equation(self, step: ConvStep) -> Statement:
         """The running sum after this step, from the trace (see :func:`convanim.statements.running_statement`)."""
-        return running_statement(self.trace, step, self.decimals)
+        return running_statement(self.trace, step, self.decimals, self.lookup)
 
     def products_statement(self, step: ConvStep) -> Statement:
         """``Σ channel c = x·w + … = s`` (or, for a one-term output, ``y[…] = x·w + … = y``)."""
         if self.single_term:
             return self.equation(step)
-        return channel_sum_statement(self.trace, step, self.decimals)
+        return channel_sum_statement(self.trace, step, self.decimals, self.lookup)
 
     def conclude(self) -> None:
         self.play(FadeOut(self.overlay), FadeOut(self.caption), FadeOut(self.cell_marker),
@@ -454,9 +458,10 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     def conclusion(self) -> str:
         """The closing caption: what each output cell is the sum of."""
         t = self.trace
-        parts = (["bias"] if t.has_bias else []) + (
-            ["one window sum per input channel"] if t.channels_per_filter > 1 else ["the sum of its window's products"])
-        return f"each output = {' + '.join(parts)}"
+        parts = ([self.tr("bias")] if t.has_bias else []) + (
+            [self.tr("one window sum per input channel")] if t.channels_per_filter > 1
+            else [self.tr("the sum of its window's products")])
+        return self.tr("each output = {parts}", parts=" + ".join(parts))
 
     # -- hooks ---------------------------------------------------------------------
     def after_bias(self, f: int) -> None:

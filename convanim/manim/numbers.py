@@ -13,6 +13,10 @@ import numpy as np
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import ORIGIN, DecimalNumber, Integer, Text, VMobject
 
+from convanim.languages import NUMBER_FONT
+
+NUMBER_TEXT = {"font": NUMBER_FONT}  # the digits' font, named: the same in every language
+
 
 def is_integral(value: object) -> bool:
     return isinstance(value, (_numbers.Integral, np.integer))
@@ -27,14 +31,15 @@ def make_number(value: object, decimals: int, font_size: float, color: str) -> D
     if not is_integral(value) and not np.isfinite(float(value)):
         v = float(value)
         text = "NaN" if np.isnan(v) else ("−∞" if v < 0 else "∞")
-        mob = Text(text, font_size=font_size, color=color)
+        mob = Text(text, font_size=font_size, color=color, font=NUMBER_FONT)
         mob.num_string = "nan" if np.isnan(v) else ("-inf" if v < 0 else "inf")
         return mob
     # edge_to_fix=ORIGIN: a changing number stays centred in its cell.
     if is_integral(value):
-        return Integer(int(value), font_size=font_size, color=color, group_with_commas=False, edge_to_fix=ORIGIN)
+        return Integer(int(value), font_size=font_size, color=color, group_with_commas=False, edge_to_fix=ORIGIN,
+                       text_config=NUMBER_TEXT)
     return DecimalNumber(float(value), num_decimal_places=decimals, font_size=font_size, color=color,
-                         group_with_commas=False, edge_to_fix=ORIGIN)
+                         group_with_commas=False, edge_to_fix=ORIGIN, text_config=NUMBER_TEXT)
 
 
 def set_number(mob: DecimalNumber, value: object) -> DecimalNumber:
