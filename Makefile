@@ -83,7 +83,7 @@ messages: $(RENDER_STAMP)
 	@for l in $(LOCALES); do \
 	  if [ -f convanim/languages/$$l/LC_MESSAGES/convanim.po ]; then \
 	    $(VENV)/bin/pybabel update -D convanim -i convanim/languages/convanim.pot -d convanim/languages -l $$l \
-	      --no-location --width 100 --ignore-obsolete; \
+	      --width 100 --ignore-obsolete; \
 	  else \
 	    $(VENV)/bin/pybabel init -D convanim -i convanim/languages/convanim.pot -d convanim/languages -l $$l --width 100; \
 	  fi; \

@@ -5,7 +5,10 @@ a size formula exists in the project.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from ..arguments import Pair, pair
+from ..statements import untranslated
 
 
 def output_size(i: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1,
@@ -33,21 +36,22 @@ def _ceil_mode_sizes(i: int, k: int, stride: int, padding: int, dilation: int) -
 
 
 def output_size_formula(i: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1,
-                        ceil_mode: bool = False) -> str:
+                        ceil_mode: bool = False, lookup: Callable[[str], str] = untranslated) -> str:
     """The output-size formula with the numbers substituted, for captions.
 
     ``output_size_formula(5, 3, 2, 1)`` ->
     ``'o = ⌊(i + 2p − d(k−1) − 1)/s⌋ + 1 = ⌊(5 + 2·1 − 1·(3−1) − 1)/2⌋ + 1 = 3'``;
     the value comes from :func:`output_size`.  With ``ceil_mode`` the
     brackets round up, and a window that would start in the padding is
-    dropped (said at the end when it happens).
+    dropped (said at the end when it happens; ``lookup`` gives that sentence
+    in the scene's language, see :mod:`convanim.statements`).
     """
     lo, hi = ("⌈", "⌉") if ceil_mode else ("⌊", "⌋")
     o = output_size(i, k, stride, padding, dilation, ceil_mode)
     text = (f"o = {lo}(i + 2p − d(k−1) − 1)/s{hi} + 1 = {lo}({i} + 2·{padding} − {dilation}·({k}−1) − 1)/{stride}{hi}"
             f" + 1 = {o}")
     if ceil_mode and _ceil_mode_sizes(i, k, stride, padding, dilation)[0] != o:
-        text += f"  (window {o + 1} would start in the padding: dropped)"
+        text += "  " + lookup("(window {n} would start in the padding: dropped)").format(n=o + 1)
     return text
 
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..arguments import choice, positive_int
+from ..statements import N_
 
 FILTER_KINDS = ("edge", "blur", "random")
+#: What a scene calls each kind (English message ids; the scene shows them in its language).
+FILTER_NAMES = {"edge": N_("edge"), "blur": N_("blur"), "random": N_("random")}
 
 
 def edge_filter(in_channels: int = 3, size: int = 3) -> tuple[np.ndarray, np.ndarray]:

@@ -23,10 +23,15 @@ from pathlib import Path
 import numpy as np
 
 from ..arguments import as_numeric_array, positive_int
+from ..statements import N_
 
 #: The message shown when scikit-image is not installed.
-NO_SKIMAGE = ('scikit-image is not installed, so the cat photo (skimage.data.chelsea) is not available; '
-              'install it with  pip install "convanim[photo]"  -- using a generated picture instead')
+#: The caption a scene shows when the cat photo is missing (the part of NO_SKIMAGE before " -- ").
+NO_SKIMAGE_NOTE = N_('scikit-image is not installed, so the cat photo (skimage.data.chelsea) is not available; '
+                     'install it with  pip install "convanim[photo]"')
+NO_SKIMAGE = NO_SKIMAGE_NOTE + "  -- using a generated picture instead"
+#: The name the feature-map scene labels a generated picture with.
+GENERATED_PICTURE = N_("generated picture")
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ def cat_photo(fallback: bool = True) -> Photo:
         if not fallback:
             raise ImportError(NO_SKIMAGE.split(" -- ")[0]) from None
         warnings.warn(NO_SKIMAGE, UserWarning, stacklevel=2)
-        return Photo(generated_picture(300, 451), "generated picture", NO_SKIMAGE)
+        return Photo(generated_picture(300, 451), GENERATED_PICTURE, NO_SKIMAGE)
     return Photo(np.asarray(data.chelsea()), "chelsea (scikit-image)")
 
 

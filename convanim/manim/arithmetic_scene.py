@@ -41,13 +41,13 @@ class ConvArithmetic(ConvLayerScene):
         g = self.trace.geometry
         top, bottom, left, right = g.pads
         axes = []
-        for axis, name, (before, after) in ((0, "rows", (top, bottom)), (1, "columns", (left, right))):
+        for axis, (before, after) in ((0, (top, bottom)), (1, (left, right))):
             pad = before if before == after else (before + after) / 2
-            text = output_size_formula(g.input[axis], g.kernel[axis], g.stride[axis], pad, g.dilation[axis])
-            axes.append((name, text))
-        if axes[0][1] == axes[1][1]:
-            return [axes[0][1]]
-        return [f"{name}: {text}" for name, text in axes]
+            axes.append(output_size_formula(g.input[axis], g.kernel[axis], g.stride[axis], pad, g.dilation[axis],
+                                            lookup=self.lookup))
+        if axes[0] == axes[1]:
+            return [axes[0]]
+        return [self.tr("rows: {formula}", formula=axes[0]), self.tr("columns: {formula}", formula=axes[1])]
 
     def show_size_formula(self) -> None:
         lines = VGroup(*(caption_text(text, 24, "#E0E0E0") for text in self.size_formulas()))
@@ -69,7 +69,7 @@ class ConvArithmetic(ConvLayerScene):
             return
         grid = self.input_stack.front_grid()
         self.unvisited_marks = unvisited_marks(grid, cells, self.palette.output)
-        self.unvisited_label = unvisited_label(cells, grid.shape, self.palette.output)
+        self.unvisited_label = unvisited_label(cells, grid.shape, self.palette.output, self)
         self.unvisited_label.next_to(self.caption, UP, buff=0.15)
         self.play(FadeIn(self.unvisited_marks), FadeIn(self.unvisited_label), run_time=self.stage_time)
         self.wait(self.pause_time)
@@ -101,7 +101,8 @@ class PaddingModes(BatchedScene):
             self.grids[mode] = NumberGrid(values, cell, self.palette.input, 0, mask, self.palette.padding)
         VGroup(*self.grids.values()).arrange_in_grid(2, 2, h_buff=1.2, v_buff=0.9).move_to(0.5 * DOWN)
         self.labels = VGroup(*(label_above(g, f"padding_mode='{m}'", 22) for m, g in self.grids.items()))
-        self.title = caption_text(f"the same {x.shape[0]}×{x.shape[1]} input, padded by {self.pad}", 28)
+        self.title = caption_text(self.tr("the same {shape} input, padded by {pad}", shape=f"{x.shape[0]}×{x.shape[1]}",
+                                          pad=self.pad), 28)
         self.title.to_edge(UP, buff=0.25)
 
     def construct(self) -> None:

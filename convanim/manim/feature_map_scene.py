@@ -23,7 +23,8 @@ from manimlib import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, GrowFromPoint, Grou
 from manimlib.utils.color import color_to_rgba
 
 from convanim import Conv, MaxPool, ReLU, cat_photo, named_filter, photo_channels, read_photo, run_pipeline, trace_conv2d
-from convanim.inputs.photo import Photo, generated_picture
+from convanim.inputs.filters import FILTER_NAMES
+from convanim.inputs.photo import GENERATED_PICTURE, Photo, generated_picture
 from convanim.networks.pipeline import Stage
 from convanim.statements import decimals_for, format_number, running_statement
 from convanim.arithmetic.trace import ConvTrace
@@ -72,7 +73,7 @@ class FeatureMapScene(BatchedScene):
         if self.photo_source == "cat":
             return cat_photo()
         if self.photo_source == "generated":
-            return Photo(generated_picture(), "generated picture")
+            return Photo(generated_picture(), GENERATED_PICTURE)
         return read_photo(self.photo_source)
 
     def setup(self) -> None:
@@ -110,7 +111,7 @@ class FeatureMapScene(BatchedScene):
         height = min(3.0, 4.6 * h / w)
         self.photo_image = ArrayImage(self.input if c == 3 else self.input[0], pixels, height)
         self.photo_image.move_to(np.array([-4.35, 0.9, 0]))
-        self.photo_label = label_above(self.photo_image, f"{self.photo.name}  {c}×{h}×{w}", 22)
+        self.photo_label = label_above(self.photo_image, f"{self.lookup(self.photo.name)}  {c}×{h}×{w}", 22)
 
     def map_image(self, values: np.ndarray, signed: bool, height: float) -> ArrayImage:
         pal = self.palette
@@ -131,12 +132,15 @@ class FeatureMapScene(BatchedScene):
                     for stage in stages[1:]]
             for k, image in enumerate(maps):
                 image.move_to(np.array([1.1 + 2.25 * k, y, 0]))
-            labels = [caption_text(f"{stage.name.split()[0] if k < 2 else 'pool'}  {format_shape(stage.shape)}",
-                                   16, "#BDBDBD").next_to(image, DOWN, buff=0.06)
-                      for k, (stage, image) in enumerate(zip(stages[1:], maps))]
-            name = caption_text(f"{kind} {size}×{size}", 18).next_to(kernel, UP, buff=0.08)
+            names = [self.tr("conv  {shape}", shape=format_shape(stages[1].shape)),
+                     self.tr("ReLU  {shape}", shape=format_shape(stages[2].shape)),
+                     self.tr("pool  {shape}", shape=format_shape(stages[3].shape))]
+            labels = [caption_text(text, 16, "#BDBDBD").next_to(image, DOWN, buff=0.06)
+                      for text, image in zip(names, maps)]
+            name = caption_text(f"{self.kind_name(kind)} {size}×{size}", 18).next_to(kernel, UP, buff=0.08)
             conv = stages[1]
-            params = caption_text(f"{conv.params} params", 16, "#BDBDBD").next_to(kernel, DOWN, buff=0.06)
+            params = caption_text(self.trn("{n} param", "{n} params", conv.params), 16, "#BDBDBD")
+            params.next_to(kernel, DOWN, buff=0.06)
             self.rows.append({"kernel": kernel, "name": name, "params": params, "maps": maps, "labels": labels,
                               "stages": stages})
 
@@ -157,7 +161,8 @@ class FeatureMapScene(BatchedScene):
 
     def show_photo(self) -> None:
         c, h, w = self.input.shape
-        note = self.photo.note.split(" -- ")[0] if self.photo.note else f"a photo is {c} channels of {h}×{w} numbers"
+        note = (self.lookup(self.photo.note.split(" -- ")[0]) if self.photo.note
+                else self.tr("a photo is {c} channels of {shape} numbers", c=c, shape=f"{h}×{w}"))
         self.play(FadeIn(self.photo_image), FadeIn(self.photo_label), self.set_caption(note),
                   run_time=self.stage_time)
         self.wait(self.pause_time)
@@ -168,13 +173,16 @@ class FeatureMapScene(BatchedScene):
         kind, size = self.filters[i]
         c = self.input.shape[0]
         conv, _, pool = row["stages"][1:]
-        count = f"parameters = {size}·{size}·{c}·1 + 1 = {conv.params}"
+        count = self.tr("parameters = {formula}", formula=f"{size}·{size}·{c}·1 + 1 = {conv.params}")
         self.play(FadeIn(row["kernel"]), FadeIn(row["name"]), FadeIn(row["params"]),
-                  self.set_caption(f"{kind} filter {size}×{size} on {c} channels, one output map: "
-                                   f"{count}"), run_time=self.stage_time)
-        captions = [f"conv: {conv.formula.split(' = ')[-2]} = {conv.shape[1]} rows, map {format_shape(conv.shape)}",
-                    "ReLU: negative values become 0",
-                    f"max pool {self.pool_size}×{self.pool_size}: map {format_shape(pool.shape)}"]
+                  self.set_caption(self.tr("{kind} filter {size} on {c} channels, one output map: {count}",
+                                           kind=self.kind_name(kind), size=f"{size}×{size}", c=c, count=count)),
+                  run_time=self.stage_time)
+        captions = [self.tr("conv: {formula} = {rows} rows, map {shape}", formula=conv.formula.split(" = ")[-2],
+                            rows=conv.shape[1], shape=format_shape(conv.shape)),
+                    self.tr("ReLU: negative values become 0"),
+                    self.tr("max pool {size}: map {shape}", size=f"{self.pool_size}×{self.pool_size}",
+                            shape=format_shape(pool.shape))]
         sources = [self.photo_image, row["maps"][0], row["maps"][1]]
         for image, label, source, text in zip(row["maps"], row["labels"], sources, captions):
             self.play(GrowFromPoint(image, source.get_center()), FadeIn(label), self.set_caption(text),
@@ -202,8 +210,9 @@ class FeatureMapScene(BatchedScene):
         link = Line(self.pixel_ring.get_top(), self.window_ring.get_bottom(), stroke_width=2,
                     color=self.palette.product)
         self.play(FadeIn(self.pixel_ring), FadeIn(self.window_ring), FadeIn(link),
-                  self.set_caption(f"pixel ({oy}, {ox}) of the {self.filters[self.zoom_filter][0]} map comes from "
-                                   f"one {kh}×{kw} window of the photo"), run_time=self.stage_time)
+                  self.set_caption(self.tr("pixel ({y}, {x}) of the {kind} map comes from one {size} window of the "
+                                           "photo", y=oy, x=ox, kind=self.kind_name(self.filters[self.zoom_filter][0]),
+                                           size=f"{kh}×{kw}")), run_time=self.stage_time)
         self.link = link
         self.window_centre = window_centre
 
@@ -283,7 +292,8 @@ class FeatureMapScene(BatchedScene):
                 self.play(*previous, FadeIn(line), FadeIn(gathered), self.set_caption(self.channel_caption(steps[k])),
                           run_time=self.stage_time)
         self.after_window_numbers()
-        self.play(self.set_caption(str(running_statement(t, steps[-1], self.decimals))), run_time=self.stage_time)
+        self.play(self.set_caption(str(running_statement(t, steps[-1], self.decimals, self.lookup))),
+                  run_time=self.stage_time)
         self.wait(self.pause_time)
 
     #: Rooms for the window arithmetic, (left, right, bottom, top) in scene units: right of the enlarged
@@ -348,14 +358,21 @@ class FeatureMapScene(BatchedScene):
         return ["R", "G", "B"][k] if self.trace.input.shape[0] == 3 else f"c{k}"
 
     def channel_caption(self, step) -> str:
-        return (f"channel {self.channel_name(step.input_channel)}: window × kernel = products, summed to "
-                f"{format_number(step.channel_sum, self.num_decimals)}")
+        return self.tr("channel {name}: window × kernel = products, summed to {total}",
+                       name=self.channel_name(step.input_channel),
+                       total=format_number(step.channel_sum, self.num_decimals))
+
+    def kind_name(self, kind: str) -> str:
+        """A filter kind (``edge``, ``blur``, ``random``) in the scene's language."""
+        return self.lookup(FILTER_NAMES.get(kind, kind))
 
     def conclude(self) -> None:
         oy, ox = self.zoom_pixel
         shape = self.pipelines[self.zoom_filter][1].shape
-        self.play(self.set_caption(f"pixel ({oy}, {ox}) = {format_number(self.trace.output[0, oy, ox], self.num_decimals)}"
-                                   f"; the {shape[1]}×{shape[2]} map is one such sum per window"),
+        self.play(self.set_caption(self.tr("pixel ({y}, {x}) = {value}; the {shape} map is one such sum per window",
+                                           y=oy, x=ox, value=format_number(self.trace.output[0, oy, ox],
+                                                                           self.num_decimals),
+                                           shape=f"{shape[1]}×{shape[2]}")),
                   run_time=self.stage_time)
         self.wait(self.pause_time)
 

@@ -89,20 +89,21 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
             number.set_opacity(0)
         self.revealed = np.zeros(g.out, dtype=bool)
         h, w = g.input
-        self.input_label = label_above(self.input_grid, f"input {h}×{w}" + (" (padding −∞)" if self.mode == "max"
-                                                                              and any(g.pads) else ""))
-        self.output_label = label_above(self.output_grid, f"output {g.out[0]}×{g.out[1]}")
+        self.input_label = label_above(self.input_grid, self.tr("input {shape}", shape=f"{h}×{w}") + (
+            self.tr(" (padding −∞)") if self.mode == "max" and any(g.pads) else ""))
+        self.output_label = label_above(self.output_grid, self.tr("output {shape}", shape=f"{g.out[0]}×{g.out[1]}"))
         kh, kw = g.kernel
-        what = "max pooling" if self.mode == "max" else "average pooling"
-        options = [f"stride {g.stride[0]}", f"padding {g.pads[0]}"]
+        what = (self.tr("max pooling {size}", size=f"{kh}×{kw}") if self.mode == "max"
+                else self.tr("average pooling {size}", size=f"{kh}×{kw}"))
+        options = [self.tr("stride {n}", n=g.stride[0]), self.tr("padding {n}", n=g.pads[0])]
         if self.ceil_mode:
             options.append("ceil_mode")
         if self.mode == "avg":
             options.append("divisor_override" if self.divisor_override is not None else
                            f"count_include_pad={self.count_include_pad}")
-        self.title = caption_text(f"{what} {kh}×{kw}, " + ", ".join(options), 28).to_edge(UP, buff=0.25)
+        self.title = caption_text(", ".join([what] + options), 28).to_edge(UP, buff=0.25)
         self.formula = caption_text(output_size_formula(h, kh, g.stride[0], g.pads[0], g.dilation[0],
-                                                        self.ceil_mode), 22, "#E0E0E0")
+                                                        self.ceil_mode, self.lookup), 22, "#E0E0E0")
         self.formula.next_to(self.title, DOWN, buff=0.12)
         self.caption = caption_text(" ", 26).to_edge(DOWN, buff=0.3)
         self.window_frames = None
@@ -139,7 +140,7 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
         if not cells:
             return
         self.unvisited_marks = unvisited_marks(self.input_grid, cells, self.palette.output)
-        self.unvisited_label = unvisited_label(cells, self.input_grid.shape, self.palette.output)
+        self.unvisited_label = unvisited_label(cells, self.input_grid.shape, self.palette.output, self)
         self.unvisited_label.next_to(self.caption, UP, buff=0.15)
         self.play(FadeIn(self.unvisited_marks), FadeIn(self.unvisited_label), run_time=self.stage_time)
 
@@ -196,11 +197,11 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
         target = f"y[{step.oy},{step.ox}]"
         if self.mode == "max":
             h, w = step.source
-            return (f"{target} = max({values}) = {format_number(step.value, d)}"
-                    f"; index = {h}·{self.trace.geometry.input[1]} + {w} = {step.index}")
+            index = self.tr("index = {formula}", formula=f"{h}·{self.trace.geometry.input[1]} + {w} = {step.index}")
+            return f"{target} = max({values}) = {format_number(step.value, d)}; {index}"
         counted = [v for v, pad in zip(shown, step.is_padding.flat) if self.padding_counts or not pad]
         left_out = len(shown) - len(counted)
-        note = f"{left_out} padding cell{'s' if left_out > 1 else ''} not counted" if left_out else ""
+        note = self.trn("{n} padding cell not counted", "{n} padding cells not counted", left_out) if left_out else ""
         divisor = format_number(step.divisor, 0 if float(step.divisor).is_integer() else d)
         terms = join_terms([format_number(v, d) for v in counted])
         expression = f"({terms}) ÷ {divisor}" if len(counted) > 1 else f"{terms} ÷ {divisor}"
