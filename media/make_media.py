@@ -51,6 +51,23 @@ def save_frame(scene, file_name: str) -> None:
     print(f"wrote media/{file_name}")
 
 
+def capture_languages() -> None:
+    """Conv3x3 in each language, as channel 1 joins y[0,0,0]'s running sum (media/languages/)."""
+    from convanim.languages import LANGUAGES
+
+    base = load("scenes/conv3x3.py", "Conv3x3")
+    (MEDIA / "languages").mkdir(exist_ok=True)
+    for code in LANGUAGES:
+        class Capturing(base):
+            language = code
+
+            def after_stage(self, stage, step):
+                if (stage, self.steps_shown) == ("output", 1):
+                    save_frame(self, f"languages/conv3x3_{code}.png")
+
+        Capturing(skip_animations=True).run()
+
+
 def capture_feature_rows() -> None:
     """The feature-map scene with every filter's row on screen (just before the zoom)."""
     base = load("scenes/feature_maps.py", "FeatureMaps")
@@ -161,6 +178,7 @@ def main() -> None:
         ("end", -1): "conv3x3_result.png",
     })
     capture_stills("scenes/conv3x3.py", "MnistSizedConv", {("products", 1): "mnist_products.png"})
+    capture_languages()
     capture_feature_rows()
     capture_pool_backward()
     write_gallery_table(gallery())
