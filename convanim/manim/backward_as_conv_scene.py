@@ -74,32 +74,38 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
         self.labels = VGroup(self.padded_label(self.filters[0]), self.kernel_label(self.filters[0]),
                              self.flipped_label(self.filters[0]),
                              self.grad_input_label(0))
-        self.title = caption_text("the backward pass of a convolution is a convolution", 28).to_edge(UP, buff=0.25)
+        self.title = caption_text(self.tr("the backward pass of a convolution is a convolution"), 28)
+        self.title.to_edge(UP, buff=0.25)
         s, dl = t.geometry.stride, t.geometry.dilation
         between = s[0] - 1
-        zeros = f"{between} zero{'s' if between > 1 else ''} between its cells, " if max(s) > 1 else ""
-        self.rule = caption_text(f"dL/dx = Σ over f of (dL/dy[f] with {zeros}{dl[0] * (kh - 1)} zeros around) "
-                                 f"read by w[f,c] turned 180°", 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
+        around = dl[0] * (kh - 1)
+        rule = (self.trn("dL/dx = Σ over f of (dL/dy[f] with {n} zero between its cells, {around} zeros around) "
+                         "read by w[f,c] turned 180°", "dL/dx = Σ over f of (dL/dy[f] with {n} zeros between its "
+                         "cells, {around} zeros around) read by w[f,c] turned 180°", between, around=around)
+                if max(s) > 1 else
+                self.tr("dL/dx = Σ over f of (dL/dy[f] with {around} zeros around) read by w[f,c] turned 180°",
+                        around=around))
+        self.rule = caption_text(rule, 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
         self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
         self.overlay = VGroup()
 
     def grad_input_label(self, j: int):
         """What the dL/dx grid holds after the first j + 1 gradient maps: a partial sum says so."""
-        text = f"dL/dx, channel {self.channel}"
+        text = self.tr("dL/dx, channel {channel}", channel=self.channel)
         if j < len(self.filters) - 1:
             done = (f"dL/dy[{self.filters[0]}]" if j == 0 else
                     f"dL/dy[{self.filters[0]}]…dL/dy[{self.filters[j]}]")
-            text += f"\nso far: from {done}"
+            text += "\n" + self.tr("so far: from {maps}", maps=done)
         return label_above(self.grad_input_grid, text, 22)
 
     def padded_label(self, f: int):
-        return label_above(self.padded_grad, f"dL/dy[{f}], zeros inserted and around", 22)
+        return label_above(self.padded_grad, self.tr("{map}, zeros inserted and around", map=f"dL/dy[{f}]"), 22)
 
     def kernel_label(self, f: int):
         return label_above(self.kernel_grid, f"w[{f},{self.local}]", 22)
 
     def flipped_label(self, f: int):
-        return label_above(self.flipped_grid, f"w[{f},{self.local}] turned 180°", 22)
+        return label_above(self.flipped_grid, self.tr("{kernel} turned 180°", kernel=f"w[{f},{self.local}]"), 22)
 
     # -- the story -------------------------------------------------------------
     def construct(self) -> None:
@@ -117,8 +123,8 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
     def introduce(self) -> None:
         self.play(*(FadeIn(m) for m in (self.title, self.rule, self.padded_grad, self.kernel_grid,
                                         self.grad_input_grid, self.labels[0], self.labels[1], self.labels[3])),
-                  self.caption_animation(f"dL/dy[{self.filters[0]}] with zeros inserted and around it: every "
-                                         "window of the backward convolution fits inside"),
+                  self.caption_animation(self.tr("{map} with zeros inserted and around it: every window of the "
+                                                 "backward convolution fits inside", map=f"dL/dy[{self.filters[0]}]")),
                   run_time=self.stage_time)
 
     def show_gradient_map(self, f: int, j: int) -> None:
@@ -129,7 +135,7 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
             self.kernel_grid.set_number(i, k, value)
         labels = VGroup(self.padded_label(f), self.kernel_label(f), self.flipped_label(f), self.labels[3])
         self.play(FadeOut(self.labels[:3]), FadeIn(labels[:3]), FadeOut(self.flipped_grid), FadeOut(self.overlay),
-                  self.caption_animation(f"dL/dy[{f}] adds its part to every cell of dL/dx"),
+                  self.caption_animation(self.tr("{map} adds its part to every cell of dL/dx", map=f"dL/dy[{f}]")),
                   run_time=self.stage_time)
         self.labels, self.overlay = labels, VGroup()
 
@@ -156,9 +162,10 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
         pitch = (cell * d.dilation[0], cell * d.dilation[1])
         overlay = KernelOverlay(t.weight[c, j], cell, pitch, self.palette.kernel, self.k_decimals)
         if j == 0:
-            caption = f"the turned kernel slides over dL/dy[{f}]: each window's products sum to its part of dL/dx"
+            caption = self.tr("the turned kernel slides over {map}: each window's products sum to its part of dL/dx",
+                              map=f"dL/dy[{f}]")
         else:
-            caption = f"dL/dy[{f}]'s windows add their sums to what dL/dx holds so far"
+            caption = self.tr("{map}'s windows add their sums to what dL/dx holds so far", map=f"dL/dy[{f}]")
         self.play(FadeIn(overlay.shift(overlay.shift_onto(self.padded_grad, 0, 0))),
                   self.caption_animation(caption), run_time=self.stage_time / 2)
         self.overlay = overlay
@@ -178,8 +185,8 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
                 sweep = []
                 if n == self.detailed_cells or (n == 0 and j > 0 and j < len(self.filters) - 1) or (
                         n == 0 and self.detailed_cells == 0):
-                    sweep = [self.caption_animation(f"the other windows over dL/dy[{f}], each adding its sum to "
-                                                    f"its dL/dx cell")]
+                    sweep = [self.caption_animation(self.tr("the other windows over {map}, each adding its sum to its "
+                                                            "dL/dx cell", map=f"dL/dy[{f}]"))]
                 self.play(overlay.animate.shift(shift), target.animate.set_opacity(1), *sweep,
                           run_time=self.sweep_time)
             self.after_cell(f, y, x)
@@ -192,7 +199,8 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
         the parts of every map summed; None for the maps in between (they sweep)."""
         c, y, x = self.channel, step.oy, step.ox
         if j == 0:
-            return products_statement(f"dL/dx[{c},{y},{x}] from dL/dy[{f}]", step.window.ravel(),
+            return products_statement(self.tr("{cell} from {map}", cell=f"dL/dx[{c},{y},{x}]", map=f"dL/dy[{f}]"),
+                                      step.window.ravel(),
                                       step.weights.ravel(), step.channel_sum, self.g_decimals, self.k_decimals,
                                       self.w_decimals)
         if j == len(self.filters) - 1:
@@ -208,7 +216,7 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
         kh, kw = t.weight.shape[2:]
         x_grid = readable_grid(t.padded[c], min(0.62, 3.4 / max(t.padded.shape[1:])), pal.input, self.x_decimals)
         x_grid.move_to(self.padded_grad)
-        x_label = label_above(x_grid, f"x, channel {c}", 22)
+        x_label = label_above(x_grid, self.tr("x, channel {channel}", channel=c), 22)
         mine = t.grad_weight[self.filters.start:self.filters.stop, self.local]
         cell = readable_cell(0.6, mine, self.w_decimals)
         w_grid = NumberGrid(mine[0], cell, pal.kernel, self.w_decimals,
@@ -221,7 +229,8 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
         g_grid = NumberGrid(maps[0], g_cell, pal.output, self.g_decimals,
                             font_size=fit_font_size(g_cell, widest_text(maps, self.g_decimals)))
         g_grid.move_to(self.kernel_grid)
-        rule = caption_text("dL/dw[f,c] = x, channel c, read by dL/dy[f] with its cells s apart (s = the stride)",
+        rule = caption_text(self.tr("dL/dw[f,c] = x, channel c, read by dL/dy[f] with its cells s apart (s = the "
+                                    "stride)"),
                             22, "#E0E0E0").move_to(self.rule)
         self.play(FadeOut(self.padded_grad), FadeOut(self.flipped_grid), FadeOut(self.overlay),
                   FadeOut(self.kernel_grid), FadeOut(self.grad_input_grid), FadeOut(self.labels), FadeOut(self.rule),
@@ -244,8 +253,10 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
                                     self.g_decimals)
             overlay.shift(overlay.shift_onto(x_grid, 0, 0))
             self.play(FadeOut(self.overlay), FadeIn(overlay), FadeOut(labels[1:]), FadeIn(w_label), FadeIn(g_label),
-                      self.caption_animation(f"dL/dw[{f},{self.local}]: dL/dy[{f}] slides over x, channel {c}, its "
-                                             f"cells {s[0]} apart: each position gives one weight's gradient"),
+                      self.caption_animation(self.tr("{target}: {map} slides over x, channel {channel}, its cells "
+                                                     "{s} apart: each position gives one weight's gradient",
+                                                     target=f"dL/dw[{f},{self.local}]", map=f"dL/dy[{f}]", channel=c,
+                                                     s=s[0])),
                       run_time=self.stage_time)
             labels = VGroup(x_label, w_label, g_label)
             self.overlay = overlay
@@ -264,8 +275,8 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
                 else:
                     sweep = []
                     if j == 0 and n == self.detailed_weights and n > 0:
-                        sweep = [self.caption_animation(f"the other positions of dL/dy[{f}]: one weight's gradient "
-                                                        "each")]
+                        sweep = [self.caption_animation(self.tr("the other positions of {map}: one weight's gradient "
+                                                                "each", map=f"dL/dy[{f}]"))]
                     self.play(overlay.animate.shift(shift), target.animate.set_opacity(1), *sweep,
                               run_time=self.sweep_time)
             self.after_weight_gradient(f)
@@ -273,8 +284,8 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
 
     def conclude(self) -> None:
         self.play(FadeOut(self.overlay), self.caption_animation(
-            "both are convolutions, and they end on the scatter's numbers: dL/dx by the turned kernels, "
-            "dL/dw by the gradient maps"), run_time=self.stage_time)
+            self.tr("both are convolutions, and they end on the scatter's numbers: dL/dx by the turned kernels, "
+                    "dL/dw by the gradient maps")), run_time=self.stage_time)
 
     # -- hooks ---------------------------------------------------------------------
     def after_cell(self, f: int, y: int, x: int) -> None:

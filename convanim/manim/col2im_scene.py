@@ -69,10 +69,10 @@ class Col2ImScene(ConvGradientScene):
         self.build_input_gradient()
         self.labels = VGroup(
             caption_text("dout", 20, "#BDBDBD").next_to(self.dout, UP, buff=0.12),
-            caption_text("W_colᵀ: row f = filter f flattened", 20, "#BDBDBD").next_to(self.weights_t, UP,
+            caption_text(self.tr("W_colᵀ: row f = filter f flattened"), 20, "#BDBDBD").next_to(self.weights_t, UP,
                                                                                      buff=0.12),
             caption_text(f"dcols {rows}×{k}", 20, "#BDBDBD").next_to(self.dcols, DOWN, buff=0.12))
-        self.title = caption_text("col2im: the backward pass as Deep Learning from Scratch codes it", 28)
+        self.title = caption_text(self.tr("col2im: the backward pass as Deep Learning from Scratch codes it"), 28)
         self.title.to_edge(UP, buff=0.25)
         self.rule = caption_text("dx = col2im(dout @ W_colᵀ)", 24, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
         self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
@@ -130,8 +130,9 @@ class Col2ImScene(ConvGradientScene):
             source = self.grad_maps[f].number(row // ow, row % ow)
             flights += self.dout.fill_entry(row, f, value, source, self.palette.output)
         self.play(FadeIn(self.dout), FadeIn(self.labels[0]), run_time=self.stage_time / 2)
-        self.play(*flights, self.caption_animation(f"dout: dL/dy with one row per window ({oh * ow}) and one "
-                                                   "column per filter"), run_time=self.stage_time)
+        self.play(*flights, self.caption_animation(self.tr("dout: dL/dy with one row per window ({n}) and one "
+                                                           "column per filter", n=oh * ow)),
+                  run_time=self.stage_time)
         self.after_stage("dout")
 
     def multiply_by_weight_columns(self) -> None:
@@ -152,9 +153,9 @@ class Col2ImScene(ConvGradientScene):
                                    self.dcols.cell(i, j).animate.set_fill(self.entry_color(j), opacity=1)]
                 n += 1
             if animations:
-                caption = ([self.caption_animation(f"row {i} of dcols: window {i}'s entries, each Σ over the "
-                                                   "filters of dout · weight")] if i == 0 or n - k <= self.detailed_products
-                           else [])
+                caption = ([self.caption_animation(self.tr("row {i} of dcols: window {i}'s entries, each Σ over the "
+                                                           "filters of dout · weight", i=i))]
+                           if i == 0 or n - k <= self.detailed_products else [])
                 self.play(*animations, *caption, run_time=self.sweep_time)
         self.after_stage("dcols")
 
@@ -177,8 +178,9 @@ class Col2ImScene(ConvGradientScene):
         rows, k = r.grad_cols.shape
         oh, ow = r.geometry.out
         self.play(FadeOut(self.marks), FadeIn(self.grad_input_grids), FadeIn(self.grad_input_labels),
-                  self.caption_animation("col2im: each row goes back to its window, each entry to the cell it was "
-                                         "read from; overlapping windows add up"), run_time=self.stage_time)
+                  self.caption_animation(self.tr("col2im: each row goes back to its window, each entry to the cell "
+                                                 "it was read from; overlapping windows add up")),
+                  run_time=self.stage_time)
         self.marks = VGroup()
         for i in range(rows):
             after = self.fold_stages[i + 1]
@@ -193,8 +195,9 @@ class Col2ImScene(ConvGradientScene):
                 changes.append((c, y, x, after[c, y, x]))
             rows_read = sorted({int(v) for v in r.targets[i, :, 1]})
             cols_read = sorted({int(v) for v in r.targets[i, :, 2]})
-            caption = (f"row {i} = window ({i // ow},{i % ow}): its {k} entries are added into dL/dx rows "
-                       f"{rows_read[0]}–{rows_read[-1]}, columns {cols_read[0]}–{cols_read[-1]}")
+            caption = self.tr("row {i} = window ({y},{x}): its {k} entries are added into dL/dx rows {rows}, "
+                              "columns {columns}", i=i, y=i // ow, x=i % ow, k=k,
+                              rows=f"{rows_read[0]}–{rows_read[-1]}", columns=f"{cols_read[0]}–{cols_read[-1]}")
             marks = self.mark([VGroup(*(self.dcols.cell(i, q) for q in range(k)))])
             run_time = self.stage_time if i < self.detailed_rows else self.sweep_time
             self.play(marks, *flights, self.caption_animation(caption), run_time=run_time)
@@ -214,12 +217,13 @@ class Col2ImScene(ConvGradientScene):
                  for (i, j), padded in np.ndenumerate(grid.mask) if padded
                  for m in (grid.cell(i, j), grid.number(i, j))]
         self.play(*fades, FadeOut(self.marks), self.caption_animation(
-            "col2im drops what lands on the padding: those cells are not part of the input"), run_time=self.stage_time)
+            self.tr("col2im drops what lands on the padding: those cells are not part of the input")),
+            run_time=self.stage_time)
         self.marks = VGroup()
 
     def conclude(self) -> None:
         self.play(FadeOut(self.marks), self.caption_animation(
-            "dx = col2im(dout @ W_colᵀ): the same dL/dx as the scatter, one matrix product and one fold"),
+            self.tr("dx = col2im(dout @ W_colᵀ): the same dL/dx as the scatter, one matrix product and one fold")),
             run_time=self.stage_time)
         self.marks = VGroup()
 

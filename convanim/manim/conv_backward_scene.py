@@ -135,8 +135,10 @@ class ConvBackwardScene(ConvGradientScene):
         self.bias_number.next_to(self.bias_label, DOWN, buff=0.15).set_opacity(0)
         self.weight_labels = self.make_weight_labels(0)
         self.hide_weight_numbers()
-        what = "every weight, bias and input" if self.input_gradient else "every weight and bias"
-        self.title = caption_text(f"conv2d backward: the gradient of {what}", 28).to_edge(UP, buff=0.25)
+        self.title = caption_text(self.tr("conv2d backward: the gradient of every weight, bias and input")
+                                  if self.input_gradient else
+                                  self.tr("conv2d backward: the gradient of every weight and bias"), 28)
+        self.title.to_edge(UP, buff=0.25)
         self.rule = caption_text("dL/db[f] = Σ dL/dy[f];  dL/dw[f,c,ky,kx] = Σ over windows of x · dL/dy[f]", 22,
                                  "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
         self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
@@ -188,8 +190,9 @@ class ConvBackwardScene(ConvGradientScene):
         if t.grad_output[f].size <= WRITTEN_TERMS:
             statement = sum_statement(f"dL/db[{f}]", t.grad_output[f].ravel(), t.grad_bias[f], self.g_decimals)
         else:  # too many terms to write out: say what is summed
-            statement = (f"dL/db[{f}] = Σ of the {t.grad_output[f].size} values of dL/dy[{f}] = "
-                         f"{format_number(t.grad_bias[f], self.g_decimals)}")
+            statement = self.tr("{target} = Σ of the {n} values of {source} = {total}", target=f"dL/db[{f}]",
+                                n=t.grad_output[f].size, source=f"dL/dy[{f}]",
+                                total=format_number(t.grad_bias[f], self.g_decimals))
         target = make_number(t.grad_bias[f], self.g_decimals, 36, self.palette.bias).move_to(self.bias_number)
         self.remove(self.bias_number)
         self.bias_number = target
@@ -199,7 +202,7 @@ class ConvBackwardScene(ConvGradientScene):
     def show_channel(self, f: int, c: int) -> None:
         """The input grid shows the channel filter f's kernel channel c reads."""
         channel = self.trace.group_of(f) * self.trace.channels_per_filter + c
-        label = label_above(self.input_grid, f"x, channel {channel}")
+        label = label_above(self.input_grid, self.tr("x, channel {channel}", channel=channel))
         if label.text == self.input_label.text:
             return
         self.input_grid.show_values(self.trace.padded[channel])
@@ -225,8 +228,8 @@ class ConvBackwardScene(ConvGradientScene):
             self.wait(self.stage_time / 2)
         rest = taps[detailed:]
         if rest:
-            caption = (f"dL/dw[{f},{c}]: each weight sums (input it read) · dL/dy[{f}] over the "
-                       f"{t.geometry.out[0] * t.geometry.out[1]} windows")
+            caption = self.tr("{target}: each weight sums (input it read) · {source} over the {n} windows",
+                              target=f"dL/dw[{f},{c}]", source=f"dL/dy[{f}]", n=t.geometry.out[0] * t.geometry.out[1])
             self.play(self.mark([self.grad_maps[f], self.weight_grids[c]]),
                       *(self.weight_grids[c].number(ky, kx).animate.set_opacity(1) for ky, kx in rest),
                       self.caption_animation(caption), run_time=self.sweep_time)
@@ -235,7 +238,7 @@ class ConvBackwardScene(ConvGradientScene):
     def conclude(self) -> None:
         self.caption, self.approximate_note, animation = swap_caption_with_note(
             self.caption, self.approximate_note,
-            "every weight learns from every window it took part in: x · dL/dy, summed", 24, False)
+            self.tr("every weight learns from every window it took part in: x · dL/dy, summed"), 24, False)
         self.play(FadeOut(self.marks), animation, run_time=self.stage_time)
         self.marks = VGroup()
         self.wait(self.pause_time / 2)
@@ -262,16 +265,17 @@ class ConvBackwardScene(ConvGradientScene):
                 if not self.mask[i, j]:
                     self.grad_input_grid.cell(i, j).set_fill(self.gradient_shade(zero))
         self.grad_input_grid.move_to(np.array([4.9, 0.3, 0]))
-        grad_label = label_above(self.grad_input_grid, f"dL/dx, channel {c}")
+        grad_label = label_above(self.grad_input_grid, self.tr("dL/dx, channel {channel}", channel=c))
         self.kernel_grid = readable_grid(t.weight[filters[0], local], 0.55, pal.kernel, self.k_decimals)
         self.kernel_grid.move_to(np.array([1.7, 0.3, 0]))
         self.kernel_label = label_above(self.kernel_grid, f"w[{filters[0]},{local}]")
-        channel_label = label_above(self.input_grid, f"x, channel {c}")
+        channel_label = label_above(self.input_grid, self.tr("x, channel {channel}", channel=c))
         self.input_grid.show_values(t.padded[c])
         self.play(FadeOut(self.weight_grids), FadeOut(self.weight_labels), FadeOut(self.bias_label),
                   FadeOut(self.bias_number), FadeOut(self.input_label), FadeIn(channel_label),
                   FadeIn(self.grad_input_grid), FadeIn(grad_label), FadeIn(self.kernel_grid), FadeIn(self.kernel_label),
-                  self.caption_animation("dL/dx: each window sends dL/dy × its kernel back to the cells it read"),
+                  self.caption_animation(self.tr("dL/dx: each window sends dL/dy × its kernel back to the cells it "
+                                                 "read")),
                   run_time=self.stage_time)
         self.input_label = channel_label
         n = 0
@@ -283,7 +287,7 @@ class ConvBackwardScene(ConvGradientScene):
                     n += 1
         self.caption, self.approximate_note, animation = swap_caption_with_note(
             self.caption, self.approximate_note,
-            "dL/dx: each input cell gathers dL/dy × weight from every window that read it", 24, False)
+            self.tr("dL/dx: each input cell gathers dL/dy × weight from every window that read it"), 24, False)
         self.play(FadeOut(self.marks), animation, run_time=self.stage_time)
         self.marks = VGroup()
         if any(t.geometry.pads):
@@ -301,18 +305,19 @@ class ConvBackwardScene(ConvGradientScene):
         outside_cols = [j for j in range(wp) if grid.mask[:, j].all()]
         if t.padding_mode == "zeros":
             self.play(self.fade_cells([(i, j) for i in range(hp) for j in range(wp) if grid.mask[i, j]]),
-                      self.caption_animation("the padding cells are not part of the input: their gradients are "
-                                             "dropped, and dL/dx is what is left"), run_time=self.stage_time)
+                      self.caption_animation(self.tr("the padding cells are not part of the input: their gradients "
+                                                     "are dropped, and dL/dx is what is left")),
+                      run_time=self.stage_time)
             return
         top, left = t.geometry.pads[0], t.geometry.pads[2]
         by_rows = t.grad_rows_folded()[c]
         moves = [((i, j), (top + int(rows[i]), j), by_rows[rows[i], j]) for i in outside_rows for j in range(wp)]
-        self.fold(moves, f"{t.padding_mode} padding copied input rows: each padding row's gradients are added "
-                         "into the row it copied")
+        self.fold(moves, self.tr("{mode} padding copied input rows: each padding row's gradients are added into "
+                                 "the row it copied", mode=t.padding_mode))
         moves = [((i, j), (i, left + int(cols[j])), t.grad_input[c, i - top, cols[j]])
                  for i in range(top, top + t.geometry.input[0]) for j in outside_cols]
-        self.fold(moves, "then each padding column's gradients are added into the column it copied: "
-                         "dL/dx is what is left")
+        self.fold(moves, self.tr("then each padding column's gradients are added into the column it copied: "
+                                 "dL/dx is what is left"))
 
     def fold(self, moves: list, caption: str) -> None:
         """Each ((from), (to), value): a copy of cell ``from``'s number flies to cell ``to``, which then
@@ -348,9 +353,10 @@ class ConvBackwardScene(ConvGradientScene):
         t = self.trace
         rows, cols = t.window_cells(oy, ox)
         g = t.grad_output[f, oy, ox]
-        caption = (f"dL/dy[{f}] at ({oy},{ox}) = {format_number(g, self.g_decimals)}: it adds "
-                   f"{format_number(g, self.g_decimals)} × w[{f},{c % t.channels_per_filter}] into dL/dx rows "
-                   f"{rows[0]}–{rows[-1]}, columns {cols[0]}–{cols[-1]}")
+        caption = self.tr("{source} at ({y},{x}) = {value}: it adds {value} × {kernel} into dL/dx rows {rows}, "
+                          "columns {columns}", source=f"dL/dy[{f}]", y=oy, x=ox,
+                          value=format_number(g, self.g_decimals), kernel=f"w[{f},{c % t.channels_per_filter}]",
+                          rows=f"{rows[0]}–{rows[-1]}", columns=f"{cols[0]}–{cols[-1]}")
         region = [self.grad_input_grid.cell(r, q) for r in rows for q in cols]
         changes = []
         for r in rows:
@@ -372,9 +378,9 @@ class ConvBackwardScene(ConvGradientScene):
             self.play(marks, *changes, self.caption_animation(caption), run_time=self.sweep_time)
         else:  # a long sweep: one caption for all of it (a new one each 1/15 s could not be read)
             sweep = []
-            if not self.caption.text.startswith("the other windows"):
-                sweep = [self.caption_animation("the other windows, quickly: each adds its dL/dy × the kernel "
-                                                "into the cells it read")]
+            quickly = self.tr("the other windows, quickly: each adds its dL/dy × the kernel into the cells it read")
+            if self.caption.text.replace("\n", " ") != quickly:  # caption_text may have wrapped it
+                sweep = [self.caption_animation(quickly)]
             self.play(marks, *changes, *sweep, run_time=self.sweep_time)
         self.settle()
 

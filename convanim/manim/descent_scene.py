@@ -78,19 +78,20 @@ class GradientDescentScene(NotedCaption, BatchedScene):
         for number in self.grad_grid.numbers:  # shown once the first backward pass has run
             number.set_opacity(0)
         self.labels = VGroup(
-            label_above(self.image_grid, f"x, example {k + 1} of {self.num_images}"),
+            label_above(self.image_grid, self.tr("x, example {n} of {total}", n=k + 1, total=self.num_images)),
             label_above(self.output_grid, "y = x ∗ w"),
-            label_above(self.target_grid, "target"),
+            label_above(self.target_grid, self.tr("target")),
             label_above(self.grad_grid, "dL/dw"))
-        self.weight_label = label_above(self.weight_grid, "w at step 0")
-        self.loss_label = caption_text("L = mean((y − target)²)", 22, "#BDBDBD")
+        self.weight_label = label_above(self.weight_grid, self.tr("w at step {n}", n=0))
+        self.loss_label = caption_text(self.tr("L = mean((y − target)²)"), 22, "#BDBDBD")
         self.loss_label.move_to(np.array([2.65, -1.55, 0]))
         self.loss_number = make_number(first.loss, self.loss_decimals, 40, pal.text)
         self.loss_number.next_to(self.loss_label, DOWN, buff=0.2)
-        self.title = caption_text(f"gradient descent: one 3×3 filter learns from {self.num_images} examples",
+        self.title = caption_text(self.tr("gradient descent: one 3×3 filter learns from {n} examples",
+                                          n=self.num_images),
                                   28).to_edge(UP, buff=0.25)
         self.lr_text = np.format_float_positional(self.lr, trim="-")
-        rule = f"each step: y = x ∗ w, the loss L, dL/dw, then w ← w − {self.lr_text}·dL/dw"
+        rule = self.tr("each step: y = x ∗ w, the loss L, dL/dw, then w ← w − {lr}·dL/dw", lr=self.lr_text)
         self.rule = caption_text(rule, 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
         self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
 
@@ -138,7 +139,7 @@ class GradientDescentScene(NotedCaption, BatchedScene):
 
     def update_animations(self, step) -> list:
         animations = self.change_grid(self.weight_grid, step.new_weight[0, 0])
-        label = label_above(self.weight_grid, f"w at step {step.step + 1}")
+        label = label_above(self.weight_grid, self.tr("w at step {n}", n=step.step + 1))
         animations += [FadeOut(self.weight_label), FadeIn(label)]
         self.weight_label = label
         return animations
@@ -165,10 +166,10 @@ class GradientDescentScene(NotedCaption, BatchedScene):
     def compare_with_the_answer(self) -> None:
         answer = NumberGrid(self.problem.kernel[0, 0].astype(np.int64), 0.75, self.palette.muted)
         answer.move_to(self.grad_grid)
-        label = label_above(answer, "the vertical-edge kernel")
+        label = label_above(answer, self.tr("the vertical-edge kernel"))
         distance = self.problem.distance(self.run.final_weight)
-        text = (f"after {len(self.run.steps)} steps every weight is within {format_number(distance, self.decimals)}"
-                f" of the kernel that made the targets")
+        text = self.tr("after {n} steps every weight is within {distance} of the kernel that made the targets",
+                       n=len(self.run.steps), distance=format_number(distance, self.decimals))
         note = [FadeOut(self.approximate_note)] if self.approximate_note is not None else []
         self.play(FadeOut(self.grad_grid), FadeOut(self.labels[3]), FadeIn(answer), FadeIn(label),
                   self.caption_animation(text), *note, run_time=self.stage_time)
@@ -178,14 +179,14 @@ class GradientDescentScene(NotedCaption, BatchedScene):
 
     # -- what the viewer reads ----------------------------------------------------------
     def loss_statement(self, step) -> str:
-        return f"L at step {step.step} = {format_number(step.loss, self.loss_decimals)}"
+        return self.tr("L at step {n} = {loss}", n=step.step, loss=format_number(step.loss, self.loss_decimals))
 
     def gradient_statement(self, step) -> str:
         n = self.num_images
         windows = step.output.shape[-2] * step.output.shape[-1]
         value = format_number(step.grad_weight[0, 0, 0, 0], self.decimals)
-        return (f"dL/dw sums x · dL/dy over {n} examples × {windows} windows; "
-                f"dL/dw[0,0] at step {step.step} = {value}")
+        return self.tr("dL/dw sums x · dL/dy over {n} examples × {windows} windows; dL/dw[0,0] at step {step} = "
+                       "{value}", n=n, windows=windows, step=step.step, value=value)
 
     def update_statement(self, step) -> Statement:
         d = self.decimals
@@ -193,7 +194,8 @@ class GradientDescentScene(NotedCaption, BatchedScene):
         g_text = format_number(g, d)
         expression = f"{format_number(w, d)} − {self.lr_text}·{'(' + g_text + ')' if g < 0 else g_text}"
         total = format_number(step.new_weight[0, 0, 0, 0], d)
-        return Statement(f"w[0,0] at step {step.step + 1}", expression, total, relation_for(expression, total))
+        return Statement(self.tr("w[0,0] at step {n}", n=step.step + 1), expression, total,
+                         relation_for(expression, total))
 
     def after_step(self, step) -> None:
         """Called after each training step; tests read the screen here."""

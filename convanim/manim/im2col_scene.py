@@ -155,11 +155,11 @@ class Im2ColScene(LayerOptions, BatchedScene):
                      self.output_matrix).arrange(RIGHT, buff=0.3)
         row.move_to(np.array([-0.9, -1.45, 0]))
         self.matrix_labels = VGroup(
-            label_above(self.cols_matrix, f"cols {rows}×{k}", 20),
+            label_above(self.cols_matrix, self.tr("cols {shape}", shape=f"{rows}×{k}"), 20),
             caption_text(f"W {k}×{f}", 20, "#BDBDBD").next_to(self.weight_matrix, LEFT, buff=0.1).align_to(
                 self.weight_matrix, UP),
             label_above(self.bias_row, "b", 20),
-            label_above(self.output_matrix, f"out {rows}×{f}", 20))
+            label_above(self.output_matrix, self.tr("out {shape}", shape=f"{rows}×{f}"), 20))
 
     def build_output_maps(self) -> None:
         pal, r = self.palette, self.record
@@ -189,13 +189,15 @@ class Im2ColScene(LayerOptions, BatchedScene):
     def introduce_layer(self) -> None:
         c, h, w = self.input_shape
         f, _, kh, kw = self.weight.shape
-        self.title = caption_text(f"im2col: input {c}×{h}×{w}, {f} filters {c}×{kh}×{kw} as one matrix product",
-                                  28).to_edge(UP, buff=0.25)
+        self.title = caption_text(self.trn("im2col: input {input}, {n} filter {shape} as one matrix product",
+                                           "im2col: input {input}, {n} filters {shape} as one matrix product", f,
+                                           input=f"{c}×{h}×{w}", shape=f"{c}×{kh}×{kw}"), 28).to_edge(UP, buff=0.25)
         self.play(Write(self.title), FadeIn(self.inputs), FadeIn(self.input_labels), FadeIn(self.filters),
                   FadeIn(self.filter_labels), run_time=self.stage_time)
         rows, k = self.record.cols.shape
         self.play(FadeIn(self.cols_matrix), FadeIn(self.matrix_labels[0]),
-                  self.set_caption(f"each of the {rows} windows becomes a row of {c}·{kh}·{kw} = {k} values"),
+                  self.set_caption(self.tr("each of the {rows} windows becomes a row of {count} values", rows=rows,
+                                           count=f"{c}·{kh}·{kw} = {k}")),
                   run_time=self.stage_time)
         self.wait(self.pause_time)
 
@@ -208,7 +210,8 @@ class Im2ColScene(LayerOptions, BatchedScene):
             frames = [frame_around(self.window_cells(step, k), self.palette.product, buff=0.04, thickness=0.05)
                       for k in range(self.input_shape[0])]
             new_marks = frames + [self.cols_matrix.row_frame(int(step.rows[0]), self.palette.product)]
-            caption = self.set_caption(f"window ({step.counter[0]}, {step.counter[1]}) → row {step.rows[0]}")
+            caption = self.set_caption(self.tr("window ({y}, {x}) → row {row}", y=step.counter[0], x=step.counter[1],
+                                               row=step.rows[0]))
             self.play(*(FadeOut(m) for m in marks), *(FadeIn(m) for m in new_marks), caption, run_time=run_time)
             copies = []
             for i, j, value, (_, c, y, x) in zip(step.rows, step.cols, step.values, zip(*step.source)):
@@ -228,7 +231,8 @@ class Im2ColScene(LayerOptions, BatchedScene):
         """Each filter's kernels, read channel by channel and row by row, become one column of W."""
         f, c, kh, kw = self.weight.shape
         self.play(FadeIn(self.weight_matrix), FadeIn(self.matrix_labels[1]),
-                  self.set_caption(f"each filter's {c}·{kh}·{kw} weights become a column of W, in the same order"),
+                  self.set_caption(self.tr("each filter's {count} weights become a column of W, in the same order",
+                                           count=f"{c}·{kh}·{kw}")),
                   run_time=self.stage_time)
         for i in range(f):
             copies = []
@@ -267,7 +271,7 @@ class Im2ColScene(LayerOptions, BatchedScene):
     def dot_product(self, i: int, j: int, written_out: bool) -> str:
         """``row i · column j = a·w + ... = value`` with the record's numbers (the statement rule)."""
         r, d = self.record, self.num_decimals
-        label = f"row {i} · column {j}"
+        label = self.tr("row {i} · column {j}", i=i, j=j)
         if not written_out:
             return f"{label} = {format_number(r.product[i, j], d)}"
         return str(products_statement(label, r.cols[i], r.weight_matrix[:, j], r.product[i, j], d, d, d))
@@ -282,8 +286,8 @@ class Im2ColScene(LayerOptions, BatchedScene):
             self.bias_row.number(0, j).set_opacity(1)
             self.bias_row.cell(0, j).set_fill(self.palette.bias, opacity=1)
         self.play(FadeIn(self.plus), FadeIn(self.bias_row), FadeIn(self.matrix_labels[2]),
-                  self.set_caption("add the bias row to every row; " + "; ".join(
-                      f"b[{j}] = {format_number(r.bias[j], self.num_decimals)}" for j in range(f))),
+                  self.set_caption(self.tr("add the bias row to every row; {values}", values="; ".join(
+                      f"b[{j}] = {format_number(r.bias[j], self.num_decimals)}" for j in range(f)))),
                   run_time=self.stage_time)
         animations = []
         for i in range(rows):
@@ -301,7 +305,8 @@ class Im2ColScene(LayerOptions, BatchedScene):
         rows, f = r.output_matrix.shape
         oh, ow = r.geometry.out
         self.play(*(FadeIn(m) for m in self.output_maps), FadeIn(self.map_labels),
-                  self.set_caption(f"fold: each column's {rows} values become an output map {oh}×{ow}"),
+                  self.set_caption(self.tr("fold: each column's {rows} values become an output map {shape}", rows=rows,
+                                           shape=f"{oh}×{ow}")),
                   run_time=self.stage_time)
         for j in range(f):
             copies = []
@@ -315,8 +320,9 @@ class Im2ColScene(LayerOptions, BatchedScene):
     def conclude(self) -> None:
         rows, k = self.record.cols.shape
         f = self.record.weight_matrix.shape[1]
-        self.play(self.set_caption(f"({rows}×{k}) · ({k}×{f}) + b = {rows}×{f}: every window of every filter "
-                                   f"in one product, equal to conv2d"), run_time=self.stage_time)
+        self.play(self.set_caption(self.tr("{product}: every window of every filter in one product, equal to conv2d",
+                                           product=f"({rows}×{k}) · ({k}×{f}) + b = {rows}×{f}")),
+                  run_time=self.stage_time)
         self.wait(self.pause_time)
 
     # -- hooks (tests read the screen here) ------------------------------------------
@@ -388,8 +394,10 @@ class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
 
     def introduce_loops(self) -> None:
         rows, cols = self.matrix_shape
-        self.title = caption_text(f"two ways to fill the same {rows}×{cols} im2col matrix", 28).to_edge(UP, buff=0.25)
-        names = {"kernel": f"by kernel tap: {cols} strided slices", "window": f"by window: {rows} copies"}
+        self.title = caption_text(self.tr("two ways to fill the same {shape} im2col matrix", shape=f"{rows}×{cols}"),
+                                  28).to_edge(UP, buff=0.25)
+        names = {"kernel": self.tr("by kernel tap: {n} strided slices", n=cols),
+                 "window": self.tr("by window: {n} copies", n=rows)}
         self.headers = VGroup()
         for method in self.METHODS:
             p = self.panels[method]
@@ -403,7 +411,7 @@ class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
         step = self.loops[method][index]
         names = ("ky", "kx") if method == "kernel" else ("oy", "ox")
         return (f"{names[0]} = {step.counter[0]}, {names[1]} = {step.counter[1]}    "
-                f"pass {index + 1} of {len(self.loops[method])}")
+                + self.tr("pass {n} of {total}", n=index + 1, total=len(self.loops[method])))
 
     def run_both_loops(self) -> None:
         """One pass of each loop per beat; the kernel-tap loop finishes long before the window loop."""
@@ -437,8 +445,9 @@ class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
         book = {m: len(im2col_steps(np.zeros((1, side, side)), k, method=m)) for m in self.METHODS}
         frames = [frame_around(self.panels[m]["matrix"], self.palette.winner, buff=0.06) for m in self.METHODS]
         self.caption, fade = swap_caption(
-            self.caption, f"the same matrix: {cols} passes against {rows}; for a {side}×{side} input and a "
-                          f"{k}×{k} kernel: {book['kernel']} against {book['window']}", 26)
+            self.caption, self.tr("the same matrix: {few} passes against {many}; for a {input} input and a {kernel} "
+                                  "kernel: {book_few} against {book_many}", few=cols, many=rows, input=f"{side}×{side}",
+                                  kernel=f"{k}×{k}", book_few=book["kernel"], book_many=book["window"]), 26)
         self.play(*(FadeIn(f) for f in frames), fade, run_time=0.8)
         self.wait(self.pause_time)
 

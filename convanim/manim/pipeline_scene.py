@@ -17,6 +17,7 @@ from manimlib import DOWN, Arrow, FadeIn, GrowFromPoint, Group, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import Conv, MaxPool, ReLU, blur_filter, digit_image, edge_filter, random_filter, run_pipeline
+from convanim.statements import N_
 from convanim.networks.pipeline import Layer, Stage
 
 from .batched_scene import BatchedScene
@@ -25,6 +26,9 @@ from .images import ArrayImage, grey_pixels, signed_pixels
 from .numbers import format_shape, widest_text
 from .palette import DEFAULT_PALETTE, Palette
 
+
+#: The pipeline's stage names (its core names them in English: "conv 1", "max pool 2", "input").
+STAGE_NAMES = {"conv": N_("conv {n}"), "ReLU": N_("ReLU {n}"), "max pool": N_("max pool {n}"), "input": N_("input")}
 
 class PipelineScene(BatchedScene):
     """A small CNN on a digit.  Options (class attributes):
@@ -95,7 +99,8 @@ class PipelineScene(BatchedScene):
             x = (j - (n - 1) / 2) * spacing
             maps = self.draw_maps(stage, spacing)
             maps.move_to(np.array([x, -0.35, 0]))
-            label = VGroup(caption_text(stage.name, 20), caption_text(format_shape(stage.shape), 18, "#BDBDBD"))
+            label = VGroup(caption_text(self.stage_name(stage), 20),
+                           caption_text(format_shape(stage.shape), 18, "#BDBDBD"))
             label.arrange(DOWN, buff=0.08).move_to(np.array([x, 2.95, 0]))
             self.columns.append(maps)
             self.labels.append(label)
@@ -151,20 +156,30 @@ class PipelineScene(BatchedScene):
     def show_input(self) -> None:
         c, h, w = self.stages[0].shape
         self.play(FadeIn(self.columns[0]), FadeIn(self.labels[0]),
-                  self.set_caption(f"input: a {h}×{w} digit, values 0 to 1"), run_time=self.stage_time)
+                  self.set_caption(self.tr("input: a {shape} digit, values 0 to 1", shape=f"{h}×{w}")),
+                  run_time=self.stage_time)
         self.wait(self.pause_time / 2)
 
+    def stage_name(self, stage: Stage) -> str:
+        """``conv 1``, ``ReLU 1``, ``max pool 1``, ``input`` in the scene's language."""
+        kind, _, number = stage.name.rpartition(" ")
+        if kind in STAGE_NAMES:
+            return self.lookup(STAGE_NAMES[kind]).format(n=number)
+        return self.lookup(STAGE_NAMES.get(stage.name, stage.name))
+
     def stage_caption(self, stage: Stage) -> str:
-        layer = stage.layer
+        layer, name = stage.layer, self.stage_name(stage)
         if isinstance(layer, Conv):
             f, c, kh, kw = np.shape(layer.weight)
             size = stage.formula.split(" = ", 1)[1]
-            return f"{stage.name}: {f} filters {c}×{kh}×{kw}, {stage.params} parameters;  o = {size}"
+            return self.trn("{name}: {n} filter {shape}, {params} parameters;  o = {size}",
+                            "{name}: {n} filters {shape}, {params} parameters;  o = {size}", f, name=name,
+                            shape=f"{c}×{kh}×{kw}", params=stage.params, size=size)
         if isinstance(layer, MaxPool):
-            return f"{stage.name} {layer.kernel_size}×{layer.kernel_size}:  o = {stage.formula.split(' = ', 1)[1]}"
+            return f"{name} {layer.kernel_size}×{layer.kernel_size}:  o = {stage.formula.split(' = ', 1)[1]}"
         if isinstance(layer, ReLU):
-            return f"{stage.name}: every negative value becomes 0"
-        return stage.name
+            return self.tr("{name}: every negative value becomes 0", name=name)
+        return name
 
     def apply_stage(self, j: int) -> None:
         previous, column = self.columns[j - 1], self.columns[j]
@@ -177,7 +192,8 @@ class PipelineScene(BatchedScene):
 
     def summarize_shapes(self) -> None:
         sizes = " → ".join(str(s.shape[1]) for s in self.stages)
-        self.play(self.set_caption(f"height of the maps, stage by stage: {sizes}"), run_time=self.stage_time)
+        self.play(self.set_caption(self.tr("height of the maps, stage by stage: {sizes}", sizes=sizes)),
+                  run_time=self.stage_time)
         self.wait(self.pause_time)
 
     def turn_to_stacked_view(self) -> None:

@@ -89,12 +89,15 @@ class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneI
         self.grad_in_grid = NumberGrid(zero, cell, pal.kernel, self.in_decimals, font_size=font)
         self.grad_in_grid.move_to(np.array([4.3, -0.45, 0]))
         h, w = g.input
-        self.input_label = label_above(self.input_grid, f"input x {h}×{w}")
-        self.grad_out_label = label_above(self.grad_out_grid, f"dL/dy {g.out[0]}×{g.out[1]} (given)")
+        self.input_label = label_above(self.input_grid, self.tr("input x {shape}", shape=f"{h}×{w}"))
+        self.grad_out_label = label_above(self.grad_out_grid, self.tr("dL/dy {shape} (given)",
+                                                                      shape=f"{g.out[0]}×{g.out[1]}"))
         self.grad_in_label = label_above(self.grad_in_grid, f"dL/dx {h}×{w}")
         kh, kw = g.kernel
-        what = "max pooling" if self.mode == "max" else "average pooling"
-        self.title = caption_text(f"{what} {kh}×{kw}, stride {g.stride[0]}, padding {g.pads[0]}: the backward pass",
+        what = (self.tr("max pooling {size}", size=f"{kh}×{kw}") if self.mode == "max"
+                else self.tr("average pooling {size}", size=f"{kh}×{kw}"))
+        self.title = caption_text(self.tr("{pooling}, stride {stride}, padding {padding}: the backward pass",
+                                          pooling=what, stride=g.stride[0], padding=g.pads[0]),
                                   28).to_edge(UP, buff=0.25)
         self.rule = caption_text(self.rule_text(), 22, "#E0E0E0")
         self.rule.next_to(self.title, DOWN, buff=0.12)
@@ -108,8 +111,8 @@ class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneI
 
     def rule_text(self) -> str:
         if self.mode == "max":
-            return "each dL/dy goes back to the cell that won its window; the other cells get 0"
-        return "each dL/dy is shared by its window's cells: dL/dy ÷ divisor each"
+            return self.tr("each dL/dy goes back to the cell that won its window; the other cells get 0")
+        return self.tr("each dL/dy is shared by its window's cells: dL/dy ÷ divisor each")
 
     # -- the story -------------------------------------------------------------
     def construct(self) -> None:
@@ -207,8 +210,8 @@ class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneI
 
     def conclusion(self) -> str:
         if self.mode == "max":
-            return "dL/dx: each cell holds the sum of the dL/dy of the windows it won (0 if it won none)"
-        return "dL/dx: each cell holds the sum of the shares of every window it lies in"
+            return self.tr("dL/dx: each cell holds the sum of the dL/dy of the windows it won (0 if it won none)")
+        return self.tr("dL/dx: each cell holds the sum of the shares of every window it lies in")
 
     # -- what the viewer reads ----------------------------------------------------------
     def statement(self, step: PoolStep) -> str:
@@ -219,20 +222,24 @@ class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneI
         if self.mode == "max":
             h, w = step.source
             after, before, more = self.running_after(step, (h, w))
-            label = f"dL/dx[{h},{w}]" + (" so far" if more else "")
+            cell = f"dL/dx[{h},{w}]"
+            label = self.tr("{cell} so far", cell=cell) if more else cell
             expression = join_terms([format_number(0 if before is None else before, self.in_decimals),
                                      format_number(g, d)])
             total = format_number(after, self.in_decimals)
-            return f"{head}; x[{h},{w}] won the window; {Statement(label, expression, total)}"
+            won = self.tr("{cell} won the window", cell=f"x[{h},{w}]")
+            return f"{head}; {won}; {Statement(label, expression, total)}"
         divisor = self.forward.divisors[step.oy, step.ox]
         share = self.trace.shares[0, step.oy, step.ox]
         cells = len(self.targets(step))
         expression = f"{format_number(g, d)} ÷ {format_number(divisor, 0 if float(divisor).is_integer() else 2)}"
         total = format_number(share, self.in_decimals)
-        share_statement = Statement("each share", expression, total, relation_for(expression, total))
-        dropped = step.is_padding.sum()
-        where = (f"{cells} input cells share it" + (f", {dropped} padding cells' shares are dropped"
-                                                    if dropped and self.padding_counts else ""))
+        share_statement = Statement(self.tr("each share"), expression, total, relation_for(expression, total))
+        dropped = int(step.is_padding.sum())
+        where = self.trn("{n} input cell shares it", "{n} input cells share it", cells)
+        if dropped and self.padding_counts:
+            where += ", " + self.trn("{n} padding cell's share is dropped", "{n} padding cells' shares are dropped",
+                                     dropped)
         return f"{head}; {where}; {share_statement}"
 
     @property

@@ -27,9 +27,9 @@ from .numbers import format_value, make_number
 from .palette import DEFAULT_PALETTE, Palette
 
 
-def span(noun: str, indices: list[int]) -> str:
-    """``rows 0…2`` or ``row 3``."""
-    return f"{noun} {indices[0]}" if len(indices) == 1 else f"{noun}s {indices[0]}…{indices[-1]}"
+def span(indices: list[int]) -> str:
+    """``0…2`` or ``3``: the first and last of ``indices``."""
+    return f"{indices[0]}" if len(indices) == 1 else f"{indices[0]}…{indices[-1]}"
 
 
 class TransposedLayer:
@@ -77,8 +77,9 @@ class TransposedAsConv(TransposedLayer, ConvArithmetic):
 
     def introduce_layer(self) -> None:
         super().introduce_layer()
-        note = caption_text(f"transposed conv = conv over the input with {self.stride - 1} zero(s) inserted, "
-                            f"padded, and the kernel flipped", 22, "#BDBDBD")
+        note = caption_text(self.trn("transposed conv = conv over the input with {n} zero inserted, padded, and "
+                                     "the kernel flipped", "transposed conv = conv over the input with {n} zeros "
+                                     "inserted, padded, and the kernel flipped", self.stride - 1), 22, "#BDBDBD")
         note.next_to(self.formula, DOWN, buff=0.08)
         self.play(FadeIn(note), run_time=self.stage_time)
 
@@ -117,10 +118,11 @@ class TransposedScatter(TransposedLayer, BatchedScene):
         self.out_font = fit_font_size(cell_out, "8" * widest)
         self.output_grid = NumberGrid(np.zeros((oh, ow), dtype=t.output.dtype) + t.bias[0], cell_out, pal.output,
                                       font_size=self.out_font).move_to(np.array([3.3, -0.2, 0]))
-        self.labels = VGroup(label_above(self.input_grid, f"input {h}×{wd}"),
-                             label_above(self.kernel_grid, "kernel"),
-                             label_above(self.output_grid, f"output {oh}×{ow}"))
-        self.title = caption_text(f"transposed conv: stride {self.stride}, padding {self.padding}"
+        self.labels = VGroup(label_above(self.input_grid, self.tr("input {shape}", shape=f"{h}×{wd}")),
+                             label_above(self.kernel_grid, self.tr("kernel")),
+                             label_above(self.output_grid, self.tr("output {shape}", shape=f"{oh}×{ow}")))
+        self.title = caption_text(self.tr("transposed conv: stride {stride}, padding {padding}", stride=self.stride,
+                                          padding=self.padding)
                                   + (f", output_padding {self.output_padding}" if self.output_padding else ""),
                                   28).to_edge(UP, buff=0.25)
         self.formula = caption_text(self.transposed_formula(), 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
@@ -184,11 +186,14 @@ class TransposedScatter(TransposedLayer, BatchedScene):
         rows = sorted({r for _, _, r, _ in cells})
         cols = sorted({c for _, _, _, c in cells})
         value = format_number(step.value, self.input_grid.decimals)
-        text = (f"x[{step.iy},{step.ix}] = {value}; it adds {value} × kernel into output "
-                f"{span('row', rows)}, {span('column', cols)}")
+        where = ", ".join([self.trn("row {rows}", "rows {rows}", len(rows), rows=span(rows)),
+                           self.trn("column {columns}", "columns {columns}", len(cols), columns=span(cols))])
+        text = self.tr("{x} = {value}; it adds {value} × kernel into output {where}", x=f"x[{step.iy},{step.ix}]",
+                       value=value, where=where)
         outside = int(step.inside.size - step.inside.sum())
         if outside:
-            text += f" ({outside} tap{'s' if outside > 1 else ''} fall outside the output)"
+            text += " " + self.trn("({n} tap falls outside the output)", "({n} taps fall outside the output)",
+                                   outside)
         return text
 
     def caption_animation(self, step: ScatterStep):

@@ -1,0 +1,26 @@
+"""The other scenes in the languages with the widest captions: Thai (wrapped at Pango's breaks) and German
+(at spaces); the backward-pass scenes in German.  Glyphs in the fonts, captions inside the frame after every
+animation, the same numbers as English.
+
+test_languages.py runs the scenes the issue names in all six languages and checks every translated word's
+glyphs in every language's fonts; these run in a second file so that the test workers share them."""
+import pytest
+
+from test_languages import check_scene_in
+
+MORE_SCENES = [("im2col.py", "Im2Col"), ("im2col.py", "Im2ColLoopOrders"), ("pipeline.py", "Pipeline"),
+               ("transposed.py", "StridesScatter"), ("transposed.py", "PaddingStridesAsConv")]
+BACKWARD_SCENES = [("backward.py", name) for name in ("ConvBackwardStrided", "ConvBackwardAsConvolutionStrided",
+                                                      "Col2Im", "MaxPoolBackward", "AvgPoolBackwardPadded",
+                                                      "GradientDescent")]
+
+
+@pytest.mark.parametrize("code", ["th", "de"])
+@pytest.mark.parametrize("file, name", MORE_SCENES)
+def test_more_scenes_in_other_languages(file, name, code, monkeypatch):
+    check_scene_in(file, name, code, monkeypatch)
+
+
+@pytest.mark.parametrize("file, name", BACKWARD_SCENES)
+def test_the_backward_scenes_in_german(file, name, monkeypatch):
+    check_scene_in(file, name, "de", monkeypatch)
