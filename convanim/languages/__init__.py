@@ -83,13 +83,14 @@ def catalogue(code: str):
 
 
 def lookup(code: str, message: str, plural: str | None = None, n: int = 1) -> str:
-    """The translation of ``message`` (its English form when the catalogue has none)."""
+    """The translation of ``message`` (its English form when the catalogue has none, or only a fuzzy one:
+    gettext's rule, a translation marked fuzzy awaits a translator's check)."""
     table = catalogue(code)
     english = message if plural is None or n == 1 else plural
     if table is None:
         return english
     entry = table.get(message)
-    if entry is None or not entry.string:
+    if entry is None or not entry.string or entry.fuzzy:
         return english
     if plural is None:
         return entry.string if isinstance(entry.string, str) else entry.string[0]
@@ -115,4 +116,5 @@ def translate_plural(code: str, singular: str, plural: str, n: int, **fields) ->
     return lookup(code, singular, plural, n).format(n=n, **fields)
 
 
-__all__ = ["Language", "LANGUAGES", "NUMBER_FONT", "language_of", "catalogue", "translate", "translate_plural"]
+__all__ = ["Language", "LANGUAGES", "NUMBER_FONT", "language_of", "catalogue", "lookup", "translate",
+           "translate_plural"]
