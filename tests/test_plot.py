@@ -133,3 +133,49 @@ def test_training_figure_shows_every_loss_and_the_learned_kernel():
     np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), run.losses)
     end = [t.get_text() for t in fig.axes[2].texts if t.get_gid() == "weight"]
     assert end[0] == plot.format_number(run.final_weight[0, 0, 0, 0], 2)
+
+
+def every_figure(language):
+    """Each plot function's figure in ``language``."""
+    from convanim import conv2d_backward, edge_learning_problem, trace_conv2d_backward  # noqa: F401
+
+    x, w, b = layer()
+    rng = np.random.default_rng(3)
+    gx, gw = rng.integers(-4, 5, (2, 4, 4)), rng.integers(-3, 4, (2, 2, 3, 3))
+    stages = run_pipeline(rng.normal(size=(1, 10, 10)), [Conv(rng.normal(size=(2, 1, 3, 3))), ReLU(), MaxPool(2)])
+    return {
+        "feature maps": plot.plot_feature_maps(conv2d(x, w, b), language=language),
+        "kernels": plot.plot_kernels(w, language=language),
+        "im2col": plot.plot_im2col(im2col(x, 3), (3, 3, 3), language=language),
+        "partial sums": plot.plot_partial_sums(trace_conv2d(x, w, b), 0, 0, 0, language=language),
+        "pipeline": plot.plot_pipeline(stages, language=language),
+        "weight gradient": plot.plot_weight_gradient(
+            trace_conv2d_backward(gx, gw, rng.integers(-3, 4, (2, 2, 2))), 1, 0, 2, 1, language=language),
+        "training": plot.plot_training(edge_learning_problem(steps=3).train(), language=language),
+    }
+
+
+def words_of(fig):
+    """Every title and axis label of ``fig`` (the numbers are drawn as texts, ticks are numbers)."""
+    return [w for ax in fig.axes for w in (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) if w]
+
+
+@pytest.mark.parametrize("language", ["th", "ja", "zh-Hant", "de"])
+def test_figures_speak_the_language_with_every_glyph_drawn(language):
+    import io
+    import warnings
+
+    from convanim.languages import translate
+
+    english, figures = every_figure("en"), every_figure(language)
+    for name, fig in figures.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)" when it draws a box
+            fig.savefig(io.BytesIO(), format="png")
+        theirs, ours = words_of(fig), words_of(english[name])
+        assert len(theirs) == len(ours) and theirs != ours, name
+    assert figures["kernels"].axes[0].get_title() == translate(language, "filter {i}, channel {j}", i=0, j=0)
+    bars = [t.get_text() for t in figures["partial sums"].axes[0].get_xticklabels()]
+    assert bars == [translate(language, "bias")] + [translate(language, "channel {channel}", channel=c)
+                                                    for c in range(3)]
+    assert words_of(figures["pipeline"])[0].startswith(translate(language, "input"))

@@ -17,8 +17,7 @@ from manimlib import DOWN, Arrow, FadeIn, GrowFromPoint, Group, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import Conv, MaxPool, ReLU, blur_filter, digit_image, edge_filter, random_filter, run_pipeline
-from convanim.statements import N_
-from convanim.networks.pipeline import Layer, Stage
+from convanim.networks.pipeline import Layer, Stage, stage_name
 
 from .batched_scene import BatchedScene
 from .cells import MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, swap_caption
@@ -26,9 +25,6 @@ from .images import ArrayImage, grey_pixels, signed_pixels
 from .numbers import format_shape, widest_text
 from .palette import DEFAULT_PALETTE, Palette
 
-
-#: The pipeline's stage names (its core names them in English: "conv 1", "max pool 2", "input").
-STAGE_NAMES = {"conv": N_("conv {n}"), "ReLU": N_("ReLU {n}"), "max pool": N_("max pool {n}"), "input": N_("input")}
 
 class PipelineScene(BatchedScene):
     """A small CNN on a digit.  Options (class attributes):
@@ -162,10 +158,7 @@ class PipelineScene(BatchedScene):
 
     def stage_name(self, stage: Stage) -> str:
         """``conv 1``, ``ReLU 1``, ``max pool 1``, ``input`` in the scene's language."""
-        kind, _, number = stage.name.rpartition(" ")
-        if kind in STAGE_NAMES:
-            return self.lookup(STAGE_NAMES[kind]).format(n=number)
-        return self.lookup(STAGE_NAMES.get(stage.name, stage.name))
+        return stage_name(stage.name, self.lookup)
 
     def stage_caption(self, stage: Stage) -> str:
         layer, name = stage.layer, self.stage_name(stage)

@@ -10,7 +10,7 @@ conv and pooling, the output-size formula with its numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence, Union
+from typing import Callable, Sequence, Union
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from ..arguments import as_numeric_array
 from ..arithmetic.conv import conv2d
 from ..arithmetic.pool import max_pool2d, relu
 from ..arithmetic.shapes import output_size_formula, param_count
+from ..statements import N_, untranslated
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,18 @@ class Stage:
     @property
     def shape(self) -> tuple[int, ...]:
         return tuple(self.output.shape)
+
+
+#: How a stage is named ("conv 1", "max pool 2", "input"): English message ids, for stage_name.
+STAGE_NAMES = {"conv": N_("conv {n}"), "ReLU": N_("ReLU {n}"), "max pool": N_("max pool {n}"), "input": N_("input")}
+
+
+def stage_name(name: str, lookup: Callable[[str], str] = untranslated) -> str:
+    """A :class:`Stage`'s ``name`` in the language ``lookup`` gives (see :mod:`convanim.statements`)."""
+    kind, _, number = name.rpartition(" ")
+    if kind in STAGE_NAMES:
+        return lookup(STAGE_NAMES[kind]).format(n=number)
+    return lookup(STAGE_NAMES.get(name, name))
 
 
 def run_pipeline(input: object, layers: Sequence[Layer]) -> list[Stage]:
