@@ -17,7 +17,8 @@ from .arithmetic.im2col import (Col2ImGradient, FillStep, Im2ColProduct, col2im,
 from .inputs.photo import Photo, cat_photo, digit_image, generated_picture, photo_channels, read_photo
 from .networks.training import (EdgeProblem, TrainingRun, TrainingStep, edge_learning_problem, mse_loss,
                                 sgd_step, train_conv)
-from .networks.pipeline import Conv, MaxPool, ReLU, Stage, run_pipeline
+from .networks.from_torch import from_torch
+from .networks.pipeline import AvgPool, Conv, Flatten, Linear, MaxPool, ReLU, Stage, run_pipeline
 from .arithmetic.pool import avg_pool2d, max_pool2d, relu
 from .arithmetic.pool_trace import PoolStep, PoolTrace, trace_pool2d
 from .arithmetic.shapes import (output_size, output_size_formula, param_count, transpose_output_size,
@@ -33,7 +34,7 @@ __all__ = [
     "max_pool2d", "avg_pool2d", "relu", "im2col", "col2im", "im2col_steps", "FillStep", "im2col_conv2d",
     "Im2ColProduct", "im2col_conv2d_backward", "Col2ImGradient", "Photo", "cat_photo", "read_photo", "generated_picture", "digit_image", "photo_channels",
     "edge_filter", "blur_filter", "random_filter", "named_filter",
-    "run_pipeline", "Stage", "Conv", "ReLU", "MaxPool",
+    "run_pipeline", "Stage", "Conv", "ReLU", "MaxPool", "AvgPool", "Flatten", "Linear", "from_torch",
     "mse_loss", "sgd_step", "train_conv", "TrainingRun", "TrainingStep", "edge_learning_problem", "EdgeProblem",
     "trace_conv2d", "ConvTrace", "ConvStep", "WindowSources",
     "trace_pool2d", "PoolTrace", "PoolStep",

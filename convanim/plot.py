@@ -247,17 +247,19 @@ def plot_partial_sums(trace: ConvTrace, filter: int, oy: int, ox: int, decimals:
 
 @in_language
 def plot_pipeline(stages: Sequence, max_maps: int = 4, cmap: str = "gray", language: str = "en") -> Figure:
-    """The first ``max_maps`` maps of each stage of :func:`convanim.run_pipeline`, one column per stage."""
+    """The first ``max_maps`` maps of each stage of :func:`convanim.run_pipeline`, one column per stage
+    (a Flatten or Linear stage's vector as one row of cells)."""
     tr = Words(language)
     if not stages:
         raise ValueError("stages is empty; pass the list run_pipeline returned")
-    rows = min(max_maps, max(s.output.shape[0] for s in stages))
+    rows = min(max_maps, max(s.output.shape[0] if s.output.ndim == 3 else 1 for s in stages))
     fig, axes = _grid_figure(rows, len(stages), cell=1.7)
     for j, stage in enumerate(stages):
         axes[0, j].set_title(f"{stage_name(stage.name, tr.lookup)}\n{'×'.join(map(str, stage.shape))}", fontsize=8)
+        maps = stage.output if stage.output.ndim == 3 else stage.output[None, None]  # a vector: one row
         for i in range(rows):
-            if i < stage.output.shape[0]:
-                axes[i, j].imshow(stage.output[i], cmap=cmap, interpolation="nearest")
+            if i < maps.shape[0]:
+                axes[i, j].imshow(maps[i], cmap=cmap, interpolation="nearest", aspect="auto")
             else:
                 axes[i, j].set_axis_off()
     return fig

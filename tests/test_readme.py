@@ -15,3 +15,4 @@ def test_every_python_block_of_the_readme_runs(tmp_path, monkeypatch):
     for block in blocks:
         exec(compile(block, str(README), "exec"), namespace)
     assert "stages" in namespace and namespace["stages"][-1].shape == (1, 12, 12)
+    assert [s.shape for s in namespace["own"]][-2:] == [(36,), (10,)]  # the from_torch example

@@ -3,9 +3,11 @@
     stages = run_pipeline(digit[None], [Conv(w1, b1), ReLU(), MaxPool(2), Conv(w2, b2), ReLU(), MaxPool(2)])
     [s.shape for s in stages]   # [(1, 28, 28), (4, 24, 24), (4, 24, 24), (4, 12, 12), ...]
 
-The stage outputs come from :func:`conv2d`, :func:`relu` and
-:func:`max_pool2d`; each stage also carries its parameter count and, for
-conv and pooling, the output-size formula with its numbers.
+The stage outputs come from :func:`conv2d`, :func:`relu`, :func:`max_pool2d`
+and :func:`avg_pool2d` (every option of theirs is a field of the layer, as
+in PyTorch's modules), then :class:`Flatten` and :class:`Linear` for a
+classifier's head; each stage also carries its parameter count and, for
+conv and pooling, the output-size formula with its numbers (first axis).
 """
 from __future__ import annotations
 
@@ -16,19 +18,23 @@ import numpy as np
 
 from ..arguments import as_numeric_array
 from ..arithmetic.conv import conv2d
-from ..arithmetic.pool import max_pool2d, relu
+from ..arithmetic.pool import avg_pool2d, max_pool2d, relu
 from ..arithmetic.shapes import output_size_formula, param_count
 from ..statements import N_, untranslated
 
 
 @dataclass(frozen=True)
 class Conv:
-    """A conv layer: ``weight`` (C_out, C_in, KH, KW), ``bias`` (C_out,) or None."""
+    """A conv layer, as ``torch.nn.Conv2d``: ``weight`` (C_out, C_in/groups, KH, KW), ``bias`` (C_out,) or
+    None; ``stride``, ``padding`` (ints, pairs, or 'same'/'valid'), ``dilation``, ``groups``, ``padding_mode``."""
 
     weight: np.ndarray
     bias: np.ndarray | None = None
-    stride: int = 1
-    padding: int = 0
+    stride: object = 1
+    padding: object = 0
+    dilation: object = 1
+    groups: int = 1
+    padding_mode: str = "zeros"
 
 
 @dataclass(frozen=True)
@@ -38,19 +44,47 @@ class ReLU:
 
 @dataclass(frozen=True)
 class MaxPool:
-    """Max pooling with a square ``kernel_size`` (stride defaults to the kernel size)."""
+    """Max pooling, as ``torch.nn.MaxPool2d`` (``stride`` defaults to the kernel size)."""
 
-    kernel_size: int = 2
-    stride: int | None = None
+    kernel_size: object = 2
+    stride: object = None
+    padding: object = 0
+    dilation: object = 1
+    ceil_mode: bool = False
 
 
-Layer = Union[Conv, ReLU, MaxPool]
+@dataclass(frozen=True)
+class AvgPool:
+    """Average pooling, as ``torch.nn.AvgPool2d`` (``stride`` defaults to the kernel size)."""
+
+    kernel_size: object = 2
+    stride: object = None
+    padding: object = 0
+    ceil_mode: bool = False
+    count_include_pad: bool = True
+    divisor_override: float | None = None
+
+
+@dataclass(frozen=True)
+class Flatten:
+    """The maps (C, H, W) as one vector (C·H·W,), row-major as ``torch.nn.Flatten`` (per sample)."""
+
+
+@dataclass(frozen=True)
+class Linear:
+    """A fully connected layer, as ``torch.nn.Linear``: ``weight`` (out, in), ``bias`` (out,) or None."""
+
+    weight: np.ndarray
+    bias: np.ndarray | None = None
+
+
+Layer = Union[Conv, ReLU, MaxPool, AvgPool, Flatten, Linear]
 
 
 @dataclass(frozen=True)
 class Stage:
-    """One stage's result: ``output`` (C, H, W), a ``name`` such as 'conv 1', its ``params``
-    and, for conv and pooling, the height formula (``formula``, '' otherwise)."""
+    """One stage's result: ``output`` (C, H, W) (a vector (N,) after Flatten and Linear), a ``name`` such
+    as 'conv 1', its ``params`` and, for conv and pooling, the height formula (``formula``, '' otherwise)."""
 
     name: str
     layer: Layer | None
@@ -64,7 +98,9 @@ class Stage:
 
 
 #: How a stage is named ("conv 1", "max pool 2", "input"): English message ids, for stage_name.
-STAGE_NAMES = {"conv": N_("conv {n}"), "ReLU": N_("ReLU {n}"), "max pool": N_("max pool {n}"), "input": N_("input")}
+STAGE_NAMES = {"conv": N_("conv {n}"), "ReLU": N_("ReLU {n}"), "max pool": N_("max pool {n}"),
+               "avg pool": N_("avg pool {n}"), "flatten": N_("flatten {n}"), "linear": N_("linear {n}"),
+               "input": N_("input")}
 
 
 def stage_name(name: str, lookup: Callable[[str], str] = untranslated) -> str:
@@ -85,7 +121,7 @@ def run_pipeline(input: object, layers: Sequence[Layer]) -> list[Stage]:
     if x.ndim != 3:
         raise ValueError(f"input must be 3-d (C, H, W); got shape {x.shape}")
     stages = [Stage("input", None, x, 0, "")]
-    counts = {"conv": 0, "relu": 0, "pool": 0}
+    counts = {"conv": 0, "relu": 0, "pool": 0, "avg pool": 0, "flatten": 0, "linear": 0}
     for layer in layers:
         current = stages[-1].output
         try:
@@ -96,22 +132,63 @@ def run_pipeline(input: object, layers: Sequence[Layer]) -> list[Stage]:
     return stages
 
 
+def _first(value: object) -> int:
+    """The first axis of an int-or-pair option."""
+    return int(value[0]) if isinstance(value, (tuple, list)) else int(value)
+
+
+def _conv_padding(layer: Conv, kernel: int) -> float:
+    """The first axis's padding per side, for the formula ('same' pads (d(k−1))/2 a side on average)."""
+    if layer.padding == "valid":
+        return 0
+    if layer.padding == "same":
+        total = _first(layer.dilation) * (kernel - 1)
+        return total // 2 if total % 2 == 0 else total / 2
+    return _first(layer.padding)
+
+
 def _apply(layer: Layer, x: np.ndarray, counts: dict[str, int]) -> Stage:
-    h = x.shape[1]
+    h = x.shape[1] if x.ndim == 3 else 0
     if isinstance(layer, Conv):
         counts["conv"] += 1
         w = np.asarray(layer.weight)
-        out = conv2d(x, w, layer.bias, stride=layer.stride, padding=layer.padding)
-        params = param_count(w.shape[1], w.shape[0], w.shape[2:], bias=layer.bias is not None)
-        formula = output_size_formula(h, w.shape[2], layer.stride, layer.padding)
+        out = conv2d(x, w, layer.bias, stride=layer.stride, padding=layer.padding, dilation=layer.dilation,
+                     groups=layer.groups, padding_mode=layer.padding_mode)
+        params = param_count(w.shape[1] * layer.groups, w.shape[0], w.shape[2:], bias=layer.bias is not None,
+                             groups=layer.groups)
+        formula = output_size_formula(h, w.shape[2], _first(layer.stride), _conv_padding(layer, w.shape[2]),
+                                      _first(layer.dilation))
         return Stage(f"conv {counts['conv']}", layer, out, params, formula)
     if isinstance(layer, ReLU):
         counts["relu"] += 1
         return Stage(f"ReLU {counts['relu']}", layer, relu(x), 0, "")
+    if isinstance(layer, (MaxPool, AvgPool)) and x.ndim != 3:
+        raise ValueError(f"pooling needs maps (C, H, W); got shape {x.shape}")
     if isinstance(layer, MaxPool):
         counts["pool"] += 1
         stride = layer.kernel_size if layer.stride is None else layer.stride
-        out = max_pool2d(x, layer.kernel_size, stride)
-        formula = output_size_formula(h, layer.kernel_size, stride)
+        out = max_pool2d(x, layer.kernel_size, stride, layer.padding, layer.dilation, layer.ceil_mode)
+        formula = output_size_formula(h, _first(layer.kernel_size), _first(stride), _first(layer.padding),
+                                      _first(layer.dilation), layer.ceil_mode)
         return Stage(f"max pool {counts['pool']}", layer, out, 0, formula)
-    raise TypeError(f"layers must be Conv, ReLU or MaxPool; got {layer!r}")
+    if isinstance(layer, AvgPool):
+        counts["avg pool"] += 1
+        stride = layer.kernel_size if layer.stride is None else layer.stride
+        out = avg_pool2d(x, layer.kernel_size, stride, layer.padding, layer.ceil_mode, layer.count_include_pad,
+                         layer.divisor_override)
+        formula = output_size_formula(h, _first(layer.kernel_size), _first(stride), _first(layer.padding), 1,
+                                      layer.ceil_mode)
+        return Stage(f"avg pool {counts['avg pool']}", layer, out, 0, formula)
+    if isinstance(layer, Flatten):
+        counts["flatten"] += 1
+        return Stage(f"flatten {counts['flatten']}", layer, x.reshape(-1), 0, "")
+    if isinstance(layer, Linear):
+        counts["linear"] += 1
+        w = as_numeric_array("Linear weight", layer.weight)
+        if w.ndim != 2 or x.ndim != 1 or w.shape[1] != x.shape[0]:
+            raise ValueError(f"Linear weight {w.shape} needs a vector of {w.shape[1] if w.ndim == 2 else '?'} "
+                             f"values (Flatten the maps first); got shape {x.shape}")
+        out = w @ x + (0 if layer.bias is None else np.asarray(layer.bias))
+        params = w.size + (0 if layer.bias is None else np.asarray(layer.bias).size)
+        return Stage(f"linear {counts['linear']}", layer, out, int(params), "")
+    raise TypeError(f"layers must be Conv, ReLU, MaxPool, AvgPool, Flatten or Linear; got {layer!r}")

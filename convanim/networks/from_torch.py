@@ -1,0 +1,91 @@
+"""A lecturer's own small PyTorch model as convanim layers: ``from_torch(module)``.
+
+    layers = convanim.from_torch(net)                 # an nn.Sequential of Conv2d, ReLU, MaxPool2d, ...
+    stages = convanim.run_pipeline(x, layers)         # every stage's maps, as the scenes draw them
+
+Every option the core's functions support carries over (stride, padding,
+dilation, groups, padding_mode, ceil_mode, count_include_pad,
+divisor_override); a module convanim cannot compute stops with its name and
+the list of what is supported.  torch is imported only when this is called
+(``import convanim`` never imports it); weights are copied to numpy.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .pipeline import AvgPool, Conv, Flatten, Layer, Linear, MaxPool, ReLU
+
+SUPPORTED = "Conv2d, ReLU, MaxPool2d, AvgPool2d, Flatten, Linear and Sequential"
+
+
+def _array(tensor) -> np.ndarray:
+    return tensor.detach().cpu().numpy().copy()
+
+
+def _layer(module) -> list[Layer]:
+    from torch import nn
+
+    if isinstance(module, nn.Sequential):
+        return [layer for child in module for layer in _layer(child)]
+    if isinstance(module, nn.Conv2d):
+        if isinstance(module, nn.LazyConv2d) or type(module) is not nn.Conv2d:
+            raise TypeError(f"{type(module).__name__} is not supported (a subclass of Conv2d may compute "
+                            f"something else); supported: {SUPPORTED}")
+        return [Conv(_array(module.weight), None if module.bias is None else _array(module.bias),
+                     stride=tuple(module.stride), padding=module.padding if isinstance(module.padding, str)
+                     else tuple(module.padding), dilation=tuple(module.dilation), groups=module.groups,
+                     padding_mode=module.padding_mode)]
+    if isinstance(module, nn.ReLU):
+        return [ReLU()]
+    if isinstance(module, nn.MaxPool2d):
+        if module.return_indices:
+            raise TypeError("MaxPool2d(return_indices=True) is not supported: a stage holds the maps only")
+        return [MaxPool(module.kernel_size, module.stride, module.padding, module.dilation, module.ceil_mode)]
+    if isinstance(module, nn.AvgPool2d):
+        return [AvgPool(module.kernel_size, module.stride, module.padding, module.ceil_mode,
+                        module.count_include_pad, module.divisor_override)]
+    if isinstance(module, nn.Flatten):
+        if (module.start_dim, module.end_dim) != (1, -1):
+            raise TypeError(f"Flatten(start_dim={module.start_dim}, end_dim={module.end_dim}) is not supported; "
+                            f"only Flatten() (each sample's maps into one vector)")
+        return [Flatten()]
+    if isinstance(module, nn.Linear):
+        return [Linear(_array(module.weight), None if module.bias is None else _array(module.bias))]
+    raise TypeError(f"{type(module).__name__} is not supported; supported: {SUPPORTED}")
+
+
+def from_torch(module, state_dict: object = None) -> list[Layer]:
+    """``module`` (an ``nn.Module`` of the supported kinds, or an ``nn.Sequential`` of them) as the list of
+    :func:`convanim.run_pipeline` layers, weights as numpy arrays.
+
+    ``state_dict``: weights to load first, a dict or the path of a file
+    saved with ``torch.save(model.state_dict(), path)``; a file is read with
+    ``torch.load(path, weights_only=True)``, which never unpickles arbitrary
+    objects.  Keys or shapes that do not match the module raise ValueError
+    naming them.
+    """
+    import torch
+
+    if not isinstance(module, torch.nn.Module):
+        raise TypeError(f"module must be a torch.nn.Module; got {type(module).__name__}")
+    if state_dict is not None:
+        if isinstance(state_dict, (str, Path)):
+            try:
+                state_dict = torch.load(state_dict, map_location="cpu", weights_only=True)
+            except Exception as err:  # torch raises UnpicklingError, RuntimeError, EOFError, ... for a bad file
+                raise ValueError(f"state_dict file {str(state_dict)!r} is not a state dict torch.load can read "
+                                 f"with weights_only=True: {err}") from None
+        if not isinstance(state_dict, dict):
+            raise ValueError(f"state_dict must be a dict of tensors (model.state_dict()); got "
+                             f"{type(state_dict).__name__}")
+        try:
+            module.load_state_dict(state_dict)
+        except RuntimeError as err:
+            raise ValueError(f"state_dict does not fit {type(module).__name__}: {' '.join(str(err).split())}") \
+                from None
+    return _layer(module)
+
+
+__all__ = ["from_torch", "SUPPORTED"]
