@@ -39,13 +39,14 @@ from .arithmetic.trace import ConvTrace
 from .networks.pipeline import stage_name
 
 #: The script font matplotlib draws each language's words with (after DejaVu Sans), as (family, its file's
-#: name, Debian package).  matplotlib registers one face per font file; a .ttc's first face (Noto Sans CJK JP)
-#: also has every simplified and traditional Chinese character.
+#: name); the file is the one of the language's script font's Debian package.  matplotlib registers one face
+#: per font file; a .ttc's first face (Noto Sans CJK JP) also has every simplified and traditional Chinese
+#: character.
 SCRIPT_FONTS = {
-    "th": ("Tlwg Typo", "TlwgTypo.otf", "fonts-tlwg-typo-otf"),
-    "ja": ("Noto Sans CJK JP", "NotoSansCJK-Regular.ttc", "fonts-noto-cjk"),
-    "zh-Hans": ("Noto Sans CJK JP", "NotoSansCJK-Regular.ttc", "fonts-noto-cjk"),
-    "zh-Hant": ("Noto Sans CJK JP", "NotoSansCJK-Regular.ttc", "fonts-noto-cjk"),
+    "th": ("Tlwg Typo", "TlwgTypo.otf"),
+    "ja": ("Noto Sans CJK JP", "NotoSansCJK-Regular.ttc"),
+    "zh-Hans": ("Noto Sans CJK JP", "NotoSansCJK-Regular.ttc"),
+    "zh-Hant": ("Noto Sans CJK JP", "NotoSansCJK-Regular.ttc"),
 }
 
 
@@ -62,7 +63,8 @@ def font_families(language: str) -> tuple[str, ...]:
         return ("DejaVu Sans",)
     from matplotlib import font_manager
 
-    family, file_name, package = SCRIPT_FONTS[code]
+    family, file_name = SCRIPT_FONTS[code]
+    package = language_of(code).packages[-1]  # the script font's package
     paths = [path for path in font_manager.findSystemFonts() if Path(path).name == file_name]
     if not paths:
         raise RuntimeError(f"language={code!r} needs the font {family!r} ({file_name}), which is not installed: "

@@ -11,6 +11,12 @@ from ..arguments import Pair, pair
 from ..statements import untranslated
 
 
+def side_padding(before: int, after: int) -> float:
+    """The ``p`` of the size formula for an axis padded ``before`` and ``after``: the mean of the two sides
+    (a whole number when they are equal)."""
+    return before if before == after else (before + after) / 2
+
+
 def output_size(i: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1,
                 ceil_mode: bool = False) -> int:
     """Length of a convolution or pooling output along one axis.

@@ -8,6 +8,7 @@ from manimlib import DOWN, UP, FadeIn, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import output_size_formula
+from convanim.arithmetic.shapes import side_padding
 from convanim.arithmetic.padding import PADDING_MODES, pad_input, padding_mask
 
 from .batched_scene import BatchedScene
@@ -42,9 +43,8 @@ class ConvArithmetic(ConvLayerScene):
         top, bottom, left, right = g.pads
         axes = []
         for axis, (before, after) in ((0, (top, bottom)), (1, (left, right))):
-            pad = before if before == after else (before + after) / 2
-            axes.append(output_size_formula(g.input[axis], g.kernel[axis], g.stride[axis], pad, g.dilation[axis],
-                                            lookup=self.lookup))
+            axes.append(output_size_formula(g.input[axis], g.kernel[axis], g.stride[axis],
+                                            side_padding(before, after), g.dilation[axis], lookup=self.lookup))
         if axes[0] == axes[1]:
             return [axes[0]]
         return [self.tr("rows: {formula}", formula=axes[0]), self.tr("columns: {formula}", formula=axes[1])]

@@ -266,10 +266,6 @@ def use_language(language: Language) -> None:
     _caption_language = language
 
 
-def caption_language() -> Language:
-    return _caption_language
-
-
 def text_line(text: str, font_size: float = 30, color: str = "#FFFFFF", line_width: float | None = None) -> Text:
     """One line of Pango text (no LaTeX) in the caption language's fonts; negative numbers get a real minus
     sign.  ``line_width`` (frame units): Pango wraps the text there, at its own line breaks."""

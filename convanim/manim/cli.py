@@ -101,6 +101,20 @@ def run_slides(args: argparse.Namespace) -> int:
     return 0
 
 
+def scene_command(commands, name: str, quality: str, out_help: str, out_metavar: str, out_required: bool = False,
+                  **description) -> argparse.ArgumentParser:
+    """A command that renders a scene: FILE SCENE --quality --out --set --verbose (each command's defaults)."""
+    sub = commands.add_parser(name, **description)
+    sub.add_argument("scene_file", metavar="FILE")
+    sub.add_argument("scene", metavar="SCENE")
+    sub.add_argument("--quality", choices=list(QUALITY_FLAGS), default=quality)
+    sub.add_argument("--out", required=out_required, metavar=out_metavar, help=out_help)
+    sub.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                     help="change a class attribute of the scene, e.g. --set stride=2 (repeatable)")
+    sub.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
+    return sub
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="convanim", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -110,27 +124,15 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("files", nargs="*", metavar="FILE")
     for name, still in (("render", False), ("still", True)):
         what = "the last frame as a PNG" if still else "a video (MP4) without a display"
-        sub = commands.add_parser(name, help=f"render {what}", description=f"Render {what}.")
-        sub.add_argument("scene_file", metavar="FILE")
-        sub.add_argument("scene", metavar="SCENE")
-        sub.add_argument("--quality", choices=list(QUALITY_FLAGS), default="480p" if still else "1080p")
-        sub.add_argument("--out", metavar="PNG" if still else "PATH",
-                         help=f"file to write (default: SCENE.{'png' if still else 'mp4'})")
-        sub.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                         help="change a class attribute of the scene, e.g. --set stride=2 (repeatable)")
-        sub.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
-    slides = commands.add_parser("slides", help="render a slide deck (one slide per step) and its HTML",
-                                 description="Render the scene as a deck whose slides are the steps of its story "
-                                             "(manim-slides), into OUT/slides, and convert it to OUT/index.html, "
-                                             "a reveal.js deck that needs no network (reveal.js is inlined).")
-    slides.add_argument("scene_file", metavar="FILE")
-    slides.add_argument("scene", metavar="SCENE")
-    slides.add_argument("--out", required=True, metavar="DIR", help="folder for the deck")
-    slides.add_argument("--quality", choices=list(QUALITY_FLAGS), default="720p")
+        scene_command(commands, name, "480p" if still else "1080p",
+                      f"file to write (default: SCENE.{'png' if still else 'mp4'})", "PNG" if still else "PATH",
+                      help=f"render {what}", description=f"Render {what}.")
+    slides = scene_command(commands, "slides", "720p", "folder for the deck", "DIR", out_required=True,
+                           help="render a slide deck (one slide per step) and its HTML",
+                           description="Render the scene as a deck whose slides are the steps of its story "
+                                       "(manim-slides), into OUT/slides, and convert it to OUT/index.html, "
+                                       "a reveal.js deck that needs no network (reveal.js is inlined).")
     slides.add_argument("--pdf", action="store_true", help="also write OUT/handout.pdf: each slide's last frame")
-    slides.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="change a class attribute of the scene, e.g. --set stride=2 (repeatable)")
-    slides.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
     return parser
 
 

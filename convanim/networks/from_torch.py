@@ -30,9 +30,8 @@ def _layer(module) -> list[Layer]:
     if isinstance(module, nn.Sequential):
         return [layer for child in module for layer in _layer(child)]
     if isinstance(module, nn.Conv2d):
-        if isinstance(module, nn.LazyConv2d) or type(module) is not nn.Conv2d:
-            raise TypeError(f"{type(module).__name__} is not supported (a subclass of Conv2d may compute "
-                            f"something else); supported: {SUPPORTED}")
+        if type(module) is not nn.Conv2d:  # a subclass (LazyConv2d, ...) may compute something else
+            raise TypeError(f"{type(module).__name__} is not supported; supported: {SUPPORTED}")
         return [Conv(_array(module.weight), None if module.bias is None else _array(module.bias),
                      stride=tuple(module.stride), padding=module.padding if isinstance(module.padding, str)
                      else tuple(module.padding), dilation=tuple(module.dilation), groups=module.groups,

@@ -16,10 +16,11 @@ from typing import Callable, Sequence, Union
 
 import numpy as np
 
-from ..arguments import as_numeric_array
+from ..arguments import as_numeric_array, pair
 from ..arithmetic.conv import conv2d
 from ..arithmetic.pool import avg_pool2d, max_pool2d, relu
-from ..arithmetic.shapes import output_size_formula, param_count
+from ..arithmetic.padding import conv_pads
+from ..arithmetic.shapes import output_size_formula, param_count, side_padding
 from ..statements import N_, untranslated
 
 
@@ -137,14 +138,11 @@ def _first(value: object) -> int:
     return int(value[0]) if isinstance(value, (tuple, list)) else int(value)
 
 
-def _conv_padding(layer: Conv, kernel: int) -> float:
-    """The first axis's padding per side, for the formula ('same' pads (d(k−1))/2 a side on average)."""
-    if layer.padding == "valid":
-        return 0
-    if layer.padding == "same":
-        total = _first(layer.dilation) * (kernel - 1)
-        return total // 2 if total % 2 == 0 else total / 2
-    return _first(layer.padding)
+def _conv_padding(layer: Conv, kernel: tuple[int, int]) -> float:
+    """The first axis's padding per side for the formula, from the core's padding rule ('same' too)."""
+    top, bottom, _, _ = conv_pads(layer.padding, kernel, pair("stride", layer.stride, 1),
+                                  pair("dilation", layer.dilation, 1))
+    return side_padding(top, bottom)
 
 
 def _apply(layer: Layer, x: np.ndarray, counts: dict[str, int]) -> Stage:
@@ -156,7 +154,7 @@ def _apply(layer: Layer, x: np.ndarray, counts: dict[str, int]) -> Stage:
                      groups=layer.groups, padding_mode=layer.padding_mode)
         params = param_count(w.shape[1] * layer.groups, w.shape[0], w.shape[2:], bias=layer.bias is not None,
                              groups=layer.groups)
-        formula = output_size_formula(h, w.shape[2], _first(layer.stride), _conv_padding(layer, w.shape[2]),
+        formula = output_size_formula(h, w.shape[2], _first(layer.stride), _conv_padding(layer, w.shape[2:]),
                                       _first(layer.dilation))
         return Stage(f"conv {counts['conv']}", layer, out, params, formula)
     if isinstance(layer, ReLU):
