@@ -15,10 +15,12 @@ from .inputs.filters import blur_filter, edge_filter, named_filter, random_filte
 from .arithmetic.im2col import (Col2ImGradient, FillStep, Im2ColProduct, col2im, im2col, im2col_conv2d,
                                 im2col_conv2d_backward, im2col_steps)
 from .inputs.photo import Photo, cat_photo, digit_image, generated_picture, photo_channels, read_photo
-from .networks.training import (EdgeProblem, TrainingRun, TrainingStep, edge_learning_problem, mse_loss,
-                                sgd_step, train_conv)
+from .inputs.digits import Digits, handwritten_digits
+from .networks.training import (EdgeProblem, TrainingRun, TrainingStep, cross_entropy_loss, edge_learning_problem,
+                                mse_loss, sgd_step, softmax, train_conv)
+from .networks.digit_cnn import DigitCNN, FilterSnapshot, load_digit_cnn, train_digit_cnn, trained_digit_cnn
 from .networks.from_torch import from_torch
-from .networks.pipeline import AvgPool, Conv, Flatten, Linear, MaxPool, ReLU, Stage, run_pipeline
+from .networks.pipeline import AvgPool, Conv, Flatten, Linear, MaxPool, ReLU, Softmax, Stage, run_pipeline
 from .arithmetic.pool import avg_pool2d, max_pool2d, relu
 from .arithmetic.pool_trace import PoolStep, PoolTrace, trace_pool2d
 from .arithmetic.shapes import (output_size, output_size_formula, param_count, transpose_output_size,
@@ -34,7 +36,9 @@ __all__ = [
     "max_pool2d", "avg_pool2d", "relu", "im2col", "col2im", "im2col_steps", "FillStep", "im2col_conv2d",
     "Im2ColProduct", "im2col_conv2d_backward", "Col2ImGradient", "Photo", "cat_photo", "read_photo", "generated_picture", "digit_image", "photo_channels",
     "edge_filter", "blur_filter", "random_filter", "named_filter",
-    "run_pipeline", "Stage", "Conv", "ReLU", "MaxPool", "AvgPool", "Flatten", "Linear", "from_torch",
+    "run_pipeline", "Stage", "Conv", "ReLU", "MaxPool", "AvgPool", "Flatten", "Linear", "Softmax", "from_torch",
+    "handwritten_digits", "Digits", "softmax", "cross_entropy_loss",
+    "DigitCNN", "FilterSnapshot", "train_digit_cnn", "trained_digit_cnn", "load_digit_cnn",
     "mse_loss", "sgd_step", "train_conv", "TrainingRun", "TrainingStep", "edge_learning_problem", "EdgeProblem",
     "trace_conv2d", "ConvTrace", "ConvStep", "WindowSources",
     "trace_pool2d", "PoolTrace", "PoolStep",

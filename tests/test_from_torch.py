@@ -48,16 +48,17 @@ def test_each_module_computes_what_torch_computes(name):
 def test_a_sequential_classifier_computes_what_torch_computes():
     torch.manual_seed(1)
     net = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(4, 6, 3, stride=2),
-                        nn.ReLU(), nn.AvgPool2d(2, ceil_mode=True), nn.Flatten(), nn.Linear(6, 10)).double()
+                        nn.ReLU(), nn.AvgPool2d(2, ceil_mode=True), nn.Flatten(), nn.Linear(6, 10),
+                        nn.Softmax(dim=1)).double()
     layers = from_torch(net)
     assert [type(layer).__name__ for layer in layers] == ["Conv", "ReLU", "MaxPool", "Conv", "ReLU", "AvgPool",
-                                                          "Flatten", "Linear"]
+                                                          "Flatten", "Linear", "Softmax"]
     for seed in range(3):
         x = random_input(seed, (1, 12, 12))
         stages = run_pipeline(x, layers)
         np.testing.assert_allclose(stages[-1].output, torch_output(net, x), rtol=1e-10, atol=1e-10)
-        assert stages[-1].shape == (10,) and stages[-2].shape == (6,)
-    assert stages[1].params == 4 * 1 * 3 * 3 + 4 and stages[-1].params == 6 * 10 + 10
+        assert stages[-1].shape == (10,) and stages[-3].shape == (6,)
+    assert stages[1].params == 4 * 1 * 3 * 3 + 4 and stages[-2].params == 6 * 10 + 10
 
 
 def test_the_layers_hold_numpy_copies_and_torch_stays_optional():
@@ -74,6 +75,7 @@ def test_the_layers_hold_numpy_copies_and_torch_stays_optional():
     (nn.Sequential(nn.Conv2d(1, 1, 3), nn.BatchNorm2d(1)), "BatchNorm2d is not supported"),
     (nn.MaxPool2d(2, return_indices=True), "return_indices=True"),
     (nn.Flatten(0), r"Flatten\(start_dim=0, end_dim=-1\) is not supported"),
+    (nn.Softmax(dim=0), r"Softmax\(dim=0\) is not supported"),
 ])
 def test_an_unsupported_module_is_named(module, message):
     with pytest.raises(TypeError, match=message):
@@ -114,6 +116,8 @@ def test_stages_are_named_and_a_linear_on_maps_says_to_flatten():
               convanim.Linear(np.ones((3, 2 * 2 * 2)))]
     stages = run_pipeline(np.ones((1, 6, 6)), layers)
     assert [s.name for s in stages] == ["input", "conv 1", "avg pool 1", "flatten 1", "linear 1"]
+    with pytest.raises(ValueError, match=r"layer 2 \(Softmax\) on maps of shape \(2, 4, 4\): .*vector of class scores"):
+        run_pipeline(np.ones((1, 6, 6)), [convanim.Conv(np.ones((2, 1, 3, 3))), convanim.Softmax()])
     with pytest.raises(ValueError, match=r"layer 2 \(Linear\) on maps of shape \(2, 4, 4\): .*Flatten the maps"):
         run_pipeline(np.ones((1, 6, 6)), [convanim.Conv(np.ones((2, 1, 3, 3))), convanim.Linear(np.ones((3, 8)))])
 

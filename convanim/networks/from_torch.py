@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .pipeline import AvgPool, Conv, Flatten, Layer, Linear, MaxPool, ReLU
+from .pipeline import AvgPool, Conv, Flatten, Layer, Linear, MaxPool, ReLU, Softmax
 
-SUPPORTED = "Conv2d, ReLU, MaxPool2d, AvgPool2d, Flatten, Linear and Sequential"
+SUPPORTED = "Conv2d, ReLU, MaxPool2d, AvgPool2d, Flatten, Linear, Softmax(dim=1 or -1) and Sequential"
 
 
 def _array(tensor) -> np.ndarray:
@@ -52,6 +52,11 @@ def _layer(module) -> list[Layer]:
         return [Flatten()]
     if isinstance(module, nn.Linear):
         return [Linear(_array(module.weight), None if module.bias is None else _array(module.bias))]
+    if isinstance(module, nn.Softmax):
+        if module.dim not in (1, -1):
+            raise TypeError(f"Softmax(dim={module.dim}) is not supported; only Softmax(dim=1) or (dim=-1) "
+                            f"after Linear (over each sample's class scores)")
+        return [Softmax()]
     raise TypeError(f"{type(module).__name__} is not supported; supported: {SUPPORTED}")
 
 

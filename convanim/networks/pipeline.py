@@ -5,7 +5,7 @@
 
 The stage outputs come from :func:`conv2d`, :func:`relu`, :func:`max_pool2d`
 and :func:`avg_pool2d` (every option of theirs is a field of the layer, as
-in PyTorch's modules), then :class:`Flatten` and :class:`Linear` for a
+in PyTorch's modules), then :class:`Flatten`, :class:`Linear` and :class:`Softmax` for a
 classifier's head; each stage also carries its parameter count and, for
 conv and pooling, the output-size formula with its numbers (first axis).
 """
@@ -22,6 +22,7 @@ from ..arithmetic.pool import avg_pool2d, max_pool2d, relu
 from ..arithmetic.padding import conv_pads
 from ..arithmetic.shapes import output_size_formula, param_count, side_padding
 from ..statements import N_, untranslated
+from .training import softmax
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,12 @@ class Linear:
     bias: np.ndarray | None = None
 
 
-Layer = Union[Conv, ReLU, MaxPool, AvgPool, Flatten, Linear]
+@dataclass(frozen=True)
+class Softmax:
+    """A vector of class scores (K,) as probabilities (K,), as ``torch.nn.Softmax(dim=-1)`` per sample."""
+
+
+Layer = Union[Conv, ReLU, MaxPool, AvgPool, Flatten, Linear, Softmax]
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,7 @@ class Stage:
 #: How a stage is named ("conv 1", "max pool 2", "input"): English message ids, for stage_name.
 STAGE_NAMES = {"conv": N_("conv {n}"), "ReLU": N_("ReLU {n}"), "max pool": N_("max pool {n}"),
                "avg pool": N_("avg pool {n}"), "flatten": N_("flatten {n}"), "linear": N_("linear {n}"),
+               "softmax": N_("softmax {n}"),
                "input": N_("input")}
 
 
@@ -122,7 +129,7 @@ def run_pipeline(input: object, layers: Sequence[Layer]) -> list[Stage]:
     if x.ndim != 3:
         raise ValueError(f"input must be 3-d (C, H, W); got shape {x.shape}")
     stages = [Stage("input", None, x, 0, "")]
-    counts = {"conv": 0, "relu": 0, "pool": 0, "avg pool": 0, "flatten": 0, "linear": 0}
+    counts = {"conv": 0, "relu": 0, "pool": 0, "avg pool": 0, "flatten": 0, "linear": 0, "softmax": 0}
     for layer in layers:
         current = stages[-1].output
         try:
@@ -189,4 +196,9 @@ def _apply(layer: Layer, x: np.ndarray, counts: dict[str, int]) -> Stage:
         out = w @ x + (0 if layer.bias is None else np.asarray(layer.bias))
         params = w.size + (0 if layer.bias is None else np.asarray(layer.bias).size)
         return Stage(f"linear {counts['linear']}", layer, out, int(params), "")
-    raise TypeError(f"layers must be Conv, ReLU, MaxPool, AvgPool, Flatten or Linear; got {layer!r}")
+    if isinstance(layer, Softmax):
+        counts["softmax"] += 1
+        if x.ndim != 1:
+            raise ValueError(f"Softmax needs a vector of class scores (Flatten and Linear first); got shape {x.shape}")
+        return Stage(f"softmax {counts['softmax']}", layer, softmax(x), 0, "")
+    raise TypeError(f"layers must be Conv, ReLU, MaxPool, AvgPool, Flatten, Linear or Softmax; got {layer!r}")

@@ -32,6 +32,45 @@ def mse_loss(input: object, target: object) -> tuple[float, np.ndarray]:
     return float(np.mean(diff ** 2)), 2.0 * diff / x.size
 
 
+def softmax(logits: object) -> np.ndarray:
+    """exp(z − max z) / Σ exp(z − max z) along the last axis: (..., K) scores -> (..., K) probabilities.
+
+    As ``torch.softmax(logits, dim=-1)``; subtracting the maximum first
+    keeps exp from overflowing and changes nothing else.
+    """
+    z = as_numeric_array("logits", logits).astype(np.float64)
+    if z.ndim == 0 or z.shape[-1] == 0:
+        raise ValueError(f"softmax needs scores along a last axis; got shape {z.shape}")
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def cross_entropy_loss(logits: object, labels: object) -> tuple[float, np.ndarray]:
+    """Softmax cross-entropy and its gradient: ``(mean −log softmax(logits)[i, labels[i]], dL/dlogits)``.
+
+    As ``torch.nn.functional.cross_entropy`` with ``reduction='mean'``:
+    ``logits`` (N, K) raw class scores, ``labels`` (N,) integers 0..K−1; the
+    gradient (N, K) is ``(softmax(logits) − onehot(labels)) / N``.
+    """
+    z = as_numeric_array("logits", logits)
+    y = np.asarray(labels)
+    if z.ndim != 2 or z.shape[0] == 0:
+        raise ValueError(f"cross_entropy_loss needs logits (N, K) with N ≥ 1; got shape {z.shape}")
+    if y.shape != (z.shape[0],) or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"cross_entropy_loss needs integer labels of shape ({z.shape[0]},) for logits "
+                         f"{z.shape}; got {y.dtype} labels of shape {y.shape}")
+    if y.min() < 0 or y.max() >= z.shape[1]:
+        raise ValueError(f"labels must lie in 0..{z.shape[1] - 1} (one per class of logits {z.shape}); "
+                         f"got {int(y.min())}..{int(y.max())}")
+    z = z.astype(np.float64)
+    shifted = z - z.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(len(y))
+    grad = np.exp(log_p)
+    grad[rows, y] -= 1
+    return float(-log_p[rows, y].mean()), grad / len(y)
+
+
 def sgd_step(param: object, grad: object, lr: float) -> np.ndarray:
     """One plain gradient-descent step, ``param − lr · grad`` (a new float array of ``param``'s shape)."""
     p = as_numeric_array("param", param)

@@ -1,0 +1,57 @@
+"""Real handwriting that needs no download: scikit-learn's bundled 8×8 digits, split once for good.
+
+``load_digits`` ships inside scikit-learn (the UCI "Optical Recognition of
+Handwritten Digits" test set: 1,797 images of 8×8 pixels, grey levels 0 to
+16, written by 13 people).  At 8×8 every pixel's number fits on screen.
+
+    digits = handwritten_digits()          # needs pip install "convanim[data]"
+    digits.train_images.shape              # (1437, 8, 8), integers 0..16
+    digits.held_out_images[0], digits.held_out_labels[0]
+
+The split is a fixed permutation (numpy's PCG64 with ``SPLIT_SEED``), the
+same on every machine: the last ``HELD_OUT`` images of it are never trained on.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+#: The seed of the train / held-out permutation, and the held-out count (20% of 1,797).
+SPLIT_SEED = 0
+HELD_OUT = 360
+
+MISSING_DATA = ('the handwritten digits come from scikit-learn (bundled, no download); '
+                'install them with: pip install "convanim[data]"')
+
+
+@dataclass(frozen=True)
+class Digits:
+    """The digits split in two: ``train_images`` (N, 8, 8) and ``held_out_images`` (M, 8, 8), integers
+    0..16 as int64; ``train_labels`` (N,) and ``held_out_labels`` (M,), digits 0..9."""
+
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    held_out_images: np.ndarray
+    held_out_labels: np.ndarray
+
+
+@lru_cache(maxsize=1)
+def handwritten_digits() -> Digits:
+    """scikit-learn's 1,797 digits, split into 1,437 to train on and :data:`HELD_OUT` (360) held out.
+
+    Raises ImportError naming the ``data`` extra when scikit-learn is missing.
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError as err:
+        raise ImportError(MISSING_DATA) from err
+    data = load_digits()
+    images = np.rint(data.images).astype(np.int64)
+    labels = np.asarray(data.target, dtype=np.int64)
+    order = np.random.default_rng(SPLIT_SEED).permutation(len(labels))
+    train, held_out = order[:-HELD_OUT], order[-HELD_OUT:]
+    for a in (images, labels):
+        a.setflags(write=False)
+    return Digits(images[train], labels[train], images[held_out], labels[held_out])
