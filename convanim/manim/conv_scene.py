@@ -44,7 +44,8 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     Layer and values: see :class:`LayerOptions` (``in_channels``,
     ``input_size``, ``out_channels``, ``kernel_size``, ``stride``, ``padding``,
     ..., ``seed``, ``input_values``, ...).
-    Look: ``palette``; ``max_numbered_cells`` (a bigger grid shades its
+    Look: ``palette``; the layout (``input_x``, ``panel_x``, ``kernel_cell``, ``kernel_width``,
+    ``output_x``, ``output_width``: room for larger numbers); ``max_numbered_cells`` (a bigger grid shades its
     cells by value instead of drawing numbers, which would be unreadable;
     the caption and the products still show the numbers).  Story: ``order``
     ('channel': each channel over every cell, as the reference video;
@@ -61,6 +62,14 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     #: As a slide deck (convanim.manim.slides): a new slide before each of these steps, and before each sweep.
     slide_cuts: tuple[str, ...] = ("show_filter", "bring_channel_forward", "compute_step_in_detail", "conclude")
     slide_runs: tuple[str, ...] = ("sweep_step",)
+    #: Where things go (scene units; the frame is 14.2 × 8): the input's centre x, the filter panel's centre x
+    #: and its largest kernel cell and kernel width, the output column's centre x and width.
+    input_x: float = -4.1
+    panel_x: float = 0.0
+    kernel_cell: float = 0.42
+    kernel_width: float = 1.6
+    output_x: float = 4.9
+    output_width: float = 2.8
     order: str = "channel"
     detailed_steps: int = 4
     stage_time: float = 0.8
@@ -128,7 +137,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
             font = grid.font_size  # one font size for every channel
             grids.append(grid)
         self.input_stack = ChannelStack(grids, np.array([offset, offset, 0]), pal.input)
-        self.input_stack.move_to(np.array([-4.1, -0.15, 0]))
+        self.input_stack.move_to(np.array([self.input_x, -0.15, 0]))
         self.input_label = label_above(self.input_stack, self.tr("input  {shape}", shape=f"{c}×{t.geometry.input[0]}×{t.geometry.input[1]}"))
 
     def input_mask(self) -> np.ndarray:
@@ -140,7 +149,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         f = t.num_filters
         oh, ow = t.geometry.out
         gap = 0.55
-        cell = min(0.8, (5.6 - (f - 1) * gap) / (f * oh), 2.8 / ow)
+        cell = min(0.8, (5.6 - (f - 1) * gap) / (f * oh), self.output_width / ow)
         widest = widest_text(t.running, self.num_decimals)
         font = fit_font_size(cell, widest)
         self.output_grids = []
@@ -150,7 +159,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
             grid.numbers.set_opacity(0)  # empty until its filter's bias goes in (show_filter)
             self.output_grids.append(self.on_top(grid))
         column = VGroup(*self.output_grids).arrange(DOWN, buff=gap)
-        column.move_to(np.array([4.9, -0.15, 0]))
+        column.move_to(np.array([self.output_x, -0.15, 0]))
         self.output_labels = VGroup(*(
             caption_text(f"y[{k}]", 22, "#BDBDBD").next_to(g, LEFT, buff=0.15) for k, g in enumerate(self.output_grids)))
         self.output_label = label_above(column, self.tr("output  {shape}", shape=f"{f}×{oh}×{ow}"))
@@ -162,7 +171,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         t, pal = self.trace, self.palette
         cg, kh, kw = t.weight.shape[1:]
         gap = 0.3
-        cell = min(0.42, (4.4 - (cg - 1) * gap) / (cg * kh), 1.6 / kw)
+        cell = min(self.kernel_cell, (4.4 - (cg - 1) * gap) / (cg * kh), self.kernel_width / kw)
         need = min_cell_for(widest_text(t.weight[f], self.weight_decimals))
         self.panel_stacked = cell < need and cg > 1
         if self.panel_stacked:
@@ -171,10 +180,10 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         kernels = [NumberGrid(t.weight[f, c], cell, pal.kernel, self.weight_decimals) for c in range(cg)]
         if self.panel_stacked:
             self.kernels = ChannelStack(kernels, np.array([0.18, 0.18, 0]), pal.kernel)
-            self.kernels.move_to(np.array([0.0, 0.35, 0]))
+            self.kernels.move_to(np.array([self.panel_x, 0.35, 0]))
             self.kernel_labels = VGroup()
         else:
-            self.kernels = VGroup(*kernels).arrange(DOWN, buff=gap).move_to(np.array([0.0, 0.35, 0]))
+            self.kernels = VGroup(*kernels).arrange(DOWN, buff=gap).move_to(np.array([self.panel_x, 0.35, 0]))
             self.kernel_labels = VGroup(*(caption_text(self.tr("ch {channel}", channel=ch), MIN_FONT_SIZE, "#BDBDBD").next_to(k, RIGHT, buff=0.12)
                                           for k, ch in zip(kernels, channels)))
         self.kernel_grids = kernels

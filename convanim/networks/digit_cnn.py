@@ -42,7 +42,7 @@ WEIGHTS_FILE = Path(__file__).with_name("digit_cnn.npz")
 FILTERS = 6
 KERNEL = 3
 POOL = 2
-DECIMALS = 2
+DECIMALS = 1
 #: Training: seed, epochs, mini-batch size, learning rate and momentum of SGD, epochs of the
 #: linear layer after rounding the first, and the updates after which the filters are kept.
 SEED = 0
