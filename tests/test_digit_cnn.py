@@ -110,13 +110,13 @@ def test_the_shipped_weights_have_the_readmes_held_out_accuracy():
     np.testing.assert_array_equal(net.predict(d.held_out_images), predicted.numpy())
 
 
-def test_the_shipped_file_is_plain_arrays_and_the_first_layer_has_two_places():
+def test_the_shipped_file_is_plain_arrays_and_the_first_layer_has_its_stated_places():
     with np.load(digit_cnn.WEIGHTS_FILE, allow_pickle=False) as f:
         assert all(f[name].dtype != object for name in f.files)
     net = trained_digit_cnn()
     assert net.conv_weight.shape == (digit_cnn.FILTERS, 1, 3, 3) and net.linear_weight.shape == (10, 54)
     for values in (net.conv_weight, net.conv_bias):
-        np.testing.assert_array_equal(np.round(values, 2), values)
+        np.testing.assert_array_equal(np.round(values, digit_cnn.DECIMALS), values)
         assert not np.any(np.signbit(values) & (values == 0))  # no −0.00 on screen
     first, last = net.snapshots[0], net.snapshots[-1]
     assert first.step == 0 and first.accuracy < 0.2  # untrained: about chance

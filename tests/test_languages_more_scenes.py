@@ -1,5 +1,5 @@
 """The other scenes in the languages with the widest captions: Thai (wrapped at Pango's breaks) and German
-(at spaces); the backward-pass scenes in German.  Glyphs in the fonts, captions inside the frame after every
+(at spaces); the backward-pass scenes and the trained first layer in German.  Glyphs in the fonts, captions inside the frame after every
 animation, the same numbers as English.
 
 test_languages.py runs the scenes the issue names in all six languages and checks every translated word's
@@ -9,10 +9,11 @@ import pytest
 from test_languages import check_scene_in
 
 MORE_SCENES = [("im2col.py", "Im2Col"), ("im2col.py", "Im2ColLoopOrders"), ("pipeline.py", "Pipeline"),
-               ("transposed.py", "StridesScatter"), ("transposed.py", "PaddingStridesAsConv")]
+               ("transposed.py", "StridesScatter"), ("transposed.py", "PaddingStridesAsConv"),
+               ("trained.py", "LearnedFilters"), ("trained.py", "MisreadDigitPipeline")]
 BACKWARD_SCENES = [("backward.py", name) for name in ("ConvBackwardStrided", "ConvBackwardAsConvolutionStrided",
                                                       "Col2Im", "MaxPoolBackward", "AvgPoolBackwardPadded",
-                                                      "GradientDescent")]
+                                                      "GradientDescent")] + [("trained.py", "TrainedFirstLayer")]
 
 
 @pytest.mark.parametrize("code", ["th", "de"])
@@ -22,5 +23,5 @@ def test_more_scenes_in_other_languages(file, name, code, monkeypatch):
 
 
 @pytest.mark.parametrize("file, name", BACKWARD_SCENES)
-def test_the_backward_scenes_in_german(file, name, monkeypatch):
+def test_the_backward_and_trained_layer_scenes_in_german(file, name, monkeypatch):
     check_scene_in(file, name, "de", monkeypatch)

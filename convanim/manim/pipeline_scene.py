@@ -13,14 +13,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, Arrow, FadeIn, GrowFromPoint, Group, VGroup
+from manimlib import DOWN, LEFT, RIGHT, Arrow, FadeIn, GrowFromPoint, Group, Rectangle, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import Conv, MaxPool, ReLU, blur_filter, digit_image, edge_filter, random_filter, run_pipeline
-from convanim.networks.pipeline import Layer, Stage, stage_name
+from convanim.networks.pipeline import Flatten, Layer, Linear, Softmax, Stage, stage_name
 
 from .batched_scene import BatchedScene
-from .cells import MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, swap_caption
+from .cells import MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, frame_around, swap_caption
 from .images import ArrayImage, grey_pixels, signed_pixels
 from .numbers import format_shape, widest_text
 from .palette import DEFAULT_PALETTE, Palette
@@ -100,6 +100,7 @@ class PipelineScene(BatchedScene):
             label.arrange(DOWN, buff=0.08).move_to(np.array([x, 2.95, 0]))
             self.columns.append(maps)
             self.labels.append(label)
+        self.align_bars_with_scores()
 
     def numbered_layout(self, stage: Stage, width: float) -> tuple[float, float] | None:
         """(cell side, font size) for drawing ``stage``'s maps as numbered grids in a column ``width`` wide.
@@ -117,7 +118,10 @@ class PipelineScene(BatchedScene):
         return (cell, font) if font >= MIN_FONT_SIZE else None
 
     def draw_maps(self, stage: Stage, width: float) -> Group:
-        """A stage's maps: numbered grids when they are small enough to read, else images; top to bottom."""
+        """A stage's maps: numbered grids when they are small enough to read, else images; top to bottom.
+        A vector (after Flatten) is drawn by :meth:`draw_vector`."""
+        if len(stage.shape) == 1:
+            return self.draw_vector(stage, width)
         c, h, w = stage.shape
         signed = stage.name.startswith("conv")
         layout = self.numbered_layout(stage, width)
@@ -136,6 +140,70 @@ class PipelineScene(BatchedScene):
             images.append(ArrayImage(stage.output[k], pixels, height))
         return Group(*images).arrange(DOWN, buff=0.12)
 
+    def draw_vector(self, stage: Stage, width: float) -> Group:
+        """A vector stage: the class scores (Linear) as a numbered column with each row's class, the
+        probabilities (Softmax) as bars, any other vector (Flatten) as a strip of grey squares, top to bottom."""
+        values = stage.output
+        if isinstance(stage.layer, Softmax):
+            return self.draw_probabilities(values, width)
+        if isinstance(stage.layer, Linear) and len(values) <= 12:
+            cell = min(0.5, 5.2 / len(values))
+            wide = 1.9 * cell
+            font = min(fit_font_size(wide, widest_text(values, self.decimals)), 0.9 * fit_font_size(cell, "88"))
+            grid = NumberGrid(values[:, None], cell, self.palette.output, self.decimals, font_size=font)
+            for square in grid.squares:
+                square.stretch_to_fit_width(wide * 0.94)
+            self.score_grid = grid
+            return Group(grid, self.class_labels(grid, len(values)))
+        strip = ArrayImage(values[:, None], grey_pixels(values[:, None]), 5.2)
+        return Group(strip.stretch_to_fit_width(min(0.3, 0.3 * width)))
+
+    def class_labels(self, column, count: int) -> VGroup:
+        """The class of each row (0, 1, ...), left of ``column``'s rows."""
+        top, step = column.get_top()[1], column.get_height() / count
+        return VGroup(*(caption_text(str(k), 20, "#BDBDBD").move_to(
+            np.array([column.get_left()[0] - 0.22, top - (k + 0.5) * step, 0])) for k in range(count)))
+
+    def draw_probabilities(self, probabilities: np.ndarray, width: float) -> Group:
+        """One bar per class, as long as its probability, with the percentage; the most probable marked.
+        Beside a column of class scores (:attr:`score_grid`) the bars stand on the scores' rows, which
+        carry the class labels; otherwise each bar gets its own label."""
+        count = len(probabilities)
+        pitch = min(0.5, 5.2 / count)
+        longest = 0.8 * width
+        winner = int(np.argmax(probabilities))
+        rows = []
+        for k, p in enumerate(probabilities):
+            colour = self.palette.winner if k == winner else self.palette.muted
+            bar = Rectangle(max(longest * float(p), 0.02), 0.7 * pitch).set_stroke(width=0).set_fill(colour, 1)
+            bar.move_to(np.array([0, -k * pitch, 0]), aligned_edge=LEFT)
+            percent = caption_text(self.percent(p), 18, colour).next_to(bar, RIGHT, buff=0.08)
+            rows.append(Group(bar, percent))
+        # An unseen full-length track keeps the column's width, and so where the bars start, fixed.
+        track = Rectangle(longest + 0.75, 0.7 * pitch).set_stroke(width=0).set_fill(opacity=0)
+        rows[0].add_to_back(track.move_to(rows[0][0], aligned_edge=LEFT))
+        self.bars = Group(*rows)
+        self.prediction_frame = frame_around(rows[winner][-2], self.palette.text, buff=0.05)
+        scores = getattr(self, "score_grid", None)
+        labels = VGroup() if scores is not None and len(scores.squares) == count else \
+            self.class_labels(Group(*(r[-2] for r in rows)), count)
+        return Group(self.bars, labels, self.prediction_frame)
+
+    def align_bars_with_scores(self) -> None:
+        """Each probability bar on the row of its class score (called once both columns are placed)."""
+        scores = getattr(self, "score_grid", None)
+        if scores is None or not hasattr(self, "bars") or len(scores.squares) != len(self.bars):
+            return
+        for k, row in enumerate(self.bars):
+            bar = row[-2]  # (track,) bar, percentage
+            row.shift(np.array([0, scores.cell(k, 0).get_y() - bar.get_y(), 0]))
+        self.prediction_frame.move_to(self.bars[int(np.argmax(self.stages[-1].output))][-2])
+
+    @staticmethod
+    def percent(p: float) -> str:
+        """A probability as the bars write it: one decimal place of a percentage."""
+        return f"{100 * float(p):.1f}%"
+
     # -- the story ---------------------------------------------------------------
     def construct(self) -> None:
         self.show_input()
@@ -150,11 +218,13 @@ class PipelineScene(BatchedScene):
         return animation
 
     def show_input(self) -> None:
-        c, h, w = self.stages[0].shape
-        self.play(FadeIn(self.columns[0]), FadeIn(self.labels[0]),
-                  self.set_caption(self.tr("input: a {shape} digit, values 0 to 1", shape=f"{h}×{w}")),
+        self.play(FadeIn(self.columns[0]), FadeIn(self.labels[0]), self.set_caption(self.input_caption()),
                   run_time=self.stage_time)
         self.wait(self.pause_time / 2)
+
+    def input_caption(self) -> str:
+        c, h, w = self.stages[0].shape
+        return self.tr("input: a {shape} digit, values 0 to 1", shape=f"{h}×{w}")
 
     def stage_name(self, stage: Stage) -> str:
         """``conv 1``, ``ReLU 1``, ``max pool 1``, ``input`` in the scene's language."""
@@ -172,22 +242,41 @@ class PipelineScene(BatchedScene):
             return f"{name} {layer.kernel_size}×{layer.kernel_size}:  o = {stage.formula.split(' = ', 1)[1]}"
         if isinstance(layer, ReLU):
             return self.tr("{name}: every negative value becomes 0", name=name)
+        if isinstance(layer, Flatten):
+            return self.tr("{name}: the {shape} maps in one row of {n} numbers", name=name,
+                           shape=format_shape(self.stages[self.stages.index(stage) - 1].shape), n=stage.shape[0])
+        if isinstance(layer, Linear):
+            n_in = np.shape(layer.weight)[1]
+            return self.trn("{name}: {n} score, each the sum of {inputs} numbers × weights + a bias; {params} parameters",
+                            "{name}: {n} scores, each the sum of {inputs} numbers × weights + a bias; {params} parameters",
+                            stage.shape[0], name=name, inputs=n_in, params=stage.params)
+        if isinstance(layer, Softmax):
+            best = int(np.argmax(stage.output))
+            return self.tr("{name}: e^score / the sum of all e^score, probabilities that add up to 100%; "
+                           "most probable: {best} ({percent})", name=name, best=best,
+                           percent=self.percent(stage.output[best]))
         return name
 
     def apply_stage(self, j: int) -> None:
         previous, column = self.columns[j - 1], self.columns[j]
+        gap = column.get_left()[0] - previous.get_right()[0]
         arrow = Arrow(previous.get_right(), column.get_left(), buff=0.08, stroke_width=3,
-                      fill_color="#9E9E9E", stroke_color="#9E9E9E")
+                      fill_color="#9E9E9E", stroke_color="#9E9E9E") if gap > 0.45 else VGroup()  # no stub arrows
         self.play(GrowFromPoint(column, previous.get_center()), FadeIn(self.labels[j]), FadeIn(arrow),
                   self.set_caption(self.stage_caption(self.stages[j])), run_time=self.stage_time)
         self.after_stage(j)
         self.wait(self.pause_time / 2)
 
     def summarize_shapes(self) -> None:
-        sizes = " → ".join(str(s.shape[1]) for s in self.stages)
-        self.play(self.set_caption(self.tr("height of the maps, stage by stage: {sizes}", sizes=sizes)),
-                  run_time=self.stage_time)
+        self.play(self.set_caption(self.shapes_caption()), run_time=self.stage_time)
         self.wait(self.pause_time)
+
+    def shapes_caption(self) -> str:
+        if all(len(s.shape) == 3 for s in self.stages):
+            sizes = " → ".join(str(s.shape[1]) for s in self.stages)
+            return self.tr("height of the maps, stage by stage: {sizes}", sizes=sizes)
+        return self.tr("shapes, stage by stage: {shapes}",
+                       shapes=" → ".join(format_shape(s.shape) for s in self.stages))
 
     def turn_to_stacked_view(self) -> None:
         """Each stage's maps stand one behind the other; the camera turns to see the stacks."""

@@ -6,6 +6,9 @@
 - :class:`TrainedLayerScene`: :class:`ConvLayerScene` on one held-out 8×8
   digit with the learned weights and biases (every product and partial sum
   on screen, as Conv3x3).
+- :class:`TrainedPipelineScene`: :class:`PipelineScene` on one held-out
+  digit through the whole trained network, ending on the class scores, the
+  softmax probabilities as bars and the verdict.
 
 Every number comes from :func:`convanim.trained_digit_cnn` (the shipped
 weights and snapshots) and :func:`convanim.handwritten_digits`; the scenes
@@ -26,6 +29,7 @@ from convanim.networks.digit_cnn import DECIMALS
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, swap_caption
 from .conv_scene import ConvLayerScene
+from .pipeline_scene import PipelineScene
 from .images import ArrayImage, signed_pixels
 from .numbers import widest_text
 from .palette import DEFAULT_PALETTE, Palette
@@ -78,10 +82,52 @@ class TrainedLayerScene(TrainedDigit, ConvLayerScene):
         super().introduce_layer()
         _, label = self.digit()
         total = self.network().conv_weight.shape[0]
-        self.play(self.caption_animation(self.trn(
-            "the first learned filter of {total}, on a handwritten {digit} the network never trained on",
-            "the first {n} learned filters of {total}, on a handwritten {digit} the network never trained on",
-            self.filters_shown, total=total, digit=label)), run_time=self.stage_time)
+        shown = self.filters_shown
+        text = (self.tr("the first of the {total} learned filters, on a handwritten {digit} the network never "
+                        "trained on", total=total, digit=label) if shown == 1 else
+                self.tr("the first {n} of the {total} learned filters, on a handwritten {digit} the network never "
+                        "trained on", n=shown, total=total, digit=label))
+        self.play(self.caption_animation(text), run_time=self.stage_time)
+        self.wait(self.pause_time)
+
+
+class TrainedPipelineScene(TrainedDigit, PipelineScene):
+    """One held-out digit through the whole trained network, stage by stage: maps with their shapes, the
+    flattened row, the ten class scores, the softmax probabilities as bars (the predicted class marked),
+    then the verdict against the digit's true label.  Options: ``held_out_index``, and those of
+    :class:`PipelineScene` (``numbered_cells``, ``palette``, pacing)."""
+
+    decimals: int = 1
+    slide_cuts: tuple[str, ...] = ("apply_stage", "summarize_shapes", "give_verdict")
+
+    def get_input(self) -> np.ndarray:
+        image, _ = self.digit()
+        return image[None]
+
+    def get_layers(self) -> list:
+        return self.network().layers()
+
+    def input_caption(self) -> str:
+        _, label = self.digit()
+        h, w = self.stages[0].shape[1:]
+        return self.tr("input: a handwritten {digit}, never trained on; {shape}, grey levels 0 to 16",
+                       digit=label, shape=f"{h}×{w}")
+
+    def construct(self) -> None:
+        super().construct()
+        self.give_verdict()
+
+    def give_verdict(self) -> None:
+        """The most probable class against the true label: right or wrong, with both probabilities."""
+        _, label = self.digit()
+        probabilities = self.stages[-1].output
+        predicted = int(np.argmax(probabilities))
+        fields = dict(predicted=predicted, percent=self.percent(probabilities[predicted]), digit=label,
+                      truth=self.percent(probabilities[label]))
+        text = (self.tr("the network answers {predicted} ({percent}); the digit is {digit}: right", **fields)
+                if predicted == label else
+                self.tr("the network answers {predicted} ({percent}); the digit is {digit} ({truth}): wrong", **fields))
+        self.play(self.set_caption(text), run_time=self.stage_time)
         self.wait(self.pause_time)
 
 
@@ -186,4 +232,4 @@ class LearnedFiltersScene(BatchedScene):
         """Called when snapshot ``k`` is on screen; tests read the grids here."""
 
 
-__all__ = ["TrainedDigit", "TrainedLayerScene", "LearnedFiltersScene"]
+__all__ = ["TrainedDigit", "TrainedLayerScene", "TrainedPipelineScene", "LearnedFiltersScene"]
