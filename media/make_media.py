@@ -93,9 +93,9 @@ def capture_pool_backward() -> None:
 
 
 GALLERY_FILES = ["scenes/arithmetic.py", "scenes/transposed.py", "scenes/pooling.py", "scenes/im2col.py",
-                 "scenes/feature_maps.py", "scenes/pipeline.py", "scenes/backward.py"]
+                 "scenes/feature_maps.py", "scenes/pipeline.py", "scenes/backward.py", "scenes/trained.py"]
 #: Scenes with photos and maps keep more colours than the flat-coloured grids.
-PHOTO_FILES = {"scenes/feature_maps.py", "scenes/pipeline.py"}
+PHOTO_FILES = {"scenes/feature_maps.py", "scenes/pipeline.py", "scenes/trained.py"}
 GALLERY_WIDTH = 480
 
 
@@ -178,6 +178,7 @@ def main() -> None:
         ("end", -1): "conv3x3_result.png",
     })
     capture_stills("scenes/conv3x3.py", "MnistSizedConv", {("products", 1): "mnist_products.png"})
+    capture_stills("scenes/trained.py", "TrainedFirstLayer", {("products", 1): "trained_first_layer_products.png"})
     capture_languages()
     capture_feature_rows()
     capture_pool_backward()
@@ -191,6 +192,7 @@ def main() -> None:
     make_gif("scenes/backward.py", "ConvBackward", start=21.0, seconds=8.0, out="conv_backward_scatter.gif")
     make_gif("scenes/backward.py", "ConvBackwardAsConvolution", start=1.5, seconds=9.0,
              out="conv_backward_as_convolution.gif")
+    make_gif("scenes/trained.py", "LearnedFilters", start=0.5, seconds=13.0, out="learned_filters.gif")
 
 
 if __name__ == "__main__":

@@ -359,11 +359,18 @@ class ConvLayerScene(LayerOptions, BatchedScene):
             return
         self.play(self.overlay.animate.shift(shift), *extra, run_time=run_time)
 
+    def product_font_size(self, grid: NumberGrid) -> float:
+        """The products' font: a little smaller than the input's, and small enough for the widest product
+        to stay inside its input cell (never below MIN_FONT_SIZE)."""
+        products = self.trace.products
+        widest = widest_text([np.min(products), np.max(products)], self.num_decimals) if products.size else "8"
+        return max(min(0.85 * grid.font_size, fit_font_size(grid.cell_size, widest, share=0.9)), MIN_FONT_SIZE)
+
     def show_products(self, step: ConvStep) -> None:
         """Each weight becomes its product, drawn over the input cell it multiplies."""
         grid = self.input_stack.front_grid()
         kh, kw = step.products.shape
-        font = max(0.85 * grid.font_size, MIN_FONT_SIZE)
+        font = self.product_font_size(grid)
         self.products = VGroup()
         for ky in range(kh):
             for kx in range(kw):
