@@ -23,8 +23,10 @@ from .networks.from_torch import from_torch
 from .networks.pipeline import AvgPool, Conv, Flatten, Linear, MaxPool, ReLU, Softmax, Stage, run_pipeline
 from .arithmetic.pool import avg_pool2d, max_pool2d, relu
 from .arithmetic.pool_trace import PoolStep, PoolTrace, trace_pool2d
-from .arithmetic.shapes import (output_size, output_size_formula, param_count, transpose_output_size,
-                     transpose_output_size_formula)
+from .arithmetic.shapes import (macs, output_size, output_size_formula, param_count, transpose_output_size,
+                                transpose_output_size_formula)
+from .arithmetic.shuffle import pixel_shuffle, pixel_unshuffle
+from .networks.receptive_field import ReceptiveField, receptive_box, receptive_field
 from .arithmetic.trace import ConvStep, ConvTrace, WindowSources, trace_conv2d
 from .arithmetic.transpose import TransposedAsDirect, conv_transpose2d, transposed_as_direct
 from .arithmetic.transpose_trace import ScatterStep, TransposeTrace, trace_conv_transpose2d
@@ -46,5 +48,6 @@ __all__ = [
     "trace_pool2d_backward", "PoolGradTrace", "PoolContribution",
     "trace_conv_transpose2d", "TransposeTrace", "ScatterStep",
     "output_size", "transpose_output_size", "output_size_formula", "transpose_output_size_formula",
-    "param_count", "set_memory_budget",
+    "param_count", "macs", "set_memory_budget",
+    "pixel_shuffle", "pixel_unshuffle", "receptive_field", "receptive_box", "ReceptiveField",
 ]

@@ -100,6 +100,21 @@ def param_count(c_in: int, c_out: int, kernel_size: int | Pair, bias: bool = Tru
     return c_out * (c_in // groups) * kh * kw + (c_out if bias else 0)
 
 
+def macs(c_in: int, c_out: int, kernel_size: int | Pair, output_size: int | Pair, groups: int = 1) -> int:
+    """Multiply-adds of a Conv2d layer for one image: one per weight per output position.
+
+    ``c_out · (c_in / groups) · kH · kW · oH · oW`` (each output value is a sum
+    of ``(c_in / groups) · kH · kW`` products; the bias additions are not
+    counted, as in the usual MAC counts).  For example a 3×3 conv from 3 to 3
+    channels with a 2×2 output: 3·3·3·3·2·2 = 324; its depthwise-separable
+    version, 3·1·3·3·2·2 + 3·3·1·1·2·2 = 108 + 36 = 144.
+    """
+    kh, kw = pair("kernel_size", kernel_size, 1)
+    oh, ow = pair("output_size", output_size, 0)
+    param_count(c_in, c_out, (kh, kw), bias=False, groups=groups)  # the same checks of c_in, c_out, groups
+    return c_out * (c_in // groups) * kh * kw * oh * ow
+
+
 def effective_kernel(k: int, dilation: int) -> int:
     """Extent of a dilated kernel: ``d(k - 1) + 1``."""
     return dilation * (k - 1) + 1
