@@ -155,7 +155,14 @@ def expected_total(scene, label: str):
         return t.grad_input[tuple(int(v) for v in m.groups())]
     if m := re.fullmatch(r"dL/dx\[(\d+),(\d+)\]", label):
         return t.grad_input[0, int(m.group(1)), int(m.group(2))]
+    if (m := re.fullmatch(r"(.+):\s+r", label)) and hasattr(scene, "fields"):  # a stage's receptive-field size
+        return next(f.size[0] for f in scene.fields if f.name == stage_of(scene, m.group(1)))
     return None
+
+
+def stage_of(scene, shown_name: str) -> str:
+    """The core's name of the stage a caption names in the scene's language ('conv 1')."""
+    return next(s.name for s in scene.stages if scene.stage_name(s) == shown_name)
 
 
 def partial_gradients(scene, label: str):
@@ -167,7 +174,7 @@ def partial_gradients(scene, label: str):
 
 
 #: Labels that state a sum whose value is checked by its arithmetic alone (their terms are on screen).
-FREE_LABELS = re.compile(r".*:\s+o|Σ channel \d+|Σ|index|.*parameters|parameters: .*|each output|.*: rows|.*: columns|o|"
+FREE_LABELS = re.compile(r"j|u|.*:\s+o|Σ channel \d+|Σ|index|.*parameters|parameters: .*|each output|.*: rows|.*: columns|o|"
                          r"conv: .*|.* map .*|.*starts at its bias b|.*every window.*|.*passes.*|each share")
 
 

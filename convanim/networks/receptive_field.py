@@ -134,6 +134,21 @@ def receptive_field(layers: Sequence[Layer], input_size: object) -> list[Recepti
     return fields
 
 
+def receptive_field_formula(previous: ReceptiveField, current: ReceptiveField) -> str:
+    """The closed forms for ``current`` from the stage before it, rows axis, with the numbers put in:
+    ``'r = 6 + (5 − 1)·2 = 14;  j = 2·1 = 2;  u = 0 − 0·2 = 0'`` (kernel 5, stride 1, padding 0, and
+    r = 6, j = 2, u = 0 before).  A ReLU's stage keeps the numbers: ``'r = 6;  j = 2;  u = 0'``."""
+    r0, j0, u0 = previous.size[0], previous.jump[0], previous.start[0]
+    r, j, u = current.size[0], current.jump[0], current.start[0]
+    window = None if current.layer is None else _window(current.layer)
+    if window is None:
+        return f"r = {r};  j = {j};  u = {u}".replace("-", "−")
+    k, d, s, p = window.kernel[0], window.dilation[0], window.stride[0], window.before[0]
+    extent = f"({k} − 1)" if d == 1 else f"{d}·({k} − 1)"
+    text = f"r = {r0} + {extent}·{j0} = {r};  j = {j0}·{s} = {j};  u = {u0} − {p}·{j0} = {u}"
+    return text.replace("-", "−")
+
+
 def receptive_box(layers: Sequence[Layer], input_size: object, unit: object) -> tuple[range, range]:
     """Half-open ``(rows, cols)`` bounding the input cells that ``unit`` = (oy, ox) of the last stage reads.
 
