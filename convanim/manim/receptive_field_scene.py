@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import FadeIn, FadeOut, Indicate, Rectangle, VGroup
+from manimlib import FadeIn, Indicate, Rectangle, VGroup
 
 from convanim import Conv, ReLU, receptive_box, receptive_field
 from convanim.networks.receptive_field import receptive_field_formula
