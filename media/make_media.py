@@ -92,10 +92,23 @@ def capture_pool_backward() -> None:
     Capturing(skip_animations=True).run()
 
 
+def capture_receptive_field() -> None:
+    """ReceptiveField when the trace has reached the input: every stage's cells framed."""
+    base = load("scenes/receptive_field.py", "ReceptiveField")
+
+    class Capturing(base):
+        def after_box(self, j):
+            if j == 0:
+                save_frame(self, "receptive_field_traced.png")
+
+    Capturing(skip_animations=True).run()
+
+
 GALLERY_FILES = ["scenes/arithmetic.py", "scenes/transposed.py", "scenes/pooling.py", "scenes/im2col.py",
-                 "scenes/feature_maps.py", "scenes/pipeline.py", "scenes/backward.py", "scenes/trained.py"]
+                 "scenes/feature_maps.py", "scenes/pipeline.py", "scenes/backward.py", "scenes/trained.py",
+                 "scenes/receptive_field.py"]
 #: Scenes with photos and maps keep more colours than the flat-coloured grids.
-PHOTO_FILES = {"scenes/feature_maps.py", "scenes/pipeline.py", "scenes/trained.py"}
+PHOTO_FILES = {"scenes/feature_maps.py", "scenes/pipeline.py", "scenes/trained.py", "scenes/receptive_field.py"}
 GALLERY_WIDTH = 480
 
 
@@ -182,6 +195,7 @@ def main() -> None:
     capture_languages()
     capture_feature_rows()
     capture_pool_backward()
+    capture_receptive_field()
     write_gallery_table(gallery())
     make_gif("scenes/conv3x3.py", "Conv3x3", start=3.0, seconds=9.0, out="conv3x3.gif")
     make_gif("scenes/pooling.py", "MaxPoolPadded", start=2.0, seconds=6.0, out="maxpool_padded.gif")
