@@ -1,0 +1,212 @@
+"""ConvVolumeScene: a conv layer as volumes: a C×k×k filter block moving through the C×H×W input block.
+
+The input is drawn as a block: one numbered plane per channel, stacked in
+depth and seen by a turned camera; each filter is a translucent block as
+deep as the channels it reads, slid over every window; each position
+lights one cell of that filter's output plane, so each filter makes one
+output channel.  The first ``detailed_positions`` positions write their
+arithmetic (each channel's window sum, then bias + sums = the output, the
+same statements as Conv3x3); the rest sweep.  With ``groups`` each filter
+block reaches only its group's planes, drawn in its group's colour.
+
+Numbers and statements come from :func:`convanim.trace_conv2d` and
+:mod:`convanim.statements`; the scene computes nothing.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _gl  # noqa: F401  (must come before manimlib)
+from manimlib import DOWN, OUT, UP, FadeIn, FadeOut, Group, VGroup, VPrism
+from manimlib.utils.color import color_to_rgba
+
+from convanim import macs, param_count, trace_conv2d
+from convanim.arithmetic.trace import ConvTrace
+from convanim.statements import channel_sum_statement, running_statement
+
+from .batched_scene import BatchedScene
+from .cells import NumberGrid, caption_text, swap_caption
+from .layer_options import LayerOptions
+from .numbers import format_shape, widest_text
+from .palette import DEFAULT_PALETTE, Palette
+from .cells import fit_font_size
+
+
+class ConvVolumeScene(LayerOptions, BatchedScene):
+    """A conv layer as volumes.  Options: the layer's (:class:`LayerOptions`: ``in_channels``,
+    ``input_size``, ``out_channels``, ``kernel_size``, ``groups``, ``seed``, values...), ``cell`` (side of a
+    cell), ``plane_gap`` (depth between channel planes), ``camera_angles`` (theta, phi, gamma in degrees),
+    ``detailed_positions`` (positions whose arithmetic is written), ``palette``, ``stage_time``,
+    ``sweep_time``, ``pause_time``."""
+
+    cell: float = 0.5
+    plane_gap: float = 0.8
+    camera_angles: tuple[float, float, float] = (-25, 35, 0)
+    detailed_positions: int = 2
+    palette: Palette = DEFAULT_PALETTE
+    stage_time: float = 0.8
+    sweep_time: float = 1 / 3
+    pause_time: float = 1.0
+    slide_cuts: tuple[str, ...] = ("show_filter", "conclude")
+
+    # -- values ------------------------------------------------------------------
+    def get_trace(self) -> ConvTrace:
+        x, w, b = self.get_layer_arrays()
+        return trace_conv2d(x, w, b, stride=self.stride, padding=self.padding, dilation=self.dilation,
+                            groups=self.groups, padding_mode=self.padding_mode)
+
+    # -- building ----------------------------------------------------------------
+    def setup(self) -> None:
+        self.trace = self.get_trace()
+        t = self.trace
+        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
+        self.frame.reorient(*self.camera_angles)
+        self.input_block = self.build_block(t.padded, self.palette.input, np.array([-3.6, 0.0, 0.0]),
+                                            colors=[self.channel_color(c) for c in range(t.padded.shape[0])])
+        self.output_block = self.build_block(t.output, self.palette.padding, np.array([3.4, 0.0, 0.0]))
+        for grid in self.output_block:
+            grid.numbers.set_opacity(0)  # empty until its filter passes
+        self.input_label = self.block_label(self.input_block, self.tr("input  {shape}", shape=format_shape(t.input.shape)))
+        self.output_label = self.block_label(self.output_block, self.tr("output  {shape}",
+                                                                        shape=format_shape(t.output.shape)))
+        self.caption = caption_text(" ", 26).fix_in_frame().to_edge(DOWN, buff=0.3)
+        self.filter_block: VGroup | None = None
+        self.window_box = None
+        self.positions_shown = 0
+
+    def channel_color(self, c: int) -> str:
+        """Input plane ``c``'s colour: the input green, or its group's colour when the layer has groups."""
+        if self.trace.groups == 1:
+            return self.palette.input
+        return self.palette.channel(c // (self.trace.padded.shape[0] // self.trace.groups))
+
+    def build_block(self, values: np.ndarray, color: str, centre: np.ndarray, colors: list[str] | None = None) -> Group:
+        """(C, H, W) ``values`` as C numbered planes, plane c at depth −c·``plane_gap`` behind the first."""
+        font = fit_font_size(self.cell, widest_text(values, self.decimals))
+        planes = []
+        for c in range(values.shape[0]):
+            grid = NumberGrid(values[c], self.cell, colors[c] if colors else color, self.decimals, font_size=font,
+                              fill_opacity=0.85)
+            grid.move_to(centre + OUT * (-c * self.plane_gap))
+            planes.append(grid)
+        return Group(*planes)
+
+    def block_label(self, block: Group, text: str):
+        label = caption_text(text, 24, "#BDBDBD")
+        return label.move_to(block[0].get_top() + UP * 0.45)
+
+    def window_prism(self, f: int, oy: int, ox: int) -> VPrism:
+        """Filter ``f``'s block at output (oy, ox): over the window's cells, as deep as its channels."""
+        t = self.trace
+        kh, kw = t.geometry.kernel
+        dh, dw = t.geometry.dilation
+        sh, sw = t.geometry.stride
+        channels = self.filter_channels(f)
+        front, back = self.input_block[channels[0]], self.input_block[channels[-1]]
+        top_left = front.cell(oy * sh, ox * sw).get_center()
+        bottom_right = front.cell(oy * sh + dh * (kh - 1), ox * sw + dw * (kw - 1)).get_center()
+        depth = abs(front.get_center()[2] - back.get_center()[2]) + 0.25
+        prism = VPrism(width=bottom_right[0] - top_left[0] + self.cell * 1.04,
+                       height=top_left[1] - bottom_right[1] + self.cell * 1.04, depth=depth,
+                       fill_color=self.group_kernel_color(f), fill_opacity=0.22)
+        centre = (top_left + bottom_right) / 2
+        centre[2] = (front.get_center()[2] + back.get_center()[2]) / 2
+        prism.move_to(centre)
+        prism.cells = (f, oy, ox, tuple(channels))  # what it covers, for tests
+        return prism
+
+    def group_kernel_color(self, f: int) -> str:
+        t = self.trace
+        return self.palette.kernel if t.groups == 1 else self.palette.channel(t.group_of(f))
+
+    def filter_channels(self, f: int) -> list[int]:
+        """The input channels filter ``f`` reads (its group's)."""
+        cg = self.trace.channels_per_filter
+        return list(self.trace.group_of(f) * cg + np.arange(cg))
+
+    # -- the story ---------------------------------------------------------------
+    def construct(self) -> None:
+        self.introduce_volumes()
+        oh, ow = self.trace.geometry.out
+        for f in range(self.trace.num_filters):
+            self.show_filter(f)
+            for oy in range(oh):
+                for ox in range(ow):
+                    self.slide_to(f, oy, ox)
+        self.conclude()
+
+    def set_caption(self, text: str):
+        self.caption, animation = swap_caption(self.caption, str(text), 26)
+        self.caption.fix_in_frame()
+        return animation
+
+    def introduce_volumes(self) -> None:
+        t = self.trace
+        f, cg, kh, kw = t.weight.shape
+        self.play(FadeIn(self.input_block), FadeIn(self.input_label), FadeIn(self.output_block),
+                  FadeIn(self.output_label), self.set_caption(self.volumes_caption()), run_time=self.stage_time)
+        self.wait(self.pause_time)
+
+    def volumes_caption(self) -> str:
+        t = self.trace
+        f, cg, kh, kw = t.weight.shape
+        params = param_count(t.input.shape[0], f, (kh, kw), bias=t.has_bias, groups=t.groups)
+        return self.trn("{n} filter {shape} makes {n} output channel; {params} parameters, {macs} multiply-adds",
+                        "{n} filters {shape} make {n} output channels; {params} parameters, {macs} multiply-adds",
+                        f, shape=f"{cg}×{kh}×{kw}", params=params,
+                        macs=macs(t.input.shape[0], f, (kh, kw), t.geometry.out, t.groups))
+
+    def show_filter(self, f: int) -> None:
+        """Filter ``f``'s block appears on its first window, as deep as the channels it reads."""
+        prism = self.window_prism(f, 0, 0)
+        animations = [FadeIn(prism)]
+        if self.window_box is not None:
+            animations.append(FadeOut(self.window_box))
+        cg, kh, kw = self.trace.weight.shape[1:]
+        channels = self.filter_channels(f)
+        reads = (self.tr("filter {f}: a {shape} block reading channels {first}–{last}", f=f, shape=f"{cg}×{kh}×{kw}",
+                         first=channels[0], last=channels[-1]) if len(channels) > 1 else
+                 self.tr("filter {f}: a {shape} block reading channel {channel}", f=f, shape=f"{cg}×{kh}×{kw}",
+                         channel=channels[0]))
+        self.play(*animations, self.set_caption(reads), run_time=self.stage_time)
+        self.window_box = prism
+        self.wait(self.pause_time / 2)
+
+    def slide_to(self, f: int, oy: int, ox: int) -> None:
+        """The block moves onto window (oy, ox); the output cell (f, oy, ox) takes its value."""
+        t = self.trace
+        target = self.window_prism(f, oy, ox)
+        grid = self.output_block[f]
+        detailed = self.positions_shown < self.detailed_positions
+        run_time = self.stage_time if detailed else self.sweep_time
+        if detailed:
+            self.play(self.window_box.animate.move_to(target), run_time=run_time)
+            for c in range(t.channels_per_filter):
+                self.play(self.set_caption(channel_sum_statement(t, t.step(f, c, oy, ox), self.decimals,
+                                                                 self.lookup)), run_time=run_time)
+                self.wait(self.pause_time / 2)
+        last = t.step(f, t.channels_per_filter - 1, oy, ox)
+        grid.set_number(oy, ox, last.running_after)
+        self.play(*([] if detailed else [self.window_box.animate.move_to(target)]),
+                  grid.number(oy, ox).animate.set_opacity(1),
+                  grid.cell(oy, ox).animate.set_fill(self.palette.output),
+                  self.set_caption(running_statement(t, last, self.decimals, self.lookup)), run_time=run_time)
+        self.window_box.cells = target.cells
+        self.positions_shown += 1
+        self.after_position(f, oy, ox)
+        if detailed:
+            self.wait(self.pause_time / 2)
+
+    def conclude(self) -> None:
+        t = self.trace
+        self.play(FadeOut(self.window_box), self.set_caption(self.tr(
+            "each filter block made one output channel: output {shape}", shape=format_shape(t.output.shape))),
+            run_time=self.stage_time)
+        self.wait(self.pause_time)
+
+    # -- hooks ---------------------------------------------------------------------
+    def after_position(self, f: int, oy: int, ox: int) -> None:
+        """Called when output (f, oy, ox) is written; tests read the blocks here."""
+
+
+__all__ = ["ConvVolumeScene"]

@@ -1,0 +1,36 @@
+"""Convolutions as volumes: C×k×k filter blocks moving through a C×H×W input block (manimgl's 3D camera).
+
+    manimgl scenes/volumes.py ConvVolume       # the flagship layer: 3×4×4 input, three 3×3×3 filters
+    manimgl scenes/volumes.py GroupedConv      # groups=2: each filter reads its group's channels
+    manimgl scenes/volumes.py DepthwiseConv    # groups = channels: one plane per filter
+    manimgl scenes/volumes.py PointwiseConv    # 1×1: a weighted sum across channels at each pixel
+"""
+from convanim.manim.volume_scene import ConvVolumeScene
+
+
+class ConvVolume(ConvVolumeScene):
+    """Conv3x3's layer (same numbers) as volumes: each 3×3×3 filter block makes one output channel."""
+
+
+class GroupedConv(ConvVolumeScene):
+    """groups=2: 4 input channels, 2 filters of 2×3×3, each reading only its group's 2 channels."""
+
+    in_channels, out_channels, groups = 4, 2, 2
+    detailed_positions = 1
+
+
+class DepthwiseConv(ConvVolumeScene):
+    """groups = channels = 3: each 1×3×3 filter reads one channel and makes one output channel."""
+
+    in_channels, out_channels, groups = 3, 3, 3
+    detailed_positions = 1
+
+
+class PointwiseConv(ConvVolumeScene):
+    """1×1 convolution: 2 filters of 3×1×1, a weighted sum across the channels at each pixel."""
+
+    in_channels, input_size, out_channels, kernel_size = 3, (3, 3), 2, (1, 1)
+    detailed_positions = 2
+
+
+SCENES_IN_ORDER = [ConvVolume, GroupedConv, DepthwiseConv, PointwiseConv]
