@@ -104,9 +104,21 @@ def capture_receptive_field() -> None:
     Capturing(skip_animations=True).run()
 
 
+def capture_volume() -> None:
+    """ConvVolume as filter 0's block reaches its second window (output y[0,0,1])."""
+    base = load("scenes/volumes.py", "ConvVolume")
+
+    class Capturing(base):
+        def after_position(self, f, oy, ox):
+            if (f, oy, ox) == (0, 0, 1):
+                save_frame(self, "conv_volume.png")
+
+    Capturing(skip_animations=True).run()
+
+
 GALLERY_FILES = ["scenes/arithmetic.py", "scenes/transposed.py", "scenes/pooling.py", "scenes/im2col.py",
                  "scenes/feature_maps.py", "scenes/pipeline.py", "scenes/backward.py", "scenes/trained.py",
-                 "scenes/receptive_field.py"]
+                 "scenes/receptive_field.py", "scenes/volumes.py"]
 #: Scenes with photos and maps keep more colours than the flat-coloured grids.
 PHOTO_FILES = {"scenes/feature_maps.py", "scenes/pipeline.py", "scenes/trained.py", "scenes/receptive_field.py"}
 GALLERY_WIDTH = 480
@@ -196,6 +208,7 @@ def main() -> None:
     capture_feature_rows()
     capture_pool_backward()
     capture_receptive_field()
+    capture_volume()
     write_gallery_table(gallery())
     make_gif("scenes/conv3x3.py", "Conv3x3", start=3.0, seconds=9.0, out="conv3x3.gif")
     make_gif("scenes/pooling.py", "MaxPoolPadded", start=2.0, seconds=6.0, out="maxpool_padded.gif")

@@ -1,5 +1,8 @@
 """Convolutions as volumes: C×k×k filter blocks moving through a C×H×W input block (manimgl's 3D camera).
 
+The blocks are drawn exploded: one numbered plane per channel, the planes
+spaced out in depth so that every number stays readable.
+
     manimgl scenes/volumes.py ConvVolume       # the flagship layer: 3×4×4 input, three 3×3×3 filters
     manimgl scenes/volumes.py GroupedConv      # groups=2: each filter reads its group's channels
     manimgl scenes/volumes.py DepthwiseConv    # groups = channels: one plane per filter

@@ -10,7 +10,8 @@ from test_languages import check_scene_in
 
 MORE_SCENES = [("im2col.py", "Im2Col"), ("im2col.py", "Im2ColLoopOrders"), ("pipeline.py", "Pipeline"),
                ("transposed.py", "StridesScatter"), ("transposed.py", "PaddingStridesAsConv"),
-               ("trained.py", "LearnedFilters"), ("trained.py", "MisreadDigitPipeline")]
+               ("trained.py", "LearnedFilters"), ("trained.py", "MisreadDigitPipeline"),
+               ("receptive_field.py", "ReceptiveField"), ("volumes.py", "GroupedConv")]
 BACKWARD_SCENES = [("backward.py", name) for name in ("ConvBackwardStrided", "ConvBackwardAsConvolutionStrided",
                                                       "Col2Im", "MaxPoolBackward", "AvgPoolBackwardPadded",
                                                       "GradientDescent")] + [("trained.py", "TrainedFirstLayer")]

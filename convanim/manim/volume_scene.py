@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, OUT, UP, FadeIn, FadeOut, Group, VGroup, VPrism
+from manimlib import DOWN, OUT, UP, FadeIn, FadeOut, Group, VPrism
 from manimlib.utils.color import color_to_rgba
 
 from convanim import macs, param_count, trace_conv2d
@@ -25,11 +25,10 @@ from convanim.arithmetic.trace import ConvTrace
 from convanim.statements import channel_sum_statement, running_statement
 
 from .batched_scene import BatchedScene
-from .cells import NumberGrid, caption_text, swap_caption
+from .cells import NumberGrid, caption_text, fit_font_size, swap_caption
 from .layer_options import LayerOptions
 from .numbers import format_shape, widest_text
 from .palette import DEFAULT_PALETTE, Palette
-from .cells import fit_font_size
 
 
 class ConvVolumeScene(LayerOptions, BatchedScene):
@@ -40,8 +39,11 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
     ``sweep_time``, ``pause_time``."""
 
     cell: float = 0.5
-    plane_gap: float = 0.8
-    camera_angles: tuple[float, float, float] = (-25, 35, 0)
+    output_cell: float = 0.75
+    filter_x: float = 0.4
+    plane_gap: float = 2.2
+    camera_angles: tuple[float, float, float] = (-20, 55, 0)
+    frame_height: float = 9.0
     detailed_positions: int = 2
     palette: Palette = DEFAULT_PALETTE
     stage_time: float = 0.8
@@ -59,18 +61,23 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
     def setup(self) -> None:
         self.trace = self.get_trace()
         t = self.trace
+        self.gap = self.plane_gap
         self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         self.frame.reorient(*self.camera_angles)
-        self.input_block = self.build_block(t.padded, self.palette.input, np.array([-3.6, 0.0, 0.0]),
+        # More planes need a camera further back: the blocks' depth runs down the screen.
+        channels = max(t.padded.shape[0], t.output.shape[0])
+        self.frame.set_height(self.frame_height * max(1.0, (channels - 1) / 2 * 0.8 + 0.2))
+        self.input_block = self.build_block(t.padded, self.palette.input, np.array([-3.0, 0.0, 0.0]),
                                             colors=[self.channel_color(c) for c in range(t.padded.shape[0])])
-        self.output_block = self.build_block(t.output, self.palette.padding, np.array([3.4, 0.0, 0.0]))
+        self.output_block = self.build_block(t.output, self.palette.padding, np.array([3.6, 0.0, 0.0]),
+                                             cell=self.output_cell)
         for grid in self.output_block:
             grid.numbers.set_opacity(0)  # empty until its filter passes
         self.input_label = self.block_label(self.input_block, self.tr("input  {shape}", shape=format_shape(t.input.shape)))
         self.output_label = self.block_label(self.output_block, self.tr("output  {shape}",
                                                                         shape=format_shape(t.output.shape)))
         self.caption = caption_text(" ", 26).fix_in_frame().to_edge(DOWN, buff=0.3)
-        self.filter_block: VGroup | None = None
+        self.filter_block: Group | None = None
         self.window_box = None
         self.positions_shown = 0
 
@@ -80,16 +87,37 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
             return self.palette.input
         return self.palette.channel(c // (self.trace.padded.shape[0] // self.trace.groups))
 
-    def build_block(self, values: np.ndarray, color: str, centre: np.ndarray, colors: list[str] | None = None) -> Group:
-        """(C, H, W) ``values`` as C numbered planes, plane c at depth −c·``plane_gap`` behind the first."""
-        font = fit_font_size(self.cell, widest_text(values, self.decimals))
+    def build_block(self, values: np.ndarray, color: str, centre: np.ndarray, colors: list[str] | None = None,
+                    cell: float | None = None) -> Group:
+        """(C, H, W) ``values`` as C numbered planes, ``plane_gap`` apart in depth, plane 0 in front."""
+        cell = cell or self.cell
+        font = fit_font_size(cell, widest_text(values, self.decimals))
         planes = []
         for c in range(values.shape[0]):
-            grid = NumberGrid(values[c], self.cell, colors[c] if colors else color, self.decimals, font_size=font,
+            grid = NumberGrid(values[c], cell, colors[c] if colors else color, self.decimals, font_size=font,
                               fill_opacity=0.85)
-            grid.move_to(centre + OUT * (-c * self.plane_gap))
+            grid.move_to(centre + OUT * (((values.shape[0] - 1) / 2 - c) * self.gap))
             planes.append(grid)
         return Group(*planes)
+
+    def plane_z(self, c: int) -> float:
+        """The depth of input channel ``c``'s plane (the blocks are centred on z = 0)."""
+        return ((self.trace.padded.shape[0] - 1) / 2 - c) * self.gap
+
+    def build_filter_block(self, f: int) -> Group:
+        """Filter ``f``'s kernels as numbered planes, each at the depth of the input channel it reads."""
+        t = self.trace
+        font = fit_font_size(self.cell, widest_text(t.weight, self.decimals))
+        planes = []
+        for k, c in enumerate(self.filter_channels(f)):
+            grid = NumberGrid(t.weight[f, k], self.cell, self.group_kernel_color(f), self.decimals, font_size=font,
+                              fill_opacity=0.85)
+            grid.move_to(np.array([self.filter_x, 0.0, self.plane_z(c)]))
+            planes.append(grid)
+        block = Group(*planes)
+        block.label = self.block_label(block, self.tr("filter {f}  {shape}", f=f,
+                                                      shape=format_shape(t.weight.shape[1:])))
+        return block
 
     def block_label(self, block: Group, text: str):
         label = caption_text(text, 24, "#BDBDBD")
@@ -141,8 +169,6 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
         return animation
 
     def introduce_volumes(self) -> None:
-        t = self.trace
-        f, cg, kh, kw = t.weight.shape
         self.play(FadeIn(self.input_block), FadeIn(self.input_label), FadeIn(self.output_block),
                   FadeIn(self.output_label), self.set_caption(self.volumes_caption()), run_time=self.stage_time)
         self.wait(self.pause_time)
@@ -159,9 +185,11 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
     def show_filter(self, f: int) -> None:
         """Filter ``f``'s block appears on its first window, as deep as the channels it reads."""
         prism = self.window_prism(f, 0, 0)
-        animations = [FadeIn(prism)]
+        block = self.build_filter_block(f)
+        animations = [FadeIn(prism), FadeIn(block), FadeIn(block.label)]
         if self.window_box is not None:
-            animations.append(FadeOut(self.window_box))
+            animations += [FadeOut(self.window_box), FadeOut(self.filter_block), FadeOut(self.filter_block.label)]
+        self.filter_block = block
         cg, kh, kw = self.trace.weight.shape[1:]
         channels = self.filter_channels(f)
         reads = (self.tr("filter {f}: a {shape} block reading channels {first}–{last}", f=f, shape=f"{cg}×{kh}×{kw}",
@@ -187,10 +215,12 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
                 self.wait(self.pause_time / 2)
         last = t.step(f, t.channels_per_filter - 1, oy, ox)
         grid.set_number(oy, ox, last.running_after)
+        grid.number(oy, ox).set_opacity(0)  # the new glyphs, hidden until the cell lights up
         self.play(*([] if detailed else [self.window_box.animate.move_to(target)]),
                   grid.number(oy, ox).animate.set_opacity(1),
                   grid.cell(oy, ox).animate.set_fill(self.palette.output),
                   self.set_caption(running_statement(t, last, self.decimals, self.lookup)), run_time=run_time)
+        grid.number(oy, ox).set_opacity(1)  # the state the animation ends in, on the number itself too
         self.window_box.cells = target.cells
         self.positions_shown += 1
         self.after_position(f, oy, ox)
@@ -199,7 +229,8 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
 
     def conclude(self) -> None:
         t = self.trace
-        self.play(FadeOut(self.window_box), self.set_caption(self.tr(
+        self.play(FadeOut(self.window_box), FadeOut(self.filter_block), FadeOut(self.filter_block.label),
+                  self.set_caption(self.tr(
             "each filter block made one output channel: output {shape}", shape=format_shape(t.output.shape))),
             run_time=self.stage_time)
         self.wait(self.pause_time)

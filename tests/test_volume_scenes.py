@@ -1,0 +1,59 @@
+"""The volume scenes, headless: every block has the trace's shape and numbers, the filter blocks reach
+their groups' channels, and the output block ends equal to torch's convolution."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from manim_support import run  # noqa: I001  (imports manimlib first)
+from test_family_scenes import load_module
+
+volumes = load_module("volumes")
+
+
+class Recorded:
+    def setup(self):
+        super().setup()
+        self.positions = []
+
+    def after_position(self, f, oy, ox):
+        self.positions.append((f, oy, ox, self.window_box.cells, [g.shown_values() for g in self.filter_block]))
+
+
+@pytest.mark.parametrize("name, groups, kernel", [("ConvVolume", 1, 3), ("GroupedConv", 2, 3),
+                                                  ("DepthwiseConv", 3, 3), ("PointwiseConv", 1, 1)])
+def test_blocks_have_the_traces_shapes_and_numbers(name, groups, kernel):
+    scene = run(type("Recorded" + name, (Recorded, getattr(volumes, name)), {}))
+    t = scene.trace
+    x, w, b = t.input, t.weight, t.bias
+    assert t.groups == groups and w.shape[2:] == (kernel, kernel)
+    # The input block: one plane per channel, in depth order, each with the input's numbers.
+    assert len(scene.input_block) == x.shape[0]
+    depths = [plane.get_center()[2] for plane in scene.input_block]
+    assert all(a > b for a, b in zip(depths, depths[1:]))
+    for c, plane in enumerate(scene.input_block):
+        np.testing.assert_array_equal(plane.shown_values(), x[c])
+    # Every position, filter by filter, row by row; each filter block is that filter's kernels, reaching
+    # exactly its group's channels (by hand: C/groups consecutive channels), at their planes' depths.
+    oh, ow = t.output.shape[1:]
+    assert [p[:3] for p in scene.positions] == [(f, oy, ox) for f in range(w.shape[0]) for oy in range(oh)
+                                                for ox in range(ow)]
+    per_group = x.shape[0] // groups
+    for f, oy, ox, cells, kernels in scene.positions:
+        group = f // (w.shape[0] // groups)
+        assert cells == (f, oy, ox, tuple(range(group * per_group, (group + 1) * per_group)))
+        np.testing.assert_array_equal(np.array(kernels), w[f])
+    # The output block ends equal to torch, every number shown.
+    want = F.conv2d(torch.tensor(x[None], dtype=torch.float64), torch.tensor(w, dtype=torch.float64),
+                    torch.tensor(b, dtype=torch.float64), groups=groups)[0].numpy()
+    assert len(scene.output_block) == w.shape[0]
+    for f, plane in enumerate(scene.output_block):
+        np.testing.assert_array_equal(plane.shown_values(), want[f])
+        assert plane.visible().all()
+
+
+def test_the_flagship_volume_shows_conv3x3s_numbers():
+    conv3x3 = load_module("conv3x3")
+    volume, flat = run(volumes.ConvVolume), run(conv3x3.Conv3x3)
+    np.testing.assert_array_equal(volume.trace.output, flat.trace.output)
+    np.testing.assert_array_equal(volume.trace.weight, flat.trace.weight)
