@@ -159,20 +159,22 @@ def products_statement(label: str, xs: Iterable[object], ws: Iterable[object], t
     return Statement(label, expression, shown_total, relation_for(expression, shown_total))
 
 
-def output_label(f: int, oy: int, ox: int) -> str:
-    """``y[f,oy,ox]``: the label of an output cell (its final value)."""
-    return f"y[{f},{oy},{ox}]"
+def output_label(f: int, oy: int, ox: int, name: str = "y") -> str:
+    """``y[f,oy,ox]``: the label of an output cell (its final value); ``name`` tells two layers' outputs apart."""
+    return f"{name}[{f},{oy},{ox}]"
 
 
-def running_statement(trace, step, decimals: int, lookup: Callable[[str], str] = untranslated) -> Statement:
+def running_statement(trace, step, decimals: int, lookup: Callable[[str], str] = untranslated,
+                      name: str = "y") -> Statement:
     """The running sum of a ConvTrace step: ``y[f,oy,ox] = b + s0 + … = output`` after the last
     channel; ``after channel c: y[f,oy,ox] so far = b + s0 + … + sc = running`` before it.
+    ``name`` replaces ``y`` where a scene shows two layers (``d[0,0,0]`` for a first layer's output).
 
     With a single term (no bias, one channel) the window's products are
     written out instead, so no statement reads ``y = 8 = 8``.
     """
     f, oy, ox, c = step.filter, step.oy, step.ox, step.channel
-    cell = output_label(f, oy, ox)
+    cell = output_label(f, oy, ox, name)
     final = c == step.num_channels - 1
     label = cell if final else lookup("after channel {channel}: {cell} so far").format(channel=step.input_channel,
                                                                                         cell=cell)

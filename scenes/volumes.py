@@ -7,8 +7,9 @@ spaced out in depth so that every number stays readable.
     manimgl scenes/volumes.py GroupedConv      # groups=2: each filter reads its group's channels
     manimgl scenes/volumes.py DepthwiseConv    # groups = channels: one plane per filter
     manimgl scenes/volumes.py PointwiseConv    # 1×1: a weighted sum across channels at each pixel
+    manimgl scenes/volumes.py DepthwiseSeparable   # depthwise then pointwise, counted against a standard conv
 """
-from convanim.manim.volume_scene import ConvVolumeScene
+from convanim.manim.volume_scene import ConvVolumeScene, DepthwiseSeparableScene
 
 
 class ConvVolume(ConvVolumeScene):
@@ -36,4 +37,10 @@ class PointwiseConv(ConvVolumeScene):
     detailed_positions = 2
 
 
-SCENES_IN_ORDER = [ConvVolume, GroupedConv, DepthwiseConv, PointwiseConv]
+class DepthwiseSeparable(DepthwiseSeparableScene):
+    """Depthwise 3×3 then pointwise 1×1 on the 3×4×4 input: 42 parameters and 144 multiply-adds, not 84 and 324."""
+
+    detailed_positions = 1
+
+
+SCENES_IN_ORDER = [ConvVolume, GroupedConv, DepthwiseConv, PointwiseConv, DepthwiseSeparable]

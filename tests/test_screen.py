@@ -155,6 +155,8 @@ def expected_total(scene, label: str):
         return t.grad_input[tuple(int(v) for v in m.groups())]
     if m := re.fullmatch(r"dL/dx\[(\d+),(\d+)\]", label):
         return t.grad_input[0, int(m.group(1)), int(m.group(2))]
+    if (m := re.fullmatch(r"d\[(\d+),(\d+),(\d+)\]", label)) and hasattr(scene, "layers"):  # a first layer's output
+        return scene.layers[0].output[tuple(int(v) for v in m.groups())]
     if (m := re.fullmatch(r"(.+):\s+r", label)) and hasattr(scene, "fields"):  # a stage's receptive-field size
         return next(f.size[0] for f in scene.fields if f.name == stage_of(scene, m.group(1)))
     return None

@@ -57,3 +57,26 @@ def test_the_flagship_volume_shows_conv3x3s_numbers():
     volume, flat = run(volumes.ConvVolume), run(conv3x3.Conv3x3)
     np.testing.assert_array_equal(volume.trace.output, flat.trace.output)
     np.testing.assert_array_equal(volume.trace.weight, flat.trace.weight)
+
+
+def test_depthwise_separable_runs_both_layers_and_counts_them_by_hand():
+    scene = run(type("RecordedSeparable", (Recorded, volumes.DepthwiseSeparable), {}))
+    depthwise, pointwise = scene.layers
+    x = depthwise.input
+    # Depthwise: one 1×3×3 filter per channel (groups = 3); pointwise: 3×1×1 filters on its output.
+    want_mid = F.conv2d(torch.tensor(x[None], dtype=torch.float64), torch.tensor(depthwise.weight, dtype=torch.float64),
+                        torch.tensor(depthwise.bias, dtype=torch.float64), groups=3)
+    want = F.conv2d(want_mid, torch.tensor(pointwise.weight, dtype=torch.float64),
+                    torch.tensor(pointwise.bias, dtype=torch.float64))[0].numpy()
+    assert depthwise.weight.shape == (3, 1, 3, 3) and pointwise.weight.shape == (3, 3, 1, 1)
+    np.testing.assert_array_equal(pointwise.input, want_mid[0].numpy())
+    for f, plane in enumerate(scene.output_block):
+        np.testing.assert_array_equal(plane.shown_values(), want[f])
+    for c, plane in enumerate(scene.input_block):  # the pointwise layer's input block is the depthwise output
+        np.testing.assert_array_equal(plane.shown_values(), want_mid[0, c].numpy())
+    assert len(scene.positions) == 3 * 4 + 3 * 4  # 3 filters × 2×2 positions in each layer
+    # By hand: depthwise 3·1·3·3 + 3 = 30 parameters and 3·9·4 = 108 multiply-adds; pointwise 3·3 + 3 = 12 and
+    # 3·3·4 = 36; the standard conv 3·3·3·3 + 3 = 84 and 3·27·4 = 324.
+    said = " ".join(scene.caption.text.split())  # the caption wraps
+    assert "30 + 12 = 42 parameters, 108 + 36 = 144 multiply-adds" in said
+    assert "3×3×3: 84 parameters, 324 multiply-adds" in said

@@ -41,6 +41,8 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
     cell: float = 0.5
     output_cell: float = 0.75
     filter_x: float = 0.4
+    #: The output's letter in the statements (y[f,oy,ox]); a scene of two layers names the first one's d.
+    output_name: str = "y"
     plane_gap: float = 2.2
     camera_angles: tuple[float, float, float] = (-20, 55, 0)
     frame_height: float = 9.0
@@ -59,27 +61,36 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
 
     # -- building ----------------------------------------------------------------
     def setup(self) -> None:
-        self.trace = self.get_trace()
-        t = self.trace
-        self.gap = self.plane_gap
         self.camera.background_rgba = list(color_to_rgba(self.palette.background))
+        self.caption = caption_text(" ", 26).fix_in_frame().to_edge(DOWN, buff=0.3)
+        self.use_trace(self.get_trace())
         self.frame.reorient(*self.camera_angles)
         # More planes need a camera further back: the blocks' depth runs down the screen.
+        t = self.trace
         channels = max(t.padded.shape[0], t.output.shape[0])
         self.frame.set_height(self.frame_height * max(1.0, (channels - 1) / 2 * 0.8 + 0.2))
+
+    def use_trace(self, trace: ConvTrace) -> None:
+        """Build the input and output blocks of the layer ``trace`` records (the output's numbers hidden)."""
+        self.trace = t = trace
+        self.gap = self.plane_gap
         self.input_block = self.build_block(t.padded, self.palette.input, np.array([-3.0, 0.0, 0.0]),
                                             colors=[self.channel_color(c) for c in range(t.padded.shape[0])])
         self.output_block = self.build_block(t.output, self.palette.padding, np.array([3.6, 0.0, 0.0]),
                                              cell=self.output_cell)
         for grid in self.output_block:
             grid.numbers.set_opacity(0)  # empty until its filter passes
-        self.input_label = self.block_label(self.input_block, self.tr("input  {shape}", shape=format_shape(t.input.shape)))
-        self.output_label = self.block_label(self.output_block, self.tr("output  {shape}",
-                                                                        shape=format_shape(t.output.shape)))
-        self.caption = caption_text(" ", 26).fix_in_frame().to_edge(DOWN, buff=0.3)
+        self.input_label = self.block_label(self.input_block, self.input_title())
+        self.output_label = self.block_label(self.output_block, self.output_title())
         self.filter_block: Group | None = None
         self.window_box = None
         self.positions_shown = 0
+
+    def input_title(self) -> str:
+        return self.tr("input  {shape}", shape=format_shape(self.trace.input.shape))
+
+    def output_title(self) -> str:
+        return self.tr("output  {shape}", shape=format_shape(self.trace.output.shape))
 
     def channel_color(self, c: int) -> str:
         """Input plane ``c``'s colour: the input green, or its group's colour when the layer has groups."""
@@ -155,13 +166,17 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
     # -- the story ---------------------------------------------------------------
     def construct(self) -> None:
         self.introduce_volumes()
+        self.run_filters()
+        self.conclude()
+
+    def run_filters(self) -> None:
+        """Every filter of the current layer over every window."""
         oh, ow = self.trace.geometry.out
         for f in range(self.trace.num_filters):
             self.show_filter(f)
             for oy in range(oh):
                 for ox in range(ow):
                     self.slide_to(f, oy, ox)
-        self.conclude()
 
     def set_caption(self, text: str):
         self.caption, animation = swap_caption(self.caption, str(text), 26)
@@ -219,7 +234,8 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
         self.play(*([] if detailed else [self.window_box.animate.move_to(target)]),
                   grid.number(oy, ox).animate.set_opacity(1),
                   grid.cell(oy, ox).animate.set_fill(self.palette.output),
-                  self.set_caption(running_statement(t, last, self.decimals, self.lookup)), run_time=run_time)
+                  self.set_caption(running_statement(t, last, self.decimals, self.lookup, self.output_name)),
+                  run_time=run_time)
         grid.number(oy, ox).set_opacity(1)  # the state the animation ends in, on the number itself too
         self.window_box.cells = target.cells
         self.positions_shown += 1
@@ -240,4 +256,76 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
         """Called when output (f, oy, ox) is written; tests read the blocks here."""
 
 
-__all__ = ["ConvVolumeScene"]
+class DepthwiseSeparableScene(ConvVolumeScene):
+    """A depthwise-separable convolution: depthwise (``groups`` = channels, one k×k filter per channel),
+    then pointwise (``out_channels`` filters of C×1×1) on its output; at the end its parameter and
+    multiply-add counts beside those of the standard C → ``out_channels`` k×k convolution it replaces.
+    Weights are drawn from ``seed`` in ``weight_range``, biases in ``bias_range``."""
+
+    slide_cuts: tuple[str, ...] = ("show_filter", "hand_over", "compare_counts")
+
+    def get_layers(self) -> tuple[ConvTrace, ConvTrace]:
+        """The two layers' traces: depthwise on the input, pointwise on the depthwise output."""
+        x, _, _ = self.get_layer_arrays()
+        c = x.shape[0]
+        k = self.kernel_size if isinstance(self.kernel_size, int) else self.kernel_size[0]
+        rng = np.random.default_rng(self.seed + 1)
+        low, high = self.weight_range[0], self.weight_range[1] + 1
+        depthwise = trace_conv2d(x, rng.integers(low, high, (c, 1, k, k)),
+                                 rng.integers(self.bias_range[0], self.bias_range[1] + 1, c), groups=c)
+        pointwise = trace_conv2d(depthwise.output, rng.integers(low, high, (self.out_channels, c, 1, 1)),
+                                 rng.integers(self.bias_range[0], self.bias_range[1] + 1, self.out_channels))
+        return depthwise, pointwise
+
+    def get_trace(self) -> ConvTrace:
+        self.layers = self.get_layers()
+        self.output_name = "d"
+        return self.layers[0]
+
+    def input_title(self) -> str:
+        shape = format_shape(self.trace.input.shape)
+        return self.tr("input  {shape}", shape=shape) if self.output_name == "d" else \
+            self.tr("depthwise output d  {shape}", shape=shape)
+
+    def output_title(self) -> str:
+        shape = format_shape(self.trace.output.shape)
+        return self.tr("depthwise output d  {shape}", shape=shape) if self.output_name == "d" else \
+            self.tr("output  {shape}", shape=shape)
+
+    def construct(self) -> None:
+        self.introduce_volumes()
+        self.run_filters()
+        self.hand_over()
+        self.run_filters()
+        self.compare_counts()
+
+    def hand_over(self) -> None:
+        """The depthwise output becomes the pointwise layer's input."""
+        old = Group(self.input_block, self.input_label, self.output_block, self.output_label, self.window_box,
+                    self.filter_block, self.filter_block.label)
+        self.play(FadeOut(old), run_time=self.stage_time)
+        self.output_name = "y"
+        self.use_trace(self.layers[1])
+        self.play(FadeIn(self.input_block), FadeIn(self.input_label), FadeIn(self.output_block),
+                  FadeIn(self.output_label), self.set_caption(self.volumes_caption()), run_time=self.stage_time)
+        self.wait(self.pause_time)
+
+    def compare_counts(self) -> None:
+        depthwise, pointwise = self.layers
+        c, k = depthwise.input.shape[0], depthwise.geometry.kernel
+        f = pointwise.num_filters
+        out = depthwise.geometry.out
+        counts = dict(
+            p1=param_count(c, c, k, groups=c), p2=param_count(c, f, 1), m1=macs(c, c, k, out, groups=c),
+            m2=macs(c, f, 1, out), shape=f"{c}×{k[0]}×{k[1]}", p=param_count(c, f, k), m=macs(c, f, k, out))
+        counts.update(ps=counts["p1"] + counts["p2"], ms=counts["m1"] + counts["m2"])
+        self.play(FadeOut(self.window_box), FadeOut(self.filter_block), FadeOut(self.filter_block.label),
+                  self.set_caption(self.tr(
+                      "depthwise + pointwise: {p1} + {p2} = {ps} parameters, {m1} + {m2} = {ms} multiply-adds; "
+                      "a standard conv with {f} filters {shape}: {p} parameters, {m} multiply-adds", f=f,
+                      **counts)), run_time=self.stage_time)
+        self.counts = counts
+        self.wait(self.pause_time)
+
+
+__all__ = ["ConvVolumeScene", "DepthwiseSeparableScene"]
