@@ -8,8 +8,9 @@ spaced out in depth so that every number stays readable.
     manimgl scenes/volumes.py DepthwiseConv    # groups = channels: one plane per filter
     manimgl scenes/volumes.py PointwiseConv    # 1×1: a weighted sum across channels at each pixel
     manimgl scenes/volumes.py DepthwiseSeparable   # depthwise then pointwise, counted against a standard conv
+    manimgl scenes/volumes.py PixelShuffle     # channels become space: 4×2×2 → 1×4×4
 """
-from convanim.manim.volume_scene import ConvVolumeScene, DepthwiseSeparableScene
+from convanim.manim.volume_scene import ConvVolumeScene, DepthwiseSeparableScene, PixelShuffleScene
 
 
 class ConvVolume(ConvVolumeScene):
@@ -43,4 +44,8 @@ class DepthwiseSeparable(DepthwiseSeparableScene):
     detailed_positions = 1
 
 
-SCENES_IN_ORDER = [ConvVolume, GroupedConv, DepthwiseConv, PointwiseConv, DepthwiseSeparable]
+class PixelShuffle(PixelShuffleScene):
+    """r = 2: the 4 channels of a 4×2×2 block become the 2×2 blocks of one 4×4 channel."""
+
+
+SCENES_IN_ORDER = [ConvVolume, GroupedConv, DepthwiseConv, PointwiseConv, DepthwiseSeparable, PixelShuffle]

@@ -80,3 +80,28 @@ def test_depthwise_separable_runs_both_layers_and_counts_them_by_hand():
     said = " ".join(scene.caption.text.split())  # the caption wraps
     assert "30 + 12 = 42 parameters, 108 + 36 = 144 multiply-adds" in said
     assert "3×3×3: 84 parameters, 324 multiply-adds" in said
+
+
+def test_pixel_shuffle_moves_every_value_where_torch_puts_it():
+    class Checked(volumes.PixelShuffle):
+        def setup(self):
+            super().setup()
+            self.landed = {}
+
+        def after_plane(self, k):
+            self.landed[k] = [grid.visible().copy() for grid in self.output_block]
+
+    scene = run(Checked)
+    x = scene.values
+    want = F.pixel_shuffle(torch.tensor(x[None]), 2)[0].numpy()
+    assert x.shape == (4, 2, 2) and len(scene.input_block) == 4 and len(scene.output_block) == 1
+    np.testing.assert_array_equal(scene.output_block[0].shown_values(), want[0])
+    # By hand: input channel k = i·2 + j sends its value at (h, w) to output row 2h + i, column 2w + j.
+    for (k, h, w), (c, oy, ox) in scene.moved:
+        assert (c, oy, ox) == (0, 2 * h + k // 2, 2 * w + k % 2)
+        assert want[c, oy, ox] == x[k, h, w]
+    assert len(scene.moved) == x.size
+    # After each plane, exactly the cells it filled (and the earlier planes') show their numbers.
+    for k, (visible,) in scene.landed.items():
+        assert visible.sum() == 4 * (k + 1)
+        assert visible[k // 2::2, k % 2::2].all()

@@ -51,3 +51,14 @@ def pixel_unshuffle(input: object, downscale_factor: int) -> np.ndarray:
     n = len(batch)
     order = [*range(n), n, n + 2, n + 4, n + 1, n + 3]                     # (*, C, i, j, h, w)
     return np.ascontiguousarray(blocks.transpose(order)).reshape(*batch, c * r * r, h, w)
+
+
+def shuffle_destinations(shape: tuple[int, int, int], upscale_factor: int) -> np.ndarray:
+    """Where :func:`pixel_shuffle` puts each value of an input of ``shape`` (C·r², H, W): an int array
+    (C·r², H, W, 3) of (channel, row, column) in the (C, H·r, W·r) output."""
+    c, h, w = (positive_int("shape", n) for n in shape)
+    r = positive_int("upscale_factor", upscale_factor)
+    places = pixel_shuffle(np.arange(c * h * w).reshape(c, h, w), r)   # each output cell: its input's flat index
+    out = np.empty((c * h * w, 3), dtype=np.int64)
+    out[places.ravel()] = np.argwhere(np.ones(places.shape, dtype=bool))
+    return out.reshape(c, h, w, 3)

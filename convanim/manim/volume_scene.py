@@ -20,7 +20,8 @@ from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, OUT, UP, FadeIn, FadeOut, Group, VPrism
 from manimlib.utils.color import color_to_rgba
 
-from convanim import macs, param_count, trace_conv2d
+from convanim import macs, param_count, pixel_shuffle, trace_conv2d
+from convanim.arithmetic.shuffle import shuffle_destinations
 from convanim.arithmetic.trace import ConvTrace
 from convanim.statements import channel_sum_statement, running_statement
 
@@ -328,4 +329,89 @@ class DepthwiseSeparableScene(ConvVolumeScene):
         self.wait(self.pause_time)
 
 
-__all__ = ["ConvVolumeScene", "DepthwiseSeparableScene"]
+class PixelShuffleScene(ConvVolumeScene):
+    """Pixel shuffle as volumes: a (C·r², H, W) block becomes a (C, H·r, W·r) block, each input plane's
+    values flying to their places (:func:`convanim.pixel_shuffle`; destinations from the core's
+    ``shuffle_destinations``).  Options: ``upscale_factor`` r, ``out_channels`` C, ``input_size`` (H, W),
+    ``seed`` and ``input_range`` for the values (or ``input_values``), plus the look and pacing."""
+
+    upscale_factor: int = 2
+    out_channels: int = 1
+    input_size: tuple[int, int] = (2, 2)
+    cell, output_cell = 0.8, 0.8
+    slide_cuts: tuple[str, ...] = ("move_plane", "conclude")
+
+    def setup(self) -> None:
+        r = self.upscale_factor
+        if self.input_values is not None:
+            x = np.asarray(self.input_values)
+        else:
+            rng = np.random.default_rng(self.seed)
+            x = rng.integers(self.input_range[0], self.input_range[1] + 1,
+                             (self.out_channels * r * r, *self.input_size))
+        self.values = x
+        self.output = pixel_shuffle(x, r)  # checks the shapes: channels divisible by r²
+        self.destinations = shuffle_destinations(x.shape, r)
+        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
+        self.caption = caption_text(" ", 26).fix_in_frame().to_edge(DOWN, buff=0.3)
+        self.gap = self.plane_gap
+        self.input_block = self.build_block(x, self.palette.input, np.array([-3.0, 0.0, 0.0]))
+        self.output_block = self.build_block(self.output, self.palette.padding, np.array([3.2, 0.0, 0.0]),
+                                             cell=self.output_cell)
+        for grid in self.output_block:
+            grid.numbers.set_opacity(0)
+        self.input_label = self.block_label(self.input_block, self.tr("input  {shape}", shape=format_shape(x.shape)))
+        self.output_label = self.block_label(self.output_block, self.tr("output  {shape}",
+                                                                        shape=format_shape(self.output.shape)))
+        self.frame.reorient(*self.camera_angles)
+        self.frame.set_height(self.frame_height * max(1.0, (x.shape[0] - 1) / 2 * 0.8 + 0.2))
+        self.moved: list = []
+
+    def construct(self) -> None:
+        r, c_in = self.upscale_factor, self.values.shape[0]
+        self.play(FadeIn(self.input_block), FadeIn(self.input_label), FadeIn(self.output_block),
+                  FadeIn(self.output_label), self.set_caption(self.tr(
+                      "pixel shuffle, r = {r}: {c_in} channels become {c_out}, each {r}×{r} block of an output "
+                      "channel made of {r2} input channels", r=r, c_in=c_in, c_out=self.output.shape[0], r2=r * r)),
+                  run_time=self.stage_time)
+        self.wait(self.pause_time)
+        for k in range(c_in):
+            self.move_plane(k)
+        self.conclude()
+
+    def move_plane(self, k: int) -> None:
+        """Input channel ``k``'s values fly to their places: channel k = c·r² + i·r + j goes to rows
+        h·r + i, columns w·r + j of output channel c."""
+        r = self.upscale_factor
+        c, rest = divmod(k, r * r)
+        i, j = divmod(rest, r)
+        source = self.input_block[k]
+        moves = []
+        for (h, w), _ in np.ndenumerate(self.values[k]):
+            oc, oy, ox = self.destinations[k, h, w]
+            target = self.output_block[oc]
+            flying = source.number(h, w).copy()
+            moves.append(flying.animate.move_to(target.cell(oy, ox)).scale(self.output_cell / self.cell))
+            self.moved.append(((k, h, w), (int(oc), int(oy), int(ox))))
+        self.play(*moves, self.set_caption(self.tr(
+            "channel {k} = {c}·{r2} + {i}·{r} + {j}: to rows h·{r} + {i}, columns w·{r} + {j} of output channel {c}",
+            k=k, c=c, r2=r * r, i=i, r=r, j=j)), run_time=self.stage_time)
+        for (h, w), value in np.ndenumerate(self.values[k]):
+            oc, oy, ox = self.destinations[k, h, w]
+            grid = self.output_block[oc]
+            grid.number(oy, ox).set_opacity(1)
+            grid.cell(oy, ox).set_fill(self.palette.output)
+        self.remove(*(m.mobject for m in moves))
+        self.after_plane(k)
+        self.wait(self.pause_time / 2)
+
+    def conclude(self) -> None:
+        self.play(self.set_caption(self.tr("the same {n} numbers, moved: nothing is added or multiplied",
+                                           n=self.values.size)), run_time=self.stage_time)
+        self.wait(self.pause_time)
+
+    def after_plane(self, k: int) -> None:
+        """Called when input channel ``k``'s values have landed; tests read the blocks here."""
+
+
+__all__ = ["ConvVolumeScene", "DepthwiseSeparableScene", "PixelShuffleScene"]
