@@ -52,7 +52,7 @@ def list_scenes(files: list[str]) -> int:
 def run_render(args: argparse.Namespace, still: bool) -> int:
     out = args.out or f"{args.scene}.{'png' if still else 'mp4'}"
     return render_and_report(f"convanim {args.command}", args.verbose, args.scene_file, args.scene, out,
-                             args.quality, still, False, [], args.set)
+                             args.quality, still, False, [], args.set, None, getattr(args, "jobs", None))
 
 
 def manim_slides_convert(folder: Path, scene: str, dest: Path, *options: str) -> str | None:
@@ -124,9 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("files", nargs="*", metavar="FILE")
     for name, still in (("render", False), ("still", True)):
         what = "the last frame as a PNG" if still else "a video (MP4) without a display"
-        scene_command(commands, name, "480p" if still else "1080p",
-                      f"file to write (default: SCENE.{'png' if still else 'mp4'})", "PNG" if still else "PATH",
-                      help=f"render {what}", description=f"Render {what}.")
+        sub = scene_command(commands, name, "480p" if still else "1080p",
+                            f"file to write (default: SCENE.{'png' if still else 'mp4'})", "PNG" if still else "PATH",
+                            help=f"render {what}", description=f"Render {what}.")
+        if not still:
+            sub.add_argument("--jobs", type=int, default=None, metavar="N",
+                             help="render in N parallel segments, joined into the one-process video "
+                                  "(default: the machine's cores)")
     slides = scene_command(commands, "slides", "720p", "folder for the deck", "DIR", out_required=True,
                            help="render a slide deck (one slide per step) and its HTML",
                            description="Render the scene as a deck whose slides are the steps of its story "

@@ -23,8 +23,11 @@ import numpy as np
 
 from .headless import RenderSetupError, check_render_tools, prepare_environment
 from .options import OptionError, parse_options
+from .segments import default_jobs, render_segments
 
 QUALITY_FLAGS = {"480p": "-l", "720p": "-m", "1080p": "--hd", "4k": "--uhd"}
+#: manimgl's frame rate at every quality above (the segments are balanced by frame counts at this rate).
+FPS = 30
 
 
 def build_argv(scene_file: str, scene: str, quality: str, folder: str, still: bool, gif: bool,
@@ -82,21 +85,32 @@ def variant_source(scene_file: str, scene: str, options: dict, deck_folder: str 
 
 def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still: bool = False,
            gif: bool = False, extra: list[str] | None = None, settings: list[str] | None = None,
-           deck_folder: str | None = None) -> Path:
+           deck_folder: str | None = None, jobs: int | None = None) -> Path:
     """Render ``scene`` from ``scene_file`` to ``out``; returns the path written.
 
     ``settings`` are ``NAME=VALUE`` texts that change the scene's class
     attributes (see :mod:`convanim.manim.options`).  Checked before anything
     is drawn: the file (FileNotFoundError), the scene (SceneNotFoundError),
     the settings (OptionError), ffmpeg and OpenGL (RenderSetupError).  Only
-    a finished render reaches ``out``.
+    a finished render reaches ``out``.  A video renders in ``jobs`` parallel
+    segments (default: the machine's cores; see :mod:`convanim.manim.segments`),
+    joined into exactly the frames of a one-process render.
     """
     if quality not in QUALITY_FLAGS:
         raise OptionError(f"quality must be one of {', '.join(QUALITY_FLAGS)}; got {quality!r}")
     if not Path(scene_file).is_file():
         raise FileNotFoundError(f"scene file not found: {scene_file}")
+    jobs = default_jobs() if jobs is None else jobs
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise OptionError(f"jobs must be a positive int; got {jobs!r}")
     prepare_environment()
     out_path = Path(out)
+    extra = list(extra or [])
+    if jobs > 1 and not (still or gif or deck_folder) and not any(a.startswith("-n") or "animation_number" in a
+                                                                  for a in extra):
+        check_scene(scene_file, scene, settings or [])
+        check_render_tools(need_ffmpeg=True)
+        return render_segments(scene_file, scene, out_path, quality, settings or [], jobs, FPS, extra)
     with tempfile.TemporaryDirectory(prefix="convanim-render-") as folder:
         variant = Path(folder, "scene_variant.py")
         # manimlib reads sys.argv once, on import: set it for the render before anything imports it.
@@ -119,6 +133,19 @@ def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(produced[-1]), out_path)
     return out_path
+
+
+def check_scene(scene_file: str, scene: str, settings: list[str]) -> None:
+    """The scene exists and takes ``settings`` (SceneNotFoundError, OptionError), checked in this process
+    before any worker starts (manimlib imported with a neutral command line: nothing renders here)."""
+    if "manimlib" not in sys.modules:
+        sys.argv = ["manimgl"]
+    import convanim.manim._gl  # noqa: F401
+
+    scenes = scene_classes(load_scene_module(scene_file))
+    if scene not in scenes:
+        raise SceneNotFoundError(f"{scene_file} has no scene {scene!r}; its scenes: {', '.join(scenes)}")
+    parse_options(scenes[scene], settings)
 
 
 def exit_code(err: Exception) -> int:
@@ -144,10 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gif", action="store_true", help="write a GIF instead of an MP4")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="change a class attribute of the scene (repeatable)")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="render the video in this many parallel segments (default: the machine's cores)")
     parser.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
     args, extra = parser.parse_known_args(argv)
     return render_and_report("render", args.verbose, args.scene_file, args.scene, args.out, args.quality,
-                             args.still, args.gif, extra, args.set)
+                             args.still, args.gif, extra, args.set, None, args.jobs)
 
 
 def render_and_report(prog: str, verbose: bool, scene_file: str, scene: str, *options) -> int:

@@ -21,3 +21,12 @@ from convanim.manim.feature_map_scene import FeatureMapScene  # noqa: E402
 class NotAPhoto(FeatureMapScene):
     """A photo_source that is not an image file (this Python file)."""
     photo_source = __file__
+
+
+class FailsWhenDrawn(ShortConv):
+    """Counts its animations fine (skipped), but fails as soon as a frame is drawn: a worker that fails."""
+
+    def update_frame(self, dt: float = 0, force_draw: bool = False) -> None:
+        if not self.skip_animations:
+            raise RuntimeError("this scene refuses to draw")
+        super().update_frame(dt, force_draw)
