@@ -24,8 +24,11 @@ def load_short(name):
 
 
 def render(scene_file, scene, out, *flags):
+    """The render command at 480p; in one process unless ``flags`` say --jobs (test_segments covers the
+    parallel path, which writes the same file)."""
+    jobs = [] if "--jobs" in flags else ["--jobs", "1"]
     return subprocess.run([sys.executable, "-m", "convanim.manim.render", str(scene_file), scene, "--quality",
-                           "480p", "--out", str(out), *flags], cwd=ROOT, capture_output=True, text=True)
+                           "480p", "--out", str(out), *jobs, *flags], cwd=ROOT, capture_output=True, text=True)
 
 
 def probe(path):
