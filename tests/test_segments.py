@@ -60,3 +60,10 @@ def test_jobs_must_be_a_positive_int(tmp_path):
     result = render(SHORT, "ShortConv", tmp_path / "x.mp4", "--jobs", "0")
     assert result.returncode == 2 and "jobs must be a positive int; got 0" in result.stderr
     assert not (tmp_path / "x.mp4").exists()
+
+
+def test_a_scene_of_one_animation_renders_in_one_piece(tmp_path):
+    out = tmp_path / "one.mp4"
+    result = render(SHORT, "OneWait", out, "--jobs", "2")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert int(probe(out)["nb_read_frames"]) == 15  # 0.5 s at 30 fps

@@ -128,6 +128,13 @@ def render_segments(scene_file: str, scene: str, out: Path, quality: str, settin
                     fps: int, extra: list[str]) -> Path:
     """Render ``scene`` in up to ``jobs`` segments at once and join them into ``out`` (an .mp4)."""
     segments = split_segments(animation_times(scene_file, scene, settings), jobs, fps)
+    sets = [a for s in settings for a in ("--set", s)]
+    if len(segments) < 2:  # nothing to share: one worker renders the whole scene, as --jobs 1 would
+        result = run_showing_progress([sys.executable, "-m", "convanim.manim.render", scene_file, scene, "--quality",
+                                       quality, "--out", str(out), "--jobs", "1", *sets, *extra])
+        if result.returncode != 0:
+            raise SegmentError(f"the render failed: {last_line(result.stderr)}")
+        return out
     with tempfile.TemporaryDirectory(prefix="convanim-segments-") as folder:
         pieces = [Path(folder, f"segment_{k:03d}.mp4") for k in range(len(segments))]
         config = lossless_config(folder)
@@ -135,8 +142,8 @@ def render_segments(scene_file: str, scene: str, out: Path, quality: str, settin
         def work(k: int) -> subprocess.CompletedProcess:
             start, end = segments[k]
             command = [sys.executable, "-m", "convanim.manim.render", scene_file, scene, "--quality", quality,
-                       "--out", str(pieces[k]), "--jobs", "1", *[a for s in settings for a in ("--set", s)],
-                       *extra, "-n", f"{start},{end}", "--config_file", str(config)]
+                       "--out", str(pieces[k]), "--jobs", "1", *sets, *extra, "-n", f"{start},{end}",
+                       "--config_file", str(config)]
             return run_showing_progress(command)
 
         with ThreadPoolExecutor(max_workers=max(1, len(segments))) as pool:

@@ -30,3 +30,10 @@ class FailsWhenDrawn(ShortConv):
         if not self.skip_animations:
             raise RuntimeError("this scene refuses to draw")
         super().update_frame(dt, force_draw)
+
+
+class OneWait(ShortConv):
+    """A single animation: nothing for a second segment to do."""
+
+    def construct(self) -> None:
+        self.wait(0.5)
