@@ -33,6 +33,8 @@ class Checked:
 
     def after_box(self, j):
         self.read[j] = [frame.cells for frame in self.frames[0]]
+        self.said = getattr(self, "said", {})
+        self.said[j] = " ".join(self.caption.text.split())
 
 
 @pytest.mark.parametrize("name", ["ReceptiveField", "ReceptiveFieldDilated"])
@@ -45,6 +47,9 @@ def test_every_stage_frames_the_cells_autograd_reaches(name):
         want = autograd_box(layers[j:], scene.stages[j].shape, base.unit) if j < len(scene.stages) - 1 else \
             (range(base.unit[0], base.unit[0] + 1), range(base.unit[1], base.unit[1] + 1))
         assert frames and all(cells == want for cells in frames), (j, frames[0], want)
+        rows, cols = want
+        assert scene.said[j].endswith(f"reads rows {rows.start}–{rows.stop - 1}, columns {cols.start}–{cols.stop - 1}: "
+                                      f"{len(rows)}×{len(cols)} cells")
         assert len(frames) == scene.stages[j].shape[0]  # one frame on every map of the stage
 
 

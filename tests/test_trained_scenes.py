@@ -73,7 +73,7 @@ def test_the_first_layer_scene_shows_the_digit_the_learned_filter_and_the_torch_
 @pytest.mark.parametrize("name", ["TrainedDigitPipeline", "MisreadDigitPipeline"])
 def test_the_pipeline_ends_on_torchs_scores_and_probabilities(name):
     cls = getattr(trained, name)
-    scene = run(cls)
+    scene = run(recording(cls))
     image, label = held_out(cls.held_out_index)
     scores, probabilities = torch_probabilities(image)
     assert isinstance(scene.score_grid, NumberGrid)
@@ -95,6 +95,14 @@ def test_the_pipeline_ends_on_torchs_scores_and_probabilities(name):
     assert right == (name == "TrainedDigitPipeline")
     assert [s.shape for s in scene.stages] == [(1, 8, 8), (6, 6, 6), (6, 6, 6), (6, 3, 3), (54,), (10,), (10,)]
     assert [lab[1].text for lab in scene.labels] == ["1×8×8", "6×6×6", "6×6×6", "6×3×3", "54", "10", "10"]
+    said = [" ".join(t.text.split()) for t in scene.screen.texts()]
+    # By hand: 6 maps of 3×3 = 54 numbers; each of 10 scores sums 54 products + a bias: 54·10 + 10 = 550.
+    assert "flatten 1: the 6×3×3 maps in one row of 54 numbers" in said
+    assert "linear 1: 10 scores, each the sum of 54 numbers × weights + a bias; 550 parameters" in said
+    assert any(t.startswith("softmax 1: ") and t.endswith(f"most probable: {winner} ({100 * probabilities[winner]:.1f}%)")
+               for t in said)
+    assert ("conv 1: 6 filters 1×3×3, 60 parameters; o = ⌊(i + 2p − d(k−1) − 1)/s⌋ + 1 = ⌊(8 + 2·0 − 1·(3−1) − 1)/1⌋ "
+            "+ 1 = 6") in said
 
 
 def test_a_held_out_index_out_of_range_is_named():

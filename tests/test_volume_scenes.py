@@ -53,8 +53,13 @@ def test_blocks_have_the_traces_shapes_and_numbers(name, groups, kernel):
 
 
 def test_the_flagship_volume_shows_conv3x3s_numbers():
+    from screen_check import recording
+
     conv3x3 = load_module("conv3x3")
-    volume, flat = run(volumes.ConvVolume), run(conv3x3.Conv3x3)
+    volume, flat = run(recording(volumes.ConvVolume)), run(conv3x3.Conv3x3)
+    # The opening counts, by hand: 3 filters of 3·3·3 weights + 3 biases = 84; 81 products at each of 2×2 places.
+    said = [" ".join(t.text.split()) for t in volume.screen.texts()]
+    assert "3 filters 3×3×3 make 3 output channels; 84 parameters, 324 multiply-adds" in said
     np.testing.assert_array_equal(volume.trace.output, flat.trace.output)
     np.testing.assert_array_equal(volume.trace.weight, flat.trace.weight)
 
@@ -90,6 +95,8 @@ def test_pixel_shuffle_moves_every_value_where_torch_puts_it():
 
         def after_plane(self, k):
             self.landed[k] = [grid.visible().copy() for grid in self.output_block]
+            self.said = getattr(self, "said", {})
+            self.said[k] = " ".join(self.caption.text.split())
 
     scene = run(Checked)
     x = scene.values
@@ -101,6 +108,11 @@ def test_pixel_shuffle_moves_every_value_where_torch_puts_it():
         assert (c, oy, ox) == (0, 2 * h + k // 2, 2 * w + k % 2)
         assert want[c, oy, ox] == x[k, h, w]
     assert len(scene.moved) == x.size
+    # Each plane's caption, by hand: channel k = 0·4 + i·2 + j goes to rows h·2 + i, columns w·2 + j.
+    for k in range(4):
+        i, j = k // 2, k % 2
+        assert scene.said[k] == (f"channel {k} = 0·4 + {i}·2 + {j}: to rows h·2 + {i}, columns w·2 + {j} of "
+                                 f"output channel 0")
     # After each plane, exactly the cells it filled (and the earlier planes') show their numbers.
     for k, (visible,) in scene.landed.items():
         assert visible.sum() == 4 * (k + 1)
