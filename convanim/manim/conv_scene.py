@@ -361,10 +361,13 @@ class ConvLayerScene(LayerOptions, BatchedScene):
 
     def product_font_size(self, grid: NumberGrid) -> float:
         """The products' font: a little smaller than the input's, and small enough for the widest product
-        to stay inside its input cell (never below MIN_FONT_SIZE)."""
-        products = self.trace.products
-        widest = widest_text([np.min(products), np.max(products)], self.num_decimals) if products.size else "8"
-        return max(min(0.85 * grid.font_size, fit_font_size(grid.cell_size, widest, share=0.9)), MIN_FONT_SIZE)
+        to stay inside its input cell (never below MIN_FONT_SIZE).  Found once per scene."""
+        if getattr(self, "_product_font", None) is None:
+            products = self.trace.products
+            widest = widest_text([np.min(products), np.max(products)], self.num_decimals) if products.size else "8"
+            self._product_font = max(min(0.85 * grid.font_size, fit_font_size(grid.cell_size, widest, share=0.9)),
+                                      MIN_FONT_SIZE)
+        return self._product_font
 
     def show_products(self, step: ConvStep) -> None:
         """Each weight becomes its product, drawn over the input cell it multiplies."""

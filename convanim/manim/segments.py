@@ -174,18 +174,18 @@ def _count(scene_file: str, scene: str, settings: list[str]) -> list[float]:
 
     base = scene_classes(load_scene_module(scene_file))[scene]
     options = parse_options(base, settings)
-    times: list[float] = []
+    ends: list[float] = [0.0]
 
     class Counted(base):
         def post_play(self):
             super().post_play()
-            times.append(self.time - sum(times))
+            ends.append(self.time)  # the scene's clock after each animation
 
     for name, value in options.items():
         setattr(Counted, name, value)
     Counted.__name__ = scene
     Counted(skip_animations=True).run()
-    return times
+    return [float(t) for t in np.diff(ends)]
 
 
 if __name__ == "__main__":

@@ -148,6 +148,7 @@ class LearnedFiltersScene(BatchedScene):
         self.snapshots = self.net.snapshots
         self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         weights = np.stack([s.weight[:, 0] for s in self.snapshots])  # (snapshots, F, 3, 3)
+        self.weight_top = float(np.abs(weights).max())  # full brightness in every image
         self.font = fit_font_size(self.cell, widest_text(weights, DECIMALS))
         self.panels = Group(*(self.build_panel(f) for f in range(weights.shape[1])))
         self.panels.arrange_in_grid(n_cols=self.columns, h_buff=0.6, v_buff=0.45).move_to(np.array([0, -0.1, 0]))
@@ -168,8 +169,7 @@ class LearnedFiltersScene(BatchedScene):
     def filter_pixels(self, w: np.ndarray) -> np.ndarray:
         """Negative weights in the kernel colour, positive in the output colour, 0 black; one scale for
         every filter of every snapshot, so that a brighter square is a larger weight."""
-        top = max(float(np.abs(s.weight).max()) for s in self.snapshots)
-        scaled = np.append(np.ravel(w), top)[None]  # the common scale's maximum, dropped after colouring
+        scaled = np.append(np.ravel(w), self.weight_top)[None]  # the common scale's maximum, dropped after colouring
         return signed_pixels(scaled, self.palette.kernel, self.palette.output)[0, :-1].reshape(*w.shape, 3)
 
     def grids(self) -> list[NumberGrid]:

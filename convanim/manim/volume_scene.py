@@ -32,6 +32,11 @@ from .numbers import format_shape, widest_text
 from .palette import DEFAULT_PALETTE, Palette
 
 
+def plane_depth(c: int, planes: int, gap: float) -> float:
+    """The z of plane ``c`` of a block of ``planes`` planes ``gap`` apart, centred on z = 0, plane 0 in front."""
+    return ((planes - 1) / 2 - c) * gap
+
+
 class ConvVolumeScene(LayerOptions, BatchedScene):
     """A conv layer as volumes.  Options: the layer's (:class:`LayerOptions`: ``in_channels``,
     ``input_size``, ``out_channels``, ``kernel_size``, ``groups``, ``seed``, values...), ``cell`` (side of a
@@ -65,16 +70,16 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
         self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         self.caption = caption_text(" ", 26).fix_in_frame().to_edge(DOWN, buff=0.3)
         self.use_trace(self.get_trace())
+        self.aim_camera(max(self.trace.padded.shape[0], self.trace.output.shape[0]))
+
+    def aim_camera(self, planes: int) -> None:
+        """Turn the camera onto the blocks; more planes need it further back (their depth runs down the screen)."""
         self.frame.reorient(*self.camera_angles)
-        # More planes need a camera further back: the blocks' depth runs down the screen.
-        t = self.trace
-        channels = max(t.padded.shape[0], t.output.shape[0])
-        self.frame.set_height(self.frame_height * max(1.0, (channels - 1) / 2 * 0.8 + 0.2))
+        self.frame.set_height(self.frame_height * max(1.0, (planes - 1) / 2 * 0.8 + 0.2))
 
     def use_trace(self, trace: ConvTrace) -> None:
         """Build the input and output blocks of the layer ``trace`` records (the output's numbers hidden)."""
         self.trace = t = trace
-        self.gap = self.plane_gap
         self.input_block = self.build_block(t.padded, self.palette.input, np.array([-3.0, 0.0, 0.0]),
                                             colors=[self.channel_color(c) for c in range(t.padded.shape[0])])
         self.output_block = self.build_block(t.output, self.palette.padding, np.array([3.6, 0.0, 0.0]),
@@ -108,13 +113,13 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
         for c in range(values.shape[0]):
             grid = NumberGrid(values[c], cell, colors[c] if colors else color, self.decimals, font_size=font,
                               fill_opacity=0.85)
-            grid.move_to(centre + OUT * (((values.shape[0] - 1) / 2 - c) * self.gap))
+            grid.move_to(centre + OUT * plane_depth(c, values.shape[0], self.plane_gap))
             planes.append(grid)
         return Group(*planes)
 
     def plane_z(self, c: int) -> float:
-        """The depth of input channel ``c``'s plane (the blocks are centred on z = 0)."""
-        return ((self.trace.padded.shape[0] - 1) / 2 - c) * self.gap
+        """The depth of input channel ``c``'s plane."""
+        return plane_depth(c, self.trace.padded.shape[0], self.plane_gap)
 
     def build_filter_block(self, f: int) -> Group:
         """Filter ``f``'s kernels as numbered planes, each at the depth of the input channel it reads."""
@@ -354,7 +359,6 @@ class PixelShuffleScene(ConvVolumeScene):
         self.destinations = shuffle_destinations(x.shape, r)
         self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         self.caption = caption_text(" ", 26).fix_in_frame().to_edge(DOWN, buff=0.3)
-        self.gap = self.plane_gap
         self.input_block = self.build_block(x, self.palette.input, np.array([-3.0, 0.0, 0.0]))
         self.output_block = self.build_block(self.output, self.palette.padding, np.array([3.2, 0.0, 0.0]),
                                              cell=self.output_cell)
@@ -363,8 +367,7 @@ class PixelShuffleScene(ConvVolumeScene):
         self.input_label = self.block_label(self.input_block, self.tr("input  {shape}", shape=format_shape(x.shape)))
         self.output_label = self.block_label(self.output_block, self.tr("output  {shape}",
                                                                         shape=format_shape(self.output.shape)))
-        self.frame.reorient(*self.camera_angles)
-        self.frame.set_height(self.frame_height * max(1.0, (x.shape[0] - 1) / 2 * 0.8 + 0.2))
+        self.aim_camera(x.shape[0])
         self.moved: list = []
 
     def construct(self) -> None:
