@@ -25,11 +25,18 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import Scene, VMobject
+from manimlib.shader_wrapper import VShaderWrapper
 from manimlib.utils.iterables import batch_by_property
 
+from .fill_canvas import use_frame_sized_fill_canvas
 from .language_option import LanguageOption
+from .still_layer import StillLayer, family_ids, live_after_cut, mobject_box, moving_units, render_within_box
+
+use_frame_sized_fill_canvas()  # see fill_canvas.py: the fill pass was most of a frame's cost
 
 
 def unify_uniforms(mobjects) -> None:
@@ -76,7 +83,9 @@ def discard_partial_movie(writer) -> None:
 
 
 class BatchedScene(LanguageOption, Scene):
-    """A Scene whose mobjects share draw batches (see the module docstring).
+    """A Scene whose mobjects share draw batches (see the module docstring) and whose still parts are drawn
+    once per animation (see :mod:`convanim.manim.still_layer`; ``draw_still_parts_once = False`` draws every
+    mobject every frame, for comparison).
 
     It also runs ``setup()`` (where the options are checked) before the
     movie file is opened, and deletes the partial movie if the scene raises,
@@ -84,29 +93,105 @@ class BatchedScene(LanguageOption, Scene):
     takes up the scene's ``language`` (LanguageOption).
     """
 
+    draw_still_parts_once: bool = True
+    still_count: int = 0  # the leading render groups drawn into the still layer (set by arrange)
+    after_cut: list = []  # (mobject, moves) from the first moving one on, in drawing order
+
     def run(self) -> None:
         self.apply_language()  # an unknown language or a missing font stops here, before anything is drawn
         self.setup()  # may refuse the options: nothing is open yet
         self.setup = lambda: None  # manimgl's run() calls it again after opening the movie
+        self.camera.capture = self.capture  # every frame, and get_image(), draw through the still layer
         try:
             super().run()
         except BaseException:
             discard_partial_movie(self.file_writer)
             raise
+        finally:
+            if getattr(self, "still_layer", None) is not None:
+                self.still_layer.release()
+
+    # Which mobjects move: those of the running animations and any with updaters.
+
+    def moving_ids(self) -> set[int]:
+        return getattr(self, "_moving_ids", set())
+
+    def pre_play(self) -> None:
+        super().pre_play()
+        if not self.skip_animations:
+            self._moving_ids = family_ids(m for m in self.mobjects if m.has_updaters())
+            self.assemble_render_groups()
+
+    def begin_animations(self, animations) -> None:
+        super().begin_animations(animations)
+        if not self.skip_animations:
+            self._moving_ids = self.moving_ids() | family_ids(a.mobject for a in animations)
+            self.assemble_render_groups()
+
+    def post_play(self) -> None:
+        super().post_play()
+        self._moving_ids = set()
 
     def assemble_render_groups(self) -> None:
         unify_uniforms(self.mobjects)
         # Stable sort: z-index first, then images before anything with vector parts.
         ordered = sorted(self.mobjects, key=lambda m: (m.z_index, has_vectors(m)))
-        batches = batch_by_property(
-            ordered,
-            lambda m: str(m.get_group_class()) + str(m.get_shader_wrapper(self.camera.ctx).get_id())
-            + str(m.z_index))
+        if not self.draw_still_parts_once:
+            self.after_cut = []
+            return self.arrange([], ordered)
+        units = moving_units(ordered, self.moving_ids())
+        cut = next((i for i, (_, moves) in enumerate(units) if moves), len(units))  # the still layer ends here
+        self.before_cut = [mob for mob, _ in units[:cut]]
+        self.after_cut = units[cut:]
+        self.arrange(self.before_cut, [mob for mob, _ in self.after_cut])
+
+    def arrange(self, still: list, live: list) -> None:
+        """Make the render groups: ``still`` (drawn into the still layer), then ``live`` (drawn every frame)."""
         for group in self.render_groups:
             group.clear()
-        self.render_groups = [batch[0].get_group_class()(*batch) for batch, _ in batches]
+        still_groups, live_groups = self.batch(still), self.batch(live)
+        self.render_groups = still_groups + live_groups
+        self.still_count = len(still_groups)
+        self.arranged = (tuple(map(id, still)), tuple(map(id, live)))
+        self.arrangements = getattr(self, "arrangements", 0) + 1  # new groups: the still layer is drawn anew
+
+    def rearrange_for_this_frame(self) -> None:
+        """Move the still mobjects after the cut that meet nothing live in this frame into the still layer
+        (see :func:`convanim.manim.still_layer.live_after_cut`); the others back into the live part."""
+        if not self.after_cut:
+            return
+        boxes = [mobject_box(self.camera, mob) for mob, _ in self.after_cut]  # every frame: a still one may change
+        if any(box is None for box in boxes):
+            return
+        live = live_after_cut(np.array(boxes), np.array([moves for _, moves in self.after_cut]))
+        still = self.before_cut + [mob for (mob, _), is_live in zip(self.after_cut, live) if not is_live]
+        live = [mob for (mob, _), is_live in zip(self.after_cut, live) if is_live]
+        if (tuple(map(id, still)), tuple(map(id, live))) != self.arranged:
+            self.arrange(still, live)
+
+    def batch(self, mobjects: list) -> list:
+        """Render groups of neighbouring mobjects that share a shader key (one fill pass each)."""
+        batches = batch_by_property(
+            mobjects,
+            lambda m: str(m.get_group_class()) + str(m.get_shader_wrapper(self.camera.ctx).get_id()) + str(m.z_index))
+        return [batch[0].get_group_class()(*batch) for batch, _ in batches]
 
     def update_frame(self, dt: float = 0, force_draw: bool = False) -> None:
         if not (self.skip_animations and not force_draw):
-            unify_uniforms(self.mobjects)
+            unify_uniforms(self.render_groups[self.still_count:])  # the still groups were unified when assembled
         super().update_frame(dt, force_draw)
+
+    def capture(self, *groups) -> None:
+        """Draw a frame (in place of ``camera.capture``): the still layer copied in, then the live groups."""
+        camera = self.camera
+        if (not self.draw_still_parts_once or camera.window is not None
+                or any(a is not b for a, b in zip(groups, self.render_groups))):
+            return type(camera).capture(camera, *groups)
+        camera.refresh_uniforms()
+        self.rearrange_for_this_frame()
+        if getattr(self, "still_layer", None) is None:
+            self.still_layer = StillLayer(camera)
+        self.still_layer.draw_into(camera, self.render_groups[:self.still_count], self.arrangements)
+        canvas = VShaderWrapper.get_fill_canvas(camera.ctx)[0]
+        for group in self.render_groups[self.still_count:]:
+            render_within_box(camera, group, canvas)

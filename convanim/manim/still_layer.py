@@ -1,0 +1,195 @@
+"""Still parts of a frame drawn once: the mobjects an animation does not touch, kept as one picture.
+
+During one ``play`` only the animated mobjects change; during a ``wait``
+nothing does (our scenes use no updaters).  Redrawing the rest every frame
+costs most of a frame on a CPU renderer: every fill goes through manimgl's
+fill pass again, and every member's vertex data is gathered and uploaded
+again because the one render group it shares with a moving mobject is marked
+changed.  Here the frame's drawing order is cut into
+
+- the *still layer*: the leading mobjects, in drawing order, that nothing
+  in the current animation moves; drawn into a framebuffer of their own
+  when the animation starts, then copied into the frame each frame (a
+  ``glBlitFramebuffer`` of colour and depth), and
+- the *live part*: everything from the first moving mobject on, drawn
+  every frame as before, over the copied layer.
+
+The drawing order is kept exactly, so a frame differs from an all-vector
+frame only where manimgl's one fill pass is split in two at the cut (the
+layer's fills are composited before the live ones instead of together), a
+difference of a few levels at shared edges.  A mobject whose family mixes
+moving and still members is split into its submobjects (recursively), so a
+grid whose one cell changes colour leaves its other cells in the layer when
+they come before it.
+
+The layer is redrawn whenever it may be stale: other groups, other camera
+uniforms (a moving camera), or a member whose data changed anyway (manimgl
+marks every parent of changed data, and the layer's render groups are such
+parents).  So a mobject changed outside the animation's family costs time,
+never a wrong frame.
+"""
+from __future__ import annotations
+
+import numpy as np
+import OpenGL.GL as gl
+
+from . import _gl  # noqa: F401  (must come before manimlib)
+from manimlib import Mobject
+
+
+def family_ids(mobjects) -> set[int]:
+    """ids of every member of the mobjects' families."""
+    return {id(sm) for mob in mobjects for sm in mob.get_family()}
+
+
+def moving_units(ordered: list[Mobject], moving: set[int]) -> list[tuple[Mobject, bool]]:
+    """``ordered`` (drawing order) as ``(unit, moves)`` pairs whose families are wholly moving or wholly still.
+
+    A mobject whose family mixes both is replaced by its submobjects in
+    place (recursively), which draws the same thing in the same order;
+    one with points of its own cannot be split that way and counts as
+    moving.
+    """
+    units = []
+    for mob in ordered:
+        family = mob.get_family()
+        flags = [id(sm) in moving for sm in family]
+        if not any(flags):
+            units.append((mob, False))
+        elif all(flags) or len(mob.data) > 0 or not mob.submobjects:
+            units.append((mob, True))
+        else:
+            units.extend(moving_units(mob.submobjects, moving))
+    return units
+
+
+def camera_key(camera) -> tuple:
+    """The camera's uniforms as a comparable value (they change when the camera moves)."""
+    return tuple(sorted((name, value if not hasattr(value, "__len__") else tuple(value))
+                        for name, value in camera.uniforms.items()))
+
+
+#: Pixels added around the live part's box for antialiasing (manimgl's default anti_alias_width is 1.5 px).
+EDGE_PIXELS = 3
+
+
+def reach_box(camera, datas, flags_3d: bool) -> np.ndarray | None:
+    """The pixel box ``[x0, y0, x1, y1]`` (unclipped) that vertex data ``datas`` can draw into, or None when it
+    cannot be told from the points alone (a turned camera, fixed-in-frame or depth-tested mobjects:
+    ``flags_3d``).  Empty data gives an empty box (x0 > x1).
+
+    A vector's curves lie inside their control points' box; strokes and fill borders reach half their
+    width beyond it (manimgl: 0.01 scene units per unit of width), antialiasing ``EDGE_PIXELS`` more.
+    """
+    frame = camera.frame
+    if flags_3d or not np.allclose(frame.get_orientation().as_matrix(), np.eye(3)):
+        return None
+    datas = [data for data in datas if len(data)]
+    if not datas:
+        return np.array([np.inf, np.inf, -np.inf, -np.inf])
+    low = np.min([data["point"].min(axis=0) for data in datas], axis=0)[:2]
+    high = np.max([data["point"].max(axis=0) for data in datas], axis=0)[:2]
+    reach = max((0.01 * float(data[field].max()) * frame.get_scale() for data in datas
+                 for field in ("stroke_width", "fill_border_width") if field in data.dtype.names), default=0.0)
+    width, height = camera.get_pixel_shape()
+    frame_width, frame_height = camera.get_frame_shape()
+    per_unit = np.array([width / frame_width, height / frame_height])
+    middle = np.array([width, height]) / 2 - camera.get_frame_center()[:2] * per_unit
+    return np.concatenate([(low - reach) * per_unit + middle - EDGE_PIXELS,
+                           (high + reach) * per_unit + middle + EDGE_PIXELS])
+
+
+def pixel_box(camera, wrappers) -> tuple[int, int, int, int] | None:
+    """The pixel rectangle ``(x, y, width, height)`` inside the frame that the shader wrappers' vertices can
+    draw into (see :func:`reach_box`), or None when that cannot be told."""
+    box = reach_box(camera, [w.vert_data for w in wrappers],
+                    any(w.depth_test or w.mobject_uniforms.get("is_fixed_in_frame", 0.0) != 0.0
+                        for w in wrappers if len(w.vert_data)))
+    if box is None:
+        return None
+    width, height = camera.get_pixel_shape()
+    x0, y0 = max(0, int(np.floor(box[0]))), max(0, int(np.floor(box[1])))
+    x1, y1 = min(width, int(np.ceil(box[2]))), min(height, int(np.ceil(box[3])))
+    return x0, y0, max(0, x1 - x0), max(0, y1 - y0)
+
+
+def mobject_box(camera, mob: Mobject) -> np.ndarray | None:
+    """:func:`reach_box` of a mobject's whole family."""
+    family = mob.get_family()
+    return reach_box(camera, [sm.data for sm in family],
+                     any(sm.depth_test or sm.uniforms.get("is_fixed_in_frame", 0.0) != 0.0 for sm in family))
+
+
+def overlapping(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For each box of ``boxes`` (n, 4), whether it meets any box of ``others`` (m, 4)."""
+    if len(boxes) == 0 or len(others) == 0:
+        return np.zeros(len(boxes), dtype=bool)
+    a, b = boxes[:, None, :], others[None, :, :]
+    return ((a[..., 0] < b[..., 2]) & (b[..., 0] < a[..., 2]) & (a[..., 1] < b[..., 3])
+            & (b[..., 1] < a[..., 3])).any(axis=1)
+
+
+def live_after_cut(boxes: np.ndarray, moves: np.ndarray) -> np.ndarray:
+    """Which units after the cut must be drawn live this frame: the moving ones, and every still one whose box
+    meets a live one's (repeated until nothing is added).  The others can join the still layer: on their
+    pixels nothing live is drawn, so drawing them earlier changes no pixel."""
+    live = moves.copy()
+    while True:
+        added = ~live & overlapping(boxes, boxes[live])
+        if not added.any():
+            return live
+        live |= added
+
+
+def render_within_box(camera, group, canvas) -> None:
+    """Render ``group`` as ``group.render`` does, with the frame's and the fill canvas's scissor box set to the
+    pixels its vertices can reach, so that clearing and compositing the fill canvas cover that box only."""
+    if group._data_has_changed:  # what group.render does first, done here to read the vertices
+        group.shader_wrappers = group.get_shader_wrapper_list(camera.ctx)
+        group._data_has_changed = False
+    box = pixel_box(camera, group.shader_wrappers)
+    if box is not None and box[2] * box[3] == 0:
+        return
+    camera.fbo.scissor = canvas.scissor = box
+    camera.fbo.use()
+    try:
+        group.render(camera.ctx, camera.uniforms)
+    finally:
+        camera.fbo.scissor = canvas.scissor = None
+        camera.fbo.use()
+
+
+class StillLayer:
+    """A framebuffer the size and kind of the camera's, holding the still groups drawn over the background."""
+
+    def __init__(self, camera) -> None:
+        self.framebuffer = camera.get_fbo(camera.samples)
+        self.key: tuple | None = None
+        self.redraws = 0
+
+    def is_stale(self, groups: list[Mobject], arrangement: int, camera) -> bool:
+        return self.key != (arrangement, camera_key(camera)) or any(group._data_has_changed for group in groups)
+
+    def draw_into(self, camera, groups: list[Mobject], arrangement: int) -> None:
+        """Copy the layer of ``groups`` into the camera's framebuffer, drawing it first if it is stale.
+
+        ``arrangement`` numbers the groups (a new number for new groups: a new
+        Group may get the id of a dropped one).  ``camera.refresh_uniforms()``
+        must have run for this frame.
+        """
+        if self.is_stale(groups, arrangement, camera):
+            self.framebuffer.use()
+            self.framebuffer.clear(*camera.background_rgba)
+            for group in groups:
+                group.render(camera.ctx, camera.uniforms)
+            self.key = (arrangement, camera_key(camera))
+            self.redraws += 1
+        source, target = self.framebuffer, camera.fbo
+        gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, source.glo)
+        gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, target.glo)
+        gl.glBlitFramebuffer(*source.viewport, *target.viewport, gl.GL_COLOR_BUFFER_BIT | gl.GL_DEPTH_BUFFER_BIT,
+                             gl.GL_NEAREST)
+        target.use()
+
+    def release(self) -> None:
+        self.framebuffer.release()

@@ -1,0 +1,157 @@
+"""Still parts drawn once, and the frame-sized fill canvas: frames against all-vector frames, drawn in process.
+
+The frames come from the camera's framebuffer (no movie, no encoder), at 480p, for a few animations of
+ShortConv; they are compared with the same scene drawn with every mobject re-drawn every frame
+(``draw_still_parts_once = False``) and with manimgl's own double-size fill canvas.
+"""
+import numpy as np
+import pytest
+
+import manim_support  # noqa: F401,I001  (imports manimlib first)
+from manimlib import BLUE, RED, Square, UpdateFromAlphaFunc, VGroup, manim_config
+from manimlib.utils.color import color_to_rgb
+
+from convanim.manim.batched_scene import BatchedScene
+from convanim.manim.fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
+from convanim.manim.still_layer import pixel_box
+from test_render import load_short
+
+RESOLUTION = (854, 480)
+ANIMATIONS = (2, 7)  # the first detailed step: kernel placed, products over the input, sums written
+
+
+@pytest.fixture(autouse=True)
+def resolution_480p(monkeypatch):
+    """The fill canvas takes manimgl's configured resolution: set it with the camera's."""
+    monkeypatch.setattr(manim_config.camera, "resolution", RESOLUTION)
+
+
+def drawn_frames(scene_class, still_parts_once: bool = True, **options):
+    """Every second frame drawn while animations ``ANIMATIONS`` play (H, W, 3 uint8), and the scene."""
+    frames = []
+
+    class Capturing(scene_class):
+        draw_still_parts_once = still_parts_once
+
+        def emit_frame(self):
+            super().emit_frame()
+            self.frame_number = getattr(self, "frame_number", -1) + 1
+            if self.frame_number % 2 == 0:
+                frames.append(np.asarray(self.camera.get_image())[..., :3].copy())
+
+    for name, value in options.items():
+        setattr(Capturing, name, value)
+    scene = Capturing(camera_config={"resolution": RESOLUTION}, start_at_animation_number=ANIMATIONS[0],
+                      end_at_animation_number=ANIMATIONS[1])
+    scene.run()
+    layer = getattr(scene, "still_layer", None)
+    scene.camera.ctx.release()
+    return frames, scene, layer
+
+
+def differences(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Mean absolute difference in levels, and the share of pixels off by more than 32 levels in a channel."""
+    d = np.abs(a.astype(int) - b.astype(int))
+    return float(d.mean()), float((d.max(axis=2) > 32).mean())
+
+
+def test_frames_with_a_still_layer_match_frames_drawn_whole():
+    short = load_short("ShortConv")
+    layered, scene, layer = drawn_frames(short)
+    whole, _, no_layer = drawn_frames(short, still_parts_once=False)
+    assert len(layered) == len(whole) > 20 and no_layer is None
+    assert layer is not None and layer.redraws >= 1
+    for a, b in zip(layered, whole):
+        mean, share = differences(a, b)
+        # Only the fill pass split at the cut differs: edges shared by a still cell and a moving glyph.
+        assert mean < 0.5 and share < 0.002, (mean, share)
+    assert any(np.array_equal(a, b) for a, b in zip(layered, whole))  # frames with nothing moving: identical
+
+
+def test_the_layer_holds_only_still_mobjects_and_is_drawn_about_once_per_animation():
+    seen = []
+
+    class Watching(load_short("ShortConv")):
+        def capture(self, *groups):
+            moving = self.moving_ids()
+            still = self.render_groups[:self.still_count]
+            seen.append((len(still), any(id(sm) in moving for g in still for sm in g.get_family()[1:])))
+            return super().capture(*groups)
+
+    frames, scene, layer = drawn_frames(Watching)
+    assert seen and not any(bad for _, bad in seen)  # nothing the animation moves is in the layer
+    assert sum(count > 0 for count, _ in seen) > len(seen) // 2  # and the layer is in use
+    assert layer.redraws <= 3 * (ANIMATIONS[1] - ANIMATIONS[0])  # not redrawn every frame
+
+
+class ChangesAStillSquare(BatchedScene):
+    """An animation whose update also recolours a mobject outside its family (the layer must notice)."""
+
+    def construct(self):
+        self.still_square = Square(side_length=2).set_fill(BLUE, 1).set_stroke(width=0).shift(3 * LEFT_)
+        self.mover = Square(side_length=1).set_fill(RED, 1).set_stroke(width=0).shift(2 * RIGHT_)
+        self.add(self.still_square, self.mover)
+        self.wait(0.2)
+        recolour = UpdateFromAlphaFunc(VGroup(), lambda _, a: self.still_square.set_fill(
+            RED if a > 0.5 else BLUE, 1))
+        self.play(self.mover.animate.shift(UP_), recolour, run_time=1)
+        self.wait(0.2)
+
+
+LEFT_, RIGHT_, UP_ = np.array([1.0, 0, 0]) * -1, np.array([1.0, 0, 0]), np.array([0, 1.0, 0])
+
+
+def test_a_still_mobject_changed_outside_the_animation_is_redrawn():
+    frames = []
+
+    class Capturing(ChangesAStillSquare):
+        def emit_frame(self):
+            super().emit_frame()
+            frames.append(np.asarray(self.camera.get_image())[..., :3].copy())
+
+    scene = Capturing(camera_config={"resolution": RESOLUTION})
+    scene.run()
+    scene.camera.ctx.release()
+    x = int((0.5 - 3 / scene.camera.get_frame_width()) * RESOLUTION[0])  # the still square's centre
+    y = RESOLUTION[1] // 2
+    colours = [tuple(f[y, x]) for f in frames]
+    red, blue = [(np.array(color_to_rgb(c)) * 255).round() for c in (RED, BLUE)]
+    assert np.allclose(colours[0], blue, atol=2) and np.allclose(colours[-1], red, atol=2)
+    # Mid-animation (0.2 s of waiting is 6 frames; then 30 frames of play): red once the update passed a = 0.5.
+    assert np.allclose(colours[6 + 27], red, atol=2) and np.allclose(colours[6 + 5], blue, atol=2)
+    assert scene.still_layer.redraws >= 2  # drawn blue, then drawn again when it turned red
+
+
+def test_pixel_box_covers_the_drawn_pixels_and_gives_up_when_the_camera_turns():
+    scene = ChangesAStillSquare(skip_animations=True, camera_config={"resolution": RESOLUTION})
+    scene.run()
+    try:
+        square = scene.still_square
+        wrappers = square.get_shader_wrapper_list(scene.camera.ctx)
+        x, y, w, h = pixel_box(scene.camera, wrappers)
+        per_pixel = scene.camera.get_frame_width() / RESOLUTION[0]
+        left = square.get_left()[0] / per_pixel + RESOLUTION[0] / 2
+        right = square.get_right()[0] / per_pixel + RESOLUTION[0] / 2
+        bottom = square.get_bottom()[1] / per_pixel + RESOLUTION[1] / 2
+        top = square.get_top()[1] / per_pixel + RESOLUTION[1] / 2
+        assert x <= left - 2 and x + w >= right + 2 and w <= (right - left) + 10  # the square and a few pixels
+        assert y <= bottom - 2 and y + h >= top + 2 and h <= (top - bottom) + 10
+        scene.camera.frame.set_euler_angles(theta=0.3)
+        assert pixel_box(scene.camera, wrappers) is None
+    finally:
+        scene.camera.ctx.release()
+
+
+def test_the_frame_sized_fill_canvas_draws_what_manimgls_canvas_draws():
+    short = load_short("ShortConv")
+    try:
+        use_manimgl_fill_canvas()
+        manimgl, _, _ = drawn_frames(short, still_parts_once=False)
+    finally:
+        use_frame_sized_fill_canvas()
+    ours, _, _ = drawn_frames(short, still_parts_once=False)
+    for a, b in zip(ours, manimgl):
+        mean, _ = differences(a, b)
+        psnr = 10 * np.log10(255 ** 2 / max(((a.astype(float) - b) ** 2).mean(), 1e-12))
+        # Edge pixels only: one sample per pixel instead of 2×2 (measured: mean ≤ 1.2 levels, PSNR ≥ 29.6 dB).
+        assert mean < 1.5 and psnr >= 28, (mean, psnr)
