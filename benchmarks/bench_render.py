@@ -5,11 +5,15 @@
     python benchmarks/bench_render.py --qualities 720p --scenes FeatureMaps
     python benchmarks/bench_render.py --qualities 720p --family     # every scene of the scene files
     python benchmarks/bench_render.py --qualities 480p 720p 1080p --floor   # one line of text vs nothing
+    python benchmarks/bench_render.py --qualities 1080p --scenes Conv3x3 --levers   # what each change bought
 
-Each scene is rendered to MP4 the way `make demo` does (manimgl, EGL,
-ffmpeg), then an empty scene that only waits for the same duration is
-rendered the same way; the table gives seconds, frames, ms per frame and the
-ratio scene / empty.  The figures are single runs (a render takes minutes).
+Each scene is rendered to MP4 by the documented command (`python -m
+convanim.manim.render`, as `make demo` does: parallel segments, one per
+core), then again with `--jobs 1` (one process), then an empty scene that
+only waits for the same duration, rendered by plain manimgl in one process
+(`--jobs 1`).  The table gives seconds, frames, ms per frame, the speed-up of
+the documented command over `--jobs 1`, and the ratio documented command /
+empty scene.  The figures are single runs (a render takes minutes).
 """
 from __future__ import annotations
 
@@ -25,9 +29,12 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(__file__))
 from common import print_table  # noqa: E402
 
+from convanim.manim.segments import default_jobs  # noqa: E402  (imports neither manimlib nor torch)
+
 ROOT = Path(__file__).resolve().parents[1]
 SCENE_FILES = {"Conv3x3": "scenes/conv3x3.py", "MnistSizedConv": "scenes/conv3x3.py"}
-for _family in ("arithmetic", "transposed", "pooling", "im2col", "feature_maps", "pipeline", "backward"):  # every listed scene
+for _family in ("arithmetic", "transposed", "pooling", "im2col", "feature_maps", "pipeline", "backward",
+                "trained", "receptive_field", "volumes"):  # every listed scene
     _text = (ROOT / "scenes" / f"{_family}.py").read_text()
     for _name in _text.split("SCENES_IN_ORDER = [")[1].split("]")[0].replace("\n", " ").split(","):
         if _name.strip():
@@ -58,6 +65,9 @@ class CaptionOnly(BatchedScene):
 '''
 
 
+ONE = ("--jobs", "1")  # one process
+
+
 def scene_duration(scene_file: str, scene: str) -> float:
     """Length of a scene in seconds, from a run with animations skipped (in a subprocess)."""
     code = f"""
@@ -72,10 +82,11 @@ s = getattr(m, {scene!r})(skip_animations=True); s.run(); print(s.time)
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def timed_render(scene_file: str, scene: str, quality: str, out: Path) -> tuple[float, int]:
+def timed_render(scene_file: str, scene: str, quality: str, out: Path, *extra: str) -> tuple[float, int]:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "convanim.manim.render", scene_file, scene, "--quality", quality,
-                    "--out", str(out)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    "--out", str(out), *extra], check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
     seconds = time.perf_counter() - start
     probe = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
                             "stream=nb_read_frames", "-of", "json", str(out)], capture_output=True, text=True,
@@ -92,11 +103,38 @@ def measure_floor(qualities: list[str], duration: float = 20.0) -> None:
         caption_file.write_text(CAPTION_SCENE.format(duration=duration))
         empty_file.write_text(EMPTY_SCENE.format(duration=duration))
         for quality in qualities:
-            c_time, c_frames = timed_render(str(caption_file), "CaptionOnly", quality, Path(folder, "c.mp4"))
-            e_time, e_frames = timed_render(str(empty_file), "EmptyScene", quality, Path(folder, "e.mp4"))
+            c_time, c_frames = timed_render(str(caption_file), "CaptionOnly", quality, Path(folder, "c.mp4"), *ONE)
+            e_time, e_frames = timed_render(str(empty_file), "EmptyScene", quality, Path(folder, "e.mp4"), *ONE)
             rows.append([quality, c_frames, f"{c_time:.1f}", f"{e_time:.1f}", f"{1e3 * c_time / c_frames:.1f}",
                          f"{1e3 * e_time / e_frames:.1f}", f"{c_time / e_time:.2f}"])
     print_table(["quality", "frames", "one caption s", "empty s", "ms/frame", "empty ms/frame", "ratio"], rows)
+
+
+LEVERS = [  # (name, settings): each row adds one change to the one above, all in one process (--jobs 1)
+    ("manimgl's fill canvas, every mobject drawn every frame",
+     ["--set", "fill_canvas='manimgl'", "--set", "draw_still_parts_once=False"]),
+    ("frame-sized fill canvas", ["--set", "draw_still_parts_once=False"]),
+    ("+ still parts drawn once", []),
+]
+
+
+def measure_levers(scenes: list[str], qualities: list[str]) -> None:
+    """Each render-speed change on its own: the same scene rendered with the changes switched on one by one."""
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for scene in scenes:
+            duration = scene_duration(SCENE_FILES[scene], scene)
+            empty_file = Path(folder, "empty.py")
+            empty_file.write_text(EMPTY_SCENE.format(duration=duration))
+            for quality in qualities:
+                e_time, _ = timed_render(str(empty_file), "EmptyScene", quality, Path(folder, "e.mp4"), *ONE)
+                for name, settings in LEVERS:
+                    seconds, frames = timed_render(SCENE_FILES[scene], scene, quality, Path(folder, "s.mp4"), *ONE,
+                                                   *settings)
+                    rows.append([scene, quality, name, f"{seconds:.1f}", f"{1e3 * seconds / frames:.1f}",
+                                 f"{e_time:.1f}", f"{seconds / e_time:.2f}"])
+                    print(" | ".join(map(str, rows[-1])), file=sys.stderr, flush=True)
+    print_table(["scene", "quality", "drawing", "render s (--jobs 1)", "ms/frame", "empty s", "ratio"], rows)
 
 
 def main() -> None:
@@ -104,10 +142,16 @@ def main() -> None:
     parser.add_argument("--qualities", nargs="+", default=["480p", "1080p"])
     parser.add_argument("--scenes", nargs="+", default=["Conv3x3", "MnistSizedConv"])
     parser.add_argument("--family", action="store_true", help="every scene of the scene files except the two above")
+    parser.add_argument("--no-speedup", action="store_true", help="skip the --jobs 1 render (no speed-up column)")
     parser.add_argument("--floor", action="store_true",
                         help="only measure a 20 s scene showing one line of text against an empty one: the "
                              "cost of manimgl's fill pass alone")
+    parser.add_argument("--levers", action="store_true",
+                        help="render the scenes with each render-speed change switched on in turn (one process)")
     args = parser.parse_args()
+    if args.levers:
+        measure_levers(args.scenes, args.qualities)
+        return
     if args.floor:
         measure_floor(args.qualities)
         return
@@ -123,14 +167,19 @@ def main() -> None:
             empty_file.write_text(EMPTY_SCENE.format(duration=duration))
             for quality in args.qualities:
                 s_time, s_frames = timed_render(scene_file, scene, quality, Path(folder, f"{scene}.mp4"))
-                e_time, e_frames = timed_render(str(empty_file), "EmptyScene", quality, Path(folder, "empty.mp4"))
+                one = "-" if args.no_speedup else timed_render(scene_file, scene, quality, Path(folder, "one.mp4"),
+                                                                 *ONE)[0]
+                e_time, e_frames = timed_render(str(empty_file), "EmptyScene", quality, Path(folder, "empty.mp4"),
+                                                *ONE)
                 per_frame[(scene, quality)] = s_time / s_frames
-                rows.append([scene, quality, f"{duration:.1f}", s_frames, f"{s_time:.1f}", f"{e_time:.1f}",
-                             f"{1e3 * s_time / s_frames:.1f}", f"{1e3 * e_time / e_frames:.1f}",
+                rows.append([scene, quality, f"{duration:.1f}", s_frames, f"{s_time:.1f}",
+                             one if one == "-" else f"{one:.1f}", one if one == "-" else f"{one / s_time:.2f}",
+                             f"{e_time:.1f}", f"{1e3 * s_time / s_frames:.1f}", f"{1e3 * e_time / e_frames:.1f}",
                              f"{s_time / e_time:.2f}"])
                 print(" | ".join(map(str, rows[-1])), file=sys.stderr, flush=True)  # progress
-    print_table(["scene", "quality", "video s", "frames", "render s", "empty s", "ms/frame", "empty ms/frame",
-                 "ratio"], rows)
+    print(f"jobs: {default_jobs()} (the machine's cores)")
+    print_table(["scene", "quality", "video s", "frames", "render s", "--jobs 1 s", "speed-up", "empty s",
+                 "ms/frame", "empty ms/frame", "ratio"], rows)
     for quality in args.qualities:
         if ("MnistSizedConv", quality) in per_frame and ("Conv3x3", quality) in per_frame:
             ratio = per_frame[("MnistSizedConv", quality)] / per_frame[("Conv3x3", quality)]

@@ -4,15 +4,16 @@ The frames come from the camera's framebuffer (no movie, no encoder), at 480p, f
 ShortConv; they are compared with the same scene drawn with every mobject re-drawn every frame
 (``draw_still_parts_once = False``) and with manimgl's own double-size fill canvas.
 """
+import moderngl
 import numpy as np
 import pytest
 
 import manim_support  # noqa: F401,I001  (imports manimlib first)
 from manimlib import BLUE, RED, Square, UpdateFromAlphaFunc, VGroup, manim_config
+from manimlib.shader_wrapper import VShaderWrapper
 from manimlib.utils.color import color_to_rgb
 
 from convanim.manim.batched_scene import BatchedScene
-from convanim.manim.fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from convanim.manim.still_layer import pixel_box
 from test_render import load_short
 
@@ -23,7 +24,7 @@ ANIMATIONS = (2, 7)  # the first detailed step: kernel placed, products over the
 @pytest.fixture(autouse=True)
 def resolution_480p(monkeypatch):
     """The fill canvas takes manimgl's configured resolution: set it with the camera's."""
-    monkeypatch.setattr(manim_config.camera, "resolution", RESOLUTION)
+    monkeypatch.setitem(manim_config.camera, "resolution", RESOLUTION)
 
 
 def drawn_frames(scene_class, still_parts_once: bool = True, **options):
@@ -144,12 +145,11 @@ def test_pixel_box_covers_the_drawn_pixels_and_gives_up_when_the_camera_turns():
 
 def test_the_frame_sized_fill_canvas_draws_what_manimgls_canvas_draws():
     short = load_short("ShortConv")
-    try:
-        use_manimgl_fill_canvas()
-        manimgl, _, _ = drawn_frames(short, still_parts_once=False)
-    finally:
-        use_frame_sized_fill_canvas()
+    manimgl, _, _ = drawn_frames(short, still_parts_once=False, fill_canvas="manimgl")
     ours, _, _ = drawn_frames(short, still_parts_once=False)
+    assert VShaderWrapper.get_fill_canvas(ours_context := moderngl.create_standalone_context())[0].size == tuple(
+        RESOLUTION)  # the canvas is the frame's size (manimgl's: twice it each way)
+    ours_context.release()
     for a, b in zip(ours, manimgl):
         mean, _ = differences(a, b)
         psnr = 10 * np.log10(255 ** 2 / max(((a.astype(float) - b) ** 2).mean(), 1e-12))

@@ -32,7 +32,7 @@ from manimlib import Scene, VMobject
 from manimlib.shader_wrapper import VShaderWrapper
 from manimlib.utils.iterables import batch_by_property
 
-from .fill_canvas import use_frame_sized_fill_canvas
+from .fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from .language_option import LanguageOption
 from .still_layer import StillLayer, family_ids, live_after_cut, mobject_box, moving_units, render_within_box
 
@@ -94,10 +94,19 @@ class BatchedScene(LanguageOption, Scene):
     """
 
     draw_still_parts_once: bool = True
+    #: "frame": fills drawn through a frame-sized canvas (see fill_canvas.py); "manimgl": manimgl's own
+    #: double-size canvas, for comparison.
+    fill_canvas: str = "frame"
     still_count: int = 0  # the leading render groups drawn into the still layer (set by arrange)
     after_cut: list = []  # (mobject, moves) from the first moving one on, in drawing order
 
     def run(self) -> None:
+        if self.fill_canvas not in ("frame", "manimgl"):
+            raise ValueError(f"fill_canvas must be 'frame' or 'manimgl'; got {self.fill_canvas!r}")
+        if self.fill_canvas == "frame":
+            use_frame_sized_fill_canvas()
+        else:
+            use_manimgl_fill_canvas()
         self.apply_language()  # an unknown language or a missing font stops here, before anything is drawn
         self.setup()  # may refuse the options: nothing is open yet
         self.setup = lambda: None  # manimgl's run() calls it again after opening the movie
