@@ -112,7 +112,7 @@ def measure_floor(qualities: list[str], duration: float = 20.0) -> None:
 
 LEVERS = [  # (name, settings): each row adds one change to the one above, all in one process (--jobs 1)
     ("manimgl's fill canvas, every mobject drawn every frame",
-     ["--set", "fill_canvas='manimgl'", "--set", "draw_still_parts_once=False"]),
+     ["--set", "fill_canvas=manimgl", "--set", "draw_still_parts_once=False"]),
     ("frame-sized fill canvas", ["--set", "draw_still_parts_once=False"]),
     ("+ still parts drawn once", []),
 ]

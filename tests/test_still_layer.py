@@ -36,6 +36,8 @@ def drawn_frames(scene_class, still_parts_once: bool = True, **options):
 
         def emit_frame(self):
             super().emit_frame()
+            if self.skip_animations:  # the animations before ANIMATIONS[0] emit once each, without drawing
+                return
             self.frame_number = getattr(self, "frame_number", -1) + 1
             if self.frame_number % 2 == 0:
                 frames.append(np.asarray(self.camera.get_image())[..., :3].copy())

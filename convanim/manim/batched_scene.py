@@ -20,6 +20,12 @@ changes fix that without touching manimlib:
 
 Measured effect: Conv3x3 went from three fill passes per frame during its
 steps to one; FeatureMaps (ten images among labels) from about six to one.
+
+Two later changes make each frame cheaper still: the fill pass draws
+through a frame-sized canvas instead of manimgl's double-size one
+(:mod:`convanim.manim.fill_canvas`), and the mobjects an animation does not
+move are drawn once into a still layer that each frame copies, the live
+rest drawn within its pixel box (:mod:`convanim.manim.still_layer`).
 """
 from __future__ import annotations
 
@@ -118,7 +124,7 @@ class BatchedScene(LanguageOption, Scene):
             raise
         finally:
             if getattr(self, "still_layer", None) is not None:
-                self.still_layer.release()
+                self.still_layer.release()  # a frame drawn after run() (get_image) makes a new framebuffer
 
     # Which mobjects move: those of the running animations and any with updaters.
 

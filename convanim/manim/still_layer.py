@@ -165,7 +165,7 @@ class StillLayer:
     def __init__(self, camera) -> None:
         self.framebuffer = camera.get_fbo(camera.samples)
         self.key: tuple | None = None
-        self.redraws = 0
+        self.redraws = 0  # how often the layer was drawn (for tests and benchmarks)
 
     def is_stale(self, groups: list[Mobject], arrangement: int, camera) -> bool:
         return self.key != (arrangement, camera_key(camera)) or any(group._data_has_changed for group in groups)
@@ -177,6 +177,8 @@ class StillLayer:
         Group may get the id of a dropped one).  ``camera.refresh_uniforms()``
         must have run for this frame.
         """
+        if self.framebuffer is None:  # released
+            self.framebuffer, self.key = camera.get_fbo(camera.samples), None
         if self.is_stale(groups, arrangement, camera):
             self.framebuffer.use()
             self.framebuffer.clear(*camera.background_rgba)
@@ -192,4 +194,7 @@ class StillLayer:
         target.use()
 
     def release(self) -> None:
-        self.framebuffer.release()
+        """Free the framebuffer (about 8 MB at 1080p); the next draw makes a new one."""
+        if self.framebuffer is not None:
+            self.framebuffer.release()
+            self.framebuffer = None
