@@ -40,7 +40,7 @@ from manimlib.utils.iterables import batch_by_property
 
 from .fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from .language_option import LanguageOption
-from .still_layer import StillLayer, family_ids, live_after_cut, mobject_box, moving_units, render_within_box
+from .still_layer import StillLayer, camera_key, family_ids, live_after_cut, mobject_box, moving_units, render_within_box
 
 use_frame_sized_fill_canvas()  # see fill_canvas.py: the fill pass was most of a frame's cost
 
@@ -117,6 +117,7 @@ class BatchedScene(LanguageOption, Scene):
         self.setup()  # may refuse the options: nothing is open yet
         self.setup = lambda: None  # manimgl's run() calls it again after opening the movie
         self.camera.capture = self.capture  # every frame, and get_image(), draw through the still layer
+        self.camera.get_raw_fbo_data = self.raw_frame
         try:
             super().run()
         except BaseException:
@@ -169,13 +170,14 @@ class BatchedScene(LanguageOption, Scene):
         self.still_count = len(still_groups)
         self.arranged = (tuple(map(id, still)), tuple(map(id, live)))
         self.arrangements = getattr(self, "arrangements", 0) + 1  # new groups: the still layer is drawn anew
+        self.still_boxes = {}  # ids may be reused by new mobjects: measure again
 
     def rearrange_for_this_frame(self) -> None:
         """Move the still mobjects after the cut that meet nothing live in this frame into the still layer
         (see :func:`convanim.manim.still_layer.live_after_cut`); the others back into the live part."""
         if not self.after_cut:
             return
-        boxes = [mobject_box(self.camera, mob) for mob, _ in self.after_cut]  # every frame: a still one may change
+        boxes = [self.box_of(mob, moves) for mob, moves in self.after_cut]
         if any(box is None for box in boxes):
             return
         live = live_after_cut(np.array(boxes), np.array([moves for _, moves in self.after_cut]))
@@ -183,6 +185,21 @@ class BatchedScene(LanguageOption, Scene):
         live = [mob for (mob, _), is_live in zip(self.after_cut, live) if is_live]
         if (tuple(map(id, still)), tuple(map(id, live))) != self.arranged:
             self.arrange(still, live)
+
+    def box_of(self, mob, moves: bool):
+        """:func:`mobject_box` of ``mob``: measured every frame if it moves, else again only after its data
+        changed (manimgl marks a mobject and its parents when data changes; the mark is cleared here, which
+        manimgl does not read for mobjects drawn through render groups)."""
+        if moves:
+            return mobject_box(self.camera, mob)
+        view = camera_key(self.camera)
+        if getattr(self, "boxes_view", None) != view:  # boxes are in pixels: a moved camera moves them all
+            self.still_boxes, self.boxes_view = {}, view
+        boxes = self.still_boxes
+        if mob._data_has_changed or id(mob) not in boxes:
+            boxes[id(mob)] = mobject_box(self.camera, mob)
+            mob._data_has_changed = False
+        return boxes[id(mob)]
 
     def batch(self, mobjects: list) -> list:
         """Render groups of neighbouring mobjects that share a shader key (one fill pass each)."""
@@ -193,20 +210,46 @@ class BatchedScene(LanguageOption, Scene):
 
     def update_frame(self, dt: float = 0, force_draw: bool = False) -> None:
         if not (self.skip_animations and not force_draw):
-            unify_uniforms(self.render_groups[self.still_count:])  # the still groups were unified when assembled
+            # Only what moves can get a new spelling of its uniforms; the rest was unified when assembled.
+            unify_uniforms([mob for mob, moves in self.after_cut if moves] if self.draw_still_parts_once
+                           else self.render_groups)
         super().update_frame(dt, force_draw)
 
     def capture(self, *groups) -> None:
-        """Draw a frame (in place of ``camera.capture``): the still layer copied in, then the live groups."""
+        """Draw a frame (in place of ``camera.capture``): the still layer copied in, then the live groups.
+
+        A frame with nothing live whose layer is the one already in the
+        framebuffer (a wait) is not drawn again, and its pixels are not read
+        again (:meth:`raw_frame`).
+        """
         camera = self.camera
+        self.frames_drawn = getattr(self, "frames_drawn", 0) + 1  # undone below when the frame repeats
         if (not self.draw_still_parts_once or camera.window is not None
                 or any(a is not b for a, b in zip(groups, self.render_groups))):
+            self.frame_holds = None
             return type(camera).capture(camera, *groups)
         camera.refresh_uniforms()
         self.rearrange_for_this_frame()
         if getattr(self, "still_layer", None) is None:
             self.still_layer = StillLayer(camera)
-        self.still_layer.draw_into(camera, self.render_groups[:self.still_count], self.arrangements)
+        still, live = self.render_groups[:self.still_count], self.render_groups[self.still_count:]
+        if not live and getattr(self, "frame_holds", None) is not None and not self.still_layer.is_stale(
+                still, self.arrangements, camera) and self.frame_holds == self.still_layer.key:
+            self.frames_drawn -= 1  # the framebuffer already holds this frame
+            return
+        self.still_layer.draw_into(camera, still, self.arrangements)
         canvas = VShaderWrapper.get_fill_canvas(camera.ctx)[0]
-        for group in self.render_groups[self.still_count:]:
+        for group in live:
             render_within_box(camera, group, canvas)
+        self.frame_holds = None if live else self.still_layer.key
+
+    def raw_frame(self, dtype: str = "f1") -> bytes:
+        """The frame's pixels (in place of ``camera.get_raw_fbo_data``): read once per frame drawn, so a frame
+        :meth:`capture` did not draw again (unchanged) gives the bytes already read."""
+        drawn = getattr(self, "frames_drawn", 0)
+        if dtype == "f1" and getattr(self, "last_frame", (None, None))[0] == drawn:
+            return self.last_frame[1]
+        raw = type(self.camera).get_raw_fbo_data(self.camera, dtype)
+        if dtype == "f1":
+            self.last_frame = (drawn, raw)
+        return raw
