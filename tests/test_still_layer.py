@@ -157,3 +157,16 @@ def test_the_frame_sized_fill_canvas_draws_what_manimgls_canvas_draws():
         psnr = 10 * np.log10(255 ** 2 / max(((a.astype(float) - b) ** 2).mean(), 1e-12))
         # Edge pixels only: one sample per pixel instead of 2×2 (measured: mean ≤ 1.2 levels, PSNR ≥ 29.6 dB).
         assert mean < 1.5 and psnr >= 28, (mean, psnr)
+
+
+def test_frames_are_read_straight_from_the_framebuffer_with_manimgls_bytes():
+    scene = load_short("ShortConv")(skip_animations=True, camera_config={"resolution": RESOLUTION})
+    scene.run()  # ends on the last frame's mobjects
+    try:
+        scene.update_frame(force_draw=True)
+        manimgls = type(scene.camera).get_raw_fbo_data(scene.camera)  # blit into a second framebuffer, read
+        ours = scene.raw_frame()
+        assert ours == manimgls and len(ours) == RESOLUTION[0] * RESOLUTION[1] * 4
+        assert len(set(ours[::4])) > 2  # not an empty frame
+    finally:
+        scene.camera.ctx.release()

@@ -249,7 +249,13 @@ class BatchedScene(LanguageOption, Scene):
         drawn = getattr(self, "frames_drawn", 0)
         if dtype == "f1" and getattr(self, "last_frame", (None, None))[0] == drawn:
             return self.last_frame[1]
-        raw = type(self.camera).get_raw_fbo_data(self.camera, dtype)
+        camera = self.camera
+        if camera.fbo.samples == 0 and camera.fbo.size == camera.draw_fbo.size:
+            # manimgl first blits the frame into a second framebuffer (needed only to resolve multisampling),
+            # then reads that one: same bytes, one full-frame copy more.
+            raw = camera.fbo.read(viewport=camera.fbo.viewport, components=camera.n_channels, dtype=dtype)
+        else:
+            raw = type(camera).get_raw_fbo_data(camera, dtype)
         if dtype == "f1":
             self.last_frame = (drawn, raw)
         return raw
