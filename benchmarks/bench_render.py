@@ -177,7 +177,7 @@ def main() -> None:
                              f"{e_time:.1f}", f"{1e3 * s_time / s_frames:.1f}", f"{1e3 * e_time / e_frames:.1f}",
                              f"{s_time / e_time:.2f}"])
                 print(" | ".join(map(str, rows[-1])), file=sys.stderr, flush=True)  # progress
-    print(f"jobs: {default_jobs()} (the machine's cores)")
+    print(f"jobs: {default_jobs()} (the default: one per two cores)")
     print_table(["scene", "quality", "video s", "frames", "render s", "--jobs 1 s", "speed-up", "empty s",
                  "ms/frame", "empty ms/frame", "ratio"], rows)
     for quality in args.qualities:

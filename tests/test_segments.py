@@ -67,3 +67,12 @@ def test_a_scene_of_one_animation_renders_in_one_piece(tmp_path):
     result = render(SHORT, "OneWait", out, "--jobs", "2")
     assert result.returncode == 0, result.stderr[-2000:]
     assert int(probe(out)["nb_read_frames"]) == 15  # 0.5 s at 30 fps
+
+
+@pytest.mark.parametrize("cores, jobs", [(1, 1), (2, 1), (3, 1), (8, 4), (16, 8)])
+def test_the_default_is_one_segment_per_two_cores(monkeypatch, cores, jobs):
+    import os
+
+    from convanim.manim.segments import default_jobs
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    assert default_jobs() == jobs

@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         if not still:
             sub.add_argument("--jobs", type=int, default=None, metavar="N",
                              help="render in N parallel segments, joined into the one-process video "
-                                  "(default: the machine's cores)")
+                                  "(default: one per two cores of the machine)")
     slides = scene_command(commands, "slides", "720p", "folder for the deck", "DIR", out_required=True,
                            help="render a slide deck (one slide per step) and its HTML",
                            description="Render the scene as a deck whose slides are the steps of its story "

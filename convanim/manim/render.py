@@ -93,7 +93,7 @@ def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still:
     is drawn: the file (FileNotFoundError), the scene (SceneNotFoundError),
     the settings (OptionError), ffmpeg and OpenGL (RenderSetupError).  Only
     a finished render reaches ``out``.  A video renders in ``jobs`` parallel
-    segments (default: the machine's cores; see :mod:`convanim.manim.segments`),
+    segments (default: one per two cores; see :mod:`convanim.manim.segments`),
     joined into exactly the frames of a one-process render.
     """
     if quality not in QUALITY_FLAGS:
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="change a class attribute of the scene (repeatable)")
     parser.add_argument("--jobs", type=int, default=None,
-                        help="render the video in this many parallel segments (default: the machine's cores)")
+                        help="render the video in this many parallel segments (default: one per two cores of the machine)")
     parser.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
     args, extra = parser.parse_known_args(argv)
     return render_and_report("render", args.verbose, args.scene_file, args.scene, args.out, args.quality,
