@@ -12,15 +12,20 @@ changed.  Here the frame's drawing order is cut into
   when the animation starts, then copied into the frame each frame (a
   ``glBlitFramebuffer`` of colour and depth), and
 - the *live part*: everything from the first moving mobject on, drawn
-  every frame as before, over the copied layer.
+  every frame over the copied layer, with the scissor box set to the pixels
+  its vertices can reach (:func:`render_within_box`), so that manimgl's
+  fill canvas is cleared and composited over that box only.
 
-The drawing order is kept exactly, so a frame differs from an all-vector
-frame only where manimgl's one fill pass is split in two at the cut (the
-layer's fills are composited before the live ones instead of together), a
-difference of a few levels at shared edges.  A mobject whose family mixes
-moving and still members is split into its submobjects (recursively), so a
-grid whose one cell changes colour leaves its other cells in the layer when
-they come before it.
+A still mobject after the cut joins the layer for as long as its pixel box
+meets nothing live (:func:`live_after_cut`): where nothing live is drawn,
+drawing it earlier changes no pixel.  Otherwise the drawing order is kept
+exactly, so a frame differs from an all-vector frame only where manimgl's
+one fill pass is split in two (the layer's fills are composited before the
+live ones instead of together), a difference of a few levels at shared
+edges.  A mobject whose family mixes moving and still members is split into
+its submobjects (recursively), so a grid whose one cell changes colour
+leaves its other cells in the layer.  A frame with nothing live and the
+same layer (a wait) is neither drawn nor read again (BatchedScene).
 
 The layer is redrawn whenever it may be stale: other groups, other camera
 uniforms (a moving camera), or a member whose data changed anyway (manimgl
