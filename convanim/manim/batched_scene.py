@@ -40,7 +40,8 @@ from manimlib.utils.iterables import batch_by_property
 
 from .fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from .language_option import LanguageOption
-from .still_layer import StillLayer, camera_key, family_ids, live_after_cut, mobject_box, moving_units, render_within_box
+from .still_layer import (StillLayer, camera_key, family_ids, live_after_cut, mobject_box, moving_units,
+                          pixel_mapping, render_within_box)
 
 use_frame_sized_fill_canvas()  # see fill_canvas.py: the fill pass was most of a frame's cost
 
@@ -177,7 +178,8 @@ class BatchedScene(LanguageOption, Scene):
         (see :func:`convanim.manim.still_layer.live_after_cut`); the others back into the live part."""
         if not self.after_cut:
             return
-        boxes = [self.box_of(mob, moves) for mob, moves in self.after_cut]
+        mapping = pixel_mapping(self.camera)
+        boxes = [self.box_of(mapping, mob, moves) for mob, moves in self.after_cut]
         if any(box is None for box in boxes):
             return
         live = live_after_cut(np.array(boxes), np.array([moves for _, moves in self.after_cut]))
@@ -186,18 +188,18 @@ class BatchedScene(LanguageOption, Scene):
         if (tuple(map(id, still)), tuple(map(id, live))) != self.arranged:
             self.arrange(still, live)
 
-    def box_of(self, mob, moves: bool):
+    def box_of(self, mapping, mob, moves: bool):
         """:func:`mobject_box` of ``mob``: measured every frame if it moves, else again only after its data
         changed (manimgl marks a mobject and its parents when data changes; the mark is cleared here, which
         manimgl does not read for mobjects drawn through render groups)."""
         if moves:
-            return mobject_box(self.camera, mob)
+            return mobject_box(mapping, mob)
         view = camera_key(self.camera)
         if getattr(self, "boxes_view", None) != view:  # boxes are in pixels: a moved camera moves them all
             self.still_boxes, self.boxes_view = {}, view
         boxes = self.still_boxes
         if mob._data_has_changed or id(mob) not in boxes:
-            boxes[id(mob)] = mobject_box(self.camera, mob)
+            boxes[id(mob)] = mobject_box(mapping, mob)
             mob._data_has_changed = False
         return boxes[id(mob)]
 

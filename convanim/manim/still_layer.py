@@ -35,6 +35,8 @@ never a wrong frame.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import OpenGL.GL as gl
 
@@ -78,50 +80,67 @@ def camera_key(camera) -> tuple:
 EDGE_PIXELS = 3
 
 
-def reach_box(camera, datas, flags_3d: bool) -> np.ndarray | None:
-    """The pixel box ``[x0, y0, x1, y1]`` (unclipped) that vertex data ``datas`` can draw into, or None when it
-    cannot be told from the points alone (a turned camera, fixed-in-frame or depth-tested mobjects:
-    ``flags_3d``).  Empty data gives an empty box (x0 > x1).
+class PixelMapping(NamedTuple):
+    """Scene coordinates to pixels for an unturned camera: ``pixel = point * per_unit + middle``."""
+    per_unit: np.ndarray  # pixels per scene unit, (x, y)
+    middle: np.ndarray  # the pixel of the scene's origin, (x, y)
+    stroke_scale: float  # scene units per unit of stroke width (manimgl: 0.01 × frame scale)
+    size: tuple[int, int]  # the frame in pixels
 
-    A vector's curves lie inside their control points' box; strokes and fill borders reach half their
-    width beyond it (manimgl: 0.01 scene units per unit of width), antialiasing ``EDGE_PIXELS`` more.
-    """
+
+def pixel_mapping(camera) -> PixelMapping | None:
+    """The camera's :class:`PixelMapping`, or None when the camera is turned (a 3D view)."""
     frame = camera.frame
-    if flags_3d or not np.allclose(frame.get_orientation().as_matrix(), np.eye(3)):
+    if not np.allclose(frame.get_orientation().as_matrix(), np.eye(3)):
         return None
-    datas = [data for data in datas if len(data)]
-    if not datas:
-        return np.array([np.inf, np.inf, -np.inf, -np.inf])
-    low = np.min([data["point"].min(axis=0) for data in datas], axis=0)[:2]
-    high = np.max([data["point"].max(axis=0) for data in datas], axis=0)[:2]
-    reach = max((0.01 * float(data[field].max()) * frame.get_scale() for data in datas
-                 for field in ("stroke_width", "fill_border_width") if field in data.dtype.names), default=0.0)
     width, height = camera.get_pixel_shape()
     frame_width, frame_height = camera.get_frame_shape()
     per_unit = np.array([width / frame_width, height / frame_height])
     middle = np.array([width, height]) / 2 - camera.get_frame_center()[:2] * per_unit
-    return np.concatenate([(low - reach) * per_unit + middle - EDGE_PIXELS,
-                           (high + reach) * per_unit + middle + EDGE_PIXELS])
+    return PixelMapping(per_unit, middle, 0.01 * frame.get_scale(), (width, height))
+
+
+def reach_box(mapping: PixelMapping | None, datas, flags_3d: bool) -> np.ndarray | None:
+    """The pixel box ``[x0, y0, x1, y1]`` (unclipped) that vertex data ``datas`` can draw into, or None when it
+    cannot be told from the points alone (a turned camera: no ``mapping``; fixed-in-frame or depth-tested
+    mobjects: ``flags_3d``).  Empty data gives an empty box (x0 > x1).
+
+    A vector's curves lie inside their control points' box; strokes and fill borders reach half their
+    width beyond it (manimgl: 0.01 scene units per unit of width), antialiasing ``EDGE_PIXELS`` more.
+    """
+    if mapping is None or flags_3d:
+        return None
+    datas = [data for data in datas if len(data)]
+    if not datas:
+        return np.array([np.inf, np.inf, -np.inf, -np.inf])
+    points = datas[0]["point"] if len(datas) == 1 else np.concatenate([data["point"] for data in datas])
+    low, high = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
+    reach = mapping.stroke_scale * max((float(data[field].max()) for data in datas
+                                        for field in ("stroke_width", "fill_border_width")
+                                        if field in data.dtype.names), default=0.0)
+    return np.concatenate([(low - reach) * mapping.per_unit + mapping.middle - EDGE_PIXELS,
+                           (high + reach) * mapping.per_unit + mapping.middle + EDGE_PIXELS])
 
 
 def pixel_box(camera, wrappers) -> tuple[int, int, int, int] | None:
     """The pixel rectangle ``(x, y, width, height)`` inside the frame that the shader wrappers' vertices can
     draw into (see :func:`reach_box`), or None when that cannot be told."""
-    box = reach_box(camera, [w.vert_data for w in wrappers],
+    mapping = pixel_mapping(camera)
+    box = reach_box(mapping, [w.vert_data for w in wrappers],
                     any(w.depth_test or w.mobject_uniforms.get("is_fixed_in_frame", 0.0) != 0.0
                         for w in wrappers if len(w.vert_data)))
     if box is None:
         return None
-    width, height = camera.get_pixel_shape()
+    width, height = mapping.size
     x0, y0 = max(0, int(np.floor(box[0]))), max(0, int(np.floor(box[1])))
     x1, y1 = min(width, int(np.ceil(box[2]))), min(height, int(np.ceil(box[3])))
     return x0, y0, max(0, x1 - x0), max(0, y1 - y0)
 
 
-def mobject_box(camera, mob: Mobject) -> np.ndarray | None:
+def mobject_box(mapping: PixelMapping | None, mob: Mobject) -> np.ndarray | None:
     """:func:`reach_box` of a mobject's whole family."""
     family = mob.get_family()
-    return reach_box(camera, [sm.data for sm in family],
+    return reach_box(mapping, [sm.data for sm in family],
                      any(sm.depth_test or sm.uniforms.get("is_fixed_in_frame", 0.0) != 0.0 for sm in family))
 
 
