@@ -173,12 +173,14 @@ class BatchedScene(LanguageOption, Scene):
         self.arrangements = getattr(self, "arrangements", 0) + 1  # new groups: the still layer is drawn anew
         self.still_boxes = {}  # ids may be reused by new mobjects: measure again
 
-    def rearrange_for_this_frame(self) -> None:
+    def rearrange_for_this_frame(self, mapping, view: tuple) -> None:
         """Move the still mobjects after the cut that meet nothing live in this frame into the still layer
-        (see :func:`convanim.manim.still_layer.live_after_cut`); the others back into the live part."""
-        if not self.after_cut:
+        (see :func:`convanim.manim.still_layer.live_after_cut`); the others back into the live part.
+        ``mapping`` and ``view``: this frame's pixel mapping and camera key."""
+        if not self.after_cut or mapping is None:
             return
-        mapping = pixel_mapping(self.camera)
+        if getattr(self, "boxes_view", None) != view:  # boxes are in pixels: a moved camera moves them all
+            self.still_boxes, self.boxes_view = {}, view
         boxes = [self.box_of(mapping, mob, moves) for mob, moves in self.after_cut]
         if any(box is None for box in boxes):
             return
@@ -194,9 +196,6 @@ class BatchedScene(LanguageOption, Scene):
         manimgl does not read for mobjects drawn through render groups)."""
         if moves:
             return mobject_box(mapping, mob)
-        view = camera_key(self.camera)
-        if getattr(self, "boxes_view", None) != view:  # boxes are in pixels: a moved camera moves them all
-            self.still_boxes, self.boxes_view = {}, view
         boxes = self.still_boxes
         if mob._data_has_changed or id(mob) not in boxes:
             boxes[id(mob)] = mobject_box(mapping, mob)
@@ -231,18 +230,19 @@ class BatchedScene(LanguageOption, Scene):
             self.frame_holds = None
             return type(camera).capture(camera, *groups)
         camera.refresh_uniforms()
-        self.rearrange_for_this_frame()
+        view, mapping = camera_key(camera), pixel_mapping(camera)  # once per frame
+        self.rearrange_for_this_frame(mapping, view)
         if getattr(self, "still_layer", None) is None:
             self.still_layer = StillLayer(camera)
         still, live = self.render_groups[:self.still_count], self.render_groups[self.still_count:]
         if not live and getattr(self, "frame_holds", None) is not None and not self.still_layer.is_stale(
-                still, self.arrangements, camera) and self.frame_holds == self.still_layer.key:
+                still, self.arrangements, view) and self.frame_holds == self.still_layer.key:
             self.frames_drawn -= 1  # the framebuffer already holds this frame
             return
-        self.still_layer.draw_into(camera, still, self.arrangements)
+        self.still_layer.draw_into(camera, still, self.arrangements, view)
         canvas = VShaderWrapper.get_fill_canvas(camera.ctx)[0]
         for group in live:
-            render_within_box(camera, group, canvas)
+            render_within_box(camera, group, canvas, mapping)
         self.frame_holds = None if live else self.still_layer.key
 
     def raw_frame(self, dtype: str = "f1") -> bytes:

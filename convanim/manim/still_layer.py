@@ -122,10 +122,11 @@ def reach_box(mapping: PixelMapping | None, datas, flags_3d: bool) -> np.ndarray
                            (high + reach) * mapping.per_unit + mapping.middle + EDGE_PIXELS])
 
 
-def pixel_box(camera, wrappers) -> tuple[int, int, int, int] | None:
+def pixel_box(camera, wrappers, mapping: PixelMapping | None = None) -> tuple[int, int, int, int] | None:
     """The pixel rectangle ``(x, y, width, height)`` inside the frame that the shader wrappers' vertices can
-    draw into (see :func:`reach_box`), or None when that cannot be told."""
-    mapping = pixel_mapping(camera)
+    draw into (see :func:`reach_box`), or None when that cannot be told.  ``mapping``: the camera's
+    :func:`pixel_mapping` when the caller has it for this frame."""
+    mapping = mapping if mapping is not None else pixel_mapping(camera)
     box = reach_box(mapping, [w.vert_data for w in wrappers],
                     any(w.depth_test or w.mobject_uniforms.get("is_fixed_in_frame", 0.0) != 0.0
                         for w in wrappers if len(w.vert_data)))
@@ -165,13 +166,14 @@ def live_after_cut(boxes: np.ndarray, moves: np.ndarray) -> np.ndarray:
         live |= added
 
 
-def render_within_box(camera, group, canvas) -> None:
+def render_within_box(camera, group, canvas, mapping: PixelMapping | None) -> None:
     """Render ``group`` as ``group.render`` does, with the frame's and the fill canvas's scissor box set to the
-    pixels its vertices can reach, so that clearing and compositing the fill canvas cover that box only."""
+    pixels its vertices can reach, so that clearing and compositing the fill canvas cover that box only.
+    ``mapping``: the camera's :func:`pixel_mapping` for this frame (None: no box, the whole frame)."""
     if group._data_has_changed:  # what group.render does first, done here to read the vertices
         group.shader_wrappers = group.get_shader_wrapper_list(camera.ctx)
         group._data_has_changed = False
-    box = pixel_box(camera, group.shader_wrappers)
+    box = pixel_box(camera, group.shader_wrappers, mapping) if mapping is not None else None
     if box is not None and box[2] * box[3] == 0:
         return
     camera.fbo.scissor = canvas.scissor = box
@@ -191,24 +193,24 @@ class StillLayer:
         self.key: tuple | None = None
         self.redraws = 0  # how often the layer was drawn (for tests and benchmarks)
 
-    def is_stale(self, groups: list[Mobject], arrangement: int, camera) -> bool:
-        return self.key != (arrangement, camera_key(camera)) or any(group._data_has_changed for group in groups)
+    def is_stale(self, groups: list[Mobject], arrangement: int, view: tuple) -> bool:
+        return self.key != (arrangement, view) or any(group._data_has_changed for group in groups)
 
-    def draw_into(self, camera, groups: list[Mobject], arrangement: int) -> None:
+    def draw_into(self, camera, groups: list[Mobject], arrangement: int, view: tuple) -> None:
         """Copy the layer of ``groups`` into the camera's framebuffer, drawing it first if it is stale.
 
         ``arrangement`` numbers the groups (a new number for new groups: a new
-        Group may get the id of a dropped one).  ``camera.refresh_uniforms()``
-        must have run for this frame.
+        Group may get the id of a dropped one); ``view`` is this frame's
+        :func:`camera_key`, after ``camera.refresh_uniforms()``.
         """
         if self.framebuffer is None:  # released
             self.framebuffer, self.key = camera.get_fbo(camera.samples), None
-        if self.is_stale(groups, arrangement, camera):
+        if self.is_stale(groups, arrangement, view):
             self.framebuffer.use()
             self.framebuffer.clear(*camera.background_rgba)
             for group in groups:
                 group.render(camera.ctx, camera.uniforms)
-            self.key = (arrangement, camera_key(camera))
+            self.key = (arrangement, view)
             self.redraws += 1
         source, target = self.framebuffer, camera.fbo
         gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, source.glo)
