@@ -14,7 +14,7 @@ from manimlib.shader_wrapper import VShaderWrapper
 from manimlib.utils.color import color_to_rgb
 
 from convanim.manim.batched_scene import BatchedScene
-from convanim.manim.still_layer import pixel_box
+from convanim.manim.still_layer import live_clusters, pixel_box
 from test_render import load_short
 
 RESOLUTION = (854, 480)
@@ -170,3 +170,19 @@ def test_frames_are_read_straight_from_the_framebuffer_with_manimgls_bytes():
         assert len(set(ours[::4])) > 2  # not an empty frame
     finally:
         scene.camera.ctx.release()
+
+
+def test_live_clusters_join_boxes_that_meet_directly_or_through_others():
+    boxes = np.array([
+        [0, 0, 10, 10],     # 0 meets 2
+        [50, 50, 60, 60],   # 1 alone
+        [8, 8, 20, 20],     # 2 meets 0 and 3
+        [19, 0, 30, 9],     # 3 meets 2 only: joins 0 through 2
+        [30, 0, 40, 9],     # 4 touches 3's edge (x = 30) without overlapping: alone
+        [np.inf, np.inf, -np.inf, -np.inf],  # 5 empty: meets nothing
+    ], dtype=float)
+    assert live_clusters(boxes) == [[0, 2, 3], [1], [4], [5]]
+    assert live_clusters(boxes[:0]) == []
+    # A chain met from its far end still ends up as one cluster, in drawing order.
+    chain = np.array([[i * 10, 0, i * 10 + 11, 5] for i in range(6)][::-1], dtype=float)
+    assert live_clusters(chain) == [list(range(6))]

@@ -40,8 +40,8 @@ from manimlib.utils.iterables import batch_by_property
 
 from .fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from .language_option import LanguageOption
-from .still_layer import (StillLayer, camera_key, family_ids, live_after_cut, mobject_box, moving_units,
-                          pixel_mapping, render_within_box)
+from .still_layer import (StillLayer, camera_key, family_ids, live_after_cut, live_clusters, mobject_box,
+                          moving_units, pixel_mapping, render_within_box)
 
 use_frame_sized_fill_canvas()  # see fill_canvas.py: the fill pass was most of a frame's cost
 
@@ -106,6 +106,8 @@ class BatchedScene(LanguageOption, Scene):
     fill_canvas: str = "frame"
     still_count: int = 0  # the leading render groups drawn into the still layer (set by arrange)
     after_cut: list = []  # (mobject, moves) from the first moving one on, in drawing order
+    arranged: tuple = ((), ())  # ids of the still mobjects and of each live cluster's, as last arranged
+    arrangements: int = 0  # how often new still groups were made (the still layer's key)
 
     def run(self) -> None:
         if self.fill_canvas not in ("frame", "manimgl"):
@@ -155,27 +157,37 @@ class BatchedScene(LanguageOption, Scene):
         ordered = sorted(self.mobjects, key=lambda m: (m.z_index, has_vectors(m)))
         if not self.draw_still_parts_once:
             self.after_cut = []
-            return self.arrange([], ordered)
+            return self.arrange([], [ordered], new_animation=True)
         units = moving_units(ordered, self.moving_ids())
         cut = next((i for i, (_, moves) in enumerate(units) if moves), len(units))  # the still layer ends here
         self.before_cut = [mob for mob, _ in units[:cut]]
         self.after_cut = units[cut:]
-        self.arrange(self.before_cut, [mob for mob, _ in self.after_cut])
+        self.still_boxes = {}  # new mobjects may reuse the ids of dropped ones: measure again
+        self.arrange(self.before_cut, [[mob for mob, _ in self.after_cut]], new_animation=True)
 
-    def arrange(self, still: list, live: list) -> None:
-        """Make the render groups: ``still`` (drawn into the still layer), then ``live`` (drawn every frame)."""
-        for group in self.render_groups:
+    def arrange(self, still: list, live: list[list], new_animation: bool = False) -> None:
+        """Make the render groups: ``still`` (drawn into the still layer), then each list of ``live`` (drawn
+        every frame, each within its own pixel box).  The still groups are kept when ``still`` is the list
+        they were made of and no animation began (``new_animation``); otherwise the layer is drawn anew."""
+        still_ids = tuple(map(id, still))
+        keep_still = not new_animation and still_ids == self.arranged[0]
+        for group in self.render_groups[self.still_count if keep_still else 0:]:
             group.clear()
-        still_groups, live_groups = self.batch(still), self.batch(live)
+        if keep_still:
+            still_groups = self.render_groups[:self.still_count]
+        else:
+            still_groups = self.batch(still)
+            self.arrangements += 1  # new still groups: the still layer is drawn anew
+        live_groups = [group for cluster in live for group in self.batch(cluster)]
         self.render_groups = still_groups + live_groups
         self.still_count = len(still_groups)
-        self.arranged = (tuple(map(id, still)), tuple(map(id, live)))
-        self.arrangements = getattr(self, "arrangements", 0) + 1  # new groups: the still layer is drawn anew
-        self.still_boxes = {}  # ids may be reused by new mobjects: measure again
+        self.arranged = (still_ids, tuple(tuple(map(id, cluster)) for cluster in live))
 
     def rearrange_for_this_frame(self, mapping, view: tuple) -> None:
         """Move the still mobjects after the cut that meet nothing live in this frame into the still layer
-        (see :func:`convanim.manim.still_layer.live_after_cut`); the others back into the live part.
+        (see :func:`convanim.manim.still_layer.live_after_cut`), the others back into the live part, and
+        split the live part into clusters drawn each within its own box
+        (:func:`convanim.manim.still_layer.live_clusters`).
         ``mapping`` and ``view``: this frame's pixel mapping and camera key."""
         if not self.after_cut or mapping is None:
             return
@@ -184,11 +196,13 @@ class BatchedScene(LanguageOption, Scene):
         boxes = [self.box_of(mapping, mob, moves) for mob, moves in self.after_cut]
         if any(box is None for box in boxes):
             return
-        live = live_after_cut(np.array(boxes), np.array([moves for _, moves in self.after_cut]))
+        boxes = np.array(boxes)
+        live = live_after_cut(boxes, np.array([moves for _, moves in self.after_cut]))
         still = self.before_cut + [mob for (mob, _), is_live in zip(self.after_cut, live) if not is_live]
-        live = [mob for (mob, _), is_live in zip(self.after_cut, live) if is_live]
-        if (tuple(map(id, still)), tuple(map(id, live))) != self.arranged:
-            self.arrange(still, live)
+        live_units = [mob for (mob, _), is_live in zip(self.after_cut, live) if is_live]
+        clusters = [[live_units[i] for i in cluster] for cluster in live_clusters(boxes[live])]
+        if (tuple(map(id, still)), tuple(tuple(map(id, cluster)) for cluster in clusters)) != self.arranged:
+            self.arrange(still, clusters)
 
     def box_of(self, mapping, mob, moves: bool):
         """:func:`mobject_box` of ``mob``: measured every frame if it moves, else again only after its data

@@ -14,7 +14,10 @@ changed.  Here the frame's drawing order is cut into
 - the *live part*: everything from the first moving mobject on, drawn
   every frame over the copied layer, with the scissor box set to the pixels
   its vertices can reach (:func:`render_within_box`), so that manimgl's
-  fill canvas is cleared and composited over that box only.
+  fill canvas is cleared and composited over that box only.  Live units
+  whose boxes do not meet (a kernel on the left, a caption at the bottom)
+  are drawn as separate clusters, each within its own box
+  (:func:`live_clusters`).
 
 A still mobject after the cut joins the layer for as long as its pixel box
 meets nothing live (:func:`live_after_cut`): where nothing live is drawn,
@@ -132,6 +135,8 @@ def pixel_box(camera, wrappers, mapping: PixelMapping | None = None) -> tuple[in
                         for w in wrappers if len(w.vert_data)))
     if box is None:
         return None
+    if not np.isfinite(box).all():  # no vertices: nothing to draw
+        return 0, 0, 0, 0
     width, height = mapping.size
     x0, y0 = max(0, int(np.floor(box[0]))), max(0, int(np.floor(box[1])))
     x1, y1 = min(width, int(np.ceil(box[2]))), min(height, int(np.ceil(box[3])))
@@ -164,6 +169,31 @@ def live_after_cut(boxes: np.ndarray, moves: np.ndarray) -> np.ndarray:
         if not added.any():
             return live
         live |= added
+
+
+def live_clusters(boxes: np.ndarray) -> list[list[int]]:
+    """The indices of ``boxes`` (n, 4) grouped into clusters whose boxes meet (directly or through others),
+    each cluster in increasing order, clusters ordered by their first index.
+
+    Live units in different clusters draw on disjoint pixels, so drawing
+    them cluster by cluster, each within its own pixel box, gives the frame
+    that drawing them all in order gives; the fill canvas is then cleared
+    and composited over the clusters' boxes instead of one box around all.
+    """
+    n = len(boxes)
+    labels = np.arange(n)
+    if n > 1:
+        a, b = boxes[:, None, :], boxes[None, :, :]
+        meets = (a[..., 0] < b[..., 2]) & (b[..., 0] < a[..., 2]) & (a[..., 1] < b[..., 3]) & (b[..., 1] < a[..., 3])
+        while True:  # each index takes the smallest label it meets, until nothing changes
+            smaller = np.where(meets, labels[None, :], n).min(axis=1)
+            if (smaller >= labels).all():
+                break
+            labels = np.minimum(labels, smaller)
+    clusters: dict[int, list[int]] = {}
+    for index, label in enumerate(labels):
+        clusters.setdefault(int(label), []).append(index)
+    return list(clusters.values())
 
 
 def render_within_box(camera, group, canvas, mapping: PixelMapping | None) -> None:
