@@ -13,6 +13,7 @@ from convanim.languages import LANGUAGES, Language, lookup
 from convanim.statements import APPROXIMATE_NOTE
 
 from .numbers import make_number, set_number, shown_value, widest_text
+from .glyph_text import GlyphText
 
 
 #: Share of a cell's pitch left empty between neighbouring cells (the grid lines).
@@ -270,7 +271,7 @@ def text_line(text: str, font_size: float = 30, color: str = "#FFFFFF", line_wid
     """One line of Pango text (no LaTeX) in the caption language's fonts; negative numbers get a real minus
     sign.  ``line_width`` (frame units): Pango wraps the text there, at its own line breaks."""
     wrap = {} if line_width is None else {"line_width": line_width}
-    return Text(with_minus_signs(text), font_size=font_size, color=color, font=_caption_language.font, **wrap)
+    return GlyphText(with_minus_signs(text), font_size=font_size, color=color, font=_caption_language.font, **wrap)
 
 
 def wrap_lines(text: str, width: int) -> str:
