@@ -14,6 +14,7 @@ from convanim.languages import LANGUAGES, catalogue, language_of, translate, tra
 
 import convanim.manim.cells as cells
 from manimlib import FRAME_HEIGHT, FRAME_WIDTH, Text
+from convanim.manim.glyph_text import GlyphText
 
 ROOT = Path(__file__).resolve().parents[1]
 OTHER_LANGUAGES = [code for code in LANGUAGES if code != "en"]
@@ -102,13 +103,13 @@ class Recording:
         self.outside: list[str] = []
         recording = self
 
-        class RecordedText(Text):
+        class RecordedText(GlyphText):
             def __init__(self, text, **kwargs):
                 super().__init__(text, **kwargs)
                 recording.texts.append(text)
                 recording.fonts.add(kwargs.get("font"))
 
-        monkeypatch.setattr(cells, "Text", RecordedText)
+        monkeypatch.setattr(cells, "GlyphText", RecordedText)
 
     def check_frame(self, scene) -> None:
         stack = list(scene.mobjects)
