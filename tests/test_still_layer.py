@@ -186,3 +186,8 @@ def test_live_clusters_join_boxes_that_meet_directly_or_through_others():
     # A chain met from its far end still ends up as one cluster, in drawing order.
     chain = np.array([[i * 10, 0, i * 10 + 11, 5] for i in range(6)][::-1], dtype=float)
     assert live_clusters(chain) == [list(range(6))]
+    # Joined when the box around two clusters is less than join_below larger than their boxes: {0, 2, 3}
+    # (600 px² around) and {4} (90) need a 800 px² box, 110 more; the empty box joins anything for free.
+    assert live_clusters(boxes, join_below=110) == [[0, 2, 3, 5], [1], [4]]
+    assert live_clusters(boxes, join_below=111) == [[0, 2, 3, 4, 5], [1]]
+    assert live_clusters(boxes, join_below=1e9) == [[0, 1, 2, 3, 4, 5]]

@@ -40,7 +40,7 @@ from manimlib.utils.iterables import batch_by_property
 
 from .fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from .language_option import LanguageOption
-from .still_layer import (StillLayer, camera_key, family_ids, live_after_cut, live_clusters, mobject_box,
+from .still_layer import (JOIN_BELOW, StillLayer, camera_key, family_ids, live_after_cut, live_clusters, mobject_box,
                           moving_units, pixel_mapping, render_within_box)
 
 use_frame_sized_fill_canvas()  # see fill_canvas.py: the fill pass was most of a frame's cost
@@ -200,7 +200,8 @@ class BatchedScene(LanguageOption, Scene):
         live = live_after_cut(boxes, np.array([moves for _, moves in self.after_cut]))
         still = self.before_cut + [mob for (mob, _), is_live in zip(self.after_cut, live) if not is_live]
         live_units = [mob for (mob, _), is_live in zip(self.after_cut, live) if is_live]
-        clusters = [[live_units[i] for i in cluster] for cluster in live_clusters(boxes[live])]
+        clusters = [[live_units[i] for i in cluster] for cluster in live_clusters(
+            boxes[live], JOIN_BELOW * mapping.size[0] * mapping.size[1])]
         if (tuple(map(id, still)), tuple(tuple(map(id, cluster)) for cluster in clusters)) != self.arranged:
             self.arrange(still, clusters)
 
