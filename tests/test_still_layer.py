@@ -66,8 +66,10 @@ def test_frames_with_a_still_layer_match_frames_drawn_whole():
     assert layer is not None and layer.redraws >= 1
     for a, b in zip(layered, whole):
         mean, share = differences(a, b)
-        # Only the fill pass split at the cut differs: edges shared by a still cell and a moving glyph.
-        assert mean < 0.5 and share < 0.002, (mean, share)
+        # Only the fill pass split at the cut differs: edges shared by a still cell and a moving glyph
+        # (measured: mean ≤ 0.14, share ≤ 0.00094).  Leaving the last frame's live boxes uncopied (the
+        # kernel's trail stays on screen) gave a share of 0.0027.
+        assert mean < 0.5 and share < 0.0015, (mean, share)
     assert any(np.array_equal(a, b) for a, b in zip(layered, whole))  # frames with nothing moving: identical
 
 

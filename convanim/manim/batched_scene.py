@@ -232,7 +232,8 @@ class BatchedScene(LanguageOption, Scene):
         super().update_frame(dt, force_draw)
 
     def capture(self, *groups) -> None:
-        """Draw a frame (in place of ``camera.capture``): the still layer copied in, then the live groups.
+        """Draw a frame (in place of ``camera.capture``): the still layer copied in (where the last frame drew
+        over it), then the live groups.
 
         A frame with nothing live whose layer is the one already in the
         framebuffer (a wait) is not drawn again, and its pixels are not read
@@ -242,7 +243,7 @@ class BatchedScene(LanguageOption, Scene):
         self.frames_drawn = getattr(self, "frames_drawn", 0) + 1  # undone below when the frame repeats
         if (not self.draw_still_parts_once or camera.window is not None
                 or any(a is not b for a, b in zip(groups, self.render_groups))):
-            self.frame_holds = None
+            self.frame_holds = self.drawn_over_layer = None
             return type(camera).capture(camera, *groups)
         camera.refresh_uniforms()
         view, mapping = camera_key(camera), pixel_mapping(camera)  # once per frame
@@ -254,10 +255,12 @@ class BatchedScene(LanguageOption, Scene):
                 still, self.arrangements, view) and self.frame_holds == self.still_layer.key:
             self.frames_drawn -= 1  # the framebuffer already holds this frame
             return
-        self.still_layer.draw_into(camera, still, self.arrangements, view)
+        # The framebuffer holds the layer's last copy, with the live boxes of the last frame drawn over it:
+        # only those boxes need the layer copied in again.
+        self.still_layer.draw_into(camera, still, self.arrangements, view, getattr(self, "drawn_over_layer", None))
         canvas = VShaderWrapper.get_fill_canvas(camera.ctx)[0]
-        for group in live:
-            render_within_box(camera, group, canvas, mapping)
+        boxes = [render_within_box(camera, group, canvas, mapping) for group in live]
+        self.drawn_over_layer = None if any(box is None for box in boxes) else boxes
         self.frame_holds = None if live else self.still_layer.key
 
     def raw_frame(self, dtype: str = "f1") -> bytes:

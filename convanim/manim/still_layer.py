@@ -219,16 +219,17 @@ def live_clusters(boxes: np.ndarray, join_below: float = 0.0) -> list[list[int]]
     return sorted(clusters)
 
 
-def render_within_box(camera, group, canvas, mapping: PixelMapping | None) -> None:
+def render_within_box(camera, group, canvas, mapping: PixelMapping | None) -> tuple[int, int, int, int] | None:
     """Render ``group`` as ``group.render`` does, with the frame's and the fill canvas's scissor box set to the
     pixels its vertices can reach, so that clearing and compositing the fill canvas cover that box only.
-    ``mapping``: the camera's :func:`pixel_mapping` for this frame (None: no box, the whole frame)."""
+    ``mapping``: the camera's :func:`pixel_mapping` for this frame (None: no box, the whole frame).
+    Returns the box drawn within, ``(x, y, width, height)``, or None for the whole frame."""
     if group._data_has_changed:  # what group.render does first, done here to read the vertices
         group.shader_wrappers = group.get_shader_wrapper_list(camera.ctx)
         group._data_has_changed = False
     box = pixel_box(camera, group.shader_wrappers, mapping) if mapping is not None else None
     if box is not None and box[2] * box[3] == 0:
-        return
+        return box
     camera.fbo.scissor = canvas.scissor = box
     camera.fbo.use()
     try:
@@ -236,6 +237,7 @@ def render_within_box(camera, group, canvas, mapping: PixelMapping | None) -> No
     finally:
         camera.fbo.scissor = canvas.scissor = None
         camera.fbo.use()
+    return box
 
 
 class StillLayer:
@@ -249,12 +251,16 @@ class StillLayer:
     def is_stale(self, groups: list[Mobject], arrangement: int, view: tuple) -> bool:
         return self.key != (arrangement, view) or any(group._data_has_changed for group in groups)
 
-    def draw_into(self, camera, groups: list[Mobject], arrangement: int, view: tuple) -> None:
+    def draw_into(self, camera, groups: list[Mobject], arrangement: int, view: tuple,
+                  dirty: list[tuple[int, int, int, int]] | None = None) -> None:
         """Copy the layer of ``groups`` into the camera's framebuffer, drawing it first if it is stale.
 
         ``arrangement`` numbers the groups (a new number for new groups: a new
         Group may get the id of a dropped one); ``view`` is this frame's
-        :func:`camera_key`, after ``camera.refresh_uniforms()``.
+        :func:`camera_key`, after ``camera.refresh_uniforms()``.  ``dirty``:
+        the boxes ``(x, y, width, height)`` drawn over the layer since it was
+        last copied into this framebuffer, when only those need copying again
+        (None: copy the whole frame).
         """
         if self.framebuffer is None:  # released
             self.framebuffer, self.key = camera.get_fbo(camera.samples), None
@@ -265,11 +271,17 @@ class StillLayer:
                 group.render(camera.ctx, camera.uniforms)
             self.key = (arrangement, view)
             self.redraws += 1
+            dirty = None
         source, target = self.framebuffer, camera.fbo
         gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, source.glo)
         gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, target.glo)
-        gl.glBlitFramebuffer(*source.viewport, *target.viewport, gl.GL_COLOR_BUFFER_BIT | gl.GL_DEPTH_BUFFER_BIT,
-                             gl.GL_NEAREST)
+        if dirty is None:
+            regions = [(*source.viewport[:2], source.viewport[0] + source.viewport[2],
+                        source.viewport[1] + source.viewport[3])]
+        else:
+            regions = [(x, y, x + width, y + height) for x, y, width, height in dirty if width * height > 0]
+        for region in regions:
+            gl.glBlitFramebuffer(*region, *region, gl.GL_COLOR_BUFFER_BIT | gl.GL_DEPTH_BUFFER_BIT, gl.GL_NEAREST)
         target.use()
 
     def release(self) -> None:
