@@ -7,10 +7,12 @@ neighbouring mobjects whose shader key matches, and builds that key from
 ``str`` of the uniforms, where ``1``, ``1.0`` and ``np.float64(1.0)``
 differ: new shapes carry int 1, glyphs float 1.0, and anything an animation
 interpolated or a number rebuilt its glyphs for gets another spelling.  Two
-changes fix that without touching manimlib:
+changes fix that:
 
-- before each frame, every scalar uniform is stored as a plain ``float``
-  (and the shader key refreshed where one changed);
+- the key is hashed from the uniforms' values (:mod:`convanim.manim.shader_ids`),
+  where the three spellings are equal; with manimgl's own key
+  (``shader_ids = "manimgl"``), every scalar uniform is instead stored as a
+  plain ``float`` before each frame (and the key refreshed where one changed);
 - neighbouring mobjects are batched by shader key alone, not also by Python
   class as manimgl does;
 - images (photos, feature maps) are drawn before the vector mobjects of the
@@ -40,10 +42,12 @@ from manimlib.utils.iterables import batch_by_property
 
 from .fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from .language_option import LanguageOption
+from .shader_ids import use_fast_shader_ids, use_manimgl_shader_ids
 from .still_layer import (JOIN_BELOW, StillLayer, camera_key, family_ids, live_after_cut, live_clusters, mobject_box,
                           moving_units, pixel_mapping, render_within_box)
 
 use_frame_sized_fill_canvas()  # see fill_canvas.py: the fill pass was most of a frame's cost
+use_fast_shader_ids()  # see shader_ids.py: restyling a glyph printed numpy arrays
 
 
 def unify_uniforms(mobjects) -> None:
@@ -104,6 +108,9 @@ class BatchedScene(LanguageOption, Scene):
     #: "frame": fills drawn through a frame-sized canvas (see fill_canvas.py); "manimgl": manimgl's own
     #: double-size canvas, for comparison.
     fill_canvas: str = "frame"
+    #: "fast": shader ids hashed from the uniforms' values (see shader_ids.py); "manimgl": from their printed
+    #: form, as manimgl does, for comparison.
+    shader_ids: str = "fast"
     still_count: int = 0  # the leading render groups drawn into the still layer (set by arrange)
     after_cut: list = []  # (mobject, moves) from the first moving one on, in drawing order
     arranged: tuple = ((), ())  # ids of the still mobjects and of each live cluster's, as last arranged
@@ -116,6 +123,9 @@ class BatchedScene(LanguageOption, Scene):
             use_frame_sized_fill_canvas()
         else:
             use_manimgl_fill_canvas()
+        if self.shader_ids not in ("fast", "manimgl"):
+            raise ValueError(f"shader_ids must be 'fast' or 'manimgl'; got {self.shader_ids!r}")
+        use_fast_shader_ids() if self.shader_ids == "fast" else use_manimgl_shader_ids()
         self.apply_language()  # an unknown language or a missing font stops here, before anything is drawn
         self.setup()  # may refuse the options: nothing is open yet
         self.setup = lambda: None  # manimgl's run() calls it again after opening the movie
@@ -152,7 +162,8 @@ class BatchedScene(LanguageOption, Scene):
         self._moving_ids = set()
 
     def assemble_render_groups(self) -> None:
-        unify_uniforms(self.mobjects)
+        if self.shader_ids == "manimgl":  # fast ids hash values: 1 and 1.0 give the same id already
+            unify_uniforms(self.mobjects)
         # Stable sort: z-index first, then images before anything with vector parts.
         ordered = sorted(self.mobjects, key=lambda m: (m.z_index, has_vectors(m)))
         if not self.draw_still_parts_once:
@@ -225,7 +236,7 @@ class BatchedScene(LanguageOption, Scene):
         return [batch[0].get_group_class()(*batch) for batch, _ in batches]
 
     def update_frame(self, dt: float = 0, force_draw: bool = False) -> None:
-        if not (self.skip_animations and not force_draw):
+        if self.shader_ids == "manimgl" and not (self.skip_animations and not force_draw):
             # Only what moves can get a new spelling of its uniforms; the rest was unified when assembled.
             unify_uniforms([mob for mob, moves in self.after_cut if moves] if self.draw_still_parts_once
                            else self.render_groups)
