@@ -8,8 +8,8 @@
     python benchmarks/bench_render.py --qualities 1080p --scenes Conv3x3 --levers   # what each change bought
 
 Each scene is rendered to MP4 by the documented command (`python -m
-convanim.manim.render`, as `make demo` does: parallel segments, one per
-core), then again with `--jobs 1` (one process), then an empty scene that
+convanim.manim.render`, as `make demo` does: parallel segments, one per two
+cores, so one process on a 2-core machine), then again with `--jobs 1` (one process), then an empty scene that
 only waits for the same duration, rendered by plain manimgl in one process
 (`--jobs 1`).  The table gives seconds, frames, ms per frame, the speed-up of
 the documented command over `--jobs 1`, and the ratio documented command /
@@ -110,11 +110,13 @@ def measure_floor(qualities: list[str], duration: float = 20.0) -> None:
     print_table(["quality", "frames", "one caption s", "empty s", "ms/frame", "empty ms/frame", "ratio"], rows)
 
 
-LEVERS = [  # (name, settings): each row adds one change to the one above, all in one process (--jobs 1)
-    ("manimgl's fill canvas, every mobject drawn every frame",
-     ["--set", "fill_canvas=manimgl", "--set", "draw_still_parts_once=False"]),
-    ("frame-sized fill canvas", ["--set", "draw_still_parts_once=False"]),
-    ("+ still parts drawn once", []),
+LEVERS = [  # (name, settings): each row adds one change to the one above, all in one process (--jobs 1).
+    # Every row builds captions from glyphs converted once (glyph_text.py) and draws the live part in clusters.
+    ("manimgl's fill canvas and shader ids, every mobject drawn every frame",
+     ["--set", "fill_canvas=manimgl", "--set", "draw_still_parts_once=False", "--set", "shader_ids=manimgl"]),
+    ("frame-sized fill canvas", ["--set", "draw_still_parts_once=False", "--set", "shader_ids=manimgl"]),
+    ("+ still parts drawn once", ["--set", "shader_ids=manimgl"]),
+    ("+ shader ids hashed from values", []),
 ]
 
 

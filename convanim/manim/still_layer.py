@@ -118,9 +118,9 @@ def reach_box(mapping: PixelMapping | None, datas, flags_3d: bool) -> np.ndarray
         return np.array([np.inf, np.inf, -np.inf, -np.inf])
     points = datas[0]["point"] if len(datas) == 1 else np.concatenate([data["point"] for data in datas])
     low, high = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
-    reach = mapping.stroke_scale * max((float(data[field].max()) for data in datas
-                                        for field in ("stroke_width", "fill_border_width")
-                                        if field in data.dtype.names), default=0.0)
+    widths = [data[field] for data in datas for field in ("stroke_width", "fill_border_width")
+              if field in data.dtype.names]
+    reach = mapping.stroke_scale * (float(np.concatenate(widths).max()) if widths else 0.0)
     return np.concatenate([(low - reach) * mapping.per_unit + mapping.middle - EDGE_PIXELS,
                            (high + reach) * mapping.per_unit + mapping.middle + EDGE_PIXELS])
 
