@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from manim_support import format_value, glyphs_match, run, shown_value  # noqa: I001  (imports manimlib first)
 from convanim import conv2d
 from convanim.manim import ConvLayerScene
+from manimlib import VMobject
 
 SCENES = Path(__file__).resolve().parents[1] / "scenes"
 
@@ -55,6 +56,15 @@ def expected_products_caption(trace, step, decimals):
     label = (f"y[{step.filter},{step.oy},{step.ox}]" if trace.channels_per_filter == 1 and not trace.has_bias
              else f"Σ channel {step.input_channel}")
     return f"{label} = {terms} = {signed(step.channel_sum, decimals)}"
+
+
+def frames_around(scene, mob) -> int:
+    """How many mobjects on screen (outside ``mob``'s family) frame ``mob``: the same centre, a little wider."""
+    own = {id(m) for m in mob.get_family()}
+    return sum(1 for top in scene.mobjects for m in top.get_family()
+               if id(m) not in own and isinstance(m, VMobject) and len(m.get_points()) and m.get_fill_opacity() > 0
+               and np.abs(m.get_center() - mob.get_center()).max() < 0.02
+               and mob.get_width() < m.get_width() < mob.get_width() + 0.3)
 
 
 def checking(scene_class):
@@ -116,6 +126,9 @@ def checking(scene_class):
                 assert caption == expected_running_caption(t, step, self.num_decimals)
                 self.expected[step.filter, step.oy, step.ox] = t.running[step.filter, step.oy, step.ox,
                                                                          step.channel + 1]
+            if stage in ("kernel", "output"):  # the panel highlights the kernel in use, and only that one
+                assert [c for c, kernel in enumerate(self.kernel_grids)
+                        for _ in range(frames_around(self, kernel))] == [step.channel]
             if stage in ("output", "done"):
                 for f in range(t.num_filters):
                     shown = np.where(self.output_grids[f].visible(), self.output_grids[f].shown_values(), np.nan)

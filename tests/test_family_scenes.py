@@ -139,6 +139,8 @@ def test_pooling_scenes_match_torch(name):
     np.testing.assert_array_equal(shown[~pad].reshape(scene.trace.input.shape[1:]), scene.trace.input[0])
     if scene.mode == "max":
         assert all(np.isneginf(v) for v in shown[pad])
+    if scene.winner_mark is not None:  # the last winner's ring leaves with the window frames
+        assert not any(scene.winner_mark in top.get_family() for top in scene.mobjects)
 
 
 def test_ties_go_to_the_first_maximum_and_nan_wins():

@@ -246,8 +246,8 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         """Filter ``f``'s kernels and bias appear; the bias goes into each of its output cells."""
         if self.kernel_frame is not None or self.overlay is not None:
             self.play(FadeOut(self.kernels), FadeOut(self.kernel_labels), FadeOut(self.bias_chip),
-                      FadeOut(self.filter_label), *([FadeOut(self.kernel_frame)] if self.kernel_frame else []),
-                      *([FadeOut(self.overlay)] if self.overlay else []), run_time=self.stage_time / 2)
+                      FadeOut(self.filter_label), *([FadeOut(self.kernel_frame)] if self.kernel_frame is not None else []),
+                      *([FadeOut(self.overlay)] if self.overlay is not None else []), run_time=self.stage_time / 2)
             self.overlay = None
             self.kernel_frame = None
             self.build_filter_panel(f)
@@ -291,7 +291,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         t = self.trace
         channel = t.group_of(f) * t.channels_per_filter + c
         stack = self.input_stack
-        leaving = [FadeOut(self.overlay)] if self.overlay else []
+        leaving = [FadeOut(self.overlay)] if self.overlay is not None else []
         swaps, finishers = [], []
         for layers, wanted in ((stack, channel), (self.kernels if self.panel_stacked else None, c)):
             if layers is not None and layers.front != wanted:

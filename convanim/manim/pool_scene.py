@@ -126,7 +126,7 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
             else:
                 self.sweep_window(step)
             self.after_window(step)
-        self.play(FadeOut(self.window_frames), *([FadeOut(self.winner_mark)] if self.winner_mark else []),
+        self.play(FadeOut(self.window_frames), *([FadeOut(self.winner_mark)] if self.winner_mark is not None else []),
                   run_time=self.stage_time / 2)
         self.mark_unvisited_cells()
         self.wait(self.pause_time)
