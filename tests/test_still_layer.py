@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 
 import manim_support  # noqa: F401,I001  (imports manimlib first)
-from manimlib import BLUE, RED, Square, UpdateFromAlphaFunc, VGroup, manim_config
+from manimlib import BLUE, DEGREES, RED, WHITE, Square, UpdateFromAlphaFunc, VGroup, manim_config
 from manimlib.shader_wrapper import VShaderWrapper
 from manimlib.utils.color import color_to_rgb
 
 from convanim.manim.batched_scene import BatchedScene
 from convanim.manim.still_layer import live_clusters, pixel_box
+from test_family_scenes import load_module
 from test_render import load_short
 
 RESOLUTION = (854, 480)
@@ -27,8 +28,8 @@ def resolution_480p(monkeypatch):
     monkeypatch.setitem(manim_config.camera, "resolution", RESOLUTION)
 
 
-def drawn_frames(scene_class, still_parts_once: bool = True, **options):
-    """Every second frame drawn while animations ``ANIMATIONS`` play (H, W, 3 uint8), and the scene."""
+def drawn_frames(scene_class, still_parts_once: bool = True, animations: tuple[int, int] = ANIMATIONS, **options):
+    """Every second frame drawn while ``animations`` play (H, W, 3 uint8), and the scene."""
     frames = []
 
     class Capturing(scene_class):
@@ -44,8 +45,8 @@ def drawn_frames(scene_class, still_parts_once: bool = True, **options):
 
     for name, value in options.items():
         setattr(Capturing, name, value)
-    scene = Capturing(camera_config={"resolution": RESOLUTION}, start_at_animation_number=ANIMATIONS[0],
-                      end_at_animation_number=ANIMATIONS[1])
+    scene = Capturing(camera_config={"resolution": RESOLUTION}, start_at_animation_number=animations[0],
+                      end_at_animation_number=animations[1])
     scene.run()
     layer = getattr(scene, "still_layer", None)
     scene.camera.ctx.release()
@@ -71,6 +72,27 @@ def test_frames_with_a_still_layer_match_frames_drawn_whole():
         # kernel's trail stays on screen) gave a share of 0.0027.
         assert mean < 0.5 and share < 0.0015, (mean, share)
     assert any(np.array_equal(a, b) for a, b in zip(layered, whole))  # frames with nothing moving: identical
+
+
+def test_a_turned_camera_draws_the_same_frames_within_projected_boxes():
+    """ConvVolume looks at its blocks from a turned camera, its caption fixed in the frame: the live part is
+    drawn within boxes projected with the camera's perspective."""
+    volume = load_module("volumes").ConvVolume
+    boxes = []
+
+    class Watching(volume):
+        def capture(self, *groups):
+            super().capture(*groups)
+            boxes.append(getattr(self, "drawn_over_layer", None))
+
+    layered, _, layer = drawn_frames(Watching, animations=(3, 7))
+    whole, _, _ = drawn_frames(volume, still_parts_once=False, animations=(3, 7))
+    assert len(layered) == len(whole) > 20 and layer.redraws >= 1
+    for a, b in zip(layered, whole):
+        mean, share = differences(a, b)
+        assert mean < 0.5 and share < 0.0015, (mean, share)  # measured: identical
+    drawn = [box for frame_boxes in boxes if frame_boxes for box in frame_boxes]
+    assert drawn and all(w * h < 0.9 * RESOLUTION[0] * RESOLUTION[1] for _, _, w, h in drawn)  # boxes, not frames
 
 
 def test_the_layer_holds_only_still_mobjects_and_is_drawn_about_once_per_animation():
@@ -127,24 +149,51 @@ def test_a_still_mobject_changed_outside_the_animation_is_redrawn():
     assert scene.still_layer.redraws >= 2  # drawn blue, then drawn again when it turned red
 
 
-def test_pixel_box_covers_the_drawn_pixels_and_gives_up_when_the_camera_turns():
+def drawn_box(camera, mob) -> tuple[int, int, int, int]:
+    """The pixels ``mob`` alone colours, drawn on a black frame: ``(x, y, width, height)``, y from the bottom
+    (as the scissor box counts)."""
+    camera.clear()
+    camera.refresh_uniforms()
+    camera.fbo.use()
+    mob.render(camera.ctx, camera.uniforms)
+    image = np.frombuffer(camera.fbo.read(components=3), dtype=np.uint8).reshape(RESOLUTION[1], RESOLUTION[0], 3)
+    ys, xs = np.nonzero(image.max(axis=2) > 0)  # rows counted from the bottom (OpenGL's order)
+    return xs.min(), ys.min(), xs.max() + 1 - xs.min(), ys.max() + 1 - ys.min()
+
+
+def covers(box, drawn, slack: int) -> bool:
+    """``box`` holds every drawn pixel and is at most ``slack`` pixels wider and taller."""
+    x, y, w, h = box
+    dx, dy, dw, dh = drawn
+    return (x <= dx and y <= dy and x + w >= dx + dw and y + h >= dy + dh
+            and w <= dw + slack and h <= dh + slack)
+
+
+def test_pixel_box_covers_the_drawn_pixels_with_the_camera_turned_and_fixed_in_frame():
     scene = ChangesAStillSquare(skip_animations=True, camera_config={"resolution": RESOLUTION})
     scene.run()
+    camera = scene.camera
     try:
-        square = scene.still_square
-        wrappers = square.get_shader_wrapper_list(scene.camera.ctx)
-        x, y, w, h = pixel_box(scene.camera, wrappers)
-        per_pixel = scene.camera.get_frame_width() / RESOLUTION[0]
-        left = square.get_left()[0] / per_pixel + RESOLUTION[0] / 2
-        right = square.get_right()[0] / per_pixel + RESOLUTION[0] / 2
-        bottom = square.get_bottom()[1] / per_pixel + RESOLUTION[1] / 2
-        top = square.get_top()[1] / per_pixel + RESOLUTION[1] / 2
-        assert x <= left - 2 and x + w >= right + 2 and w <= (right - left) + 10  # the square and a few pixels
-        assert y <= bottom - 2 and y + h >= top + 2 and h <= (top - bottom) + 10
-        scene.camera.frame.set_euler_angles(theta=0.3)
-        assert pixel_box(scene.camera, wrappers) is None
+        camera.background_rgba = [0, 0, 0, 1]
+        square = scene.still_square.set_stroke(WHITE, 6)
+        wrappers = square.get_shader_wrapper_list(camera.ctx)
+        assert covers(pixel_box(camera, wrappers), drawn_box(camera, square), slack=14)
+        camera.frame.set_euler_angles(theta=-20 * DEGREES, phi=55 * DEGREES)  # the volume scenes' view
+        camera.refresh_uniforms()
+        turned = pixel_box(camera, wrappers)
+        drawn = drawn_box(camera, square)
+        assert covers(turned, drawn, slack=24), (turned, drawn)
+        label = Square(side_length=1).set_fill(RED, 1).set_stroke(WHITE, 4).shift(2 * UP_ + 4 * LEFT_)
+        label.fix_in_frame()  # drawn where the unturned frame would put it
+        box = pixel_box(camera, label.get_shader_wrapper_list(camera.ctx))
+        assert covers(box, drawn_box(camera, label), slack=14), box
+        camera.frame.set_euler_angles(theta=0, phi=0)
+        camera.frame.move_to(4 * LEFT_)
+        camera.refresh_uniforms()
+        assert covers(pixel_box(camera, label.get_shader_wrapper_list(camera.ctx)), drawn_box(camera, label),
+                      slack=14)
     finally:
-        scene.camera.ctx.release()
+        camera.ctx.release()
 
 
 def test_the_frame_sized_fill_canvas_draws_what_manimgls_canvas_draws():

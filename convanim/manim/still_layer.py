@@ -14,7 +14,9 @@ changed.  Here the frame's drawing order is cut into
 - the *live part*: everything from the first moving mobject on, drawn
   every frame over the copied layer, with the scissor box set to the pixels
   its vertices can reach (:func:`render_within_box`), so that manimgl's
-  fill canvas is cleared and composited over that box only.  Live units
+  fill canvas is cleared and composited over that box only.  A turned
+  camera's boxes come from the points projected as manimgl's vertex shader
+  projects them (:class:`PixelMapping`).  Live units
   whose boxes do not meet (a kernel on the left, a caption at the bottom)
   are drawn as separate clusters, each within its own box
   (:func:`live_clusters`).
@@ -44,7 +46,7 @@ import numpy as np
 import OpenGL.GL as gl
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import Mobject
+from manimlib import FRAME_HEIGHT, FRAME_WIDTH, Mobject
 
 
 def family_ids(mobjects) -> set[int]:
@@ -84,45 +86,92 @@ EDGE_PIXELS = 3
 
 
 class PixelMapping(NamedTuple):
-    """Scene coordinates to pixels for an unturned camera: ``pixel = point * per_unit + middle``."""
-    per_unit: np.ndarray  # pixels per scene unit, (x, y)
-    middle: np.ndarray  # the pixel of the scene's origin, (x, y)
+    """Scene coordinates to pixels, as manimgl's vertex shaders place them (``emit_gl_Position``).
+
+    For an unturned camera (``view`` None) a point of the scene lands at ``point * per_unit + middle``.
+    A turned camera applies ``view`` (4×4: shift, turn, divide by the frame's scale), then the perspective:
+    ``ndc = q.xy * rescale.xy / (1 - q.z * rescale.z)``.  Mobjects fixed in the frame skip ``view``.
+    """
+    per_unit: np.ndarray  # pixels per scene unit, (x, y), for an unturned camera
+    middle: np.ndarray  # the pixel of the scene's origin, (x, y), for an unturned camera
     stroke_scale: float  # scene units per unit of stroke width (manimgl: 0.01 × frame scale)
     size: tuple[int, int]  # the frame in pixels
+    rescale: np.ndarray  # manimgl's frame_rescale_factors: 2 / frame width, 2 / frame height, scale / focal
+    view: np.ndarray | None  # the camera's view matrix when it is turned, else None
 
 
-def pixel_mapping(camera) -> PixelMapping | None:
-    """The camera's :class:`PixelMapping`, or None when the camera is turned (a 3D view)."""
+def pixel_mapping(camera) -> PixelMapping:
+    """The camera's :class:`PixelMapping` for this frame."""
     frame = camera.frame
-    if not np.allclose(frame.get_orientation().as_matrix(), np.eye(3)):
-        return None
     width, height = camera.get_pixel_shape()
     frame_width, frame_height = camera.get_frame_shape()
     per_unit = np.array([width / frame_width, height / frame_height])
     middle = np.array([width, height]) / 2 - camera.get_frame_center()[:2] * per_unit
-    return PixelMapping(per_unit, middle, 0.01 * frame.get_scale(), (width, height))
+    turned = not np.allclose(frame.get_orientation().as_matrix(), np.eye(3))
+    return PixelMapping(per_unit, middle, 0.01 * frame.get_scale(), (width, height),
+                        np.array([2.0 / FRAME_WIDTH, 2.0 / FRAME_HEIGHT, frame.get_scale() / frame.get_focal_distance()]),
+                        np.array(frame.get_view_matrix(), dtype=float) if turned else None)
 
 
-def reach_box(mapping: PixelMapping | None, datas, flags_3d: bool) -> np.ndarray | None:
-    """The pixel box ``[x0, y0, x1, y1]`` (unclipped) that vertex data ``datas`` can draw into, or None when it
-    cannot be told from the points alone (a turned camera: no ``mapping``; fixed-in-frame or depth-tested
-    mobjects: ``flags_3d``).  Empty data gives an empty box (x0 > x1).
+#: A projected point this close to the camera's plane (w = 1 - z / focal distance) gives up its box.
+NEAREST_W = 0.1
 
-    A vector's curves lie inside their control points' box; strokes and fill borders reach half their
-    width beyond it (manimgl: 0.01 scene units per unit of width), antialiasing ``EDGE_PIXELS`` more.
-    """
-    if mapping is None or flags_3d:
+
+def projected(mapping: PixelMapping, points: np.ndarray, fixed: bool) -> tuple[np.ndarray, float] | None:
+    """Pixels of ``points`` (n, 3) and the smallest perspective divisor ``w``, or None when a point is near or
+    behind the camera (there the projection of a curve need not lie within its points' projections)."""
+    if not fixed and mapping.view is None:
+        return points[:, :2] * mapping.per_unit + mapping.middle, 1.0
+    q = points if fixed else points @ mapping.view[:3, :3].T + mapping.view[:3, 3]
+    w = 1.0 - q[:, 2] * mapping.rescale[2]
+    if w.min() < NEAREST_W:
         return None
-    datas = [data for data in datas if len(data)]
-    if not datas:
+    ndc = q[:, :2] * mapping.rescale[:2] / w[:, None]
+    return (ndc + 1.0) / 2.0 * np.array(mapping.size), float(w.min())
+
+
+def reach_box(mapping: PixelMapping | None, datas, depth_tested: bool = False,
+              fixed: list[bool] | None = None) -> np.ndarray | None:
+    """The pixel box ``[x0, y0, x1, y1]`` (unclipped) that vertex data ``datas`` can draw into, or None when it
+    cannot be told from the points alone (no ``mapping``; depth-tested mobjects; points near or behind a
+    turned camera).  ``fixed``: for each data, whether its mobject is fixed in the frame.  Empty data
+    gives an empty box (x0 > x1).
+
+    A vector's curves lie inside their control points' convex hull, and a perspective projection keeps
+    that (for points in front of the camera); strokes and fill borders reach half their width beyond it
+    (manimgl: 0.01 scene units per unit of width, times the frame's scale when not fixed), enlarged by the
+    perspective, and antialiasing ``EDGE_PIXELS`` more.
+    """
+    if mapping is None or depth_tested:
+        return None
+    fixed = [0.0] * len(datas) if fixed is None else fixed
+    pairs = [(data, bool(is_fixed)) for data, is_fixed in zip(datas, fixed) if len(data)]
+    if any(0.0 < is_fixed < 1.0 for data, is_fixed in zip(datas, fixed) if len(data)):
+        return None  # on its way into or out of the frame: manimgl mixes the two placements
+    if not pairs:
         return np.array([np.inf, np.inf, -np.inf, -np.inf])
-    points = datas[0]["point"] if len(datas) == 1 else np.concatenate([data["point"] for data in datas])
-    low, high = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
-    widths = [data[field] for data in datas for field in ("stroke_width", "fill_border_width")
-              if field in data.dtype.names]
-    reach = mapping.stroke_scale * (float(np.concatenate(widths).max()) if widths else 0.0)
-    return np.concatenate([(low - reach) * mapping.per_unit + mapping.middle - EDGE_PIXELS,
-                           (high + reach) * mapping.per_unit + mapping.middle + EDGE_PIXELS])
+    boxes = []
+    for is_fixed in sorted({is_fixed for _, is_fixed in pairs}):
+        group = [data for data, f in pairs if f == is_fixed]
+        points = group[0]["point"] if len(group) == 1 else np.concatenate([data["point"] for data in group])
+        placed = projected(mapping, points, is_fixed)
+        if placed is None:
+            return None
+        pixels, nearest_w = placed
+        widths = [data[field] for data in group for field in ("stroke_width", "fill_border_width")
+                  if field in data.dtype.names]
+        widest = float(np.concatenate(widths).max()) if widths else 0.0
+        default_per_unit = np.array(mapping.size) / 2 * mapping.rescale[:2]  # pixels per unit, frame unscaled
+        frame_scale = mapping.stroke_scale / 0.01
+        if is_fixed:  # stroke widths taken as scaled with the frame when it is larger (the wider guess)
+            per_unit, reach = default_per_unit, 0.01 * max(1.0, frame_scale) * widest
+        else:
+            per_unit = mapping.per_unit if mapping.view is None else default_per_unit / frame_scale
+            reach = mapping.stroke_scale * widest
+        margin = reach * per_unit / nearest_w + EDGE_PIXELS
+        boxes.append(np.concatenate([pixels.min(axis=0) - margin, pixels.max(axis=0) + margin]))
+    boxes = np.array(boxes)
+    return np.concatenate([boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)])
 
 
 def pixel_box(camera, wrappers, mapping: PixelMapping | None = None) -> tuple[int, int, int, int] | None:
@@ -131,8 +180,8 @@ def pixel_box(camera, wrappers, mapping: PixelMapping | None = None) -> tuple[in
     :func:`pixel_mapping` when the caller has it for this frame."""
     mapping = mapping if mapping is not None else pixel_mapping(camera)
     box = reach_box(mapping, [w.vert_data for w in wrappers],
-                    any(w.depth_test or w.mobject_uniforms.get("is_fixed_in_frame", 0.0) != 0.0
-                        for w in wrappers if len(w.vert_data)))
+                    any(w.depth_test for w in wrappers if len(w.vert_data)),
+                    [float(w.mobject_uniforms.get("is_fixed_in_frame", 0.0)) for w in wrappers])
     if box is None:
         return None
     if not np.isfinite(box).all():  # no vertices: nothing to draw
@@ -146,8 +195,8 @@ def pixel_box(camera, wrappers, mapping: PixelMapping | None = None) -> tuple[in
 def mobject_box(mapping: PixelMapping | None, mob: Mobject) -> np.ndarray | None:
     """:func:`reach_box` of a mobject's whole family."""
     family = mob.get_family()
-    return reach_box(mapping, [sm.data for sm in family],
-                     any(sm.depth_test or sm.uniforms.get("is_fixed_in_frame", 0.0) != 0.0 for sm in family))
+    return reach_box(mapping, [sm.data for sm in family], any(sm.depth_test for sm in family),
+                     [float(sm.uniforms.get("is_fixed_in_frame", 0.0)) for sm in family])
 
 
 def overlapping(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
