@@ -200,7 +200,7 @@ class BatchedScene(LanguageOption, Scene):
         split the live part into clusters drawn each within its own box
         (:func:`convanim.manim.still_layer.live_clusters`).
         ``mapping`` and ``view``: this frame's pixel mapping and camera key."""
-        if not self.after_cut or mapping is None:
+        if not self.after_cut:
             return
         if getattr(self, "boxes_view", None) != view:  # boxes are in pixels: a moved camera moves them all
             self.still_boxes, self.boxes_view = {}, view

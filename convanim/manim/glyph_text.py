@@ -40,15 +40,29 @@ USE_ATTRIBUTES = {HREF, "x", "y"}
 SYMBOL_ATTRIBUTES = {"id", "overflow"}
 PATH_ATTRIBUTES = {"style", "d"}
 
-#: Converted glyphs, by (small SVG, style defaults, path config): the mobjects at the origin.
+#: Converted glyphs, by (Placement.key, style defaults, path config): the mobjects at the origin.
 _GLYPHS: dict[tuple, list[VMobject]] = {}
 
 
 class Placement:
-    """One ``<use>``: the small SVG that draws its glyph at the origin, and where the glyph goes."""
+    """One ``<use>``: where its glyph goes, the glyph's ``key`` (what its drawing depends on: the SVG's and
+    the enclosing groups' attributes, the symbol's paths; not the ids) and the small SVG that draws it at
+    the origin (made when asked for: only a glyph not converted yet needs it)."""
 
-    def __init__(self, svg: str, x: float, y: float) -> None:
-        self.svg, self.x, self.y = svg, x, y
+    def __init__(self, root: ET.Element, symbol: ET.Element, chain: list[ET.Element], href: str,
+                 x: float, y: float) -> None:
+        self.root, self.symbol, self.chain, self.href, self.x, self.y = root, symbol, chain, href, x, y
+        self.key = (tuple(root.attrib.items()), without_id(symbol),
+                    tuple(tuple(sorted(path.attrib.items())) for path in symbol),
+                    tuple(without_id(group) for group in chain))
+
+    @property
+    def svg(self) -> str:
+        return small_svg(self.root, self.symbol, self.chain, self.href)
+
+
+def without_id(element: ET.Element) -> tuple:
+    return tuple(sorted((k, v) for k, v in element.attrib.items() if k != "id"))
 
 
 def glyph_placements(svg_string: str) -> list[Placement] | None:
@@ -92,7 +106,7 @@ def glyph_placements(svg_string: str) -> list[Placement] | None:
                     x, y = float(child.attrib.get("x", 0)), float(child.attrib.get("y", 0))
                 except ValueError:  # a length with units
                     return False
-                placements.append(Placement(small_svg(root, symbols[href[1:]], chain, href), x, y))
+                placements.append(Placement(root, symbols[href[1:]], chain, href, x, y))
             else:
                 return False
         return True
@@ -122,7 +136,7 @@ class GlyphCachedSVG(SVGMobject):
         defaults = (repr(self.svg_default), repr(self.path_string_config))
         mobjects = []
         for placement in placements:
-            key = (placement.svg, defaults)
+            key = (placement.key, defaults)
             if key not in _GLYPHS:
                 _GLYPHS[key] = super().mobjects_from_svg_string(placement.svg)
             offset = np.array([placement.x, placement.y, 0.0])

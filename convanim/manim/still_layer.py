@@ -130,24 +130,24 @@ def projected(mapping: PixelMapping, points: np.ndarray, fixed: bool) -> tuple[n
     return (ndc + 1.0) / 2.0 * np.array(mapping.size), float(w.min())
 
 
-def reach_box(mapping: PixelMapping | None, datas, depth_tested: bool = False,
-              fixed: list[bool] | None = None) -> np.ndarray | None:
+def reach_box(mapping: PixelMapping, datas, depth_tested: bool = False,
+              fixed: list[float] | None = None) -> np.ndarray | None:
     """The pixel box ``[x0, y0, x1, y1]`` (unclipped) that vertex data ``datas`` can draw into, or None when it
-    cannot be told from the points alone (no ``mapping``; depth-tested mobjects; points near or behind a
-    turned camera).  ``fixed``: for each data, whether its mobject is fixed in the frame.  Empty data
-    gives an empty box (x0 > x1).
+    cannot be told from the points alone (depth-tested mobjects; points near or behind a turned camera;
+    a mobject between fixed and unfixed).  ``fixed``: for each data, its mobject's ``is_fixed_in_frame``
+    (0 or 1).  Empty data gives an empty box (x0 > x1).
 
     A vector's curves lie inside their control points' convex hull, and a perspective projection keeps
     that (for points in front of the camera); strokes and fill borders reach half their width beyond it
     (manimgl: 0.01 scene units per unit of width, times the frame's scale when not fixed), enlarged by the
     perspective, and antialiasing ``EDGE_PIXELS`` more.
     """
-    if mapping is None or depth_tested:
+    if depth_tested:
         return None
-    fixed = [0.0] * len(datas) if fixed is None else fixed
-    pairs = [(data, bool(is_fixed)) for data, is_fixed in zip(datas, fixed) if len(data)]
-    if any(0.0 < is_fixed < 1.0 for data, is_fixed in zip(datas, fixed) if len(data)):
+    pairs = [(data, is_fixed) for data, is_fixed in zip(datas, fixed or [0.0] * len(datas)) if len(data)]
+    if any(0.0 < is_fixed < 1.0 for _, is_fixed in pairs):
         return None  # on its way into or out of the frame: manimgl mixes the two placements
+    pairs = [(data, bool(is_fixed)) for data, is_fixed in pairs]
     if not pairs:
         return np.array([np.inf, np.inf, -np.inf, -np.inf])
     boxes = []
@@ -192,7 +192,7 @@ def pixel_box(camera, wrappers, mapping: PixelMapping | None = None) -> tuple[in
     return x0, y0, max(0, x1 - x0), max(0, y1 - y0)
 
 
-def mobject_box(mapping: PixelMapping | None, mob: Mobject) -> np.ndarray | None:
+def mobject_box(mapping: PixelMapping, mob: Mobject) -> np.ndarray | None:
     """:func:`reach_box` of a mobject's whole family."""
     family = mob.get_family()
     return reach_box(mapping, [sm.data for sm in family], any(sm.depth_test for sm in family),
@@ -268,15 +268,15 @@ def live_clusters(boxes: np.ndarray, join_below: float = 0.0) -> list[list[int]]
     return sorted(clusters)
 
 
-def render_within_box(camera, group, canvas, mapping: PixelMapping | None) -> tuple[int, int, int, int] | None:
+def render_within_box(camera, group, canvas, mapping: PixelMapping) -> tuple[int, int, int, int] | None:
     """Render ``group`` as ``group.render`` does, with the frame's and the fill canvas's scissor box set to the
     pixels its vertices can reach, so that clearing and compositing the fill canvas cover that box only.
-    ``mapping``: the camera's :func:`pixel_mapping` for this frame (None: no box, the whole frame).
-    Returns the box drawn within, ``(x, y, width, height)``, or None for the whole frame."""
+    ``mapping``: the camera's :func:`pixel_mapping` for this frame.  Returns the box drawn within,
+    ``(x, y, width, height)``, or None for the whole frame (when the box cannot be told)."""
     if group._data_has_changed:  # what group.render does first, done here to read the vertices
         group.shader_wrappers = group.get_shader_wrapper_list(camera.ctx)
         group._data_has_changed = False
-    box = pixel_box(camera, group.shader_wrappers, mapping) if mapping is not None else None
+    box = pixel_box(camera, group.shader_wrappers, mapping)
     if box is not None and box[2] * box[3] == 0:
         return box
     camera.fbo.scissor = canvas.scissor = box
