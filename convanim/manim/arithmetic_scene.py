@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, UP, FadeIn, VGroup
+from manimlib import DOWN, UP, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import output_size_formula
@@ -14,6 +14,7 @@ from convanim.arithmetic.padding import PADDING_MODES, pad_input, padding_mask
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, label_above
 from .conv_scene import ConvLayerScene
+from .fades import FadeIn
 from .palette import DEFAULT_PALETTE, Palette
 from .unvisited import unvisited_label, unvisited_marks
 

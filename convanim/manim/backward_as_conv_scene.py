@@ -14,12 +14,13 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, UP, FadeIn, FadeOut, VGroup
+from manimlib import DOWN, UP, VGroup
 
 from convanim.statements import products_statement, sum_statement
 
 from .cells import KernelOverlay, NumberGrid, caption_text, fit_font_size, label_above, readable_cell
 from .conv_backward_scene import ConvGradientScene, readable_grid
+from .fades import FadeIn, FadeOut
 from .numbers import widest_text
 
 

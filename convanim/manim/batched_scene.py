@@ -40,6 +40,8 @@ from manimlib import Scene, VMobject
 from manimlib.shader_wrapper import VShaderWrapper
 from manimlib.utils.iterables import batch_by_property
 
+from .fade_sprites import FadeSprites, sprite_ready
+from .fades import OpacityFade
 from .fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from .language_option import LanguageOption
 from .shader_ids import use_fast_shader_ids, use_manimgl_shader_ids
@@ -70,6 +72,32 @@ def unify_uniforms(mobjects) -> None:
             if wrapper is not None and (changed or getattr(wrapper, "_unified_id", None) != wrapper.id):
                 sm.refresh_shader_wrapper_id()
                 wrapper._unified_id = wrapper.id
+
+
+def leaf_animations(animations) -> list:
+    """The animations, with every group (AnimationGroup, LaggedStart, Succession) replaced by its members."""
+    leaves = []
+    for animation in animations:
+        members = getattr(animation, "animations", None)
+        leaves.extend(leaf_animations(members) if members is not None else [animation])
+    return leaves
+
+
+def sprite_fades(animations, updated: set[int]) -> dict[int, OpacityFade]:
+    """The OpacityFades among ``animations`` whose mobject can be drawn as a sprite (:func:`sprite_ready`) and is
+    moved by nothing else (no other animation's family, nothing in ``updated``: the ids of the families of
+    mobjects with updaters), by the id of the mobject."""
+    leaves = leaf_animations(animations)
+    owners: dict[int, int] = {member_id: 1 for member_id in updated}  # member id -> what moves it
+    for leaf in leaves:
+        for member_id in family_ids([leaf.mobject]):
+            owners[member_id] = owners.get(member_id, 0) + 1
+    fades = {}
+    for leaf in leaves:
+        if isinstance(leaf, OpacityFade) and sprite_ready(leaf.mobject) and all(
+                owners[member_id] == 1 for member_id in family_ids([leaf.mobject])):
+            fades[id(leaf.mobject)] = leaf
+    return fades
 
 
 def has_vectors(mob) -> bool:
@@ -111,6 +139,13 @@ class BatchedScene(LanguageOption, Scene):
     #: "fast": shader ids hashed from the uniforms' values (see shader_ids.py); "manimgl": from their printed
     #: form, as manimgl does, for comparison.
     shader_ids: str = "fast"
+    #: Mobjects fading with an OpacityFade (and nothing else moving them) are drawn once per animation and
+    #: composited with their opacity each frame (see fade_sprites.py); False draws them as vectors every frame.
+    #: Either way each is drawn in a pass of its own (a caption fading out under the next one fading in is
+    #: composited under it, not merged with it in one fill pass).
+    draw_fades_once: bool = True
+    fades: dict = {}  # id of a fading mobject drawn as a sprite -> its OpacityFade (set per animation)
+    fade_sprites = None  # FadeSprites, made at the first sprite
     still_count: int = 0  # the leading render groups drawn into the still layer (set by arrange)
     after_cut: list = []  # (mobject, moves) from the first moving one on, in drawing order
     arranged: tuple = ((), ())  # ids of the still mobjects and of each live cluster's, as last arranged
@@ -139,6 +174,9 @@ class BatchedScene(LanguageOption, Scene):
         finally:
             if getattr(self, "still_layer", None) is not None:
                 self.still_layer.release()  # a frame drawn after run() (get_image) makes a new framebuffer
+            if self.fade_sprites is not None:
+                self.fade_sprites.release()
+                self.fade_sprites = None
 
     # Which mobjects move: those of the running animations and any with updaters.
 
@@ -147,6 +185,7 @@ class BatchedScene(LanguageOption, Scene):
 
     def pre_play(self) -> None:
         super().pre_play()
+        self.fades = {}
         if not self.skip_animations:
             self._moving_ids = family_ids(m for m in self.mobjects if m.has_updaters())
             self.assemble_render_groups()
@@ -154,12 +193,15 @@ class BatchedScene(LanguageOption, Scene):
     def begin_animations(self, animations) -> None:
         super().begin_animations(animations)
         if not self.skip_animations:
-            self._moving_ids = self.moving_ids() | family_ids(a.mobject for a in animations)
+            updated = self.moving_ids()  # the families of mobjects with updaters (pre_play)
+            self._moving_ids = updated | family_ids(a.mobject for a in animations)
+            self.fades = sprite_fades(animations, updated)
             self.assemble_render_groups()
 
     def post_play(self) -> None:
         super().post_play()
         self._moving_ids = set()
+        self.fades = {}
 
     def assemble_render_groups(self) -> None:
         if self.shader_ids == "manimgl":  # fast ids hash values: 1 and 1.0 give the same id already
@@ -169,7 +211,9 @@ class BatchedScene(LanguageOption, Scene):
         if not self.draw_still_parts_once:
             self.after_cut = []
             return self.arrange([], [ordered], new_animation=True)
-        units = moving_units(ordered, self.moving_ids())
+        units = moving_units(ordered, self.moving_ids(), set(self.fades))
+        if self.fade_sprites is not None:
+            self.fade_sprites.forget()
         cut = next((i for i, (_, moves) in enumerate(units) if moves), len(units))  # the still layer ends here
         self.before_cut = [mob for mob, _ in units[:cut]]
         self.after_cut = units[cut:]
@@ -229,10 +273,13 @@ class BatchedScene(LanguageOption, Scene):
         return boxes[id(mob)]
 
     def batch(self, mobjects: list) -> list:
-        """Render groups of neighbouring mobjects that share a shader key (one fill pass each)."""
+        """Render groups of neighbouring mobjects that share a shader key (one fill pass each); a fading mobject
+        drawn as a sprite is a group of its own."""
+        fades = getattr(self, "fades", {})
         batches = batch_by_property(
             mobjects,
-            lambda m: str(m.get_group_class()) + str(m.get_shader_wrapper(self.camera.ctx).get_id()) + str(m.z_index))
+            lambda m: (f"fade {id(m)}" if id(m) in fades else "")
+            + str(m.get_group_class()) + str(m.get_shader_wrapper(self.camera.ctx).get_id()) + str(m.z_index))
         return [batch[0].get_group_class()(*batch) for batch, _ in batches]
 
     def update_frame(self, dt: float = 0, force_draw: bool = False) -> None:
@@ -270,9 +317,19 @@ class BatchedScene(LanguageOption, Scene):
         # only those boxes need the layer copied in again.
         self.still_layer.draw_into(camera, still, self.arrangements, view, getattr(self, "drawn_over_layer", None))
         canvas = VShaderWrapper.get_fill_canvas(camera.ctx)[0]
-        boxes = [render_within_box(camera, group, canvas, mapping) for group in live]
+        boxes = [self.draw_live_group(group, canvas, mapping, view) for group in live]
         self.drawn_over_layer = None if any(box is None for box in boxes) else boxes
         self.frame_holds = None if live else self.still_layer.key
+
+    def draw_live_group(self, group, canvas, mapping, view: tuple) -> tuple[int, int, int, int] | None:
+        """Draw one live render group within its box: a fading mobject as its sprite, anything else as vectors."""
+        members = group.submobjects
+        fade = self.fades.get(id(members[0])) if len(members) == 1 else None
+        if fade is None or not self.draw_fades_once:
+            return render_within_box(self.camera, group, canvas, mapping)
+        if self.fade_sprites is None:
+            self.fade_sprites = FadeSprites(self.camera)
+        return self.fade_sprites.composite(self.camera, group, fade, canvas, mapping, view)
 
     def raw_frame(self, dtype: str = "f1") -> bytes:
         """The frame's pixels (in place of ``camera.get_raw_fbo_data``): read once per frame drawn, so a frame

@@ -6,14 +6,16 @@ from typing import Sequence
 
 import numpy as np
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import (DOWN, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Rectangle, RoundedRectangle, Square, Text,
+from manimlib import (DOWN, RIGHT, UP, AnimationGroup, Rectangle, RoundedRectangle, Square, Text,
                       Transform, VGroup, VMobject, interpolate_color)
+from manimlib.animation import fading
 
 from convanim.languages import LANGUAGES, Language, lookup
 from convanim.statements import APPROXIMATE_NOTE
 
 from .numbers import make_number, set_number, shown_value, widest_text
 from .glyph_text import GlyphText
+from .fades import FadeIn, FadeOut
 
 
 #: Share of a cell's pitch left empty between neighbouring cells (the grid lines).
@@ -180,7 +182,7 @@ class ChannelStack(VGroup):
             self.front = channel
             scene.add(self)  # the stack is drawn as one mobject again
 
-        return [FadeOut(ghost, shift=back), FadeIn(new, shift=-self.offset)], finish
+        return [fading.FadeOut(ghost, shift=back), fading.FadeIn(new, shift=-self.offset)], finish  # manimgl's
 
 
 class KernelOverlay(VGroup):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, LEFT, UP, FadeIn, FadeOut, Transform, VGroup, Write
+from manimlib import DOWN, LEFT, UP, Transform, VGroup, Write
 
 from convanim import im2col_conv2d_backward
 from convanim.arithmetic.im2col import Col2ImGradient
@@ -20,6 +20,7 @@ from convanim.statements import products_statement
 
 from .cells import NumberGrid, caption_text, fit_font_size, label_above
 from .conv_backward_scene import ConvGradientScene
+from .fades import FadeIn, FadeOut
 from .im2col_scene import MatrixGrid
 from .numbers import set_number, widest_text
 

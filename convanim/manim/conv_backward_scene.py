@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, UP, AnimationGroup, FadeIn, FadeOut, Transform, VGroup
+from manimlib import DOWN, UP, AnimationGroup, Transform, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import trace_conv2d_backward
@@ -26,6 +26,7 @@ from convanim.statements import format_number, products_statement, sum_statement
 from .batched_scene import BatchedScene
 from .cells import (NotedCaption, NumberGrid, caption_text, fit_font_size, label_above, readable_cell, ring,
                     shade_of, swap_caption_with_note)
+from .fades import FadeIn, FadeOut
 from .layer_options import LayerOptions, UpstreamGradient
 from .numbers import make_number, set_number, widest_text
 from .palette import DEFAULT_PALETTE, Palette

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, ReplacementTransform, Transform,
-                      TransformFromCopy, VGroup, Write)
+from manimlib import DOWN, LEFT, RIGHT, UP, ReplacementTransform, Transform, TransformFromCopy, VGroup, Write
 from manimlib.animation.numbers import ChangeDecimalToValue
 from manimlib.utils.color import color_to_rgba
 
@@ -33,6 +32,7 @@ from convanim.arithmetic.trace import ConvStep, ConvTrace
 from .batched_scene import BatchedScene
 from .cells import (MIN_FONT_SIZE, BiasChip, ChannelStack, FlyInto, KernelOverlay, NumberGrid, caption_text,
                     fit_font_size, frame_around, label_above, min_cell_for, swap_caption, swap_caption_with_note)
+from .fades import FadeIn, FadeOut
 from .layer_options import LayerOptions
 from .numbers import make_number, set_number, warn_non_finite, widest_text
 from .palette import DEFAULT_PALETTE, Palette

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, UP, FadeIn, FadeOut, Transform, VGroup
+from manimlib import DOWN, UP, Transform, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import EdgeProblem, TrainingRun, edge_learning_problem
@@ -19,6 +19,7 @@ from convanim.statements import Statement, format_number, relation_for
 
 from .batched_scene import BatchedScene
 from .cells import NotedCaption, NumberGrid, caption_text, label_above, readable_cell
+from .fades import FadeIn, FadeOut
 from .numbers import make_number, set_number
 from .palette import DEFAULT_PALETTE, Palette
 

@@ -19,7 +19,7 @@ import logging
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, GrowFromPoint, Group, Line, VGroup
+from manimlib import DOWN, LEFT, RIGHT, UP, GrowFromPoint, Group, Line, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import Conv, MaxPool, ReLU, cat_photo, named_filter, photo_channels, read_photo, run_pipeline, trace_conv2d
@@ -31,6 +31,7 @@ from convanim.arithmetic.trace import ConvTrace
 
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, label_above, min_cell_for, ring, swap_caption
+from .fades import FadeIn, FadeOut
 from .images import ArrayImage, grey_pixels, rgb_pixels, signed_pixels
 from .numbers import format_shape, widest_text
 from .palette import DEFAULT_PALETTE, Palette

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, VGroup, Write
+from manimlib import DOWN, LEFT, RIGHT, UP, AnimationGroup, VGroup, Write
 from manimlib.utils.color import color_to_rgba
 
 from convanim import im2col_conv2d, im2col_steps
@@ -30,6 +30,7 @@ from convanim.statements import format_number, products_statement
 
 from .batched_scene import BatchedScene
 from .cells import FlyInto, NumberGrid, caption_text, fit_font_size, frame_around, label_above, swap_caption
+from .fades import FadeIn, FadeOut
 from .layer_options import LayerOptions, PlaneInput
 from .numbers import widest_text
 from .palette import DEFAULT_PALETTE, Palette

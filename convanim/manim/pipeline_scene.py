@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, LEFT, RIGHT, Arrow, FadeIn, GrowFromPoint, Group, Rectangle, VGroup
+from manimlib import DOWN, LEFT, RIGHT, Arrow, GrowFromPoint, Group, Rectangle, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import Conv, MaxPool, ReLU, blur_filter, digit_image, edge_filter, random_filter, run_pipeline
@@ -21,6 +21,7 @@ from convanim.networks.pipeline import Flatten, Layer, Linear, Softmax, Stage, s
 
 from .batched_scene import BatchedScene
 from .cells import MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, frame_around, swap_caption
+from .fades import FadeIn
 from .images import ArrayImage, grey_pixels, signed_pixels
 from .numbers import format_shape, widest_text
 from .palette import DEFAULT_PALETTE, Palette

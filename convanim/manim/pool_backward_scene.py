@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, UP, FadeIn, FadeOut, Transform, VGroup
+from manimlib import DOWN, UP, Transform, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import trace_pool2d_backward
@@ -25,6 +25,7 @@ from convanim.statements import Statement, format_number, join_terms, relation_f
 from .batched_scene import BatchedScene
 from .cells import (NotedCaption, NumberGrid, caption_text, fit_font_size, label_above, readable_cell, ring,
                     swap_caption)
+from .fades import FadeIn, FadeOut
 from .layer_options import PlaneInput, UpstreamGradient
 from .numbers import make_number, set_number, widest_text
 from .palette import DEFAULT_PALETTE, Palette

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, UP, FadeIn, FadeOut, VGroup
+from manimlib import DOWN, UP, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import output_size_formula, trace_pool2d
@@ -18,6 +18,7 @@ from convanim.arithmetic.pool_trace import PoolStep, PoolTrace
 
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, label_above, ring, swap_caption
+from .fades import FadeIn, FadeOut
 from .layer_options import PlaneInput
 from convanim.statements import Statement, format_number, join_terms, relation_for
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import FadeIn, Indicate, Rectangle, VGroup
+from manimlib import Indicate, Rectangle, VGroup
 
 from convanim import Conv, ReLU, receptive_box, receptive_field
 from convanim.networks.receptive_field import receptive_field_formula
 
 from .cells import NumberGrid
+from .fades import FadeIn
 from .images import ArrayImage
 from .pipeline_scene import PipelineScene
 

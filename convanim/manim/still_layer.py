@@ -22,7 +22,8 @@ changed.  Here the frame's drawing order is cut into
   (:func:`live_clusters`).
 
 A still mobject after the cut joins the layer for as long as its pixel box
-meets nothing live (:func:`live_after_cut`): where nothing live is drawn,
+meets nothing live drawn before it (:func:`live_after_cut`): the layer is
+drawn before every live unit, so where nothing live was drawn under it,
 drawing it earlier changes no pixel.  Otherwise the drawing order is kept
 exactly, so a frame differs from an all-vector frame only where manimgl's
 one fill pass is split in two (the layer's fills are composited before the
@@ -54,24 +55,27 @@ def family_ids(mobjects) -> set[int]:
     return {id(sm) for mob in mobjects for sm in mob.get_family()}
 
 
-def moving_units(ordered: list[Mobject], moving: set[int]) -> list[tuple[Mobject, bool]]:
+def moving_units(ordered: list[Mobject], moving: set[int], own: set[int] = frozenset()
+                 ) -> list[tuple[Mobject, bool]]:
     """``ordered`` (drawing order) as ``(unit, moves)`` pairs whose families are wholly moving or wholly still.
 
     A mobject whose family mixes both is replaced by its submobjects in
     place (recursively), which draws the same thing in the same order;
     one with points of its own cannot be split that way and counts as
-    moving.
+    moving.  So is a moving mobject holding a member of ``own`` (ids of
+    mobjects to be units of their own, such as fading ones) below it.
     """
     units = []
     for mob in ordered:
         family = mob.get_family()
         flags = [id(sm) in moving for sm in family]
+        splittable = len(mob.data) == 0 and mob.submobjects
         if not any(flags):
             units.append((mob, False))
-        elif all(flags) or len(mob.data) > 0 or not mob.submobjects:
-            units.append((mob, True))
+        elif splittable and (not all(flags) or (id(mob) not in own and any(id(sm) in own for sm in family))):
+            units.extend(moving_units(mob.submobjects, moving, own))
         else:
-            units.extend(moving_units(mob.submobjects, moving))
+            units.append((mob, True))
     return units
 
 
@@ -81,8 +85,13 @@ def camera_key(camera) -> tuple:
                         for name, value in camera.uniforms.items()))
 
 
-#: Pixels added around the live part's box for antialiasing (manimgl's default anti_alias_width is 1.5 px).
+#: Pixels added around the box of anything with a stroke or a fill border, for antialiasing (manimgl's default
+#: anti_alias_width is 1.5 px, of which half reaches beyond the stroke's width; the rest is slack for joints).
 EDGE_PIXELS = 3
+#: Pixels added around the box of a fill with no stroke and no fill border (our cells, rings, squares): its
+#: triangles are the shape itself, and a pixel is drawn only when its centre lies inside one.  A pixel centre
+#: half a pixel from the box's edge is the farthest drawn; the 1/64 is slack for the rasteriser's rounding.
+FILL_EDGE_PIXELS = 0.5 + 1 / 64
 
 
 class PixelMapping(NamedTuple):
@@ -140,7 +149,8 @@ def reach_box(mapping: PixelMapping, datas, depth_tested: bool = False,
     A vector's curves lie inside their control points' convex hull, and a perspective projection keeps
     that (for points in front of the camera); strokes and fill borders reach half their width beyond it
     (manimgl: 0.01 scene units per unit of width, times the frame's scale when not fixed), enlarged by the
-    perspective, and antialiasing ``EDGE_PIXELS`` more.
+    perspective, and antialiasing ``EDGE_PIXELS`` more.  Fills with neither reach ``FILL_EDGE_PIXELS``
+    beyond the hull.
     """
     if depth_tested:
         return None
@@ -168,7 +178,7 @@ def reach_box(mapping: PixelMapping, datas, depth_tested: bool = False,
         else:
             per_unit = mapping.per_unit if mapping.view is None else default_per_unit / frame_scale
             reach = mapping.stroke_scale * widest
-        margin = reach * per_unit / nearest_w + EDGE_PIXELS
+        margin = reach * per_unit / nearest_w + EDGE_PIXELS if widest > 0 else np.full(2, FILL_EDGE_PIXELS)
         boxes.append(np.concatenate([pixels.min(axis=0) - margin, pixels.max(axis=0) + margin]))
     boxes = np.array(boxes)
     return np.concatenate([boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)])
@@ -199,22 +209,26 @@ def mobject_box(mapping: PixelMapping, mob: Mobject) -> np.ndarray | None:
                      [float(sm.uniforms.get("is_fixed_in_frame", 0.0)) for sm in family])
 
 
-def overlapping(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """For each box of ``boxes`` (n, 4), whether it meets any box of ``others`` (m, 4)."""
-    if len(boxes) == 0 or len(others) == 0:
-        return np.zeros(len(boxes), dtype=bool)
-    a, b = boxes[:, None, :], others[None, :, :]
-    return ((a[..., 0] < b[..., 2]) & (b[..., 0] < a[..., 2]) & (a[..., 1] < b[..., 3])
-            & (b[..., 1] < a[..., 3])).any(axis=1)
+def meeting(boxes: np.ndarray) -> np.ndarray:
+    """(n, n): whether box i and box j of ``boxes`` (n, 4) overlap (sharing only an edge is not meeting)."""
+    a, b = boxes[:, None, :], boxes[None, :, :]
+    return (a[..., 0] < b[..., 2]) & (b[..., 0] < a[..., 2]) & (a[..., 1] < b[..., 3]) & (b[..., 1] < a[..., 3])
 
 
 def live_after_cut(boxes: np.ndarray, moves: np.ndarray) -> np.ndarray:
-    """Which units after the cut must be drawn live this frame: the moving ones, and every still one whose box
-    meets a live one's (repeated until nothing is added).  The others can join the still layer: on their
-    pixels nothing live is drawn, so drawing them earlier changes no pixel."""
+    """Which units after the cut (``boxes`` (n, 4) in drawing order) must be drawn live this frame: the moving
+    ones, and every still one whose box meets the box of a live one drawn before it (repeated until nothing is
+    added).  The others can join the still layer, drawn before every live unit: each of them meets live units
+    drawn after it only, and is drawn before those either way, so no two units that share a pixel change
+    their order.  (A still cell beside a changing one stays in the layer; a ring drawn over both does not
+    pull them live.)"""
     live = moves.copy()
+    n = len(boxes)
+    if n < 2 or not live.any():
+        return live
+    meets_earlier = np.tril(meeting(boxes), k=-1)  # [i, j]: unit i meets unit j, drawn before it
     while True:
-        added = ~live & overlapping(boxes, boxes[live])
+        added = ~live & (meets_earlier & live[None, :]).any(axis=1)
         if not added.any():
             return live
         live |= added
@@ -243,8 +257,7 @@ def live_clusters(boxes: np.ndarray, join_below: float = 0.0) -> list[list[int]]
     n = len(boxes)
     labels = np.arange(n)
     if n > 1:
-        a, b = boxes[:, None, :], boxes[None, :, :]
-        meets = (a[..., 0] < b[..., 2]) & (b[..., 0] < a[..., 2]) & (a[..., 1] < b[..., 3]) & (b[..., 1] < a[..., 3])
+        meets = meeting(boxes)
         while True:  # each index takes the smallest label it meets, until nothing changes
             smaller = np.where(meets, labels[None, :], n).min(axis=1)
             if (smaller >= labels).all():
@@ -268,23 +281,25 @@ def live_clusters(boxes: np.ndarray, join_below: float = 0.0) -> list[list[int]]
     return sorted(clusters)
 
 
-def render_within_box(camera, group, canvas, mapping: PixelMapping) -> tuple[int, int, int, int] | None:
+def render_within_box(camera, group, canvas, mapping: PixelMapping, target=None) -> tuple[int, int, int, int] | None:
     """Render ``group`` as ``group.render`` does, with the frame's and the fill canvas's scissor box set to the
     pixels its vertices can reach, so that clearing and compositing the fill canvas cover that box only.
-    ``mapping``: the camera's :func:`pixel_mapping` for this frame.  Returns the box drawn within,
-    ``(x, y, width, height)``, or None for the whole frame (when the box cannot be told)."""
+    ``mapping``: the camera's :func:`pixel_mapping` for this frame; ``target``: the framebuffer drawn into
+    (the camera's when None).  Returns the box drawn within, ``(x, y, width, height)``, or None for the whole
+    frame (when the box cannot be told)."""
     if group._data_has_changed:  # what group.render does first, done here to read the vertices
         group.shader_wrappers = group.get_shader_wrapper_list(camera.ctx)
         group._data_has_changed = False
     box = pixel_box(camera, group.shader_wrappers, mapping)
     if box is not None and box[2] * box[3] == 0:
         return box
-    camera.fbo.scissor = canvas.scissor = box
-    camera.fbo.use()
+    target = camera.fbo if target is None else target
+    target.scissor = canvas.scissor = box
+    target.use()
     try:
         group.render(camera.ctx, camera.uniforms)
     finally:
-        camera.fbo.scissor = canvas.scissor = None
+        target.scissor = canvas.scissor = None
         camera.fbo.use()
     return box
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, RIGHT, UP, FadeIn, FadeTransform, Group
+from manimlib import DOWN, RIGHT, UP, FadeTransform, Group
 from manimlib.animation.numbers import ChangeDecimalToValue
 from manimlib.utils.color import color_to_rgba
 
@@ -29,6 +29,7 @@ from convanim.networks.digit_cnn import DECIMALS
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, swap_caption
 from .conv_scene import ConvLayerScene
+from .fades import FadeIn
 from .pipeline_scene import PipelineScene
 from .images import ArrayImage, signed_pixels
 from .numbers import widest_text

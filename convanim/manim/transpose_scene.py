@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, UP, FadeIn, FadeOut, ReplacementTransform, VGroup
+from manimlib import DOWN, UP, ReplacementTransform, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import trace_conv2d, trace_conv_transpose2d, transpose_output_size_formula, transposed_as_direct
@@ -23,6 +23,7 @@ from convanim.arithmetic.transpose_trace import ScatterStep, TransposeTrace
 from .arithmetic_scene import ConvArithmetic
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, frame_around, label_above, ring, swap_caption
+from .fades import FadeIn, FadeOut
 from .numbers import format_value, make_number
 from .palette import DEFAULT_PALETTE, Palette
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, OUT, UP, FadeIn, FadeOut, Group, VPrism
+from manimlib import DOWN, OUT, UP, Group, VPrism
 from manimlib.utils.color import color_to_rgba
 
 from convanim import macs, param_count, pixel_shuffle, trace_conv2d
@@ -27,6 +27,7 @@ from convanim.statements import channel_sum_statement, running_statement
 
 from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, swap_caption
+from .fades import FadeIn, FadeOut
 from .layer_options import LayerOptions
 from .numbers import format_shape, widest_text
 from .palette import DEFAULT_PALETTE, Palette
