@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import manim_support  # noqa: F401,I001  (imports manimlib first)
-from manimlib import DOWN, UP, AnimationGroup, Square, VGroup, manim_config
+from manimlib import DOWN, UP, AnimationGroup, Square, UpdateFromFunc, VGroup, manim_config
 from manimlib.animation import fading
 
 from convanim.manim.batched_scene import BatchedScene, sprite_fades
@@ -189,3 +189,43 @@ def test_a_fill_only_box_is_tight_and_every_box_covers_the_drawn_pixels():
             assert w <= xs.max() + 1 - xs.min() + slack and h <= ys.max() + 1 - ys.min() + slack, (w, h)
     finally:
         camera.ctx.release()
+
+
+class NewValues(BatchedScene):
+    """A grid's numbers fade to new values (as LearnedFilters' filters do between snapshots)."""
+    old_values = np.array([[0.3, -1.2], [2.0, 0.0]])
+    new_values = np.array([[-0.1, 1.5], [2.0, -3.4]])
+
+    def construct(self):
+        self.grid = NumberGrid(self.old_values, 0.9, "#1E88E5", decimals=1, mask=np.eye(2, dtype=bool))
+        self.add(self.grid)
+        self.seen = []  # (time, old numbers' largest alpha, new numbers' largest alpha)
+        fades, finish = self.grid.fade_to_values(self.new_values)
+        old, new = fades[0].mobject, fades[1].mobject
+        self.old_numbers = list(old)
+        watch = UpdateFromFunc(VGroup(), lambda _: self.seen.append(
+            (self.time, opacity_alphas(old).max(), opacity_alphas(new).max())))
+        self.play(*fades, watch, run_time=1.0)
+        finish()
+
+
+def test_a_grid_fades_to_new_values_one_after_the_other_and_then_holds_them():
+    scene = NewValues(skip_animations=False, camera_config={"resolution": RESOLUTION})
+    scene.run()
+    scene.camera.ctx.release()
+    grid = scene.grid
+    np.testing.assert_allclose(grid.shown_values(), NewValues.new_values)
+    assert grid.visible().all() and len(grid.numbers) == 4 and grid.numbers in grid.submobjects
+    drawn = {id(m) for m in scene.get_mobject_family_members()}
+    assert all(id(n) in drawn for n in grid.numbers) and sum(id(n) in drawn for n in scene.old_numbers) == 0
+    for number, cell in zip(grid.numbers, grid.squares):
+        np.testing.assert_allclose(number.get_center(), cell.get_center(), atol=1e-9)
+    # Padded cells (the mask's diagonal) keep their dimmer numbers.
+    assert grid.number(0, 0).get_fill_color().lower() == "#bdbdbd" != grid.number(0, 1).get_fill_color().lower()
+    # Never both at once: the old numbers are gone before the new ones appear.  (The last call comes after
+    # the play, when the old numbers have left the scene with their alphas restored.)
+    during = [(a, b) for t, a, b in scene.seen if t < 1.0]
+    assert all(a == 0 or b == 0 for a, b in during) and len(during) > 20
+    assert any(0 < a < 1 for a, _ in during) and any(0 < b < 1 for _, b in during)
+    with pytest.raises(ValueError, match=r"2×2 grid takes 2×2 values; got shape \(3, 2\)"):
+        grid.fade_to_values(np.zeros((3, 2)))

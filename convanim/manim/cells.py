@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 from . import _gl  # noqa: F401  (must come before manimlib)
@@ -15,7 +15,7 @@ from convanim.statements import APPROXIMATE_NOTE
 
 from .numbers import make_number, set_number, shown_value, widest_text
 from .glyph_text import GlyphText
-from .fades import FadeIn, FadeOut
+from .fades import FadeIn, FadeOut, fade_out_then_in
 
 
 #: Share of a cell's pitch left empty between neighbouring cells (the grid lines).
@@ -88,6 +88,7 @@ class NumberGrid(VGroup):
                     self.numbers.add(num)
         self.show_numbers = show_numbers
         self.cell_color = color
+        self.text_color = text_color
         self.add(self.squares, self.numbers)
 
     def index(self, i: int, j: int) -> int:
@@ -113,6 +114,32 @@ class NumberGrid(VGroup):
                 self.set_number(i, j, value)
             elif not self.mask[i, j]:
                 self.cell(i, j).set_fill(shade(values, i, j, self.cell_color))
+
+    def fade_to_values(self, values: np.ndarray) -> tuple[list, Callable[[], None]]:
+        """Animations that fade the numbers out over the first half of the animation and the numbers of
+        ``values`` (rows, cols) in over the second (:func:`~convanim.manim.fades.fade_out_then_in`), and
+        ``finish()``, to call once they played, which makes the new numbers the grid's.
+
+        No frame shows a value other than the old and the new ones (a count passes through values that
+        belong to neither), nor two numbers over each other.
+        """
+        values = np.asarray(values)
+        if values.shape != self.shape:
+            raise ValueError(f"values: a {self.shape[0]}×{self.shape[1]} grid takes {self.shape[0]}×"
+                             f"{self.shape[1]} values; got shape {values.shape}")
+        if not self.show_numbers:
+            raise ValueError(f"this {self.shape[0]}×{self.shape[1]} grid draws no numbers (too many cells)")
+        new = VGroup()
+        for (i, j), value in np.ndenumerate(values):
+            color = "#BDBDBD" if self.mask[i, j] else self.text_color
+            new.add(make_number(value, self.decimals, self.font_size, color).move_to(self.cell(i, j)))
+        old = self.numbers
+
+        def finish() -> None:
+            self.numbers = new
+            self.replace_submobject(self.submobjects.index(old), new)
+
+        return fade_out_then_in(old, new), finish
 
     def shown_values(self) -> np.ndarray:
         """What the grid draws, read back from its number mobjects: (rows, cols) floats."""
@@ -312,9 +339,10 @@ def caption_text(text: str, font_size: float = 28, color: str = "#FFFFFF", max_w
 
 
 def swap_caption(old: Text, text: str, font_size: float = 28) -> tuple[Text, AnimationGroup]:
-    """A new bottom caption and the cross-fade to it (a glyph morph would show half-formed digits)."""
+    """A new bottom caption and the change to it: the old one fades out, then the new one in (a glyph morph
+    would show half-formed digits, and a cross-fade two captions over each other)."""
     new = caption_text(text, font_size).to_edge(DOWN, buff=0.3)
-    return new, AnimationGroup(FadeOut(old), FadeIn(new))
+    return new, AnimationGroup(*fade_out_then_in(old, new))
 
 
 def swap_caption_with_note(old: Text, note: Text | None, text: str, font_size: float, approximate: bool

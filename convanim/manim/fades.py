@@ -23,6 +23,7 @@ import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import Animation, Mobject
+from manimlib.utils.rate_functions import smooth, squish_rate_func
 
 #: The data fields whose alphas a fade scales, and the column holding the alpha: a VMobject's fill and stroke
 #: colours, a Surface's or a DotCloud's ``rgba``, an ImageMobject's ``opacity`` (what each one's set_opacity sets).
@@ -94,6 +95,14 @@ class FadeOut(OpacityFade):
     def __init__(self, mobject: Mobject, **kwargs) -> None:
         kwargs.setdefault("remover", True)
         super().__init__(mobject, **kwargs)
+
+
+def fade_out_then_in(old: Mobject, new: Mobject) -> list[OpacityFade]:
+    """``old`` fades out over the first half of the animation, then ``new`` fades in over the second half, in
+    the same place: no frame shows the two over each other (two captions, or two numbers in one cell, half
+    faded over each other are hard to read)."""
+    return [FadeOut(old, rate_func=squish_rate_func(smooth, 0.0, 0.5)),
+            FadeIn(new, rate_func=squish_rate_func(smooth, 0.5, 1.0))]
 
 
 def opacity_alphas(mobject: Mobject) -> np.ndarray:

@@ -20,7 +20,6 @@ import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, RIGHT, UP, FadeTransform, Group
-from manimlib.animation.numbers import ChangeDecimalToValue
 from manimlib.utils.color import color_to_rgba
 
 from convanim import DigitCNN, handwritten_digits, trained_digit_cnn
@@ -207,16 +206,18 @@ class LearnedFiltersScene(BatchedScene):
 
     def show_snapshot(self, k: int) -> None:
         """Every filter's numbers and image become those of snapshot ``k``."""
-        changes = []
+        changes, finishes = [], []
         for f, (grid, image) in enumerate(zip(self.grids(), self.images())):
             w = self.snapshots[k].weight[f, 0]
-            changes += [ChangeDecimalToValue(grid.number(i, j), float(v)) for (i, j), v in np.ndenumerate(w)]
+            fades, finish = grid.fade_to_values(w)  # old numbers out, then the new ones in
+            changes += fades
+            finishes.append(finish)
             new_image = ArrayImage(w, self.filter_pixels(w), image.get_height()).move_to(image)
             changes.append(FadeTransform(image, new_image))
             self.panels[f][1].submobjects[1] = new_image
         self.play(*changes, self.set_caption(self.snapshot_caption(k)), run_time=self.stage_time)
-        for grid, w in zip(self.grids(), self.snapshots[k].weight[:, 0]):
-            grid.show_values(w)  # each number exactly the snapshot's, centred in its cell
+        for finish in finishes:
+            finish()
         self.shown = k
         self.after_snapshot(k)
         self.wait(self.pause_time)
