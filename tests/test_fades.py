@@ -51,7 +51,14 @@ def test_opacity_fades_give_manimgls_values_at_every_point_of_the_fade(ours, man
                 for field in a.dtype.names:
                     np.testing.assert_allclose(a[field], b[field], atol=1e-6, err_msg=f"{field} at {alpha}")
         animation.finish()
-        # Afterwards the mobject is as it was (a FadeOut removes it from the scene as it was, as manimgl's does).
+        reference.finish()
+        for a, b in zip(family_data(mob), family_data(theirs_mob)):  # both end on the mobject as it was
+            np.testing.assert_allclose(a["fill_rgba"], b["fill_rgba"], atol=1e-6)
+        removed = []
+        scene = type("Scene", (), {"remove": lambda self, *mobs: removed.extend(mobs)})()
+        animation.clean_up_from_scene(scene)
+        assert removed == ([mob] if ours is FadeOut else [])
+        # The mobject is as it was (a FadeOut removes it from the scene as it was, as manimgl's does).
         for a, b in zip(family_data(mob), original):
             for field in set(a.dtype.names) - {"joint_angle", "base_normal"}:  # derived: manimgl computes them
                 np.testing.assert_array_equal(a[field], b[field])

@@ -37,7 +37,8 @@ def alpha_columns(member: Mobject) -> list[tuple[str, int]]:
 
 class OpacityFade(Animation):
     """Scales every family member's colour alphas by the rate from ``start`` to ``end`` (0: invisible, 1: as it
-    is), then leaves the mobject as it was (a fade-out is a remover: the mobject leaves the scene as it was)."""
+    is), then leaves the mobject as it was (a fade-out is a remover: the mobject leaves the scene as it was; manimgl's
+    FadeOut, whose final alpha is 0, also ends on the mobject as it was)."""
 
     start: float = 0.0
     end: float = 1.0
