@@ -336,3 +336,51 @@ def test_the_mnist_sized_backward_shades_autograds_input_gradient():
     low, high = min(reference.min(), 0), max(reference.max(), 0)
     want = np.array([[shade_of(v, low, high, scene.palette.kernel) for v in row] for row in reference])
     np.testing.assert_array_equal(np.char.lower(colours.astype(str)), np.char.lower(want.astype(str)))
+
+
+class SmallShadedScatter(backward.ConvBackwardScene):
+    """A 6×6 input, one 3×3 filter, grids shaded (no numbers): its 16 windows' scatter is a quick sweep."""
+    in_channels, input_size, out_channels, kernel_size, seed = 1, (6, 6), 1, (3, 3), 3
+    max_numbered_cells, sweep_captions, detailed_weights, detailed_scatters = 8, 4, 0, 0
+    stage_time = pause_time = 0.1
+
+
+def scatter_frames(sweep: bool, sweep_time: float):
+    """For each frame of the scatter: the dL/dx cells' colours (rgba) and the rings' centres."""
+    frames = []
+
+    class Recording(SmallShadedScatter):
+        def sweeps_quickly(self, *args):
+            return sweep and super().sweeps_quickly(*args)
+
+        plays = 0
+
+        def play(self, *args, **kwargs):
+            self.plays += 1
+            super().play(*args, **kwargs)
+
+        def emit_frame(self):
+            super().emit_frame()
+            grid = getattr(self, "grad_input_grid", None)
+            if grid is not None and not self.skip_animations:
+                frames.append((np.array([sq.data["fill_rgba"][0] for sq in grid.squares]),
+                               np.array([m.get_center() for m in self.marks])))
+
+    Recording.sweep_time = sweep_time
+    scene = Recording(camera_config={"resolution": (256, 144)})
+    scene.run()
+    scene.camera.ctx.release()
+    return frames, scene
+
+
+@pytest.mark.parametrize("sweep_time", [0.6, 1 / 15])  # 18 frames a window; 2, as MnistSizedConvBackward's
+def test_a_quick_sweep_in_one_animation_shows_each_frame_of_the_window_by_window_sweep(sweep_time):
+    by_window, one_by_one = scatter_frames(False, sweep_time)
+    plays_by_window = one_by_one.plays
+    swept, scene = scatter_frames(True, sweep_time)
+    assert len(swept) == len(by_window) > 2 * 16  # no frame lost or added
+    for (colours, rings), (want_colours, want_rings) in zip(swept, by_window):
+        np.testing.assert_allclose(colours, want_colours, atol=1.5 / 255)  # the same shade in every frame
+        np.testing.assert_allclose(rings, want_rings, atol=1e-9)  # the rings around the same window
+    assert scene.plays < plays_by_window - 10  # the sweep took fewer plays
+    np.testing.assert_allclose(swept[-1][0], by_window[-1][0], atol=1e-9)

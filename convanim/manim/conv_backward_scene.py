@@ -30,6 +30,7 @@ from .fades import FadeIn, FadeOut
 from .layer_options import LayerOptions, UpstreamGradient
 from .numbers import make_number, set_number, widest_text
 from .palette import DEFAULT_PALETTE, Palette
+from .shade_sweep import ShadeSweep, SweepStep
 
 
 def readable_grid(values: np.ndarray, preferred: float, color: str, decimals: int, mask=None,
@@ -78,12 +79,15 @@ class ConvGradientScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedSce
         layer = check_conv(x, w, None, self.stride, self.padding, self.dilation, self.groups, self.padding_mode)
         return (w.shape[0], *layer.geometry.out)
 
+    def rings_around(self, mobjects: list) -> VGroup:
+        """A ring around each of these cells and grids."""
+        return VGroup(*(ring(m.get_width() + 0.08, m.get_height() + 0.08, 0.05, self.palette.winner).move_to(m)
+                        for m in mobjects))
+
     def mark(self, mobjects: list):
         """Ring these cells and grids (the previous rings go)."""
-        rings = VGroup(*(ring(m.get_width() + 0.08, m.get_height() + 0.08, 0.05, self.palette.winner).move_to(m)
-                         for m in mobjects))
-        old, self.marks = self.marks, rings
-        return AnimationGroup(FadeOut(old), FadeIn(rings))
+        old, self.marks = self.marks, self.rings_around(mobjects)
+        return AnimationGroup(FadeOut(old), FadeIn(self.marks))
 
 
 class ConvBackwardScene(ConvGradientScene):
@@ -283,9 +287,16 @@ class ConvBackwardScene(ConvGradientScene):
         for f in filters:
             self.show_kernel(f, local)
             for oy in range(t.geometry.out[0]):
+                quick = []  # this row's windows swept quickly, in one animation
                 for ox in range(t.geometry.out[1]):
-                    self.scatter_window(c, f, oy, ox, detailed=n < self.detailed_scatters)
+                    detailed = n < self.detailed_scatters
+                    if self.sweeps_quickly(c, oy, ox, detailed):
+                        quick.append((oy, ox))
+                    else:
+                        self.scatter_window(c, f, oy, ox, detailed)
                     n += 1
+                if quick:
+                    self.sweep_windows(c, f, quick)
         self.caption, self.approximate_note, animation = swap_caption_with_note(
             self.caption, self.approximate_note,
             self.tr("dL/dx: each input cell gathers dL/dy × weight from every window that read it"), 24, False)
@@ -384,6 +395,38 @@ class ConvBackwardScene(ConvGradientScene):
                 sweep = [self.caption_animation(quickly)]
             self.play(marks, *changes, *sweep, run_time=self.sweep_time)
         self.settle()
+
+    def sweeps_quickly(self, c: int, oy: int, ox: int, detailed: bool) -> bool:
+        """Whether window (oy, ox) is one of a long sweep's quick windows over a shaded grid (no caption of its
+        own, cells reshaded): those of a row are played as one :class:`ShadeSweep`."""
+        return (not detailed and (oy, ox) != (0, 0) and not self.grad_input_grid.show_numbers
+                and self._numbered_windows(c) > self.sweep_captions)
+
+    def sweep_windows(self, c: int, f: int, windows: list[tuple[int, int]]) -> None:
+        """Windows of one row swept quickly (``sweep_time`` each): what :meth:`scatter_window` shows for each,
+        in one animation (see :mod:`convanim.manim.shade_sweep`)."""
+        t, grid = self.trace, self.grad_input_grid
+        steps = []
+        for oy, ox in windows:
+            rows, cols = t.window_cells(oy, ox)
+            cells = []
+            for r in rows:
+                for q in cols:
+                    after = t.running_after(c, int(r), int(q), f, oy, ox)
+                    if after is not None:
+                        cells.append((grid.cell(r, q), self.gradient_shade(after[0])))
+            region = VGroup(*(grid.cell(r, q) for r in rows for q in cols))
+            steps.append(SweepStep(cells, [self.grad_maps[f].cell(oy, ox).get_center(), self.kernel_grid.get_center(),
+                                           region.get_center()]))
+        oy, ox = windows[0]
+        rows, cols = t.window_cells(oy, ox)
+        self.remove(self.marks)  # the first window's rings, which the sweep moves on
+        self.marks = self.rings_around([self.grad_maps[f].cell(oy, ox), self.kernel_grid,
+                                        VGroup(*(grid.cell(r, q) for r in rows for q in cols))])
+        self.add(self.marks)
+        quickly = self.tr("the other windows, quickly: each adds its dL/dy × the kernel into the cells it read")
+        caption = [self.caption_animation(quickly)] if self.caption.text.replace("\n", " ") != quickly else []
+        self.play(ShadeSweep(steps, self.marks), *caption, run_time=self.sweep_time * len(windows))
 
     def _numbered_windows(self, c: int) -> int:
         return len(self.trace.filters_of_channel(c)) * self.trace.geometry.out[0] * self.trace.geometry.out[1]
