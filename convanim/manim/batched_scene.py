@@ -27,7 +27,10 @@ Two later changes make each frame cheaper still: the fill pass draws
 through a frame-sized canvas instead of manimgl's double-size one
 (:mod:`convanim.manim.fill_canvas`), and the mobjects an animation does not
 move are drawn once into a still layer that each frame copies, the live
-rest drawn within its pixel box (:mod:`convanim.manim.still_layer`).
+rest drawn within its pixel box (:mod:`convanim.manim.still_layer`).  A
+fading mobject of one colour, fills only (a caption), is drawn once per
+animation and composited at its fade's share each frame
+(:mod:`convanim.manim.fades`, :mod:`convanim.manim.fade_sprites`).
 """
 from __future__ import annotations
 
