@@ -82,14 +82,17 @@ class NumberGrid(VGroup):
                 sq.set_fill(fill, opacity=fill_opacity)
                 sq.move_to(np.array([(j - (cols - 1) / 2) * cell_size, ((rows - 1) / 2 - i) * cell_size, 0]))
                 self.squares.add(sq)
-                if show_numbers:
-                    num = make_number(values[i, j], decimals, font_size, "#BDBDBD" if padded else text_color)
-                    num.move_to(sq)
-                    self.numbers.add(num)
         self.show_numbers = show_numbers
         self.cell_color = color
         self.text_color = text_color
+        if show_numbers:
+            self.numbers.add(*(self.number_for(i, j, value) for (i, j), value in np.ndenumerate(values)))
         self.add(self.squares, self.numbers)
+
+    def number_for(self, i: int, j: int, value: object):
+        """A number mobject showing ``value`` in cell (i, j): dimmer on a padding cell."""
+        color = "#BDBDBD" if self.mask[i, j] else self.text_color
+        return make_number(value, self.decimals, self.font_size, color).move_to(self.cell(i, j))
 
     def index(self, i: int, j: int) -> int:
         return i * self.shape[1] + j
@@ -129,10 +132,7 @@ class NumberGrid(VGroup):
                              f"{self.shape[1]} values; got shape {values.shape}")
         if not self.show_numbers:
             raise ValueError(f"this {self.shape[0]}×{self.shape[1]} grid draws no numbers (too many cells)")
-        new = VGroup()
-        for (i, j), value in np.ndenumerate(values):
-            color = "#BDBDBD" if self.mask[i, j] else self.text_color
-            new.add(make_number(value, self.decimals, self.font_size, color).move_to(self.cell(i, j)))
+        new = VGroup(*(self.number_for(i, j, value) for (i, j), value in np.ndenumerate(values)))
         old = self.numbers
 
         def finish() -> None:

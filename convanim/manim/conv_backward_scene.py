@@ -406,7 +406,7 @@ class ConvBackwardScene(ConvGradientScene):
         """Windows of one row swept quickly (``sweep_time`` each): what :meth:`scatter_window` shows for each,
         in one animation (see :mod:`convanim.manim.shade_sweep`)."""
         t, grid = self.trace, self.grad_input_grid
-        steps = []
+        steps, regions = [], []
         for oy, ox in windows:
             rows, cols = t.window_cells(oy, ox)
             cells = []
@@ -416,13 +416,12 @@ class ConvBackwardScene(ConvGradientScene):
                     if after is not None:
                         cells.append((grid.cell(r, q), self.gradient_shade(after[0])))
             region = VGroup(*(grid.cell(r, q) for r in rows for q in cols))
+            regions.append(region)
             steps.append(SweepStep(cells, [self.grad_maps[f].cell(oy, ox).get_center(), self.kernel_grid.get_center(),
                                            region.get_center()]))
         oy, ox = windows[0]
-        rows, cols = t.window_cells(oy, ox)
         self.remove(self.marks)  # the first window's rings, which the sweep moves on
-        self.marks = self.rings_around([self.grad_maps[f].cell(oy, ox), self.kernel_grid,
-                                        VGroup(*(grid.cell(r, q) for r in rows for q in cols))])
+        self.marks = self.rings_around([self.grad_maps[f].cell(oy, ox), self.kernel_grid, regions[0]])
         self.add(self.marks)
         quickly = self.tr("the other windows, quickly: each adds its dL/dy × the kernel into the cells it read")
         caption = [self.caption_animation(quickly)] if self.caption.text.replace("\n", " ") != quickly else []
