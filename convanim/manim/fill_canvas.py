@@ -1,4 +1,4 @@
-"""A frame-sized fill canvas for manimgl's vector fills: the one override convanim makes to manimgl's drawing.
+"""A frame-sized fill canvas for manimgl's vector fills (one of convanim's narrow overrides of manimgl).
 
 manimgl 1.7.2 draws the fills of vector mobjects into an offscreen
 floating-point texture (its winding-number trick needs signed alphas) and
