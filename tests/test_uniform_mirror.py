@@ -4,11 +4,9 @@ manimgl remembers the uniforms it set in a dict keyed by ``id(program)``; a
 program created after another was freed can get its id, and manimgl then
 skips its uniforms (a frame with nothing but the background, now and then,
 in long test runs).  These tests plant the memory a freed program would have
-left under the new program's id and read the uniform back from OpenGL.
+left under a just-made program's id, fetch the program as manimgl's shader
+wrappers do, and read the uniform back from OpenGL.
 """
-import gc
-import weakref
-
 import moderngl
 import numpy as np
 import pytest
@@ -16,6 +14,7 @@ import pytest
 import manim_support  # noqa: F401,I001  (imports manimlib first)
 import manimlib.shader_wrapper as shader_wrapper
 from manimlib.utils.shaders import PROGRAM_UNIFORM_MIRRORS
+from manimlib.utils.shaders import get_shader_program as manimgls_cached_program
 
 from convanim.manim import uniform_mirror
 
@@ -39,48 +38,47 @@ def ctx():
     context.release()
 
 
-def set_through_manimgls_wrapper(program, value) -> None:
-    """What a shader wrapper does for each uniform each frame (``update_program_uniforms``)."""
+def just_made_program_with_stale_memory(ctx):
+    """A program made by manimgl's cache, and under its id what a freed program given (0.25, -0.5) left."""
+    program = manimgls_cached_program(ctx, vertex_shader=VERTEX, fragment_shader=FRAGMENT)
+    PROGRAM_UNIFORM_MIRRORS[id(program)] = {"shift": (0.25, -0.5)}
+    return program
+
+
+def set_as_a_shader_wrapper_does(ctx, value):
+    """What a shader wrapper does: fetch its program when made (``init_program``), then set each uniform each
+    frame (``update_program_uniforms``)."""
+    program = shader_wrapper.get_shader_program(ctx, vertex_shader=VERTEX, fragment_shader=FRAGMENT)
     shader_wrapper.set_program_uniform(program, "shift", value)
+    return program
 
 
 def test_a_new_program_with_a_freed_ones_id_gets_its_uniforms(ctx):
-    program = ctx.program(vertex_shader=VERTEX, fragment_shader=FRAGMENT)
-    # What manimgl's dict holds after a freed program at this id was given the same value.
-    PROGRAM_UNIFORM_MIRRORS[id(program)] = {"shift": (0.25, -0.5)}
+    program = just_made_program_with_stale_memory(ctx)
     try:
-        set_through_manimgls_wrapper(program, np.array([0.25, -0.5]))
+        assert set_as_a_shader_wrapper_does(ctx, np.array([0.25, -0.5])) is program
         assert program["shift"].value == pytest.approx((0.25, -0.5))  # set, not skipped (it starts at 0, 0)
     finally:
         PROGRAM_UNIFORM_MIRRORS.pop(id(program), None)
 
 
 def test_manimgls_own_function_skips_them_which_is_the_bug_fixed(ctx):
-    program = ctx.program(vertex_shader=VERTEX, fragment_shader=FRAGMENT)
-    PROGRAM_UNIFORM_MIRRORS[id(program)] = {"shift": (0.25, -0.5)}
-    uniform_mirror.use_manimgl_uniform_mirror()
+    program = just_made_program_with_stale_memory(ctx)
+    uniform_mirror.use_manimgl_shader_programs()
     try:
-        set_through_manimgls_wrapper(program, np.array([0.25, -0.5]))
+        set_as_a_shader_wrapper_does(ctx, np.array([0.25, -0.5]))
         assert program["shift"].value == pytest.approx((0.0, 0.0))
     finally:
-        uniform_mirror.use_program_keyed_uniform_mirror()
+        uniform_mirror.use_fresh_uniforms_for_new_programs()
         PROGRAM_UNIFORM_MIRRORS.pop(id(program), None)
 
 
-def test_a_value_already_set_is_not_set_again_and_a_program_under_a_freed_ones_id_starts_afresh(ctx):
-    program = ctx.program(vertex_shader=VERTEX, fragment_shader=FRAGMENT)
-    assert uniform_mirror.set_program_uniform(program, "shift", np.array([0.5, 0.5])) is True
-    assert uniform_mirror.set_program_uniform(program, "shift", np.array([0.5, 0.5])) is False
-    assert uniform_mirror.set_program_uniform(program, "shift", (0.5, 0.25)) is True
-    assert program["shift"].value == pytest.approx((0.5, 0.25))
-    assert uniform_mirror.set_program_uniform(program, "no_such_uniform", 1.0) is False
-    assert uniform_mirror.mirror_of(program) == {"shift": (0.5, 0.25)}
-    # Our own memory, as a freed program at this id would have left it: the weak reference is dead.
-    freed = ctx.program(vertex_shader=VERTEX, fragment_shader=FRAGMENT)
-    uniform_mirror.UNIFORM_MIRRORS[id(program)] = (weakref.ref(freed), {"shift": (0.5, 0.5)})
-    freed.release()
-    del freed
-    gc.collect()
-    program["shift"].value = (0.0, 0.0)
-    assert uniform_mirror.set_program_uniform(program, "shift", (0.5, 0.5)) is True
+def test_a_program_seen_before_keeps_its_memory_so_a_value_already_set_is_not_set_again(ctx):
+    program = set_as_a_shader_wrapper_does(ctx, np.array([0.5, 0.5]))
     assert program["shift"].value == pytest.approx((0.5, 0.5))
+    program["shift"].value = (0.0, 0.0)  # behind manimgl's back: it still remembers (0.5, 0.5)
+    assert set_as_a_shader_wrapper_does(ctx, np.array([0.5, 0.5])) is program
+    assert program["shift"].value == pytest.approx((0.0, 0.0))  # skipped: the memory was kept
+    set_as_a_shader_wrapper_does(ctx, (0.5, 0.25))
+    assert program["shift"].value == pytest.approx((0.5, 0.25))
+    PROGRAM_UNIFORM_MIRRORS.pop(id(program), None)

@@ -48,7 +48,7 @@ from .fades import OpacityFade
 from .fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from .language_option import LanguageOption
 from .shader_ids import use_fast_shader_ids, use_manimgl_shader_ids
-from .uniform_mirror import use_program_keyed_uniform_mirror
+from .uniform_mirror import use_fresh_uniforms_for_new_programs
 from .still_layer import (JOIN_BELOW, StillLayer, camera_key, family_ids, live_after_cut, live_clusters, mobject_box,
                           moving_units, pixel_mapping, render_within_box)
 
@@ -165,7 +165,7 @@ class BatchedScene(LanguageOption, Scene):
         if self.shader_ids not in ("fast", "manimgl"):
             raise ValueError(f"shader_ids must be 'fast' or 'manimgl'; got {self.shader_ids!r}")
         use_fast_shader_ids() if self.shader_ids == "fast" else use_manimgl_shader_ids()
-        use_program_keyed_uniform_mirror()  # manimgl's, keyed by id(), can skip a new program's uniforms
+        use_fresh_uniforms_for_new_programs()  # see uniform_mirror.py: uniforms remembered by id()
         self.apply_language()  # an unknown language or a missing font stops here, before anything is drawn
         self.setup()  # may refuse the options: nothing is open yet
         self.setup = lambda: None  # manimgl's run() calls it again after opening the movie
