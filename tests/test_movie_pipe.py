@@ -1,0 +1,69 @@
+"""The pipe into ffmpeg is widened to hold a frame (up to Linux's limit); the video is the same either way."""
+import fcntl
+import os
+import subprocess
+import sys
+
+import pytest
+
+from convanim.manim.movie_pipe import largest_pipe_size, use_wide_movie_pipe, widen_pipe
+
+from test_render import SHORT, conv_video, render  # noqa: F401  (conv_video: a fixture)
+
+linux_pipes = pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="pipes are resized on Linux only")
+
+
+def pipe_size(stream) -> int:
+    return fcntl.fcntl(stream.fileno(), fcntl.F_GETPIPE_SZ)
+
+
+@linux_pipes
+def test_a_pipe_grows_to_hold_a_frame_up_to_linuxs_limit():
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, "rb") as reader, os.fdopen(write_end, "wb") as writer:
+        before = pipe_size(writer)
+        frame = 854 * 480 * 4  # one RGBA frame at 480p, 1.6 MB: more than the default limit of 1 MiB
+        assert before < frame
+        after = widen_pipe(writer, frame)
+        assert after == pipe_size(writer)
+        assert after >= min(frame, largest_pipe_size())
+        assert widen_pipe(writer, 4096) == after  # never shrunk
+        reader.close()
+
+
+def test_a_file_that_is_not_a_pipe_is_left_alone(tmp_path):
+    with open(tmp_path / "frames.raw", "wb") as plain:
+        assert widen_pipe(plain, 1 << 20) == 0
+        plain.write(b"still writable")
+
+
+@linux_pipes
+def test_the_writers_movie_pipe_is_widened_each_time_it_opens():
+    class Writer:  # what use_wide_movie_pipe needs of manimgl's SceneFileWriter
+        def open_movie_pipe(self, file_path):
+            self.writing_process = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.buffer.read()"],
+                                                    stdin=subprocess.PIPE)
+
+    writer = Writer()
+    use_wide_movie_pipe(writer, 3 * (1 << 19))
+    use_wide_movie_pipe(writer, 3 * (1 << 19))  # a second call does not wrap twice
+    for _ in range(2):
+        writer.open_movie_pipe("movie.mp4")
+        try:
+            assert pipe_size(writer.writing_process.stdin) >= min(3 * (1 << 19), largest_pipe_size())
+        finally:
+            writer.writing_process.stdin.close()
+            writer.writing_process.wait()
+
+
+def test_the_video_is_the_same_through_the_narrow_pipe(tmp_path, conv_video):
+    narrow = tmp_path / "narrow.mp4"
+    result = render(SHORT, "ShortConv", narrow, "--set", "wide_movie_pipe=False")
+    assert result.returncode == 0, result.stderr[-2000:]
+
+    def frame_hashes(path):
+        return subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "framemd5", "-"],
+                              capture_output=True, text=True, check=True).stdout.splitlines()
+
+    wide = frame_hashes(conv_video)
+    assert len(wide) > 30 and wide == frame_hashes(narrow)
