@@ -1,4 +1,5 @@
-"""The pipe into ffmpeg is widened to hold a frame (up to Linux's limit); the video is the same either way."""
+"""The pipe into ffmpeg is widened to hold a frame (up to Linux's limit) and asks for no identity filter; the video
+is the same either way."""
 import fcntl
 import os
 import subprocess
@@ -6,7 +7,7 @@ import sys
 
 import pytest
 
-from convanim.manim.movie_pipe import largest_pipe_size, use_wide_movie_pipe, widen_pipe
+from convanim.manim.movie_pipe import largest_pipe_size, use_lean_movie_pipe, widen_pipe, without_identity_filter
 
 from test_render import SHORT, conv_video, render  # noqa: F401  (conv_video: a fixture)
 
@@ -37,28 +38,58 @@ def test_a_file_that_is_not_a_pipe_is_left_alone(tmp_path):
         plain.write(b"still writable")
 
 
-@linux_pipes
-def test_the_writers_movie_pipe_is_widened_each_time_it_opens():
-    class Writer:  # what use_wide_movie_pipe needs of manimgl's SceneFileWriter
-        def open_movie_pipe(self, file_path):
-            self.writing_process = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.buffer.read()"],
-                                                    stdin=subprocess.PIPE)
+def test_only_the_identity_eq_filter_is_dropped():
+    command = ["ffmpeg", "-i", "-", "-vf", "vflip,eq=saturation=1:gamma=1", "-an", "out.mp4"]
+    assert without_identity_filter(command) == ["ffmpeg", "-i", "-", "-vf", "vflip", "-an", "out.mp4"]
+    for kept in ("vflip,eq=saturation=1.2:gamma=1", "vflip,eq=saturation=1:gamma=2.2", "vflip"):
+        assert without_identity_filter(["ffmpeg", "-vf", kept, "o.mp4"]) == ["ffmpeg", "-vf", kept, "o.mp4"]
+    assert command[4] == "vflip,eq=saturation=1:gamma=1"  # the caller's list is not changed
+    assert without_identity_filter(["-vf", "vflip,eq=saturation=1.0:gamma=1.0"]) == ["-vf", "vflip"]  # manimgl's
 
-    writer = Writer()
-    use_wide_movie_pipe(writer, 3 * (1 << 19))
-    use_wide_movie_pipe(writer, 3 * (1 << 19))  # a second call does not wrap twice
+
+class FakeWriter:
+    """What use_lean_movie_pipe needs of manimgl's SceneFileWriter: an open_movie_pipe that starts its process
+    through the subprocess module manimgl's file writer imported (a reader standing in for ffmpeg)."""
+    def __init__(self, saturation=1.0, gamma=1.0):
+        self.vf = f"vflip,eq=saturation={saturation}:gamma={gamma}"
+
+    def open_movie_pipe(self, file_path):
+        from manimlib.scene import scene_file_writer
+        reader = [sys.executable, "-c", "import sys; sys.stdin.buffer.read()", "-vf", self.vf, file_path]
+        self.writing_process = scene_file_writer.sp.Popen(reader, stdin=scene_file_writer.sp.PIPE)
+
+    def close(self):
+        self.writing_process.stdin.close()
+        self.writing_process.wait()
+
+
+@linux_pipes
+def test_the_writers_movie_pipe_is_widened_and_lean_each_time_it_opens():
+    import convanim.manim._gl  # noqa: F401  (before manimlib)
+    from manimlib.scene import scene_file_writer
+
+    writer = FakeWriter()
+    use_lean_movie_pipe(writer, 3 * (1 << 19))
+    use_lean_movie_pipe(writer, 3 * (1 << 19))  # a second call does not wrap twice
     for _ in range(2):
         writer.open_movie_pipe("movie.mp4")
         try:
             assert pipe_size(writer.writing_process.stdin) >= min(3 * (1 << 19), largest_pipe_size())
+            assert writer.writing_process.args[-3:] == ["-vf", "vflip", "movie.mp4"]
         finally:
-            writer.writing_process.stdin.close()
-            writer.writing_process.wait()
+            writer.close()
+    assert scene_file_writer.sp is subprocess  # put back after each opening
+
+    kept = FakeWriter(saturation=1.3)
+    use_lean_movie_pipe(kept, 1 << 16)
+    kept.open_movie_pipe("movie.mp4")
+    kept.close()
+    assert kept.writing_process.args[-2] == "vflip,eq=saturation=1.3:gamma=1.0"
 
 
-def test_the_video_is_the_same_through_the_narrow_pipe(tmp_path, conv_video):
+def test_the_video_is_the_same_through_manimgls_pipe_and_filters(tmp_path, conv_video):
     narrow = tmp_path / "narrow.mp4"
-    result = render(SHORT, "ShortConv", narrow, "--set", "wide_movie_pipe=False")
+    result = render(SHORT, "ShortConv", narrow, "--set", "wide_movie_pipe=False", "--set", "drop_identity_filter=False")
     assert result.returncode == 0, result.stderr[-2000:]
 
     def frame_hashes(path):

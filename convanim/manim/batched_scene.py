@@ -47,7 +47,7 @@ from .fade_sprites import FadeSprites, sprite_ready
 from .fades import OpacityFade
 from .fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from .language_option import LanguageOption
-from .movie_pipe import use_wide_movie_pipe
+from .movie_pipe import use_lean_movie_pipe
 from .shader_ids import use_fast_shader_ids, use_manimgl_shader_ids
 from .uniform_mirror import use_fresh_uniforms_for_new_programs
 from .still_layer import (JOIN_BELOW, StillLayer, camera_key, family_ids, live_after_cut, live_clusters, mobject_box,
@@ -152,6 +152,9 @@ class BatchedScene(LanguageOption, Scene):
     #: Frames go to ffmpeg through a pipe widened to hold a frame, up to Linux's limit (see movie_pipe.py);
     #: False keeps manimgl's 64 KiB pipe, for comparison.
     wide_movie_pipe: bool = True
+    #: ffmpeg is not asked for manimgl's eq filter when its saturation and gamma are 1 (it changes no pixel;
+    #: see movie_pipe.py); False keeps it, for comparison.
+    drop_identity_filter: bool = True
     fades: dict = {}  # id of a fading mobject drawn as a sprite -> its OpacityFade (set per animation)
     fade_sprites = None  # FadeSprites, made at the first sprite
     still_count: int = 0  # the leading render groups drawn into the still layer (set by arrange)
@@ -174,9 +177,9 @@ class BatchedScene(LanguageOption, Scene):
         self.setup()  # may refuse the options: nothing is open yet
         self.setup = lambda: None  # manimgl's run() calls it again after opening the movie
         self.camera.capture = self.capture  # every frame, and get_image(), draw through the still layer
-        if self.wide_movie_pipe:
-            width, height = self.camera.get_pixel_shape()
-            use_wide_movie_pipe(self.file_writer, width * height * self.camera.n_channels)
+        width, height = self.camera.get_pixel_shape()
+        use_lean_movie_pipe(self.file_writer, width * height * self.camera.n_channels, self.wide_movie_pipe,
+                            self.drop_identity_filter)
         self.camera.get_raw_fbo_data = self.raw_frame
         try:
             super().run()
