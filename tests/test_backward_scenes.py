@@ -117,6 +117,39 @@ def test_gradient_descent_draws_torch_sgd_step_by_step():
     np.testing.assert_array_equal(scene.answer_grid.shown_values(), [[-1, 0, 1]] * 3)
 
 
+class PlayRecording:
+    """Mixin: every play's leaf animations, and the grids' number mobjects just before it."""
+
+    def play(self, *animations, **kwargs):
+        from convanim.manim.batched_scene import leaf_animations
+        grids = (self.output_grid, self.grad_grid, self.weight_grid)
+        self.played = getattr(self, "played", [])
+        self.played.append((leaf_animations(animations), [{id(n) for n in g.numbers} for g in grids]))
+        super().play(*animations, **kwargs)
+
+
+def test_gradient_descent_fades_each_grids_numbers_out_before_the_new_ones_in():
+    from manimlib import Transform
+    from convanim.manim.fades import OpacityFade
+    scene = run(type("Rec", (PlayRecording, backward.GradientDescent), {}))
+    changed = 0
+    for leaves, before in scene.played:
+        assert not any(isinstance(a, Transform) for a in leaves)  # no glyph ever morphs between two numbers
+        fades = [a for a in leaves if isinstance(a, OpacityFade)]
+        for ids in before:
+            going = [a for a in fades if {id(m) for m in a.mobject} == ids]
+            if going:
+                # the old numbers are gone by half time, and their successors only start then
+                changed += 1
+                [out] = going
+                assert out.rate_func(0.5) == pytest.approx(1.0) and out.rate_func(0.25) < 1.0
+                comers = [a for a in fades if a is not out and len(a.mobject) == len(ids)
+                          and a.rate_func(0.5) == pytest.approx(0.0) and a.rate_func(0.75) > 0.0]
+                assert comers
+    # forward, gradient and update each change a grid: three per step
+    assert changed == 3 * scene.steps
+
+
 class FilterRecording:
     """Mixin: when a filter's gradients are complete, note the drawn dL/dw grids and dL/db; keep every caption."""
 

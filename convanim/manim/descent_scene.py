@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, UP, Transform, VGroup
+from manimlib import DOWN, UP, VGroup
 from manimlib.utils.color import color_to_rgba
 
 from convanim import EdgeProblem, TrainingRun, edge_learning_problem
@@ -19,7 +19,7 @@ from convanim.statements import Statement, format_number, relation_for
 
 from .batched_scene import BatchedScene
 from .cells import NotedCaption, NumberGrid, caption_text, label_above, readable_cell
-from .fades import FadeIn, FadeOut
+from .fades import FadeIn, FadeOut, fade_out_then_in
 from .numbers import make_number, set_number
 from .palette import DEFAULT_PALETTE, Palette
 
@@ -130,10 +130,15 @@ class GradientDescentScene(NotedCaption, BatchedScene):
     def forward_animations(self, step) -> list:
         """y for the shown example, and the loss over every example, from the recorded step."""
         animations = self.change_grid(self.output_grid, step.output[self.shown_image, 0])
-        target = set_number(self.loss_number.copy(), step.loss)
-        animations.append(Transform(self.loss_number, target))
-        self._after = [(self.loss_number, step.loss)]
+        loss = set_number(self.loss_number.copy(), step.loss).move_to(self.loss_number)
+        animations += fade_out_then_in(self.loss_number, loss)
+        self._finishes = getattr(self, "_finishes", []) + [lambda: self.replace_loss_number(loss)]
         return animations
+
+    def replace_loss_number(self, loss) -> None:
+        self.remove(self.loss_number)
+        self.add(loss)
+        self.loss_number = loss
 
     def gradient_animations(self, step) -> list:
         return self.change_grid(self.grad_grid, step.grad_weight[0, 0])
@@ -141,28 +146,22 @@ class GradientDescentScene(NotedCaption, BatchedScene):
     def update_animations(self, step) -> list:
         animations = self.change_grid(self.weight_grid, step.new_weight[0, 0])
         label = label_above(self.weight_grid, self.tr("w at step {n}", n=step.step + 1))
-        animations += [FadeOut(self.weight_label), FadeIn(label)]
+        animations += fade_out_then_in(self.weight_label, label)  # never two labels over each other
         self.weight_label = label
         return animations
 
     def change_grid(self, grid: NumberGrid, values: np.ndarray) -> list:
-        """Each number of ``grid`` morphs to its new value (set exactly once the play is over)."""
-        self._pending = getattr(self, "_pending", [])
-        animations = []
-        for (i, j), value in np.ndenumerate(values):
-            number = grid.number(i, j)
-            animations.append(Transform(number, set_number(number.copy(), value).set_opacity(1)))
-            self._pending.append((grid, i, j, value))
-        return animations
+        """The numbers of ``grid`` fade out, then the new ``values`` fade in (no frame shows a glyph between
+        two numbers); the grid holds the new numbers once the play is over."""
+        fades, finish = grid.fade_to_values(values)
+        self._finishes = getattr(self, "_finishes", []) + [finish]
+        return fades
 
     def play(self, *animations, **kwargs) -> None:
         super().play(*animations, **kwargs)
-        for grid, i, j, value in getattr(self, "_pending", []):  # glyphs and state agree after each play
-            grid.set_number(i, j, value)
-        self._pending = []
-        for number, value in getattr(self, "_after", []):
-            set_number(number, value)
-        self._after = []
+        for finish in getattr(self, "_finishes", []):  # the new numbers become the grids' after each play
+            finish()
+        self._finishes = []
 
     def compare_with_the_answer(self) -> None:
         answer = NumberGrid(self.problem.kernel[0, 0].astype(np.int64), 0.75, self.palette.muted)
