@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from convanim.manim.movie_pipe import largest_pipe_size, use_lean_movie_pipe, widen_pipe, without_identity_filter
+from convanim.manim.movie_pipe import (BackgroundPipe, largest_pipe_size, use_lean_movie_pipe, widen_pipe,
+                                      without_identity_filter)
 
 from test_render import SHORT, conv_video, render  # noqa: F401  (conv_video: a fixture)
 
@@ -89,7 +90,8 @@ def test_the_writers_movie_pipe_is_widened_and_lean_each_time_it_opens():
 
 def test_the_video_is_the_same_through_manimgls_pipe_and_filters(tmp_path, conv_video):
     narrow = tmp_path / "narrow.mp4"
-    result = render(SHORT, "ShortConv", narrow, "--set", "wide_movie_pipe=False", "--set", "drop_identity_filter=False")
+    result = render(SHORT, "ShortConv", narrow, "--set", "wide_movie_pipe=False", "--set", "drop_identity_filter=False",
+                    "--set", "background_movie_pipe=False")
     assert result.returncode == 0, result.stderr[-2000:]
 
     def frame_hashes(path):
@@ -98,3 +100,31 @@ def test_the_video_is_the_same_through_manimgls_pipe_and_filters(tmp_path, conv_
 
     wide = frame_hashes(conv_video)
     assert len(wide) > 30 and wide == frame_hashes(narrow)
+
+
+def test_a_background_pipe_writes_every_frame_in_order_then_closes():
+    reader = subprocess.Popen([sys.executable, "-c", "import sys, hashlib; "
+                               "print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=False)
+    frames = [bytes([k]) * (300_000 + k) for k in range(12)]  # of different lengths: order and sizes matter
+    pipe = BackgroundPipe(reader.stdin)
+    for frame in frames:
+        assert pipe.write(frame) == len(frame)
+    pipe.close()
+    assert pipe.closed
+    import hashlib
+    assert reader.stdout.read().decode().strip() == hashlib.sha256(b"".join(frames)).hexdigest()
+    assert reader.wait() == 0
+
+
+def test_a_background_pipe_says_when_ffmpeg_stopped():
+    reader = subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE)
+    reader.wait()  # it left without reading: the writes break the pipe
+    pipe = BackgroundPipe(reader.stdin)
+    with pytest.raises(BrokenPipeError):
+        for _ in range(50):
+            pipe.write(b"x" * 1_000_000)
+        pipe.flush()
+    with pytest.raises(BrokenPipeError):
+        pipe.close()  # what was still queued breaks too, and the stream is closed anyway
+    assert pipe.closed

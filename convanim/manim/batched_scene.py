@@ -155,6 +155,9 @@ class BatchedScene(LanguageOption, Scene):
     #: ffmpeg is not asked for manimgl's eq filter when its saturation and gamma are 1 (it changes no pixel;
     #: see movie_pipe.py); False keeps it, for comparison.
     drop_identity_filter: bool = True
+    #: Frames are written into that pipe by a thread of their own, so the next frame is drawn meanwhile (see
+    #: movie_pipe.py); False writes them as manimgl does, for comparison.
+    background_movie_pipe: bool = True
     fades: dict = {}  # id of a fading mobject drawn as a sprite -> its OpacityFade (set per animation)
     fade_sprites = None  # FadeSprites, made at the first sprite
     still_count: int = 0  # the leading render groups drawn into the still layer (set by arrange)
@@ -179,7 +182,7 @@ class BatchedScene(LanguageOption, Scene):
         self.camera.capture = self.capture  # every frame, and get_image(), draw through the still layer
         width, height = self.camera.get_pixel_shape()
         use_lean_movie_pipe(self.file_writer, width * height * self.camera.n_channels, self.wide_movie_pipe,
-                            self.drop_identity_filter)
+                            self.drop_identity_filter, self.background_movie_pipe)
         self.camera.get_raw_fbo_data = self.raw_frame
         try:
             super().run()
