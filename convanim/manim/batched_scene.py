@@ -31,6 +31,8 @@ rest drawn within its pixel box (:mod:`convanim.manim.still_layer`).  A
 fading mobject of one colour, fills only (a caption), is drawn once per
 animation and composited at its fade's share each frame
 (:mod:`convanim.manim.fades`, :mod:`convanim.manim.fade_sprites`).
+Frames go to ffmpeg through a wider pipe, from a thread of their own, and
+without a filter that changes nothing (:mod:`convanim.manim.movie_pipe`).
 """
 from __future__ import annotations
 
