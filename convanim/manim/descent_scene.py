@@ -131,14 +131,9 @@ class GradientDescentScene(NotedCaption, BatchedScene):
         """y for the shown example, and the loss over every example, from the recorded step."""
         animations = self.change_grid(self.output_grid, step.output[self.shown_image, 0])
         loss = set_number(self.loss_number.copy(), step.loss).move_to(self.loss_number)
-        animations += fade_out_then_in(self.loss_number, loss)
-        self._finishes = getattr(self, "_finishes", []) + [lambda: self.replace_loss_number(loss)]
+        animations += fade_out_then_in(self.loss_number, loss)  # the fade-out takes the old one off the scene
+        self.after_play(lambda: setattr(self, "loss_number", loss))
         return animations
-
-    def replace_loss_number(self, loss) -> None:
-        self.remove(self.loss_number)
-        self.add(loss)
-        self.loss_number = loss
 
     def gradient_animations(self, step) -> list:
         return self.change_grid(self.grad_grid, step.grad_weight[0, 0])
@@ -154,12 +149,16 @@ class GradientDescentScene(NotedCaption, BatchedScene):
         """The numbers of ``grid`` fade out, then the new ``values`` fade in (no frame shows a glyph between
         two numbers); the grid holds the new numbers once the play is over."""
         fades, finish = grid.fade_to_values(values)
-        self._finishes = getattr(self, "_finishes", []) + [finish]
+        self.after_play(finish)
         return fades
+
+    def after_play(self, finish) -> None:
+        """Call ``finish()`` once the next play is over (the new numbers become the grids' and the scene's)."""
+        self._finishes = getattr(self, "_finishes", []) + [finish]
 
     def play(self, *animations, **kwargs) -> None:
         super().play(*animations, **kwargs)
-        for finish in getattr(self, "_finishes", []):  # the new numbers become the grids' after each play
+        for finish in getattr(self, "_finishes", []):
             finish()
         self._finishes = []
 

@@ -86,12 +86,12 @@ def without_identity_filter(command: list[str]) -> list[str]:
 
 
 def use_lean_movie_pipe(writer, frame_bytes: int, wide: bool = True, drop_identity_filter: bool = True,
-                        background: bool = False) -> None:
+                        background: bool = True) -> None:
     """Make ``writer`` (manimgl's SceneFileWriter) open every movie pipe widened to hold a frame of
-    ``frame_bytes`` (or as much of one as Linux allows) when ``wide``, and without the identity ``eq``
-    filter when ``drop_identity_filter``.  Wraps this writer's ``open_movie_pipe`` only, once: manimgl's
-    body runs unchanged, with the ``subprocess`` it starts ffmpeg through seen through
-    :func:`without_identity_filter` for that call."""
+    ``frame_bytes`` (or as much of one as Linux allows) when ``wide``, without the identity ``eq`` filter
+    when ``drop_identity_filter``, and written through a :class:`BackgroundPipe` when ``background``.
+    Wraps this writer's ``open_movie_pipe`` only, once: manimgl's body runs unchanged, with the
+    ``subprocess`` it starts ffmpeg through seen through :func:`without_identity_filter` for that call."""
     if getattr(writer, "_lean_pipe", False) or not (wide or drop_identity_filter or background):
         return
     from manimlib.scene import scene_file_writer
@@ -110,9 +110,11 @@ def use_lean_movie_pipe(writer, frame_bytes: int, wide: bool = True, drop_identi
         finally:
             scene_file_writer.sp = module_subprocess
         process = getattr(writer, "writing_process", None)
-        if wide and process is not None and process.stdin is not None:
+        if process is None or process.stdin is None:
+            return
+        if wide:
             widen_pipe(process.stdin, frame_bytes)
-        if background and process is not None and process.stdin is not None:
+        if background:
             process.stdin = BackgroundPipe(process.stdin)
 
     writer.open_movie_pipe = open_lean_movie_pipe
