@@ -52,8 +52,8 @@ from .language_option import LanguageOption
 from .movie_pipe import use_lean_movie_pipe
 from .shader_ids import use_fast_shader_ids, use_manimgl_shader_ids
 from .uniform_mirror import use_fresh_uniforms_for_new_programs
-from .still_layer import (JOIN_BELOW, StillLayer, camera_key, family_ids, live_after_cut, live_clusters, mobject_box,
-                          moving_units, pixel_mapping, render_within_box)
+from .still_layer import (JOIN_BELOW, StillLayer, camera_key, family_ids, hole_box, live_after_cut, live_clusters,
+                          mobject_box, moving_units, pixel_mapping, render_within_box)
 
 use_frame_sized_fill_canvas()  # see fill_canvas.py: the fill pass was most of a frame's cost
 use_fast_shader_ids()  # see shader_ids.py: restyling a glyph printed numpy arrays
@@ -268,11 +268,12 @@ class BatchedScene(LanguageOption, Scene):
             return
         if getattr(self, "boxes_view", None) != view:  # boxes are in pixels: a moved camera moves them all
             self.still_boxes, self.boxes_view = {}, view
-        boxes = [self.box_of(mapping, mob, moves) for mob, moves in self.after_cut]
-        if any(box is None for box in boxes):
+        measured = [self.box_of(mapping, mob, moves) for mob, moves in self.after_cut]
+        if any(box is None for box, _ in measured):
             return
-        boxes = np.array(boxes)
-        live = live_after_cut(boxes, np.array([moves for _, moves in self.after_cut]))
+        boxes = np.array([box for box, _ in measured])
+        holes = np.array([np.full(4, np.nan) if hole is None else hole for _, hole in measured])
+        live = live_after_cut(boxes, np.array([moves for _, moves in self.after_cut]), holes)
         still = self.before_cut + [mob for (mob, _), is_live in zip(self.after_cut, live) if not is_live]
         live_units = [mob for (mob, _), is_live in zip(self.after_cut, live) if is_live]
         clusters = [[live_units[i] for i in cluster] for cluster in live_clusters(
@@ -280,15 +281,15 @@ class BatchedScene(LanguageOption, Scene):
         if (tuple(map(id, still)), tuple(tuple(map(id, cluster)) for cluster in clusters)) != self.arranged:
             self.arrange(still, clusters)
 
-    def box_of(self, mapping, mob, moves: bool):
-        """:func:`mobject_box` of ``mob``: measured every frame if it moves, else again only after its data
-        changed (manimgl marks a mobject and its parents when data changes; the mark is cleared here, which
-        manimgl does not read for mobjects drawn through render groups)."""
+    def box_of(self, mapping, mob, moves: bool) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """:func:`mobject_box` and :func:`hole_box` of ``mob``: measured every frame if it moves, else again
+        only after its data changed (manimgl marks a mobject and its parents when data changes; the mark is
+        cleared here, which manimgl does not read for mobjects drawn through render groups)."""
         if moves:
-            return mobject_box(mapping, mob)
+            return mobject_box(mapping, mob), hole_box(mapping, mob)
         boxes = self.still_boxes
         if mob._data_has_changed or id(mob) not in boxes:
-            boxes[id(mob)] = mobject_box(mapping, mob)
+            boxes[id(mob)] = (mobject_box(mapping, mob), hole_box(mapping, mob))
             mob._data_has_changed = False
         return boxes[id(mob)]
 

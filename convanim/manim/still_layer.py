@@ -178,10 +178,73 @@ def reach_box(mapping: PixelMapping, datas, depth_tested: bool = False,
         else:
             per_unit = mapping.per_unit if mapping.view is None else default_per_unit / frame_scale
             reach = mapping.stroke_scale * widest
-        margin = reach * per_unit / nearest_w + EDGE_PIXELS if widest > 0 else np.full(2, FILL_EDGE_PIXELS)
+        margin = edge_margin(widest, reach * per_unit / nearest_w)
         boxes.append(np.concatenate([pixels.min(axis=0) - margin, pixels.max(axis=0) + margin]))
     boxes = np.array(boxes)
     return np.concatenate([boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)])
+
+
+def edge_margin(widest: float, reach: np.ndarray) -> np.ndarray:
+    """Pixels (x, y) that a shape's drawing reaches beyond its points: ``reach`` (the half-width of its widest
+    stroke or fill border, ``widest``, in pixels) and antialiasing, or only the rasteriser's half pixel for a
+    fill with neither."""
+    return reach + EDGE_PIXELS if widest > 0 else np.full(2, FILL_EDGE_PIXELS)
+
+
+def rectangle_path(path: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """For a closed path ``path`` (2k+1, 3) of quadratic curves that runs once round an axis-aligned
+    rectangle (each curve's three points on one side), the rectangle ``[x0, y0, x1, y1]`` in scene units
+    and the path's signed area (positive anticlockwise); else None."""
+    if len(path) < 3 or len(path) % 2 == 0:
+        return None
+    xy = path[:, :2]
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    tol = 1e-6 * max(1.0, float(np.abs(xy).max()))
+    if (hi - lo).min() <= tol or not np.allclose(xy[0], xy[-1], atol=tol):
+        return None
+    for k in range(0, len(path) - 2, 2):
+        curve = xy[k:k + 3]
+        if not any(np.allclose(curve[:, axis], side[axis], atol=tol) for axis in (0, 1) for side in (lo, hi)):
+            return None
+    anchors = xy[::2]
+    area = 0.5 * float(np.sum(anchors[:-1, 0] * anchors[1:, 1] - anchors[1:, 0] * anchors[:-1, 1]))
+    if not np.isclose(abs(area), float(np.prod(hi - lo)), rtol=1e-6):
+        return None  # round it more than once, or back and forth
+    return np.concatenate([lo, hi]), area
+
+
+def hole_box(mapping: PixelMapping, mob: Mobject) -> np.ndarray | None:
+    """The pixel box ``[x0, y0, x1, y1]`` inside ``mob``'s :func:`mobject_box` that ``mob`` leaves as it was, but
+    for a residue, or None when it has none that can be told.
+
+    Told for a ring (:func:`convanim.manim.cells.ring`, the frames around grids and cells): a mobject of
+    its own (no submobjects), neither fixed in the frame nor depth-tested, seen by an unturned camera, whose
+    points make two closed paths, each once round an axis-aligned rectangle (:func:`rectangle_path`), the
+    second inside the first and running the other way round, so that manimgl's winding fill leaves it
+    empty.  The hole is the inner rectangle less the :func:`edge_margin` its edges reach into it.
+
+    The residue: manimgl cancels the inner path's fill triangles against the outer one's in a half-float
+    canvas, which leaves 2 levels of a white ring's colour in its hole (measured; less for darker or
+    fainter rings).  So drawing a ring before what lies in its hole instead of after changes those
+    pixels by at most that much.
+    """
+    if (mapping.view is not None or mob.submobjects or not hasattr(mob, "get_subpaths") or mob.depth_test
+            or float(mob.uniforms.get("is_fixed_in_frame", 0.0)) != 0.0):
+        return None
+    paths = mob.get_subpaths()
+    if len(paths) != 2:
+        return None
+    outer, inner = (rectangle_path(path) for path in paths)
+    if outer is None or inner is None or outer[1] * inner[1] >= 0:
+        return None
+    (outside, _), (hole, _) = outer, inner
+    if not (outside[:2] <= hole[:2]).all() or not (hole[2:] <= outside[2:]).all():
+        return None
+    widths = [mob.data[field] for field in ("stroke_width", "fill_border_width") if field in mob.data.dtype.names]
+    widest = float(np.concatenate(widths).max()) if widths else 0.0
+    margin = edge_margin(widest, mapping.stroke_scale * widest * mapping.per_unit)
+    return np.concatenate([hole[:2] * mapping.per_unit + mapping.middle + margin,
+                           hole[2:] * mapping.per_unit + mapping.middle - margin])
 
 
 def pixel_box(camera, wrappers, mapping: PixelMapping | None = None) -> tuple[int, int, int, int] | None:
@@ -209,24 +272,31 @@ def mobject_box(mapping: PixelMapping, mob: Mobject) -> np.ndarray | None:
                      [float(sm.uniforms.get("is_fixed_in_frame", 0.0)) for sm in family])
 
 
-def meeting(boxes: np.ndarray) -> np.ndarray:
-    """(n, n): whether box i and box j of ``boxes`` (n, 4) overlap (sharing only an edge is not meeting)."""
+def meeting(boxes: np.ndarray, holes: np.ndarray | None = None) -> np.ndarray:
+    """(n, n): whether box i and box j of ``boxes`` (n, 4) overlap (sharing only an edge is not meeting).
+    ``holes`` (n, 4): each box's :func:`hole_box` (NaN where it has none); a box that lies in the other's
+    hole does not meet it."""
     a, b = boxes[:, None, :], boxes[None, :, :]
-    return (a[..., 0] < b[..., 2]) & (b[..., 0] < a[..., 2]) & (a[..., 1] < b[..., 3]) & (b[..., 1] < a[..., 3])
+    meets = (a[..., 0] < b[..., 2]) & (b[..., 0] < a[..., 2]) & (a[..., 1] < b[..., 3]) & (b[..., 1] < a[..., 3])
+    if holes is not None:
+        within = ((holes[None, :, :2] <= a[..., :2]) & (a[..., 2:] <= holes[None, :, 2:])).all(axis=-1)
+        meets &= ~within & ~within.T  # [i, j]: box i in j's hole, or box j in i's
+    return meets
 
 
-def live_after_cut(boxes: np.ndarray, moves: np.ndarray) -> np.ndarray:
+def live_after_cut(boxes: np.ndarray, moves: np.ndarray, holes: np.ndarray | None = None) -> np.ndarray:
     """Which units after the cut (``boxes`` (n, 4) in drawing order) must be drawn live this frame: the moving
     ones, and every still one whose box meets the box of a live one drawn before it (repeated until nothing is
     added).  The others can join the still layer, drawn before every live unit: each of them meets live units
     drawn after it only, and is drawn before those either way, so no two units that share a pixel change
     their order.  (A still cell beside a changing one stays in the layer; a ring drawn over both does not
-    pull them live.)"""
+    pull them live, nor does a changing cell inside a ring's hole pull the ring: ``holes`` (n, 4), each
+    unit's :func:`hole_box`, NaN where it has none.)"""
     live = moves.copy()
     n = len(boxes)
     if n < 2 or not live.any():
         return live
-    meets_earlier = np.tril(meeting(boxes), k=-1)  # [i, j]: unit i meets unit j, drawn before it
+    meets_earlier = np.tril(meeting(boxes, holes), k=-1)  # [i, j]: unit i meets unit j, drawn before it
     while True:
         added = ~live & (meets_earlier & live[None, :]).any(axis=1)
         if not added.any():
