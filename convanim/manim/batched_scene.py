@@ -284,9 +284,10 @@ class BatchedScene(LanguageOption, Scene):
     def box_of(self, mapping, mob, moves: bool) -> tuple[np.ndarray | None, np.ndarray | None]:
         """:func:`mobject_box` and :func:`hole_box` of ``mob``: measured every frame if it moves, else again
         only after its data changed (manimgl marks a mobject and its parents when data changes; the mark is
-        cleared here, which manimgl does not read for mobjects drawn through render groups)."""
+        cleared here, which manimgl does not read for mobjects drawn through render groups).  A moving unit
+        is live whatever its hole: its hole is not looked for (None)."""
         if moves:
-            return mobject_box(mapping, mob), hole_box(mapping, mob)
+            return mobject_box(mapping, mob), None
         boxes = self.still_boxes
         if mob._data_has_changed or id(mob) not in boxes:
             boxes[id(mob)] = (mobject_box(mapping, mob), hole_box(mapping, mob))

@@ -213,6 +213,11 @@ def rectangle_path(path: np.ndarray) -> tuple[np.ndarray, float] | None:
     return np.concatenate([lo, hi]), area
 
 
+#: A ring of two rectangles, each four curves drawn as quadratic pieces, has far fewer points than this; a
+#: glyph or a curve with more is not looked at.
+MOST_RING_POINTS = 128
+
+
 def hole_box(mapping: PixelMapping, mob: Mobject) -> np.ndarray | None:
     """The pixel box ``[x0, y0, x1, y1]`` inside ``mob``'s :func:`mobject_box` that ``mob`` leaves as it was, but
     for a residue, or None when it has none that can be told.
@@ -229,7 +234,7 @@ def hole_box(mapping: PixelMapping, mob: Mobject) -> np.ndarray | None:
     pixels by at most that much.
     """
     if (mapping.view is not None or mob.submobjects or not hasattr(mob, "get_subpaths") or mob.depth_test
-            or float(mob.uniforms.get("is_fixed_in_frame", 0.0)) != 0.0):
+            or float(mob.uniforms.get("is_fixed_in_frame", 0.0)) != 0.0 or len(mob.data) > MOST_RING_POINTS):
         return None
     paths = mob.get_subpaths()
     if len(paths) != 2:
