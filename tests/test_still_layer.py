@@ -344,3 +344,55 @@ def test_the_output_grids_frame_stays_in_the_still_layer_while_its_cells_change(
         # The ring's residue in its hole (a few levels) no longer lies over the cells: the means are measured
         # equal to 0.04 levels, the shares off by more than 32 levels equal.
         assert mean < 0.5 and mean <= mean_before + 0.1 and share <= share_before + 1e-4, (mean, share)
+
+
+def clusters_by_hand(boxes: np.ndarray, join_below: float) -> list[list[int]]:
+    """live_clusters' rule, pair by pair in plain Python: join boxes that meet (through others too), then
+    join the two clusters whose joined box adds least area (first pair in order on ties) while under the bar."""
+    def meets(a, b):
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    def area(b):
+        return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+
+    def around(indices):
+        return [min(boxes[k][0] for k in indices), min(boxes[k][1] for k in indices),
+                max(boxes[k][2] for k in indices), max(boxes[k][3] for k in indices)]
+
+    clusters = [[k] for k in range(len(boxes))]
+    merged = True
+    while merged:
+        merged = False
+        for a in range(len(clusters)):
+            for b in range(a + 1, len(clusters)):
+                if any(meets(boxes[p], boxes[q]) for p in clusters[a] for q in clusters[b]):
+                    clusters[a] = sorted(clusters[a] + clusters.pop(b))
+                    merged = True
+                    break
+            if merged:
+                break
+    clusters.sort()
+    while len(clusters) > 1:
+        best = None
+        for a in range(len(clusters)):
+            for b in range(a + 1, len(clusters)):
+                extra = area(around(clusters[a] + clusters[b])) - area(around(clusters[a])) - area(around(clusters[b]))
+                if best is None or extra < best[0]:
+                    best = (extra, a, b)
+        if best[0] >= join_below:
+            break
+        _, a, b = best
+        clusters[a] = sorted(clusters[a] + clusters.pop(b))
+    return sorted(clusters)
+
+
+def test_live_clusters_follow_the_rule_worked_pair_by_pair_on_random_boxes():
+    rng = np.random.default_rng(16)
+    for _ in range(200):
+        n = int(rng.integers(0, 14))
+        corners = rng.uniform(0, 400, size=(n, 2))
+        boxes = np.concatenate([corners, corners + rng.uniform(1, 60, size=(n, 2))], axis=1)
+        if n and rng.random() < 0.3:
+            boxes[rng.integers(n)] = [np.inf, np.inf, -np.inf, -np.inf]  # an empty box
+        for join_below in (0.0, 500.0, 5000.0):
+            assert live_clusters(boxes, join_below) == clusters_by_hand(boxes, join_below), (boxes, join_below)

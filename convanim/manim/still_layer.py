@@ -315,8 +315,9 @@ def live_after_cut(boxes: np.ndarray, moves: np.ndarray, holes: np.ndarray | Non
 JOIN_BELOW = 0.1
 
 
-def box_area(box: np.ndarray) -> float:
-    return float(max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1]))
+def box_areas(boxes: np.ndarray) -> np.ndarray:
+    """The areas of boxes ``[..., 4]`` (``[x0, y0, x1, y1]``; an empty box, x0 > x1, has none)."""
+    return np.maximum(0.0, boxes[..., 2] - boxes[..., 0]) * np.maximum(0.0, boxes[..., 3] - boxes[..., 1])
 
 
 def live_clusters(boxes: np.ndarray, join_below: float = 0.0) -> list[list[int]]:
@@ -342,18 +343,28 @@ def live_clusters(boxes: np.ndarray, join_below: float = 0.0) -> list[list[int]]
     for index, label in enumerate(labels):
         members.setdefault(int(label), []).append(index)
     clusters = list(members.values())
-    around = [np.concatenate([boxes[c, :2].min(axis=0), boxes[c, 2:].max(axis=0)]) for c in clusters]
+    around = np.array([np.concatenate([boxes[c, :2].min(axis=0), boxes[c, 2:].max(axis=0)]) for c in clusters])
     while len(clusters) > 1:
-        extra, i, j = min((box_area(np.concatenate([np.minimum(around[i][:2], around[j][:2]),
-                                                    np.maximum(around[i][2:], around[j][2:])]))
-                           - box_area(around[i]) - box_area(around[j]), i, j)
-                          for i in range(len(clusters)) for j in range(i + 1, len(clusters)))
-        if extra >= join_below:
+        # The pair whose joined box adds least (the first such pair, i < j, in cluster order), if under the bar.
+        extra = joined_extra(around)
+        i, j = np.unravel_index(int(np.argmin(extra)), extra.shape)
+        if extra[i, j] >= join_below:
             break
         clusters[i] = sorted(clusters[i] + clusters.pop(j))
-        joined = around.pop(j)
-        around[i] = np.concatenate([np.minimum(around[i][:2], joined[:2]), np.maximum(around[i][2:], joined[2:])])
+        around[i] = np.concatenate([np.minimum(around[i, :2], around[j, :2]), np.maximum(around[i, 2:], around[j, 2:])])
+        around = np.delete(around, j, axis=0)
     return sorted(clusters)
+
+
+def joined_extra(boxes: np.ndarray) -> np.ndarray:
+    """(k, k): for boxes i < j of ``boxes`` (k, 4), the area of the box around both less their two areas
+    (:func:`box_areas`); infinite on and below the diagonal."""
+    a, b = boxes[:, None, :], boxes[None, :, :]
+    around = np.concatenate([np.minimum(a[..., :2], b[..., :2]), np.maximum(a[..., 2:], b[..., 2:])], axis=-1)
+    own = box_areas(boxes)
+    extra = box_areas(around) - own[:, None] - own[None, :]
+    extra[np.tril_indices(len(boxes))] = np.inf
+    return extra
 
 
 def render_within_box(camera, group, canvas, mapping: PixelMapping, target=None) -> tuple[int, int, int, int] | None:
