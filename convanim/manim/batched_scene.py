@@ -33,6 +33,8 @@ animation and composited at its fade's share each frame
 (:mod:`convanim.manim.fades`, :mod:`convanim.manim.fade_sprites`).
 Frames go to ffmpeg through a wider pipe, from a thread of their own, and
 without a filter that changes nothing (:mod:`convanim.manim.movie_pipe`).
+A render group with nothing to stroke skips manimgl's stroke pass
+(:mod:`convanim.manim.empty_strokes`).
 """
 from __future__ import annotations
 
@@ -50,6 +52,7 @@ from .fades import OpacityFade
 from .fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from .language_option import LanguageOption
 from .movie_pipe import use_lean_movie_pipe
+from .empty_strokes import use_manimgl_strokes, use_skipped_empty_strokes
 from .shader_ids import use_fast_shader_ids, use_manimgl_shader_ids
 from .uniform_mirror import use_fresh_uniforms_for_new_programs
 from .still_layer import (JOIN_BELOW, StillLayer, camera_key, family_ids, hole_box, live_after_cut, live_clusters,
@@ -146,6 +149,9 @@ class BatchedScene(LanguageOption, Scene):
     #: "fast": shader ids hashed from the uniforms' values (see shader_ids.py); "manimgl": from their printed
     #: form, as manimgl does, for comparison.
     shader_ids: str = "fast"
+    #: The stroke pass is skipped for render groups with nothing to stroke (no stroke width or no stroke
+    #: alpha above zero; see empty_strokes.py); False draws every stroke pass, as manimgl does.
+    skip_empty_strokes: bool = True
     #: Mobjects fading with an OpacityFade (and nothing else moving them) are drawn once per animation and
     #: composited with their opacity each frame (see fade_sprites.py); False draws them as vectors every frame.
     #: Either way each is drawn in a pass of its own (a caption fading out under the next one fading in is
@@ -177,6 +183,7 @@ class BatchedScene(LanguageOption, Scene):
         if self.shader_ids not in ("fast", "manimgl"):
             raise ValueError(f"shader_ids must be 'fast' or 'manimgl'; got {self.shader_ids!r}")
         use_fast_shader_ids() if self.shader_ids == "fast" else use_manimgl_shader_ids()
+        use_skipped_empty_strokes() if self.skip_empty_strokes else use_manimgl_strokes()
         use_fresh_uniforms_for_new_programs()  # see uniform_mirror.py: uniforms remembered by id()
         self.apply_language()  # an unknown language or a missing font stops here, before anything is drawn
         self.setup()  # may refuse the options: nothing is open yet
