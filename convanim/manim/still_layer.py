@@ -24,7 +24,11 @@ changed.  Here the frame's drawing order is cut into
 A still mobject after the cut joins the layer for as long as its pixel box
 meets nothing live drawn before it (:func:`live_after_cut`): the layer is
 drawn before every live unit, so where nothing live was drawn under it,
-drawing it earlier changes no pixel.  Otherwise the drawing order is kept
+drawing it earlier changes no pixel.  A ring (the frame around a grid) has a
+hole (:func:`hole_box`): what lies inside it does not meet the ring, so a
+cell changing inside the frame leaves the frame in the layer (but for the 2
+levels of the ring's colour manimgl's winding fill leaves in the hole, now
+under the cell instead of over it).  Otherwise the drawing order is kept
 exactly, so a frame differs from an all-vector frame only where manimgl's
 one fill pass is split in two (the layer's fills are composited before the
 live ones instead of together), a difference of a few levels at shared
