@@ -152,15 +152,20 @@ def test_a_still_mobject_changed_outside_the_animation_is_redrawn():
     assert scene.still_layer.redraws >= 2  # drawn blue, then drawn again when it turned red
 
 
-def drawn_box(camera, mob) -> tuple[int, int, int, int]:
-    """The pixels ``mob`` alone colours, drawn on a black frame: ``(x, y, width, height)``, y from the bottom
-    (as the scissor box counts)."""
+def drawn_image(camera, mob) -> np.ndarray:
+    """``mob`` alone drawn on the camera's cleared frame: (H, W, 3) uint8, rows from the bottom (OpenGL's
+    order, as pixel boxes count)."""
     camera.clear()
     camera.refresh_uniforms()
     camera.fbo.use()
     mob.render(camera.ctx, camera.uniforms)
-    image = np.frombuffer(camera.fbo.read(components=3), dtype=np.uint8).reshape(RESOLUTION[1], RESOLUTION[0], 3)
-    ys, xs = np.nonzero(image.max(axis=2) > 0)  # rows counted from the bottom (OpenGL's order)
+    return np.frombuffer(camera.fbo.read(components=3), dtype=np.uint8).reshape(RESOLUTION[1], RESOLUTION[0], 3)
+
+
+def drawn_box(camera, mob) -> tuple[int, int, int, int]:
+    """The pixels ``mob`` alone colours, drawn on a black frame: ``(x, y, width, height)``, y from the bottom
+    (as the scissor box counts)."""
+    ys, xs = np.nonzero(drawn_image(camera, mob).max(axis=2) > 0)  # rows counted from the bottom (OpenGL's order)
     return xs.min(), ys.min(), xs.max() + 1 - xs.min(), ys.max() + 1 - ys.min()
 
 
@@ -277,12 +282,8 @@ def test_a_ring_draws_only_a_residue_inside_its_hole_box_and_reaches_it_from_eve
         # antialiasing slack (reach_box's margin) from its edges, 5 pixels here.
         for frame, slack in ((ring(4.3, 2.1, 0.05, "#FFFFFF").shift(0.37 * RIGHT_ + 0.21 * UP_), 2),
                              (ring(1.0, 1.0, 0.04, "#FFFFFF").set_stroke(WHITE, 3).shift(2.1 * LEFT_), 5)):
-            camera.clear()
-            camera.refresh_uniforms()
-            camera.fbo.use()
-            frame.render(camera.ctx, camera.uniforms)
-            image = np.frombuffer(camera.fbo.read(components=3), dtype=np.uint8).reshape(RESOLUTION[1], RESOLUTION[0], 3)
-            drawn = image.max(axis=2) > 2  # rows from the bottom, as pixel boxes count
+            image = drawn_image(camera, frame)
+            drawn = image.max(axis=2) > 2
             x0, y0, x1, y1 = hole_box(pixel_mapping(camera), frame)
             xs, ys = np.arange(RESOLUTION[0]) + 0.5, np.arange(RESOLUTION[1]) + 0.5  # pixel centres
             inside = ((x0 <= xs) & (xs <= x1))[None, :] & ((y0 <= ys) & (ys <= y1))[:, None]
