@@ -279,7 +279,8 @@ class BatchedScene(LanguageOption, Scene):
         if any(box is None for box, _ in measured):
             return
         boxes = np.array([box for box, _ in measured])
-        holes = np.array([np.full(4, np.nan) if hole is None else hole for _, hole in measured])
+        holes = (np.array([np.full(4, np.nan) if hole is None else hole for _, hole in measured])
+                 if any(hole is not None for _, hole in measured) else None)  # most frames: no ring after the cut
         live = live_after_cut(boxes, np.array([moves for _, moves in self.after_cut]), holes)
         still = self.before_cut + [mob for (mob, _), is_live in zip(self.after_cut, live) if not is_live]
         live_units = [mob for (mob, _), is_live in zip(self.after_cut, live) if is_live]
