@@ -13,9 +13,9 @@ from manimlib.animation import fading
 
 from convanim.manim.batched_scene import BatchedScene, sprite_fades
 from convanim.manim.cells import NumberGrid, caption_text
-from convanim.manim.fade_sprites import sprite_ready
+from convanim.manim.speed.fade_sprites import sprite_ready
 from convanim.manim.fades import FadeIn, FadeOut, opacity_alphas
-from convanim.manim.still_layer import live_after_cut, pixel_box
+from convanim.manim.speed.still_layer import live_after_cut, pixel_box
 
 RESOLUTION = (854, 480)
 

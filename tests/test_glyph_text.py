@@ -13,8 +13,8 @@ from manimlib import Text
 from manimlib.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
 from convanim.languages import LANGUAGES
-from convanim.manim import glyph_text
-from convanim.manim.glyph_text import HREF, SVG, GlyphText, glyph_placements
+from convanim.manim.speed import glyph_text
+from convanim.manim.speed.glyph_text import HREF, SVG, GlyphText, glyph_placements
 
 CATALOGUES = Path(glyph_text.__file__).parents[1] / "languages"
 

@@ -14,7 +14,7 @@ from convanim.languages import LANGUAGES, catalogue, language_of, translate, tra
 
 import convanim.manim.cells as cells
 from manimlib import FRAME_HEIGHT, FRAME_WIDTH, Text
-from convanim.manim.glyph_text import GlyphText
+from convanim.manim.speed.glyph_text import GlyphText
 
 ROOT = Path(__file__).resolve().parents[1]
 OTHER_LANGUAGES = [code for code in LANGUAGES if code != "en"]

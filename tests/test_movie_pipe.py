@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from convanim.manim.movie_pipe import (BackgroundPipe, largest_pipe_size, use_lean_movie_pipe, widen_pipe,
-                                      without_identity_filter)
+from convanim.manim.speed.movie_pipe import (BackgroundPipe, largest_pipe_size, use_lean_movie_pipe, widen_pipe,
+                                             without_identity_filter)
 
 from test_render import SHORT, conv_video, render  # noqa: F401  (conv_video: a fixture)
 

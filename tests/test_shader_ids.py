@@ -5,7 +5,7 @@ import numpy as np
 import manim_support  # noqa: F401,I001  (imports manimlib first)
 from manimlib import Square, Text, VGroup
 
-from convanim.manim import shader_ids
+from convanim.manim.speed import shader_ids
 from convanim.manim.batched_scene import unify_uniforms
 from test_render import load_short
 

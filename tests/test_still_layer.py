@@ -16,8 +16,8 @@ from manimlib.utils.color import color_to_rgb
 from convanim.manim import batched_scene
 from convanim.manim.batched_scene import BatchedScene
 from convanim.manim.cells import ring
-from convanim.manim.still_layer import (FILL_EDGE_PIXELS, PixelMapping, hole_box, live_after_cut, live_clusters,
-                                          meeting, pixel_box, pixel_mapping)
+from convanim.manim.speed.still_layer import (FILL_EDGE_PIXELS, PixelMapping, hole_box, live_after_cut,
+                                                live_clusters, meeting, pixel_box, pixel_mapping)
 from test_family_scenes import load_module
 from test_render import load_short
 

@@ -16,7 +16,7 @@ import manimlib.shader_wrapper as shader_wrapper
 from manimlib.utils.shaders import PROGRAM_UNIFORM_MIRRORS
 from manimlib.utils.shaders import get_shader_program as manimgls_cached_program
 
-from convanim.manim import uniform_mirror
+from convanim.manim.speed import uniform_mirror
 
 VERTEX = """
 #version 330

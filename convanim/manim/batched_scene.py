@@ -9,7 +9,7 @@ differ: new shapes carry int 1, glyphs float 1.0, and anything an animation
 interpolated or a number rebuilt its glyphs for gets another spelling.  Two
 changes fix that:
 
-- the key is hashed from the uniforms' values (:mod:`convanim.manim.shader_ids`),
+- the key is hashed from the uniforms' values (:mod:`convanim.manim.speed.shader_ids`),
   where the three spellings are equal; with manimgl's own key
   (``shader_ids = "manimgl"``), every scalar uniform is instead stored as a
   plain ``float`` before each frame (and the key refreshed where one changed);
@@ -25,16 +25,16 @@ steps to one; FeatureMaps (ten images among labels) from about six to one.
 
 Two later changes make each frame cheaper still: the fill pass draws
 through a frame-sized canvas instead of manimgl's double-size one
-(:mod:`convanim.manim.fill_canvas`), and the mobjects an animation does not
+(:mod:`convanim.manim.speed.fill_canvas`), and the mobjects an animation does not
 move are drawn once into a still layer that each frame copies, the live
-rest drawn within its pixel box (:mod:`convanim.manim.still_layer`).  A
+rest drawn within its pixel box (:mod:`convanim.manim.speed.still_layer`).  A
 fading mobject of one colour, fills only (a caption), is drawn once per
 animation and composited at its fade's share each frame
-(:mod:`convanim.manim.fades`, :mod:`convanim.manim.fade_sprites`).
+(:mod:`convanim.manim.fades`, :mod:`convanim.manim.speed.fade_sprites`).
 Frames go to ffmpeg through a wider pipe, from a thread of their own, and
-without a filter that changes nothing (:mod:`convanim.manim.movie_pipe`).
+without a filter that changes nothing (:mod:`convanim.manim.speed.movie_pipe`).
 A render group with nothing to stroke skips manimgl's stroke pass
-(:mod:`convanim.manim.empty_strokes`).
+(:mod:`convanim.manim.speed.empty_strokes`).
 """
 from __future__ import annotations
 
@@ -47,16 +47,16 @@ from manimlib import Scene, VMobject
 from manimlib.shader_wrapper import VShaderWrapper
 from manimlib.utils.iterables import batch_by_property
 
-from .fade_sprites import FadeSprites, sprite_ready
+from .speed.fade_sprites import FadeSprites, sprite_ready
 from .fades import OpacityFade
-from .fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
+from .speed.fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from .language_option import LanguageOption
-from .movie_pipe import use_lean_movie_pipe
-from .empty_strokes import use_manimgl_strokes, use_skipped_empty_strokes
-from .shader_ids import use_fast_shader_ids, use_manimgl_shader_ids
-from .uniform_mirror import use_fresh_uniforms_for_new_programs
-from .still_layer import (JOIN_BELOW, StillLayer, camera_key, family_ids, hole_box, live_after_cut, live_clusters,
-                          mobject_box, moving_units, pixel_mapping, render_within_box)
+from .speed.movie_pipe import use_lean_movie_pipe
+from .speed.empty_strokes import use_manimgl_strokes, use_skipped_empty_strokes
+from .speed.shader_ids import use_fast_shader_ids, use_manimgl_shader_ids
+from .speed.uniform_mirror import use_fresh_uniforms_for_new_programs
+from .speed.still_layer import (JOIN_BELOW, StillLayer, camera_key, family_ids, hole_box, live_after_cut,
+                                live_clusters, mobject_box, moving_units, pixel_mapping, render_within_box)
 
 use_frame_sized_fill_canvas()  # see fill_canvas.py: the fill pass was most of a frame's cost
 use_fast_shader_ids()  # see shader_ids.py: restyling a glyph printed numpy arrays
@@ -133,7 +133,7 @@ def discard_partial_movie(writer) -> None:
 
 class BatchedScene(LanguageOption, Scene):
     """A Scene whose mobjects share draw batches (see the module docstring) and whose still parts are drawn
-    once per animation (see :mod:`convanim.manim.still_layer`; ``draw_still_parts_once = False`` draws every
+    once per animation (see :mod:`convanim.manim.speed.still_layer`; ``draw_still_parts_once = False`` draws every
     mobject every frame, for comparison).
 
     It also runs ``setup()`` (where the options are checked) before the
@@ -267,9 +267,9 @@ class BatchedScene(LanguageOption, Scene):
 
     def rearrange_for_this_frame(self, mapping, view: tuple) -> None:
         """Move the still mobjects after the cut that meet nothing live in this frame into the still layer
-        (see :func:`convanim.manim.still_layer.live_after_cut`), the others back into the live part, and
+        (see :func:`convanim.manim.speed.still_layer.live_after_cut`), the others back into the live part, and
         split the live part into clusters drawn each within its own box
-        (:func:`convanim.manim.still_layer.live_clusters`).
+        (:func:`convanim.manim.speed.still_layer.live_clusters`).
         ``mapping`` and ``view``: this frame's pixel mapping and camera key."""
         if not self.after_cut:
             return

@@ -14,7 +14,7 @@ from convanim.languages import LANGUAGES, Language, lookup
 from convanim.statements import APPROXIMATE_NOTE
 
 from .numbers import make_number, set_number, shown_value, widest_text
-from .glyph_text import GlyphText
+from .speed.glyph_text import GlyphText
 from .fades import FadeIn, FadeOut, fade_out_then_in
 
 

@@ -13,7 +13,7 @@ each frame: the same values (``(1 - a)·0 + a·alpha`` is ``a·alpha``), no
 copies.  A caption cross-fade (two captions of about 40 glyphs each, every
 step of a sweep) is where this counts; and while it plays, BatchedScene
 draws each fading mobject once and composites it with its share
-(:mod:`convanim.manim.fade_sprites`).
+(:mod:`convanim.manim.speed.fade_sprites`).
 """
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import moderngl
 import numpy as np
 
-from . import _gl  # noqa: F401  (must come before manimlib)
+from .. import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import VMobject
 
 from .still_layer import PixelMapping, render_within_box
@@ -89,7 +89,7 @@ class FadeSprites:
                   view: tuple) -> tuple[int, int, int, int] | None:
         """Draw render group ``group`` (whose one member is ``fade``'s mobject) into the frame at the fade's
         share, as a sprite drawn once per animation and camera view.  Returns the box drawn within, as
-        :func:`~convanim.manim.still_layer.render_within_box` does (None: the whole frame)."""
+        :func:`~convanim.manim.speed.still_layer.render_within_box` does (None: the whole frame)."""
         key = id(fade.mobject)
         if key not in self.drawn or self.drawn[key][2] != view:
             self.drawn[key] = self.draw(camera, group, fade, canvas, mapping, view)

@@ -20,7 +20,7 @@ skipped; 24.8-26.0 s against 27.2-28.7 s (three interleaved pairs).
 """
 from __future__ import annotations
 
-from . import _gl  # noqa: F401  (must come before manimlib)
+from .. import _gl  # noqa: F401  (must come before manimlib)
 from manimlib.shader_wrapper import VShaderWrapper
 
 _MANIMGL_RENDER_STROKE = VShaderWrapper.render_stroke

@@ -27,7 +27,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 
-from . import _gl  # noqa: F401  (must come before manimlib)
+from .. import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import Text, VMobject
 from manimlib.mobject.svg.svg_mobject import SVGMobject
 

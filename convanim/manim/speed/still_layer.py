@@ -50,7 +50,7 @@ from typing import NamedTuple
 import numpy as np
 import OpenGL.GL as gl
 
-from . import _gl  # noqa: F401  (must come before manimlib)
+from .. import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import FRAME_HEIGHT, FRAME_WIDTH, Mobject
 
 
