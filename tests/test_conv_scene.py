@@ -235,3 +235,74 @@ def test_negative_numbers_in_captions_get_a_minus_sign():
     assert scene.trace.bias[0] < 0 and (scene.trace.output < 0).all()
     equations = [c for c in captions if " = " in c]
     assert equations and all("-" not in c and c.split(" = ")[-1].startswith("−") for c in equations)
+
+
+class SmallShadedSweep(ConvLayerScene):
+    """A 6×6 input, one 3×3 filter, grids shaded (no numbers): its 16 windows are a long, quick sweep."""
+    in_channels, input_size, out_channels, kernel_size, seed = 1, (6, 6), 1, (3, 3), 3
+    max_numbered_cells, sweep_captions, detailed_steps = 8, 4, 1
+    stage_time = pause_time = 0.1
+
+
+def sweep_frames(in_rows: bool, sweep_time: float):
+    """For each frame of the sweep: the output cells' colours (rgba), the kernel's and the marker's centres."""
+    frames = []
+
+    class Recording(SmallShadedSweep):
+        plays = 0
+        sweep_in_rows = in_rows
+
+        def play(self, *args, **kwargs):
+            self.plays += 1
+            super().play(*args, **kwargs)
+
+        def emit_frame(self):
+            super().emit_frame()
+            if self.steps_shown >= self.detailed_steps and self.overlay is not None and not self.skip_animations:
+                grid = self.output_grids[0]
+                frames.append((np.array([sq.data["fill_rgba"][0] for sq in grid.squares]),
+                               self.overlay.get_center(), self.cell_marker.get_center()))
+
+    Recording.sweep_time = sweep_time
+    scene = Recording(camera_config={"resolution": (256, 144)})
+    scene.run()
+    scene.camera.ctx.release()
+    return frames, scene
+
+
+@pytest.mark.parametrize("sweep_time", [0.6, 1 / 15])  # 18 frames a window; 2, as MnistSizedConv's
+def test_a_sweep_in_rows_shows_each_frame_of_the_step_by_step_sweep(sweep_time):
+    by_step, one_by_one = sweep_frames(False, sweep_time)
+    in_rows, scene = sweep_frames(True, sweep_time)
+    assert not scene.output_grids[0].show_numbers and scene.long_sweep
+    assert [len(run) for run in scene.runs_of_steps()] == [1, 3, 4, 4, 4]  # the detailed step, then the rows
+    assert len(in_rows) == len(by_step) > 2 * 15  # no frame lost or added
+    for (colours, kernel, marker), (want_colours, want_kernel, want_marker) in zip(in_rows, by_step):
+        np.testing.assert_allclose(colours, want_colours, atol=1.5 / 255)  # the same shade in every frame
+        np.testing.assert_allclose(kernel, want_kernel, atol=1e-9)  # the kernel slides as it did
+        np.testing.assert_allclose(marker, want_marker, atol=1e-9)
+    assert scene.plays < one_by_one.plays - 10  # the sweep took fewer plays
+    # at the end the kernel's tap (0, 0) is on the last window's corner, and every cell has its last colour
+    last = scene.steps[-1]
+    corner = scene.input_stack.front_grid().cell(last.sources.rows[0], last.sources.cols[0]).get_center()
+    np.testing.assert_allclose(scene.overlay.tap(0, 0).get_center(), corner, atol=1e-6)
+
+
+def test_a_long_sweep_has_one_caption_and_a_short_one_a_statement_per_step():
+    said = []
+
+    def recording(scene_class):
+        class Recorded(scene_class):
+            def after_stage(self, stage, step):
+                if stage == "output" and self.steps_shown >= self.detailed_steps:
+                    said.append(self.caption.text.replace("\n", " "))
+        return Recorded
+
+    long = run(recording(SmallShadedSweep))
+    assert said == ["the other windows, quickly: each adds Σ window × kernel into its output cell"] * 15
+    red = long.palette.ramp(1, 1)
+    assert all(sq.get_fill_color().lower() == red.lower() for sq in long.output_grids[0].squares)  # every cell done
+    said.clear()
+    short = run(recording(type("Short", (SmallShadedSweep,), {"sweep_captions": 64})))
+    t = short.trace
+    assert said == [expected_running_caption(t, step, short.num_decimals) for step in short.steps[1:]]

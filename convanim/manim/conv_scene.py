@@ -17,6 +17,8 @@ Override :meth:`get_layer_arrays` to supply your own arrays.
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, LEFT, RIGHT, UP, ReplacementTransform, Transform, TransformFromCopy, VGroup, Write
@@ -33,6 +35,7 @@ from .batched_scene import BatchedScene
 from .cells import (MIN_FONT_SIZE, BiasChip, ChannelStack, FlyInto, KernelOverlay, NumberGrid, caption_text,
                     fit_font_size, frame_around, label_above, min_cell_for, swap_caption, swap_caption_with_note)
 from .fades import FadeIn, FadeOut
+from .shade_sweep import ShadeSweep, SweepStep
 from .layer_options import LayerOptions
 from .numbers import make_number, set_number, warn_non_finite, widest_text
 from .palette import DEFAULT_PALETTE, Palette
@@ -54,14 +57,18 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     detail before the rest sweep), ``stage_time`` (each detailed stage),
     ``sweep_time`` (each quick step), ``pause_time``.  Run times that are
     whole numbers of frames (multiples of 1/30 s) keep the video exactly as
-    long as the scene's clock.
+    long as the scene's clock.  A sweep of more than ``sweep_captions`` quick
+    steps has one caption for all of it (a new statement every 1/15 s could not
+    be read); over output grids without numbers its steps are played a row at a
+    time (``sweep_in_rows``: one animation per row, the same frames as one per
+    step, much quicker to render).
     """
 
     palette: Palette = DEFAULT_PALETTE
     max_numbered_cells: int = 256
     #: As a slide deck (convanim.manim.slides): a new slide before each of these steps, and before each sweep.
     slide_cuts: tuple[str, ...] = ("show_filter", "bring_channel_forward", "compute_step_in_detail", "conclude")
-    slide_runs: tuple[str, ...] = ("sweep_step",)
+    slide_runs: tuple[str, ...] = ("sweep_step", "sweep_row")
     #: Where things go (scene units; the frame is 14.2 × 8): the input's centre x, the filter panel's centre x
     #: and its largest kernel cell and kernel width, the output column's centre x and width.
     input_x: float = -4.1
@@ -74,6 +81,8 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     detailed_steps: int = 4
     stage_time: float = 0.8
     sweep_time: float = 1 / 3
+    sweep_captions: int = 64
+    sweep_in_rows: bool = True
     pause_time: float = 1.0
 
     # -- drawing -----------------------------------------------------------------
@@ -201,20 +210,43 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     def construct(self) -> None:
         self.introduce_layer()
         shown_filter, front = None, None
-        for step in self.steps:
+        for run in self.runs_of_steps():
+            step = run[0]
             if step.filter != shown_filter:
                 self.show_filter(step.filter)
                 shown_filter, front = step.filter, None
             if step.channel != front:
                 self.bring_channel_forward(step.filter, step.channel)
                 front = step.channel
+            if len(run) > 1:
+                self.sweep_row(run)
+                continue
             if self.steps_shown < self.detailed_steps:
                 self.compute_step_in_detail(step)
             else:
                 self.sweep_step(step)
-            self.steps_shown += 1
-            self.after_stage("done", step)
+            self.step_done(step)
         self.conclude()
+
+    def runs_of_steps(self) -> list[list[ConvStep]]:
+        """The steps in the order they are shown, in runs played together: one step each, except the quick
+        steps of a long sweep over a grid without numbers (``sweep_in_rows``), a run per output row (one
+        filter, one channel)."""
+        def run_key(numbered: tuple[int, ConvStep]):
+            i, step = numbered
+            in_rows = (self.sweep_in_rows and i >= self.detailed_steps and self.long_sweep
+                       and not self.output_grids[step.filter].show_numbers)
+            return (step.filter, step.channel, step.oy) if in_rows else i
+        return [[step for _, step in run] for _, run in itertools.groupby(enumerate(self.steps), key=run_key)]
+
+    @property
+    def long_sweep(self) -> bool:
+        """More quick steps than ``sweep_captions``: the sweep has one caption for all of it."""
+        return len(self.steps) - self.detailed_steps > self.sweep_captions
+
+    def step_done(self, step: ConvStep) -> None:
+        self.steps_shown += 1
+        self.after_stage("done", step)
 
     def introduce_layer(self) -> None:
         t = self.trace
@@ -442,9 +474,35 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         self.slide_kernel(step, self.sweep_time, self.mark_output_cell(step), *change,
                           grid.cell(step.oy, step.ox).animate.set_fill(
                               self.palette.ramp(step.channel + 1, step.num_channels)),
-                          self.caption_animation(self.equation(step)))
+                          *self.sweep_caption(step))
         grid.set_number(step.oy, step.ox, step.running_after)
         self.after_stage("output", step)
+
+    def sweep_row(self, steps: list[ConvStep]) -> None:
+        """Quick steps of one output row (one filter, one channel, a grid without numbers) in one animation:
+        what :meth:`sweep_step` shows for each, ``sweep_time`` each (see :mod:`convanim.manim.shade_sweep`)."""
+        grid, front = self.output_grids[steps[0].filter], self.input_stack.front_grid()
+        if self.cell_marker is None:  # no step before this row marked its cell
+            self.cell_marker = self.on_top(frame_around(grid.cell(steps[0].oy, steps[0].ox), self.palette.product,
+                                                        buff=0.0, thickness=0.05))
+            self.add(self.cell_marker)
+        offset = self.overlay.get_center() - self.overlay.tap(0, 0).get_center()  # tap (0, 0) onto the window
+        sweep = [SweepStep([(grid.cell(step.oy, step.ox), self.palette.ramp(step.channel + 1, step.num_channels))],
+                           [front.cell(step.sources.rows[0], step.sources.cols[0]).get_center() + offset,
+                            grid.cell(step.oy, step.ox).get_center()])
+                 for step in steps]
+        self.play(ShadeSweep(sweep, VGroup(self.overlay, self.cell_marker), slide_rings=True),
+                  *self.sweep_caption(steps[0]), run_time=self.sweep_time * len(steps))
+        for step in steps:
+            self.after_stage("output", step)
+            self.step_done(step)
+
+    def sweep_caption(self, step: ConvStep) -> list:
+        """The caption of a quick step: its running sum; in a long sweep, one caption for all of it."""
+        if not self.long_sweep:
+            return [self.caption_animation(self.equation(step))]
+        quickly = self.tr("the other windows, quickly: each adds Σ window × kernel into its output cell")
+        return [] if self.caption.text.replace("\n", " ") == quickly else [self.caption_animation(quickly)]
 
     def caption_animation(self, text: "str | Statement"):
         """Cross-fade to ``text``; the first statement written with ≈ brings the note that says why."""

@@ -9,7 +9,9 @@ k's places and turns window k's cells from the colour they had to the one
 the step gives them (smoothly, as ``cell.animate.set_fill`` did), after
 every earlier window's cells took their colours.  Each frame shows what
 the window-per-play sweep showed at the same time, but the rings jump to
-the next window instead of cross-fading in its first frame.
+the next window instead of cross-fading in its first frame; with
+``slide_rings`` they slide there as that sweep slid them (the forward
+sweep's kernel and output marker: :meth:`ConvLayerScene.sweep_row`).
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from typing import NamedTuple, Sequence
 import numpy as np
 
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import Animation, Mobject, VGroup, interpolate_color
+from manimlib import Animation, Mobject, VGroup
+from manimlib.utils.color import color_to_rgb, rgb_to_color
 from manimlib.utils.rate_functions import smooth
 
 
@@ -30,9 +33,11 @@ class SweepStep(NamedTuple):
 
 class ShadeSweep(Animation):
     """The steps one after the other, each ``run_time / len(steps)`` long.  ``rings``: moved to each step's
-    ``ring_places`` (one place per ring, in order)."""
+    ``ring_places`` (one place per ring, in order): at once, or with ``slide_rings`` smoothly from the last
+    step's places over the step, as ``ring.animate.move_to(place)`` in a play per window does (a kernel
+    sliding from window to window)."""
 
-    def __init__(self, steps: Sequence[SweepStep], rings: VGroup, **kwargs) -> None:
+    def __init__(self, steps: Sequence[SweepStep], rings: VGroup, slide_rings: bool = False, **kwargs) -> None:
         if not steps:
             raise ValueError("steps: a sweep needs at least one step; got none")
         if any(len(step.ring_places) != len(rings) for step in steps):
@@ -43,6 +48,7 @@ class ShadeSweep(Animation):
         kwargs.setdefault("rate_func", lambda t: t)  # each step has its own smooth turn
         super().__init__(VGroup(*cells, *rings), **kwargs)
         self.rings = rings
+        self.slide_rings = slide_rings
         # The colour each cell has before each step: the colour the last step before it gave it.
         colour = {id(cell): cell.get_fill_color() for cell in cells}
         self.before = []
@@ -52,6 +58,7 @@ class ShadeSweep(Animation):
 
     def begin(self) -> None:
         self.done = 0  # steps whose cells have their final colours
+        self.start_places = [ring.get_center() for ring in self.rings]  # where each ring was before step 0
         super().begin()
 
     def create_starting_mobject(self) -> Mobject:
@@ -70,6 +77,14 @@ class ShadeSweep(Animation):
         share = smooth(min(max(position - k, 0.0), 1.0))
         step = self.steps[k]
         for (cell, after), before in zip(step.cells, self.before[k]):
-            cell.set_fill(after if share >= 1 else interpolate_color(before, after, share))
-        for ring, place in zip(self.rings, step.ring_places):
-            ring.move_to(place)
+            # linear in RGB, as a Transform of the fill data (cell.animate.set_fill) moves it; manimgl's
+            # interpolate_color goes through squared RGB and strays by up to 3 levels from that
+            cell.set_fill(after if share >= 1 else rgb_to_color(
+                (1 - share) * color_to_rgb(before) + share * color_to_rgb(after)))
+        if not self.slide_rings:
+            for ring, place in zip(self.rings, step.ring_places):
+                ring.move_to(place)
+            return
+        last = self.steps[k - 1].ring_places if k else self.start_places
+        for ring, start, place in zip(self.rings, last, step.ring_places):
+            ring.move_to(start + share * (np.asarray(place) - start))
