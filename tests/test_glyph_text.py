@@ -12,11 +12,12 @@ import manim_support  # noqa: F401,I001  (imports manimlib first)
 from manimlib import Text
 from manimlib.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
+import convanim.languages
 from convanim.languages import LANGUAGES
 from convanim.manim.speed import glyph_text
 from convanim.manim.speed.glyph_text import HREF, SVG, GlyphText, glyph_placements
 
-CATALOGUES = Path(glyph_text.__file__).parents[1] / "languages"
+CATALOGUES = Path(convanim.languages.__file__).parent  # the caption catalogues
 
 
 def translated_captions(directory: str, count: int) -> list[str]:
