@@ -30,6 +30,32 @@ def run(scene_class, **kwargs):
     return scene
 
 
+def sampled_frames(scene_class, sample, **attributes):
+    """Render ``scene_class`` (with ``attributes`` set) at 256×144 and return ``(samples, scene)``: what
+    ``sample(scene)`` gives after each frame it emits, where it gives anything but None; ``scene.plays``
+    counts the plays."""
+    samples = []
+
+    class Recording(scene_class):
+        plays = 0
+
+        def play(self, *args, **kwargs):
+            self.plays += 1
+            super().play(*args, **kwargs)
+
+        def emit_frame(self):
+            super().emit_frame()
+            if not self.skip_animations and (value := sample(self)) is not None:
+                samples.append(value)
+
+    for name, value in attributes.items():
+        setattr(Recording, name, value)
+    scene = Recording(camera_config={"resolution": (256, 144)})
+    scene.run()
+    scene.camera.ctx.release()
+    return samples, scene
+
+
 def glyphs_match(mob) -> bool:
     """True when ``mob`` draws what its state says: same glyph outlines as a fresh number of its value."""
     fresh = make_number(int(shown_value(mob)) if "." not in shown_string(mob) else shown_value(mob),

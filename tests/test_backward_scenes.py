@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 import manim_support  # noqa: F401  (imports manimlib first)
-from manim_support import run
+from manim_support import run, sampled_frames
 
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("backward_scenes", ROOT / "scenes" / "backward.py")
@@ -380,30 +380,16 @@ class SmallShadedScatter(backward.ConvBackwardScene):
 
 def scatter_frames(sweep: bool, sweep_time: float):
     """For each frame of the scatter: the dL/dx cells' colours (rgba) and the rings' centres."""
-    frames = []
-
-    class Recording(SmallShadedScatter):
+    class Switched(SmallShadedScatter):
         def sweeps_quickly(self, *args):
             return sweep and super().sweeps_quickly(*args)
 
-        plays = 0
-
-        def play(self, *args, **kwargs):
-            self.plays += 1
-            super().play(*args, **kwargs)
-
-        def emit_frame(self):
-            super().emit_frame()
-            grid = getattr(self, "grad_input_grid", None)
-            if grid is not None and not self.skip_animations:
-                frames.append((np.array([sq.data["fill_rgba"][0] for sq in grid.squares]),
-                               np.array([m.get_center() for m in self.marks])))
-
-    Recording.sweep_time = sweep_time
-    scene = Recording(camera_config={"resolution": (256, 144)})
-    scene.run()
-    scene.camera.ctx.release()
-    return frames, scene
+    def sample(scene):
+        grid = getattr(scene, "grad_input_grid", None)
+        if grid is not None:
+            return (np.array([sq.data["fill_rgba"][0] for sq in grid.squares]),
+                    np.array([m.get_center() for m in scene.marks]))
+    return sampled_frames(Switched, sample, sweep_time=sweep_time)
 
 
 @pytest.mark.parametrize("sweep_time", [0.6, 1 / 15])  # 18 frames a window; 2, as MnistSizedConvBackward's

@@ -8,7 +8,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from manim_support import format_value, glyphs_match, run, shown_value  # noqa: I001  (imports manimlib first)
+from manim_support import format_value, glyphs_match, run, sampled_frames, shown_value  # noqa: I001  (imports manimlib first)
 from convanim import conv2d
 from convanim.manim import ConvLayerScene
 from manimlib import VMobject
@@ -246,28 +246,11 @@ class SmallShadedSweep(ConvLayerScene):
 
 def sweep_frames(in_rows: bool, sweep_time: float):
     """For each frame of the sweep: the output cells' colours (rgba), the kernel's and the marker's centres."""
-    frames = []
-
-    class Recording(SmallShadedSweep):
-        plays = 0
-        sweep_in_rows = in_rows
-
-        def play(self, *args, **kwargs):
-            self.plays += 1
-            super().play(*args, **kwargs)
-
-        def emit_frame(self):
-            super().emit_frame()
-            if self.steps_shown >= self.detailed_steps and self.overlay is not None and not self.skip_animations:
-                grid = self.output_grids[0]
-                frames.append((np.array([sq.data["fill_rgba"][0] for sq in grid.squares]),
-                               self.overlay.get_center(), self.cell_marker.get_center()))
-
-    Recording.sweep_time = sweep_time
-    scene = Recording(camera_config={"resolution": (256, 144)})
-    scene.run()
-    scene.camera.ctx.release()
-    return frames, scene
+    def sample(scene):
+        if scene.steps_shown >= scene.detailed_steps and scene.overlay is not None:
+            return (np.array([sq.data["fill_rgba"][0] for sq in scene.output_grids[0].squares]),
+                    scene.overlay.get_center(), scene.cell_marker.get_center())
+    return sampled_frames(SmallShadedSweep, sample, sweep_in_rows=in_rows, sweep_time=sweep_time)
 
 
 @pytest.mark.parametrize("sweep_time", [0.6, 1 / 15])  # 18 frames a window; 2, as MnistSizedConv's

@@ -361,12 +361,15 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     # -- one step --------------------------------------------------------------------
     def mark_output_cell(self, step: ConvStep):
         """Animation moving the marker to the output cell this step writes."""
-        cell = self.output_grids[step.filter].cell(step.oy, step.ox)
-        marker = self.on_top(frame_around(cell, self.palette.product, buff=0.0, thickness=0.05))
+        marker = self.output_marker(self.output_grids[step.filter].cell(step.oy, step.ox))
         if self.cell_marker is None:
             self.cell_marker = marker
             return FadeIn(marker)
         return self.cell_marker.animate.move_to(marker)
+
+    def output_marker(self, cell):
+        """The ring that marks the output cell a step writes."""
+        return self.on_top(frame_around(cell, self.palette.product, buff=0.0, thickness=0.05))
 
     def compute_step_in_detail(self, step: ConvStep) -> None:
         self.slide_kernel(step, self.stage_time, self.mark_output_cell(step),
@@ -483,8 +486,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         what :meth:`sweep_step` shows for each, ``sweep_time`` each (see :mod:`convanim.manim.shade_sweep`)."""
         grid, front = self.output_grids[steps[0].filter], self.input_stack.front_grid()
         if self.cell_marker is None:  # no step before this row marked its cell
-            self.cell_marker = self.on_top(frame_around(grid.cell(steps[0].oy, steps[0].ox), self.palette.product,
-                                                        buff=0.0, thickness=0.05))
+            self.cell_marker = self.output_marker(grid.cell(steps[0].oy, steps[0].ox))
             self.add(self.cell_marker)
         offset = self.overlay.get_center() - self.overlay.tap(0, 0).get_center()  # tap (0, 0) onto the window
         sweep = [SweepStep([(grid.cell(step.oy, step.ox), self.palette.ramp(step.channel + 1, step.num_channels))],
