@@ -73,7 +73,7 @@ def test_the_deck_has_a_slide_per_step_and_keeps_every_frame(deck):
 def test_the_html_deck_embeds_one_section_per_slide(deck):
     html = (deck / "index.html").read_text()
     slides = json.loads((deck / "slides" / "ShortConv.json").read_text())["slides"]
-    sections = re.findall(r"<section\b", html)
+    sections = re.findall(r"<section\s+data-background-size", html)  # reveal.js's own code holds "<section" too
     videos = re.findall(r'data-background-video="data:video/mp4;base64,', html)
     assert len(sections) == len(videos) == len(slides)
 

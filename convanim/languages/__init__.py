@@ -30,7 +30,9 @@ class Language:
     (a character comes from the first family that has it); ``packages``: the
     Debian package of each family; ``spaced``: words are separated by spaces
     (a long caption is wrapped there; otherwise at Pango's line breaks, which
-    know Thai words and CJK characters).
+    know Thai words and CJK characters); ``iso639_2``: the language's ISO 639-2 code, which tags its subtitle
+    stream in an MP4; ``espeak``: the espeak-ng voice that reads it (the draft voice of a narrated lecture;
+    Japanese is read from kana).
     """
     code: str
     name: str
@@ -38,6 +40,8 @@ class Language:
     fonts: tuple[str, ...]
     packages: tuple[str, ...]
     spaced: bool = False
+    iso639_2: str = "eng"
+    espeak: str = "en"
 
     @property
     def font(self) -> str:
@@ -50,15 +54,17 @@ class Language:
 
 
 LANGUAGES: dict[str, Language] = {language.code: language for language in (
-    Language("en", "English", "en", (NUMBER_FONT,), ("fonts-dejavu-core",), spaced=True),
+    Language("en", "English", "en", (NUMBER_FONT,), ("fonts-dejavu-core",), spaced=True, iso639_2="eng", espeak="en"),
     # Tlwg Typo, not Tlwg Mono: Pango draws Tlwg Mono's vowel and tone marks beside their letters
-    Language("th", "ไทย", "th", (NUMBER_FONT, "Tlwg Typo"), ("fonts-dejavu-core", "fonts-tlwg-typo-otf")),
-    Language("ja", "日本語", "ja", (NUMBER_FONT, "Noto Sans Mono CJK JP"), ("fonts-dejavu-core", "fonts-noto-cjk")),
+    Language("th", "ไทย", "th", (NUMBER_FONT, "Tlwg Typo"), ("fonts-dejavu-core", "fonts-tlwg-typo-otf"),
+             iso639_2="tha", espeak="th"),
+    Language("ja", "日本語", "ja", (NUMBER_FONT, "Noto Sans Mono CJK JP"), ("fonts-dejavu-core", "fonts-noto-cjk"),
+             iso639_2="jpn", espeak="ja"),
     Language("zh-Hans", "简体中文", "zh_Hans", (NUMBER_FONT, "Noto Sans Mono CJK SC"),
-             ("fonts-dejavu-core", "fonts-noto-cjk")),
+             ("fonts-dejavu-core", "fonts-noto-cjk"), iso639_2="zho", espeak="cmn"),
     Language("zh-Hant", "繁體中文", "zh_Hant", (NUMBER_FONT, "Noto Sans Mono CJK TC"),
-             ("fonts-dejavu-core", "fonts-noto-cjk")),
-    Language("de", "Deutsch", "de", (NUMBER_FONT,), ("fonts-dejavu-core",), spaced=True),
+             ("fonts-dejavu-core", "fonts-noto-cjk"), iso639_2="zho", espeak="cmn"),
+    Language("de", "Deutsch", "de", (NUMBER_FONT,), ("fonts-dejavu-core",), spaced=True, iso639_2="deu", espeak="de"),
 )}
 
 

@@ -51,6 +51,7 @@ from .speed.fade_sprites import FadeSprites, sprite_ready
 from .fades import OpacityFade
 from .speed.fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from .language_option import LanguageOption
+from .story.options import NarrationOptions
 from .speed.movie_pipe import use_lean_movie_pipe
 from .speed.empty_strokes import use_manimgl_strokes, use_skipped_empty_strokes
 from .speed.shader_ids import use_fast_shader_ids, use_manimgl_shader_ids
@@ -131,7 +132,7 @@ def discard_partial_movie(writer) -> None:
         os.remove(temp)
 
 
-class BatchedScene(LanguageOption, Scene):
+class BatchedScene(NarrationOptions, LanguageOption, Scene):
     """A Scene whose mobjects share draw batches (see the module docstring) and whose still parts are drawn
     once per animation (see :mod:`convanim.manim.speed.still_layer`; ``draw_still_parts_once = False`` draws every
     mobject every frame, for comparison).
@@ -139,7 +140,9 @@ class BatchedScene(LanguageOption, Scene):
     It also runs ``setup()`` (where the options are checked) before the
     movie file is opened, and deletes the partial movie if the scene raises,
     so a refused scene leaves no ``*_temp.mp4`` behind.  Before that, it
-    takes up the scene's ``language`` (LanguageOption).
+    takes up the scene's ``language`` (LanguageOption).  Its narration options
+    (NarrationOptions: ``narration``, ``subtitles``, …) are read by ``convanim
+    render`` (see :mod:`convanim.manim.story`).
     """
 
     draw_still_parts_once: bool = True

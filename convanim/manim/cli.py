@@ -4,6 +4,7 @@
     convanim render scenes/conv3x3.py Conv3x3 --quality 720p --out conv.mp4 --set in_channels=2 --set stride=2
     convanim still scenes/pooling.py MaxPool2x2 --out pool.png
     convanim slides scenes/conv3x3.py Conv3x3 --out deck --pdf   # deck/index.html, deck/handout.pdf
+    convanim script scenes/conv3x3.py Conv3x3 --out conv3x3.vtt  # the narration, one cue per step
 
 ``--set NAME=VALUE`` changes any class attribute of the scene, parsed to the
 attribute's type; an unknown name or a wrong type stops with a message that
@@ -53,6 +54,40 @@ def run_render(args: argparse.Namespace, still: bool) -> int:
     out = args.out or f"{args.scene}.{'png' if still else 'mp4'}"
     return render_and_report(f"convanim {args.command}", args.verbose, args.scene_file, args.scene, out,
                              args.quality, still, False, [], args.set, None, getattr(args, "jobs", None))
+
+
+def run_script(args: argparse.Namespace) -> int:
+    """Write the scene's narration as WebVTT: one cue per spoken step, its id the step's, the silent video's times."""
+    import os
+    import tempfile
+
+    from convanim.narration.cues import Cue, write_webvtt
+    from .options import OptionError, parse_assignment
+    from .render import exit_code
+    from .story.timeline import story_timeline
+
+    out = Path(args.out or f"{args.scene}.vtt")
+    if not Path(args.scene_file).is_file():
+        print(f"convanim script: scene file not found: {args.scene_file}", file=sys.stderr)
+        return 2
+    try:
+        language = next((parse_assignment(s)[1] for s in reversed(args.set) if parse_assignment(s)[0] == "language"),
+                        None)
+        timeline = story_timeline(args.scene_file, args.scene, args.set, [language] if language else ["en"])
+    except (OptionError, ValueError, RuntimeError) as err:
+        print(f"convanim script: {err}", file=sys.stderr)
+        return exit_code(err)
+    language = language or "en"
+    fps = timeline.fps
+    cues = [Cue(t.id, start / fps, end / fps, t.text)
+            for t, start, end in zip(timeline.texts[language], timeline.starts, timeline.ends) if t.text]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=out.parent, suffix=".vtt", delete=False) as temp:
+        pass
+    write_webvtt(cues, temp.name)
+    os.replace(temp.name, out)  # only a whole script reaches --out
+    print(f"wrote {out}")
+    return 0
 
 
 def manim_slides_convert(folder: Path, scene: str, dest: Path, *options: str) -> str | None:
@@ -137,6 +172,17 @@ def build_parser() -> argparse.ArgumentParser:
                                        "(manim-slides), into OUT/slides, and convert it to OUT/index.html, "
                                        "a reveal.js deck that needs no network (reveal.js is inlined).")
     slides.add_argument("--pdf", action="store_true", help="also write OUT/handout.pdf: each slide's last frame")
+    script = commands.add_parser("script", help="write the narration as WebVTT, one cue per story step",
+                                 description="Write the scene's narration (generated from its trace, in its language) "
+                                             "as WebVTT: one cue per spoken step, the cue id the step's id, the times "
+                                             "those of the silent video.  Edit the texts and render with "
+                                             "--set narration_script=PATH.vtt; record <id>.wav files for "
+                                             "--set narration=FOLDER.")
+    script.add_argument("scene_file", metavar="FILE")
+    script.add_argument("scene", metavar="SCENE")
+    script.add_argument("--out", metavar="PATH.vtt", help="file to write (default: SCENE.vtt)")
+    script.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="change a class attribute of the scene, e.g. --set language=th (repeatable)")
     return parser
 
 
@@ -146,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         return list_scenes(args.files)
     if args.command == "slides":
         return run_slides(args)
+    if args.command == "script":
+        return run_script(args)
     return run_render(args, still=args.command == "still")
 
 

@@ -542,6 +542,12 @@ class ConvLayerScene(LayerOptions, BatchedScene):
             else [self.tr("the sum of its window's products")])
         return self.tr("each output = {parts}", parts=" + ".join(parts))
 
+    def narrator(self, language: str):
+        """The spoken story of this layer in ``language`` (see :mod:`convanim.narration.conv_layer`)."""
+        from convanim.narration.conv_layer import ConvLayerNarrator
+
+        return ConvLayerNarrator(self.trace, self.decimals, language)
+
     # -- hooks ---------------------------------------------------------------------
     def after_bias(self, f: int) -> None:
         """Called when filter ``f``'s output cells hold its bias; tests read the screen here."""

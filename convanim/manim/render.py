@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import inspect
+import json
 import shutil
 import sys
 import tempfile
@@ -65,16 +66,20 @@ def scene_classes(module) -> dict[str, type]:
     return {cls.__name__: cls for cls in listed + others}
 
 
-def variant_source(scene_file: str, scene: str, options: dict, deck_folder: str | None = None) -> str:
+def variant_source(scene_file: str, scene: str, options: dict, deck_folder: str | None = None,
+                   voice_waits: list[int] | None = None, notes: list[str] | None = None) -> str:
     """A scene file whose only scene is ``scene`` with ``options`` as class attributes (as a slide deck
-    writing to ``deck_folder`` when given)."""
+    writing to ``deck_folder`` when given, each slide with its ``notes``; waiting ``voice_waits[k]`` frames at
+    the end of story step ``k`` when given: a narrated render)."""
     lines = ["import sys", "import numpy as np",
              "from convanim.manim.render import load_scene_module",
              "_module = sys.modules.get('convanim_scene_file') or "
              f"load_scene_module({str(Path(scene_file).resolve())!r})",
              f"_base = getattr(_module, {scene!r})",
+             *([] if not voice_waits else ["from convanim.manim.story.voiced import voiced",
+                                           f"_base = voiced(_base, {list(voice_waits)!r})"]),
              *([] if deck_folder is None else ["from convanim.manim.slides import deck_of",
-                                               f"_base = deck_of(_base, {deck_folder!r})"]),
+                                               f"_base = deck_of(_base, {deck_folder!r}, {tuple(notes or ())!r})"]),
              "", "", f"class {scene}(_base):",
              "    __doc__ = _base.__doc__"]
     for name, value in options.items():
@@ -85,7 +90,8 @@ def variant_source(scene_file: str, scene: str, options: dict, deck_folder: str 
 
 def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still: bool = False,
            gif: bool = False, extra: list[str] | None = None, settings: list[str] | None = None,
-           deck_folder: str | None = None, jobs: int | None = None) -> Path:
+           deck_folder: str | None = None, jobs: int | None = None, *,
+           voice_waits: list[int] | None = None) -> Path:
     """Render ``scene`` from ``scene_file`` to ``out``; returns the path written.
 
     ``settings`` are ``NAME=VALUE`` texts that change the scene's class
@@ -94,7 +100,12 @@ def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still:
     the settings (OptionError), ffmpeg and OpenGL (RenderSetupError).  Only
     a finished render reaches ``out``.  A video renders in ``jobs`` parallel
     segments (default: one per two cores; see :mod:`convanim.manim.segments`),
-    joined into exactly the frames of a one-process render.
+    joined into exactly the frames of a one-process render.  A video whose
+    scene asks for narration or subtitles is narrated (see
+    :mod:`convanim.manim.story.narrate`): the voices, the waits for them, the
+    sound track, subtitle files beside ``out`` and inside it, chapters.
+    ``voice_waits`` (internal: a segment's worker) are the frames a narrated
+    render adds at the end of each story step.
     """
     if quality not in QUALITY_FLAGS:
         raise OptionError(f"quality must be one of {', '.join(QUALITY_FLAGS)}; got {quality!r}")
@@ -106,11 +117,19 @@ def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still:
     prepare_environment()
     out_path = Path(out)
     extra = list(extra or [])
-    if jobs > 1 and not (still or gif or deck_folder) and not any(a.startswith("-n") or "animation_number" in a
-                                                                  for a in extra):
-        check_scene(scene_file, scene, settings or [])
+    video = not (still or gif)
+    if jobs > 1 and video and not deck_folder and not any(a.startswith("-n") or "animation_number" in a
+                                                          for a in extra):
+        scene_class, options = check_scene(scene_file, scene, settings or [])
         check_render_tools(need_ffmpeg=True)
-        return render_segments(scene_file, scene, out_path, quality, settings or [], jobs, FPS, extra)
+        plan = narration_plan(scene_class, options, scene_file, scene, settings or [], voice_waits)
+        if plan is None:
+            return render_segments(scene_file, scene, out_path, quality, settings or [], jobs, FPS, extra, voice_waits)
+        with tempfile.TemporaryDirectory(prefix="convanim-narrated-") as folder:
+            silent = render_segments(scene_file, scene, Path(folder, "video.mp4"), quality, settings or [], jobs, FPS,
+                                     extra, plan.waits)
+            finish_narration(silent, plan, out_path)
+        return out_path
     with tempfile.TemporaryDirectory(prefix="convanim-render-") as folder:
         variant = Path(folder, "scene_variant.py")
         # manimlib reads sys.argv once, on import: set it for the render before anything imports it.
@@ -122,7 +141,11 @@ def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still:
             raise SceneNotFoundError(f"{scene_file} has no scene {scene!r}; its scenes: {', '.join(scenes)}")
         options = parse_options(scenes[scene], settings or [])
         check_render_tools(need_ffmpeg=not still)
-        variant.write_text(variant_source(scene_file, scene, options, deck_folder))
+        plan = narration_plan(scenes[scene], options, scene_file, scene, settings or [], voice_waits) if (
+            video and not deck_folder) else None
+        notes = deck_notes(scenes[scene], options, scene_file, scene, settings or []) if deck_folder else None
+        waits = plan.waits if plan is not None else voice_waits
+        variant.write_text(variant_source(scene_file, scene, options, deck_folder, waits, notes))
         from manimlib.__main__ import main
 
         main()
@@ -130,14 +153,48 @@ def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still:
         produced = sorted(Path(folder).rglob(f"*{suffix}"), key=lambda p: p.stat().st_mtime)
         if not produced:
             raise RuntimeError(f"manimgl finished but wrote no {suffix} file for {scene} (see its output above)")
+        if plan is not None:
+            finish_narration(produced[-1], plan, out_path)
+            return out_path
         out_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(produced[-1]), out_path)
     return out_path
 
 
-def check_scene(scene_file: str, scene: str, settings: list[str]) -> None:
+def narration_plan(scene_class: type, options: dict, scene_file: str, scene: str, settings: list[str],
+                   voice_waits: list[int] | None):
+    """The NarrationPlan of a render whose scene asks for narration or subtitles; None for a silent one (and for
+    a segment's worker, which gets its waits from the parent)."""
+    from .story.narrate import plan_narration
+    from .story.options import narration_request
+
+    request = narration_request(scene_class, options) if voice_waits is None else None
+    return None if request is None else plan_narration(request, scene_file, scene, settings)
+
+
+def finish_narration(video: Path, plan, out: Path) -> None:
+    from .story.narrate import finish_narration as finish
+
+    finish(video, plan, out)
+
+
+def deck_notes(scene_class: type, options: dict, scene_file: str, scene: str, settings: list[str]) -> list[str]:
+    """Each story step's narration in the scene's language, as its slide's speaker notes (none for a family
+    without a spoken story)."""
+    from .story.timeline import story_timeline
+
+    language = options.get("language", getattr(scene_class, "language", "en"))
+    try:
+        timeline = story_timeline(scene_file, scene, settings, [language])
+    except ValueError:
+        return []
+    return [t.text for t in timeline.texts[language]]
+
+
+def check_scene(scene_file: str, scene: str, settings: list[str]) -> tuple[type, dict]:
     """The scene exists and takes ``settings`` (SceneNotFoundError, OptionError), checked in this process
-    before any worker starts (manimlib imported with a neutral command line: nothing renders here)."""
+    before any worker starts (manimlib imported with a neutral command line: nothing renders here); returns
+    the scene class and the parsed options."""
     if "manimlib" not in sys.modules:
         sys.argv = ["manimgl"]
     import convanim.manim._gl  # noqa: F401
@@ -145,7 +202,7 @@ def check_scene(scene_file: str, scene: str, settings: list[str]) -> None:
     scenes = scene_classes(load_scene_module(scene_file))
     if scene not in scenes:
         raise SceneNotFoundError(f"{scene_file} has no scene {scene!r}; its scenes: {', '.join(scenes)}")
-    parse_options(scenes[scene], settings)
+    return scenes[scene], parse_options(scenes[scene], settings)
 
 
 def exit_code(err: Exception) -> int:
@@ -174,16 +231,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None,
                         help="render the video in this many parallel segments (default: one per two cores of the machine)")
     parser.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
+    # A narrated render's segment workers get the frames to wait at the end of each story step (JSON list).
+    parser.add_argument("--voice-waits", default=None, help=argparse.SUPPRESS)
     args, extra = parser.parse_known_args(argv)
+    waits = json.loads(args.voice_waits) if args.voice_waits else None
     return render_and_report("render", args.verbose, args.scene_file, args.scene, args.out, args.quality,
-                             args.still, args.gif, extra, args.set, None, args.jobs)
+                             args.still, args.gif, extra, args.set, None, args.jobs, voice_waits=waits)
 
 
-def render_and_report(prog: str, verbose: bool, scene_file: str, scene: str, *options) -> int:
+def render_and_report(prog: str, verbose: bool, scene_file: str, scene: str, *options, **keywords) -> int:
     """:func:`render`, then ``wrote PATH`` (exit 0) or one line on stderr and :func:`exit_code`; the whole
     traceback too with ``verbose``."""
     try:
-        path = render(scene_file, scene, *options)
+        path = render(scene_file, scene, *options, **keywords)
     except Exception as err:  # one line for the lecturer; --verbose for the developer
         if verbose:
             traceback.print_exc()

@@ -84,10 +84,13 @@ def split_segments(run_times: list[float], jobs: int, fps: int) -> list[tuple[in
     return list(zip(cuts[:-1], cuts[1:]))
 
 
-def animation_times(scene_file: str, scene: str, settings: list[str]) -> list[float]:
-    """The run time of each animation (play or wait) of the scene, from a skipped run in a child process."""
+def animation_times(scene_file: str, scene: str, settings: list[str], voice_waits: list[int] | None = None
+                    ) -> list[float]:
+    """The run time of each animation (play or wait) of the scene, from a skipped run in a child process
+    (``voice_waits``: a narrated render's waits at the end of each story step, see convanim.manim.story)."""
     command = [sys.executable, "-m", "convanim.manim.segments", scene_file, scene,
-               *[arg for s in settings for arg in ("--set", s)]]
+               *[arg for s in settings for arg in ("--set", s)],
+               *(["--voice-waits", json.dumps(voice_waits)] if voice_waits else [])]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode == 2:  # the scene refused its options (as the one-process render says, exit 2)
         raise ValueError(result.stderr.strip().splitlines()[-1])
@@ -136,10 +139,13 @@ def run_showing_progress(command: list[str]) -> subprocess.CompletedProcess:
 
 
 def render_segments(scene_file: str, scene: str, out: Path, quality: str, settings: list[str], jobs: int,
-                    fps: int, extra: list[str]) -> Path:
-    """Render ``scene`` in up to ``jobs`` segments at once and join them into ``out`` (an .mp4)."""
-    segments = split_segments(animation_times(scene_file, scene, settings), jobs, fps)
+                    fps: int, extra: list[str], voice_waits: list[int] | None = None) -> Path:
+    """Render ``scene`` in up to ``jobs`` segments at once and join them into ``out`` (an .mp4); with
+    ``voice_waits``, the narrated scene that waits for its voice (see convanim.manim.story.voiced)."""
+    segments = split_segments(animation_times(scene_file, scene, settings, voice_waits), jobs, fps)
     sets = [a for s in settings for a in ("--set", s)]
+    if voice_waits:
+        sets += ["--voice-waits", json.dumps(voice_waits)]
     if len(segments) < 2:  # nothing to share: one worker renders the whole scene, as --jobs 1 would
         result = run_showing_progress([sys.executable, "-m", "convanim.manim.render", scene_file, scene, "--quality",
                                        quality, "--out", str(out), "--jobs", "1", *sets, *extra])
@@ -176,14 +182,17 @@ def render_segments(scene_file: str, scene: str, out: Path, quality: str, settin
     return out
 
 
-def _count(scene_file: str, scene: str, settings: list[str]) -> list[float]:
+def _count(scene_file: str, scene: str, settings: list[str], voice_waits: list[int] | None = None) -> list[float]:
     """In this process (argv neutral): run the scene skipped and record each animation's run time."""
     sys.argv = ["manimgl"]
     import convanim.manim._gl  # noqa: F401
     from .options import parse_options
     from .render import load_scene_module, scene_classes
+    from .story.voiced import voiced
 
     base = scene_classes(load_scene_module(scene_file))[scene]
+    if voice_waits:
+        base = voiced(base, voice_waits)
     options = parse_options(base, settings)
     ends: list[float] = [0.0]
 
@@ -206,9 +215,11 @@ if __name__ == "__main__":
     parser.add_argument("scene_file")
     parser.add_argument("scene")
     parser.add_argument("--set", action="append", default=[])
+    parser.add_argument("--voice-waits", default=None)
     args = parser.parse_args()
     try:
-        print(json.dumps(_count(args.scene_file, args.scene, args.set)))
+        waits = json.loads(args.voice_waits) if args.voice_waits else None
+        print(json.dumps(_count(args.scene_file, args.scene, args.set, waits)))
     except Exception as err:  # one line, and the render's exit code (2: the scene refused its options)
         from .render import exit_code
 

@@ -12,54 +12,51 @@ imported only here.
 """
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
-
-def cut_before(method, run: bool):
-    """``method`` wrapped: a new slide starts before it (``run``: unless the last cut was this method too)."""
-    name = method.__name__
-
-    @functools.wraps(method)
-    def wrapped(self, *args, **kwargs):
-        played = self.num_plays > self._plays_at_cut
-        if played and not (run and self._last_cut == name):
-            self.next_slide()
-            self._plays_at_cut = self.num_plays
-        self._last_cut = name
-        return method(self, *args, **kwargs)
-
-    return wrapped
+from .story.steps import StorySteps, cut_before, with_story_steps
 
 
-def deck_of(scene_class: type, output_folder: str | Path = "slides") -> type:
-    """``scene_class`` as a manim-slides deck writing its slides to ``output_folder``."""
-    from manim_slides.slide.manimlib import Slide
+class DeckSteps(StorySteps):
+    """A deck's story steps: each cut starts a new slide, with that step's speaker notes (``slide_notes``,
+    one text per step, from the narration; none when empty)."""
 
-    folder = Path(output_folder)
-    namespace = {"__doc__": scene_class.__doc__, "__module__": scene_class.__module__}
-    for names, run in ((getattr(scene_class, "slide_cuts", ()), False), (getattr(scene_class, "slide_runs", ()), True)):
-        for name in names:
-            namespace[name] = cut_before(getattr(scene_class, name), run)
+    deck_folder: Path = Path("slides")
+    slide_notes: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("output_folder", folder)
-        self._plays_at_cut, self._last_cut = 0, None
-        super(deck, self).__init__(*args, **kwargs)
+        kwargs.setdefault("output_folder", self.deck_folder)
+        super().__init__(*args, **kwargs)
+
+    def notes_of(self, step: int) -> dict:
+        notes = self.slide_notes[step] if step < len(self.slide_notes) else ""
+        return {"notes": notes} if notes else {}
+
+    def construct(self) -> None:
+        if self.notes_of(0):
+            self.next_slide(**self.notes_of(0))  # nothing played yet: it only sets the first slide's notes
+        super().construct()
+
+    def end_story_step(self) -> None:
+        self.next_slide(**self.notes_of(len(self.story_calls)))
 
     def wait(self, *args, **kwargs):
         # manimgl writes a partial movie file for each wait() too, but manim-slides counts only play()s,
         # so every slide after a wait would start early and the last ones lose their frames (the cause of
         # manim-slides #527 with ManimGL); count the wait as the animation it is.
-        result = super(deck, self).wait(*args, **kwargs)
+        result = super().wait(*args, **kwargs)
         if not self.skip_animations:
             self._current_animation += 1
         return result
 
-    namespace["__init__"] = __init__
-    namespace["wait"] = wait
-    deck = type(scene_class.__name__, (Slide, scene_class), namespace)
-    return deck
+
+def deck_of(scene_class: type, output_folder: str | Path = "slides", notes: tuple[str, ...] = ()) -> type:
+    """``scene_class`` as a manim-slides deck writing its slides to ``output_folder``; ``notes``: each story
+    step's speaker notes, in order (see :mod:`convanim.manim.story`)."""
+    from manim_slides.slide.manimlib import Slide
+
+    return with_story_steps(scene_class, DeckSteps, {"deck_folder": Path(output_folder), "slide_notes": tuple(notes)},
+                            bases=(Slide,))
 
 
-__all__ = ["deck_of", "cut_before"]
+__all__ = ["deck_of", "cut_before", "DeckSteps"]

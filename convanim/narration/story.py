@@ -1,0 +1,73 @@
+"""The spoken story of a scene: a sentence or two for each story step, from the trace.
+
+A scene's story is cut into steps at the calls of its step methods (the
+same cuts as its slide deck: ``slide_cuts``, and ``slide_runs`` for a run of
+quick steps that is one step).  The scene side records each step as the
+list of :class:`Call` s it made; a family's narrator (for the conv layer,
+:mod:`convanim.narration.conv_layer`) turns each step into a
+:class:`StepText`: a stable id, a chapter title and what is said, in the
+scene's language.  A step may have nothing to say (``text == ""``): it gets a
+chapter, but no cue and no voice.
+
+Numbers are written as the captions write them
+(:func:`convanim.statements.format_number`) and come from the trace only.
+Nothing here imports manim.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from convanim.languages import translate, translate_plural
+
+#: The pseudo-call that opens the first step (what is played before the first step method).
+BEGIN = "begin"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call of a step method: its ``name`` and positional ``args`` (trace objects such as a ConvStep)."""
+
+    name: str
+    args: tuple = ()
+
+
+@dataclass(frozen=True)
+class StepText:
+    """What one story step says: ``id`` (stable for the same scene and options; a cue's identifier and a
+    recording's file name), ``title`` (its chapter) and ``text`` (spoken; empty: a silent step)."""
+
+    id: str
+    title: str
+    text: str
+
+
+@dataclass
+class Words:
+    """The narrator's access to a language's catalogue (``tr``/``trn`` as in the scenes)."""
+
+    language: str = "en"
+
+    def tr(self, message: str, **fields) -> str:
+        return translate(self.language, message, **fields)
+
+    def trn(self, singular: str, plural: str, n: int, **fields) -> str:
+        return translate_plural(self.language, singular, plural, n, **fields)
+
+
+def unique_ids(texts: list[StepText]) -> list[StepText]:
+    """The same texts, a repeated id numbered (``sweep``, ``sweep-2``), so every id names one step."""
+    seen: dict[str, int] = {}
+    out = []
+    for text in texts:
+        seen[text.id] = seen.get(text.id, 0) + 1
+        out.append(text if seen[text.id] == 1 else StepText(f"{text.id}-{seen[text.id]}", text.title, text.text))
+    return out
+
+
+def joined(*sentences: str) -> str:
+    """Sentences joined by one space (empty ones left out); CJK and Thai sentences too, which is how
+    their subtitles and TTS engines read them best."""
+    return " ".join(s for s in sentences if s)
+
+
+__all__ = ["BEGIN", "Call", "StepText", "Words", "unique_ids", "joined"]
