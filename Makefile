@@ -2,7 +2,7 @@
 # and is safe to run again.
 #
 #   make demo   system packages (apt-get, when root) + .venv with what rendering
-#               needs (the package and its photo and data extras), then render Conv3x3 at
+#               needs (the package and its photo, data and voice extras), then render Conv3x3 at
 #               1080p30 without a display
 #   make media  the same set-up; the stills and GIFs shown in the README
 #   make test   the render set-up + Chromium (for the slide-deck test) + the test
@@ -22,10 +22,11 @@ DEMO_OUT := videos/Conv3x3.mp4
 
 # Debian packages manimgl needs to build (ManimPango) and render headless, and the
 # fonts the captions name (convanim/languages): DejaVu Sans Mono for digits, Latin
-# and German; Tlwg Typo for Thai; Noto Sans Mono CJK for Japanese and Chinese.
+# and German; Tlwg Typo for Thai; Noto Sans Mono CJK for Japanese and Chinese.  espeak-ng: the offline
+# draft voice of narrated lectures (--set narration=tts).
 APT_PACKAGES := ffmpeg libpango1.0-dev pkg-config gcc python3-dev python3-venv \
                 libegl1 libgl1 libegl-mesa0 libgl1-mesa-dri \
-                fonts-dejavu-core fonts-tlwg-typo-otf fonts-noto-cjk
+                fonts-dejavu-core fonts-tlwg-typo-otf fonts-noto-cjk espeak-ng
 
 # The tests also open the HTML slide deck in a real browser: Debian's Chromium and its WebDriver.
 TEST_APT_PACKAGES := chromium chromium-driver
@@ -102,7 +103,7 @@ venv: $(RENDER_STAMP)
 
 $(RENDER_STAMP): pyproject.toml | system-deps $(VPY)
 	$(VPY) -m pip install -q --upgrade pip "setuptools>=77,<81" wheel
-	$(VPY) -m pip install -q -e ".[photo,data]"
+	$(VPY) -m pip install -q -e ".[photo,data,voice]"
 	touch $(RENDER_STAMP)
 
 $(TEST_STAMP): $(RENDER_STAMP) | test-system-deps
