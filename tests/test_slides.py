@@ -128,8 +128,17 @@ def test_the_deck_in_a_real_browser(deck):
             "return Array.from(document.querySelectorAll('.reveal .slides > section')).indexOf(Reveal.getCurrentSlide())")
         assert current == 1
         loaded = driver.execute_async_script(LOAD_EVERY_VIDEO)
+        notes = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.reveal .slides > section'),"
+            " s => (s.querySelector('aside.notes') || {textContent: ''}).textContent.trim())")
     finally:
         driver.quit()
+    from convanim.manim.story.timeline import story_timeline
+    from test_cli import load
+    story = story_timeline(str(SHORT), "ShortConv", [], ["en"]).texts["en"]
+    assert notes == [t.text for t in story]  # each slide's speaker notes: its step's narration
+    bias = load(SHORT, "ShortConv")
+    assert f"starts at its bias, {run(bias).trace.bias[0]}." in notes[1]
     assert len(loaded) == len(files)
     for video, file in zip(loaded, files):
         assert "error" not in video, f"{file.name} does not load in Chromium: {video}"

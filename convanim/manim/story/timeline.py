@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from convanim.narration.story import StepText
 
+from .options import NarrationOptions
 from .steps import StorySteps, with_story_steps
 
 #: The worker's error output kept in a failure's message.
@@ -95,7 +96,7 @@ def record(scene_file: str, scene: str, settings: list[str], languages: list[str
     instance.run()
     texts = {}
     for language in languages:
-        narrator = instance.narrator(language)
+        narrator = instance.narrator(language) if isinstance(instance, NarrationOptions) else None  # plain manimgl
         if narrator is None:
             raise NoNarration(f"{scene}.narration: this scene's family has no spoken story yet "
                               "(narrated families: ConvLayerScene and its variants)")
