@@ -259,3 +259,17 @@ def test_an_edited_script_is_what_the_lecture_says(tmp_path, timeline, monkeypat
     result = render(SHORT, "ShortConv", out, "--set", "narration=tts", "--set", f"narration_script={script}")
     assert result.returncode == 0, result.stderr[-2000:]
     assert read_webvtt(tmp_path / "edited.en.vtt")[0].text == "Welcome to the lecture."
+
+
+def test_a_plain_manimgl_scene_still_renders(tmp_path):
+    out = tmp_path / "rhythm.mp4"
+    result = render(ROOT / "tests" / "scenes" / "slide_rhythm.py", "SlideRhythm", out)
+    assert result.returncode == 0, result.stderr[-1500:]
+    assert int(probe(out)["nb_read_frames"]) == 135  # three slides of 45 frames, by hand
+
+
+def test_a_family_without_a_spoken_story_says_so(tmp_path):
+    out = tmp_path / "pool.mp4"
+    line = error_of(render(ROOT / "scenes" / "pooling.py", "MaxPool2x2", out, "--set", "narration=tts"))
+    assert "MaxPool2x2.narration: this scene's family has no spoken story yet" in line
+    assert not out.exists()

@@ -58,6 +58,8 @@ class NarrationRequest:
 def narration_request(scene_class: type, options: dict) -> NarrationRequest | None:
     """The narration a render of ``scene_class`` with ``options`` (parsed ``--set`` values) asks for, checked;
     None for a plain silent render.  ValueError naming ``Scene.option``, the value and the rule."""
+    if not issubclass(scene_class, NarrationOptions):  # a plain manimgl scene: nothing to narrate
+        return None
     scene = scene_class.__name__
     value = {name: options.get(name, getattr(scene_class, name)) for name in
              ("narration", "tts_command", "normalize_voice", "voice_pause", "subtitles", "narration_script",
