@@ -36,7 +36,7 @@ def make_commands(target: str, tmp_path: Path) -> str:
 def test_rendering_targets_install_no_test_extra(target, tmp_path):
     commands = make_commands(target, tmp_path)
     installs = [line for line in commands.splitlines() if "pip install" in line]
-    assert any('".[photo,data]"' in line for line in installs), commands
+    assert any('".[photo,data,voice]"' in line for line in installs), commands
     assert not any("[test]" in line or "torch" in line for line in installs), installs
 
 
