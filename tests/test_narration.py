@@ -161,3 +161,110 @@ def test_a_bad_script_is_named(tmp_path, text, message):
     with pytest.raises(ScriptError, match=message) as err:
         read_webvtt(path)
     assert str(path) in str(err.value) and "\n" not in str(err.value)
+
+
+def pool_story(trace, detailed=3):
+    steps = [[Call(BEGIN)]]
+    run = None
+    for n, step in enumerate(trace.steps()):
+        if n < detailed:
+            steps.append([Call("explain_window", (step,))])
+        elif run is None:
+            run = [Call("sweep_window", (step,))]
+            steps.append(run)
+        else:
+            run.append(Call("sweep_window", (step,)))
+    return steps + [[Call("mark_unvisited_cells")]]
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_pooling_says_torchs_numbers(seed, mode):
+    from convanim.narration.pooling import PoolNarrator
+    rng = np.random.default_rng(seed)
+    h, w, k = int(rng.integers(4, 7)), int(rng.integers(4, 7)), int(rng.integers(2, 4))
+    stride, padding = int(rng.integers(1, 3)), int(rng.integers(0, k // 2 + 1))
+    include = bool(rng.integers(0, 2))
+    x = rng.integers(-9, 10, (1, h, w))
+    options = dict(kernel_size=k, stride=stride, padding=padding)
+    trace = ca.trace_pool2d(x, k, mode, stride, padding, 1, False, include, None)
+    t = torch.tensor(x[None], dtype=torch.float64)
+    if mode == "max":
+        expected, indices = F.max_pool2d(t, return_indices=True, **options)
+        expected, indices = expected[0, 0].numpy(), indices[0, 0].numpy()
+    else:
+        expected = F.avg_pool2d(t, count_include_pad=include, **options)[0, 0].numpy()
+        sums = F.avg_pool2d(t, divisor_override=1, **options)[0, 0].numpy()  # padding adds zeros
+        ones = torch.ones_like(t) if not include else F.pad(torch.ones_like(t), [padding] * 4, value=1.0)
+        counts = F.avg_pool2d(ones, divisor_override=1, **{**options, "padding": 0 if include else padding})[0, 0]
+    decimals = 0 if mode == "max" else 2
+    unvisited = int((trace.coverage() == 0).sum())
+    texts = PoolNarrator(trace, decimals, include or mode == "max", unvisited).narrate(pool_story(trace))
+    said = numbers(texts[0].text)
+    assert said == [k, k, stride, padding, h, w, *expected.shape]
+    tolerance = 0.005 + 1e-9
+    for calls, text in zip(pool_story(trace), texts):
+        call = calls[0]
+        if call.name == "explain_window":
+            oy, ox = call.args[0].oy, call.args[0].ox
+            if mode == "max":
+                index = int(indices[oy, ox])
+                assert numbers(text.text) == [oy, ox, expected[oy, ox], index // w, index % w, index]
+            else:
+                assert numbers(text.text) == pytest.approx([oy, ox, sums[oy, ox], float(counts[oy, ox]),
+                                                            expected[oy, ox]], abs=tolerance)
+        if call.name == "sweep_window":
+            said = numbers(text.text)
+            values = expected.ravel()
+            assert said == pytest.approx(list(values) if len(values) <= 9 else [values.min(), values.max()],
+                                         abs=tolerance)
+        if call.name == "mark_unvisited_cells":
+            assert numbers(text.text) == ([unvisited] if unvisited else [])
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_scatter_view_says_torchs_numbers(seed):
+    from convanim.narration.transposed import ScatterNarrator
+    rng = np.random.default_rng(seed)
+    h, k = int(rng.integers(2, 4)), int(rng.integers(2, 4))
+    stride = int(rng.integers(1, 3))
+    padding = int(rng.integers(0, k))
+    output_padding = int(rng.integers(0, stride))
+    x, wt = rng.integers(-3, 4, (1, h, h)), rng.integers(-2, 3, (1, 1, k, k))
+    trace = ca.trace_conv_transpose2d(x, wt, None, stride, padding, output_padding)
+    expected = F.conv_transpose2d(torch.tensor(x[None], dtype=torch.float64), torch.tensor(wt, dtype=torch.float64),
+                                  stride=stride, padding=padding, output_padding=output_padding)[0, 0].numpy()
+    oh = expected.shape[0]
+    steps = [[Call(BEGIN)]] + [[Call("scatter_in_detail", (s,))] for s in trace.steps()]
+    steps += [[Call("scatter_quickly", (next(iter(trace.steps())),))]]
+    texts = ScatterNarrator(trace, 0).narrate(steps)
+    assert numbers(texts[0].text) == [k, k, stride, padding, output_padding, h, h, oh, oh]
+    for calls, text in zip(steps[1:-1], texts[1:-1]):
+        step = calls[0].args[0]
+        reach = [step.iy * stride - padding + ky for ky in range(k)]  # by hand: where each tap lands
+        rows = [r for r in reach if 0 <= r < oh]
+        cols = [step.ix * stride - padding + kx for kx in range(k)]
+        cols = [c for c in cols if 0 <= c < oh]
+        outside = k * k - len(rows) * len(cols)
+        span = lambda v: [v[0]] if len(v) == 1 else [v[0], v[-1]]
+        assert numbers(text.text) == [step.iy, step.ix, x[0, step.iy, step.ix], *span(rows), *span(cols),
+                                      *([outside] if outside else [])]
+    values = expected.ravel()
+    assert numbers(texts[-1].text) == (list(values) if len(values) <= 9 else [values.min(), values.max()])
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_pooling_and_scatter_say_the_same_numbers_in_every_language(language):
+    from convanim.narration.pooling import PoolNarrator
+    from convanim.narration.transposed import ScatterNarrator
+    pool = ca.trace_pool2d(np.arange(25).reshape(1, 5, 5) % 7, 3, "avg", 2, 1, 1, False, False, None)
+    scatter = ca.trace_conv_transpose2d(np.arange(4).reshape(1, 2, 2), np.ones((1, 1, 3, 3), dtype=int), None, 2, 1, 1)
+    stories = [(lambda lang: PoolNarrator(pool, 2, False, 0, lang), pool_story(pool)),
+               (lambda lang: ScatterNarrator(scatter, 0, lang),
+                [[Call(BEGIN)]] + [[Call("scatter_in_detail", (s,))] for s in scatter.steps()]
+                + [[Call("scatter_quickly", (next(iter(scatter.steps())),))]])]
+    for narrator, steps in stories:
+        english, other = narrator("en").narrate(steps), narrator(language).narrate(steps)
+        for e, o in zip(english, other):
+            assert sorted(numbers(e.text)) == sorted(numbers(o.text)), (e.text, o.text)
+            assert not o.text or o.text != e.text

@@ -214,6 +214,12 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
         self.caption, animation = swap_caption(self.caption, text, 24 if len(text) < 70 else 20)
         return animation
 
+    def narrator(self, language: str):
+        """The spoken story of this pooling layer in ``language`` (see :mod:`convanim.narration.pooling`)."""
+        from convanim.narration.pooling import PoolNarrator
+
+        return PoolNarrator(self.trace, self.num_decimals, self.padding_counts, len(self.unvisited_cells()), language)
+
     def after_window(self, step: PoolStep) -> None:
         """Called after each window; tests read the screen here."""
 

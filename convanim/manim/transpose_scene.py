@@ -201,6 +201,12 @@ class TransposedScatter(TransposedLayer, BatchedScene):
         self.caption, animation = swap_caption(self.caption, self.scatter_statement(step), 22)
         return animation
 
+    def narrator(self, language: str):
+        """The spoken story of the scatter view in ``language`` (see :mod:`convanim.narration.transposed`)."""
+        from convanim.narration.transposed import ScatterNarrator
+
+        return ScatterNarrator(self.trace, self.input_grid.decimals, language)
+
     def after_products(self, step: ScatterStep) -> None:
         """Called when a detailed step shows its products; tests read the screen here."""
 

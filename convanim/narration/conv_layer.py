@@ -20,13 +20,13 @@ from __future__ import annotations
 from convanim import param_count
 from convanim.statements import decimals_for, format_number, output_label
 
-from .story import BEGIN, Call, StepText, Words, joined, unique_ids
+from .story import BEGIN, Call, Narrator, StepText, joined
 
 #: At most this many final outputs are read out one by one; more are given as their smallest and largest.
 LISTED_OUTPUTS = 6
 
 
-class ConvLayerNarrator(Words):
+class ConvLayerNarrator(Narrator):
     """Narrates a ConvLayerScene's steps in ``language`` from ``trace``; ``decimals`` as the scene writes
     floats."""
 
@@ -44,35 +44,24 @@ class ConvLayerNarrator(Words):
         return format_number(value, places)
 
     # -- the whole story ----------------------------------------------------------------------------
-    def narrate(self, steps: list[list[Call]]) -> list[StepText]:
-        """One StepText per step (each step is the list of step-method calls it made)."""
+    run_methods = ("sweep_step", "sweep_row")
+
+    def prepare(self, steps: list[list[Call]]) -> None:
         self.last_runs = {}  # filter -> the index of the step with its last quick run
         for k, calls in enumerate(steps):
             for call in calls:
-                if call.name in ("sweep_step", "sweep_row"):
+                if call.name in self.run_methods:
                     self.last_runs[self.first_of(call).filter] = k
-        self.swept, self.step_index = set(), 0
-        texts = []
-        for k, calls in enumerate(steps):
-            self.step_index = k
-            following = steps[k + 1] if k + 1 < len(steps) else []
-            parts = [self.narrate_call(call, following) for call in calls if not self.repeats(call, calls)]
-            first = parts[0] if parts else StepText("step", "", "")
-            texts.append(StepText(first.id, first.title, joined(*(p.text for p in parts))))
-        return unique_ids(texts)
+        self.swept = set()
 
     @staticmethod
     def first_of(call: Call):
         """The first ConvStep of a quick run's call (``sweep_row`` takes a list of them)."""
         return call.args[0][0] if call.name == "sweep_row" else call.args[0]
 
-    @staticmethod
-    def repeats(call: Call, calls: list[Call]) -> bool:
-        """A run of quick steps is said once: every sweep call after the step's first one is left out."""
-        sweeps = [c for c in calls if c.name in ("sweep_step", "sweep_row")]
-        return call.name in ("sweep_step", "sweep_row") and call is not sweeps[0]
-
-    def narrate_call(self, call: Call, following: list[Call]) -> StepText:
+    def say(self, call: Call, k: int) -> StepText:
+        self.step_index = k
+        following = self.steps[k + 1] if k + 1 < len(self.steps) else []
         if call.name == BEGIN:
             return self.introduction()
         if call.name == "show_filter":
@@ -82,7 +71,7 @@ class ConvLayerNarrator(Words):
             return self.channel_forward(*call.args, said=detailed_next)
         if call.name == "compute_step_in_detail":
             return self.detailed_step(*call.args)
-        if call.name in ("sweep_step", "sweep_row"):
+        if call.name in self.run_methods:
             return self.sweep(self.first_of(call))
         if call.name == "conclude":
             return self.conclusion()

@@ -54,6 +54,31 @@ class Words:
         return translate_plural(self.language, singular, plural, n, **fields)
 
 
+class Narrator(Words):
+    """A family's narrator: ``narrate(steps)`` turns each story step (its list of calls) into a StepText, from
+    ``say(call, k)`` for each call (``k`` the step's index; a family may look at ``self.steps``).  The calls of
+    ``run_methods`` after a step's first one are a run of quick steps and are said once, with the first."""
+
+    run_methods: tuple[str, ...] = ()
+
+    def narrate(self, steps: list[list[Call]]) -> list[StepText]:
+        self.steps = steps
+        self.prepare(steps)
+        texts = []
+        for k, calls in enumerate(steps):
+            runs = [c for c in calls if c.name in self.run_methods]
+            parts = [self.say(call, k) for call in calls if call.name not in self.run_methods or call is runs[0]]
+            first = parts[0] if parts else StepText(f"step-{k}", "", "")
+            texts.append(StepText(first.id, first.title, joined(*(p.text for p in parts))))
+        return unique_ids(texts)
+
+    def prepare(self, steps: list[list[Call]]) -> None:
+        """Look over the whole story before saying it (e.g. which run ends a filter)."""
+
+    def say(self, call: Call, k: int) -> StepText:
+        raise NotImplementedError
+
+
 def unique_ids(texts: list[StepText]) -> list[StepText]:
     """The same texts, a repeated id numbered (``sweep``, ``sweep-2``), so every id names one step."""
     seen: dict[str, int] = {}
@@ -70,4 +95,4 @@ def joined(*sentences: str) -> str:
     return " ".join(s for s in sentences if s)
 
 
-__all__ = ["BEGIN", "Call", "StepText", "Words", "unique_ids", "joined"]
+__all__ = ["BEGIN", "Call", "StepText", "Words", "Narrator", "unique_ids", "joined"]
