@@ -186,6 +186,26 @@ def make_gif(scene_file: str, name: str, start: float, seconds: float, out: str)
     print(f"wrote media/{out}")
 
 
+def narrated_still(out: str = "narrated_lecture.png") -> None:
+    """A frame of Conv3x3 narrated with the draft voice, at its first detailed step, with that step's English
+    subtitle drawn in a band under the picture (ffmpeg's subtitles filter, from the render's own .srt); players draw
+    it over the picture."""
+    from convanim.narration import read_webvtt
+
+    with tempfile.TemporaryDirectory() as folder:
+        video = Path(folder, "lecture.mp4")
+        subprocess.run([sys.executable, "-m", "convanim.manim.render", "scenes/conv3x3.py", "Conv3x3", "--quality",
+                        "480p", "--out", str(video), "--set", "narration=tts"], check=True, cwd=ROOT)
+        cue = next(c for c in read_webvtt(Path(folder, "lecture.en.vtt")) if c.id == "y0-0-0-channel-0")
+        at = cue.start + 0.8 * (cue.end - cue.start)
+        style = "FontName=DejaVu Sans,FontSize=11,Outline=0,Alignment=2,MarginV=4"
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(video), "-vf",
+                        f"pad=iw:ih+56:0:0,subtitles={Path(folder, 'lecture.en.srt')}:force_style='{style}',"
+                        f"select=gte(t\\,{at:.3f}),"
+                        f"scale={STILL_WIDTH}:-1:flags=lanczos", "-frames:v", "1", str(MEDIA / out)], check=True)
+    print(f"wrote media/{out}")
+
+
 def main() -> None:
     gallery_only = sys.argv[1:2] == ["--gallery-file"]
     target = sys.argv[2] if gallery_only else None
@@ -210,6 +230,7 @@ def main() -> None:
     capture_receptive_field()
     capture_volume()
     write_gallery_table(gallery())
+    narrated_still()
     make_gif("scenes/conv3x3.py", "Conv3x3", start=3.0, seconds=9.0, out="conv3x3.gif")
     make_gif("scenes/pooling.py", "MaxPoolPadded", start=2.0, seconds=6.0, out="maxpool_padded.gif")
     make_gif("scenes/transposed.py", "StridesScatter", start=1.0, seconds=6.0, out="transposed_scatter.gif")

@@ -137,7 +137,7 @@ def test_cue_files_round_trip(tmp_path):
     cues = [Cue("intro", 0, 1.3, "The input has 2 channels."), Cue("y0-0-0-channel-0", 1.3, 3723.0416, "a\n\nb")]
     vtt = (tmp_path / "a.vtt")
     write_webvtt(cues, vtt)
-    assert vtt.read_text().splitlines()[:6] == ["WEBVTT", "", "intro", "00:00:00.000 --> 00:00:01.300",
+    assert vtt.read_text().splitlines()[:6] == ["WEBVTT", "", "intro", "00:00:00.000 --> 00:00:01.300 line:0",
                                                 "The input has 2 channels.", ""]
     assert "01:02:03.042" in vtt.read_text()  # 3723.0416 s, to the millisecond
     back = read_webvtt(vtt)

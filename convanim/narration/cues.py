@@ -38,11 +38,17 @@ def timestamp(seconds: float, separator: str = ".") -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
 
 
+#: WebVTT cue setting: the subtitle goes on the first line from the top, over the scene's static title, not at the
+#: bottom where the scenes write their arithmetic (players of the MP4's own subtitle streams use the bottom).
+CUE_SETTINGS = "line:0"
+
+
 def webvtt_text(cues: list[Cue]) -> str:
-    """The cues as a WebVTT document (identifiers kept)."""
+    """The cues as a WebVTT document (identifiers kept; each cue at the top, :data:`CUE_SETTINGS`)."""
     blocks = ["WEBVTT"]
     for cue in cues:
-        blocks.append(f"{cue.id}\n{timestamp(cue.start)} --> {timestamp(cue.end)}\n{one_line(cue.text)}")
+        blocks.append(f"{cue.id}\n{timestamp(cue.start)} --> {timestamp(cue.end)} {CUE_SETTINGS}\n"
+                      f"{one_line(cue.text)}")
     return "\n\n".join(blocks) + "\n"
 
 
