@@ -268,3 +268,54 @@ def test_pooling_and_scatter_say_the_same_numbers_in_every_language(language):
         for e, o in zip(english, other):
             assert sorted(numbers(e.text)) == sorted(numbers(o.text)), (e.text, o.text)
             assert not o.text or o.text != e.text
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("mode", ["zeros", "reflect"])
+def test_the_backward_pass_says_autograds_numbers(seed, mode):
+    from convanim.narration.conv_backward import ConvBackwardNarrator
+    rng = np.random.default_rng(seed)
+    c, f, h, k = int(rng.integers(1, 3)), int(rng.integers(1, 3)), int(rng.integers(4, 6)), int(rng.integers(2, 4))
+    stride, padding = int(rng.integers(1, 3)), int(rng.integers(0, 2))
+    x, wt = rng.integers(-3, 4, (1, c, h, h)), rng.integers(-2, 3, (f, c, k, k))
+    oh = (h + 2 * padding - k) // stride + 1
+    grad = rng.integers(-2, 3, (1, f, oh, oh))
+    trace = ca.trace_conv2d_backward(x, wt, grad, stride, padding, padding_mode=mode)
+    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    wt_t = torch.tensor(wt, dtype=torch.float64, requires_grad=True)
+    bt = torch.zeros(f, dtype=torch.float64, requires_grad=True)
+    padded = F.pad(xt, [padding] * 4, mode="constant" if mode == "zeros" else mode)
+    F.conv2d(padded, wt_t, bt, stride=stride).backward(torch.tensor(grad, dtype=torch.float64))
+    steps = [[Call(BEGIN)]]
+    for fi in range(f):
+        steps += [[Call("show_filter", (fi,))]] if fi else []
+        steps += [[Call("sum_bias_gradient", (fi,))]]
+        steps += [[Call("show_channel", (fi, ci)), Call("sum_weight_gradients", (fi, ci))] for ci in range(c)]
+    steps += [[Call("conclude")], [Call("scatter_input_gradient", (0,))], [Call("release_padding")]]
+    texts = ConvBackwardNarrator(trace, 2, True).narrate(steps)
+    for calls, text in zip(steps, texts):
+        name, args = calls[-1].name, calls[-1].args
+        if name == "sum_bias_gradient":
+            assert numbers(text.text) == [args[0], args[0], float(bt.grad[args[0]])]
+        if name == "sum_weight_gradients":
+            fi, ci = args
+            assert numbers(text.text) == [fi, ci, oh * oh, 0, 0, float(wt_t.grad[fi, ci, 0, 0])]
+        if name == "release_padding" and mode != "zeros":
+            assert numbers(text.text)[-1] == float(xt.grad[0, 0, 0, 0])  # the final dL/dx, after the fold
+    if mode == "zeros" or not padding:
+        before_fold = numbers(texts[-2].text)[-1]
+        assert before_fold == float(xt.grad[0, 0, 0, 0])  # zero padding: nothing folds back
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_the_backward_pass_says_the_same_numbers_in_every_language(language):
+    from convanim.narration.conv_backward import ConvBackwardNarrator
+    trace = ca.trace_conv2d_backward(np.arange(32).reshape(2, 4, 4) % 5, np.ones((2, 2, 3, 3), dtype=int),
+                                     np.arange(32).reshape(2, 4, 4) % 3 - 1, 1, 1, padding_mode="reflect")
+    steps = [[Call(BEGIN)], [Call("sum_bias_gradient", (0,))], [Call("sum_weight_gradients", (0, 1))],
+             [Call("conclude")], [Call("scatter_input_gradient", (1,))], [Call("release_padding")]]
+    english = ConvBackwardNarrator(trace, 2, True, "en").narrate(steps)
+    other = ConvBackwardNarrator(trace, 2, True, language).narrate(steps)
+    for e, o in zip(english, other):
+        assert sorted(numbers(e.text)) == sorted(numbers(o.text)), (e.text, o.text)
+        assert o.text != e.text

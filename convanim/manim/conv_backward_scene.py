@@ -442,6 +442,12 @@ class ConvBackwardScene(ConvGradientScene):
         self._pending = []
 
     # -- hooks ---------------------------------------------------------------------
+    def narrator(self, language: str):
+        """The spoken story of this backward pass in ``language`` (see :mod:`convanim.narration.conv_backward`)."""
+        from convanim.narration.conv_backward import ConvBackwardNarrator
+
+        return ConvBackwardNarrator(self.trace, self.decimals, self.input_gradient, language)
+
     def after_channel(self, f: int, c: int) -> None:
         """Called when dL/dw[f, c] is complete on screen; tests read it here."""
 

@@ -68,7 +68,8 @@ class Narrator(Words):
         for k, calls in enumerate(steps):
             runs = [c for c in calls if c.name in self.run_methods]
             parts = [self.say(call, k) for call in calls if call.name not in self.run_methods or call is runs[0]]
-            first = parts[0] if parts else StepText(f"step-{k}", "", "")
+            # the step is named by its first part that says something (a silent call may open it)
+            first = next((p for p in parts if p.text), parts[0] if parts else StepText(f"step-{k}", "", ""))
             texts.append(StepText(first.id, first.title, joined(*(p.text for p in parts))))
         return unique_ids(texts)
 
