@@ -53,8 +53,8 @@ class ConvBackwardNarrator(Narrator):
             f, c = call.args
             n = t.geometry.out[0] * t.geometry.out[1]
             return StepText(f"weights-{f}-{c}", self.tr("dL/dw[{f},{c}]", f=f, c=c), joined(
-                self.trn("Each weight of filter {f}, kernel channel {c}, multiplied one input value in the window; "
-                         "its gradient is that input times dL/dy.",
+                self.trn("Each weight of filter {f}, kernel channel {c}, multiplied one input value in the {n} "
+                         "window; its gradient is that input times dL/dy.",
                          "Each weight of filter {f}, kernel channel {c}, multiplied one input value in each of the {n} "
                          "windows; its gradient sums input times dL/dy over them.", n, f=f, c=c),
                 self.tr("For the weight at row 0, column 0 that is {value}.",
