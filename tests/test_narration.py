@@ -319,3 +319,53 @@ def test_the_backward_pass_says_the_same_numbers_in_every_language(language):
     for e, o in zip(english, other):
         assert sorted(numbers(e.text)) == sorted(numbers(o.text)), (e.text, o.text)
         assert o.text != e.text
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_pooling_backward_says_autograds_numbers(seed, mode):
+    from convanim.narration.pool_backward import PoolBackwardNarrator
+    rng = np.random.default_rng(seed)
+    h, k = int(rng.integers(4, 7)), int(rng.integers(2, 4))
+    stride, padding = int(rng.integers(1, 3)), int(rng.integers(0, k // 2 + 1))
+    x = rng.permutation(h * h).reshape(1, h, h)  # distinct values: one winner per window
+    options = dict(kernel_size=k, stride=stride, padding=padding)
+    xt = torch.tensor(x[None], dtype=torch.float64, requires_grad=True)
+    if mode == "max":
+        out, indices = F.max_pool2d(xt, return_indices=True, **options)
+    else:
+        out = F.avg_pool2d(xt, **options)  # count_include_pad=True
+    grad = rng.integers(-3, 4, out.shape[1:])
+    out.backward(torch.tensor(grad[None], dtype=torch.float64))
+    trace = ca.trace_pool2d_backward(x, grad, k, mode, stride, padding)
+    steps = [[Call(BEGIN)]] + [[Call("send_back_in_detail", (s,))] for s in trace.forward.steps()] + [[Call("conclude")]]
+    texts = PoolBackwardNarrator(trace, 2).narrate(steps)
+    oh, ow = out.shape[2:]
+    received = {}
+    for calls, text in zip(steps[1:-1], texts[1:-1]):
+        step = calls[0].args[0]
+        g = grad[0, step.oy, step.ox]
+        if mode == "max":
+            index = int(indices[0, 0, step.oy, step.ox])
+            received[index] = received.get(index, 0) + g  # the winner's gradient so far, window by window
+            assert numbers(text.text) == [step.oy, step.ox, g, index // h, index % h, received[index]]
+        else:
+            y0, x0 = step.oy * stride - padding, step.ox * stride - padding
+            inside = (min(y0 + k, h) - max(y0, 0)) * (min(x0 + k, h) - max(x0, 0))  # input cells of the window
+            assert numbers(text.text) == pytest.approx([step.oy, step.ox, g, k * k, inside, g / (k * k)], abs=0.005)
+    final = xt.grad[0, 0].numpy()
+    assert numbers(texts[-1].text)[-2:] == pytest.approx([final.min(), final.max()], abs=0.005)
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_pooling_backward_says_the_same_numbers_in_every_language(language, mode):
+    from convanim.narration.pool_backward import PoolBackwardNarrator
+    trace = ca.trace_pool2d_backward(np.arange(25).reshape(1, 5, 5), np.array([[[1, -2, 0], [3, 1, 2], [0, 0, -1]]]),
+                                     3, mode, 2, 1)
+    steps = [[Call(BEGIN)]] + [[Call("send_back_in_detail", (s,))] for s in trace.forward.steps()] + [[Call("conclude")]]
+    english = PoolBackwardNarrator(trace, 2, "en").narrate(steps)
+    other = PoolBackwardNarrator(trace, 2, language).narrate(steps)
+    for e, o in zip(english, other):
+        assert sorted(numbers(e.text)) == sorted(numbers(o.text)), (e.text, o.text)
+        assert o.text != e.text

@@ -248,6 +248,12 @@ class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneI
         """True when padding cells count in the divisor (so their shares exist and are dropped)."""
         return self.divisor_override is None and self.count_include_pad
 
+    def narrator(self, language: str):
+        """The spoken story of this backward pass in ``language`` (see :mod:`convanim.narration.pool_backward`)."""
+        from convanim.narration.pool_backward import PoolBackwardNarrator
+
+        return PoolBackwardNarrator(self.trace, self.decimals, language)
+
     def after_window(self, step: PoolStep) -> None:
         """Called after each window; tests read the screen here."""
 
