@@ -1,5 +1,6 @@
 """The conv layer's spoken story: every number it says checked against PyTorch, in every language; cue files."""
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from convanim.narration import BEGIN, Call, Cue, read_srt, read_webvtt, write_sr
 from convanim.narration.conv_layer import LISTED_OUTPUTS, ConvLayerNarrator
 
 LANGUAGES = ["en", "th", "ja", "zh-Hans", "zh-Hant", "de"]
-NUMBER = re.compile(r"[−-]?\d+(?:\.\d+)?")
+NUMBER = re.compile(r"(?<![A-Za-z])[−-]?\d+(?:\.\d+)?")  # not the 2 of im2col
 
 
 def numbers(text):
@@ -369,3 +370,56 @@ def test_pooling_backward_says_the_same_numbers_in_every_language(language, mode
     for e, o in zip(english, other):
         assert sorted(numbers(e.text)) == sorted(numbers(o.text)), (e.text, o.text)
         assert o.text != e.text
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_im2col_says_torchs_numbers(seed):
+    from convanim.arithmetic.im2col import im2col_conv2d
+    from convanim.narration.im2col import Im2ColNarrator
+    rng = np.random.default_rng(seed)
+    c, f, h, k = int(rng.integers(1, 3)), int(rng.integers(1, 3)), int(rng.integers(3, 6)), int(rng.integers(2, 4))
+    x, wt, b = rng.integers(-5, 6, (c, h, h)), rng.integers(-2, 3, (f, c, k, k)), rng.integers(-9, 10, f)
+    record = im2col_conv2d(x, wt, b)
+    expected = F.conv2d(torch.tensor(x[None], dtype=torch.float64), torch.tensor(wt, dtype=torch.float64))[0]
+    names = ["unroll_windows", "flatten_filters", "multiply_rows_by_columns", "add_bias", "fold_into_maps", "conclude"]
+    steps = [[Call(BEGIN)]] + [[Call(name)] for name in names]
+    said = [numbers(t.text) for t in Im2ColNarrator(record, x.shape, 0).narrate(steps)]
+    windows, size, oh = expected.shape[1] * expected.shape[2], c * k * k, expected.shape[1]
+    assert said[0] == [windows, size, c, k, k]
+    assert said[2] == [size]
+    assert said[3] == [0, 0, float(expected[0, 0, 0])]  # row 0 (window (0, 0)) · column 0 (filter 0), no bias yet
+    assert said[4] == list(b)
+    assert said[5] == [windows, oh, oh]
+    assert said[6] == [windows, size, size, f]
+
+
+def test_the_loop_orders_count_their_passes():
+    from convanim.narration.im2col import LoopOrdersNarrator
+    texts = LoopOrdersNarrator(4, 16, (28, 5, 25, 576)).narrate(
+        [[Call(BEGIN)], [Call("run_both_loops")], [Call("compare_matrices")]])
+    assert numbers(texts[1].text) == [4, 16] and numbers(texts[2].text) == [28, 28, 5, 5, 25, 576]  # 5·5; 24·24
+
+
+def test_the_loop_orders_scene_counts_what_it_shows():
+    """The numbers the scene gives its narrator, by hand: a 5×5 input and a 2×2 kernel have 4 taps and 16
+    windows; the book's 28×28 with a 5×5 kernel, 25 taps and 24·24 = 576 windows."""
+    from manim_support import run
+    from test_cli import load
+    scene = run(load(Path(__file__).resolve().parents[1] / "scenes" / "im2col.py", "Im2ColLoopOrders"))
+    narrator = scene.narrator("en")
+    assert (narrator.taps, narrator.windows, narrator.book) == (4, 16, (28, 5, 25, 576))
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_im2col_says_the_same_numbers_in_every_language(language):
+    from convanim.arithmetic.im2col import im2col_conv2d
+    from convanim.narration.im2col import Im2ColNarrator, LoopOrdersNarrator
+    record = im2col_conv2d(np.arange(18).reshape(2, 3, 3), np.ones((2, 2, 2, 2), dtype=int), np.array([3, -4]))
+    names = ["unroll_windows", "flatten_filters", "multiply_rows_by_columns", "add_bias", "fold_into_maps", "conclude"]
+    stories = [(lambda lang: Im2ColNarrator(record, (2, 3, 3), 0, lang), [[Call(BEGIN)]] + [[Call(n)] for n in names]),
+               (lambda lang: LoopOrdersNarrator(4, 16, (28, 5, 25, 576), lang),
+                [[Call(BEGIN)], [Call("run_both_loops")], [Call("compare_matrices")]])]
+    for narrator, steps in stories:
+        for e, o in zip(narrator("en").narrate(steps), narrator(language).narrate(steps)):
+            assert sorted(numbers(e.text)) == sorted(numbers(o.text)), (e.text, o.text)
+            assert o.text != e.text

@@ -326,6 +326,12 @@ class Im2ColScene(LayerOptions, BatchedScene):
                   run_time=self.stage_time)
         self.wait(self.pause_time)
 
+    def narrator(self, language: str):
+        """The spoken story of im2col in ``language`` (see :mod:`convanim.narration.im2col`)."""
+        from convanim.narration.im2col import Im2ColNarrator
+
+        return Im2ColNarrator(self.record, self.input_shape, self.num_decimals, language)
+
     # -- hooks (tests read the screen here) ------------------------------------------
     def after_fill(self, step: FillStep) -> None:
         """Called after each window's row is filled."""
@@ -443,7 +449,7 @@ class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
         cols = len(self.loops["kernel"])
         rows = len(self.loops["window"])
         side, k = self.book_case
-        book = {m: len(im2col_steps(np.zeros((1, side, side)), k, method=m)) for m in self.METHODS}
+        book = self.book_passes()
         frames = [frame_around(self.panels[m]["matrix"], self.palette.winner, buff=0.06) for m in self.METHODS]
         self.caption, fade = swap_caption(
             self.caption, self.tr("the same matrix: {few} passes against {many}; for a {input} input and a {kernel} "
@@ -451,6 +457,19 @@ class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
                                   kernel=f"{k}×{k}", book_few=book["kernel"], book_many=book["window"]), 26)
         self.play(*(FadeIn(f) for f in frames), fade, run_time=0.8)
         self.wait(self.pause_time)
+
+    def book_passes(self) -> dict[str, int]:
+        """The passes of each loop for the book's case (``book_case``)."""
+        side, k = self.book_case
+        return {m: len(im2col_steps(np.zeros((1, side, side)), k, method=m)) for m in self.METHODS}
+
+    def narrator(self, language: str):
+        """The spoken story of the two loops in ``language`` (see :mod:`convanim.narration.im2col`)."""
+        from convanim.narration.im2col import LoopOrdersNarrator
+
+        book = self.book_passes()
+        return LoopOrdersNarrator(len(self.loops["kernel"]), len(self.loops["window"]),
+                                  (*self.book_case, book["kernel"], book["window"]), language)
 
     def shown_matrices(self) -> dict[str, np.ndarray]:
         """Both matrices as drawn (NaN where not filled yet)."""
