@@ -423,3 +423,100 @@ def test_im2col_says_the_same_numbers_in_every_language(language):
         for e, o in zip(narrator("en").narrate(steps), narrator(language).narrate(steps)):
             assert sorted(numbers(e.text)) == sorted(numbers(o.text)), (e.text, o.text)
             assert o.text != e.text
+
+
+def torch_network(layers, x):
+    """The pipeline's layers run by torch: each stage's output, for shapes and the softmax."""
+    from convanim.networks.pipeline import Conv, Flatten, Linear, MaxPool, ReLU, Softmax
+    out, outputs = torch.tensor(x[None], dtype=torch.float64), []
+    for layer in layers:
+        if isinstance(layer, Conv):
+            out = F.conv2d(out, torch.tensor(layer.weight), torch.tensor(layer.bias), stride=layer.stride,
+                           dilation=layer.dilation)
+        elif isinstance(layer, ReLU):
+            out = F.relu(out)
+        elif isinstance(layer, MaxPool):
+            out = F.max_pool2d(out, layer.kernel_size)
+        elif isinstance(layer, Flatten):
+            out = out.flatten(1)
+        elif isinstance(layer, Linear):
+            out = F.linear(out, torch.tensor(layer.weight), torch.tensor(layer.bias))
+        elif isinstance(layer, Softmax):
+            out = F.softmax(out, dim=1)
+        outputs.append(out[0])
+    return outputs
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_pipeline_says_torchs_numbers(seed):
+    from convanim.narration.pipeline import VerdictNarrator
+    from convanim.networks.pipeline import Conv, Flatten, Linear, MaxPool, ReLU, Softmax
+    rng = np.random.default_rng(seed)
+    f, k, h = int(rng.integers(2, 5)), int(rng.integers(2, 4)), int(rng.integers(8, 12))
+    pooled = (h - k + 1) // 2
+    layers = [Conv(rng.normal(size=(f, 1, k, k)), rng.normal(size=f)), ReLU(), MaxPool(2), Flatten(),
+              Linear(rng.normal(size=(10, f * pooled * pooled)), rng.normal(size=10)), Softmax()]
+    x = rng.random((1, h, h))
+    stages = ca.run_pipeline(x, layers)
+    outputs = torch_network(layers, x)
+    label = int(rng.integers(0, 10))
+    steps = [[Call(BEGIN)]] + [[Call("apply_stage", (j,))] for j in range(1, len(stages))]
+    steps += [[Call("summarize_shapes")], [Call("give_verdict")]]
+    said = [numbers(t.text) for t in VerdictNarrator(stages, label).narrate(steps)]
+    assert said[0] == [h, h, 0, 1]
+    assert said[1] == [1, f, 1, k, k, f * k * k + f, h, outputs[0].shape[1]]  # parameters by hand
+    assert said[3] == [1, 2, 2, outputs[1].shape[1], outputs[2].shape[1]]
+    assert said[4] == [1, f, pooled, pooled, outputs[3].shape[0]]
+    assert said[5] == [1, 10, f * pooled * pooled, 10 * f * pooled * pooled + 10]
+    probabilities = outputs[5].numpy()
+    best = int(np.argmax(probabilities))
+    assert said[6] == pytest.approx([1, 100, best, round(100 * probabilities[best], 1)], abs=1e-9)
+    truth = [label, round(100 * probabilities[label], 1)] if label != best else [label]
+    assert said[8] == pytest.approx([best, round(100 * probabilities[best], 1), *truth], abs=1e-9)
+
+
+@pytest.mark.parametrize("unit", [(0, 0), (1, 2), (3, 1)])
+def test_the_receptive_field_says_the_cells_autograd_reaches(unit):
+    from convanim.narration.pipeline import ReceptiveFieldNarrator
+    from convanim.networks.pipeline import Conv, ReLU
+    from convanim.networks.receptive_field import receptive_box, receptive_field
+    layers = [Conv(np.ones((2, 1, 3, 3)), np.zeros(2), dilation=2), ReLU(), Conv(np.ones((2, 2, 3, 3)), np.zeros(2),
+                                                                               stride=2)]
+    x = np.ones((1, 15, 15))
+    stages = ca.run_pipeline(x, layers)
+    xt = torch.tensor(x[None], requires_grad=True)
+    out = F.conv2d(F.relu(F.conv2d(xt, torch.ones(2, 1, 3, 3, dtype=torch.float64), dilation=2)),
+                   torch.ones(2, 2, 3, 3, dtype=torch.float64), stride=2)
+    out[0, 0, unit[0], unit[1]].backward()
+    rows, cols = np.nonzero(xt.grad[0, 0].numpy())  # the input cells the unit depends on
+    box = receptive_box(layers, (15, 15), unit)
+    field = receptive_field(layers, (15, 15))[-1]
+    steps = [[Call("trace_back")], [Call("write_closed_forms")], [Call("compare_with_closed_form")]]
+    said = [numbers(t.text) for t in ReceptiveFieldNarrator(stages, unit, box, field).narrate(steps)]
+    h, w = rows.max() - rows.min() + 1, cols.max() - cols.min() + 1
+    assert said[0] == [*unit, rows.min(), rows.max(), cols.min(), cols.max(), h, w]
+    assert said[1] == [h, 2]  # r: the rows autograd reached (no padding clips them); j: the stride-2 conv's 2
+    assert said[2] == [rows.min(), rows.max(), rows.min(), rows.max()]
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_the_pipeline_says_the_same_numbers_in_every_language(language):
+    from convanim.narration.pipeline import ReceptiveFieldNarrator, VerdictNarrator
+    from convanim.networks.pipeline import AvgPool, Conv, Flatten, Linear, MaxPool, ReLU, Softmax
+    from convanim.networks.receptive_field import receptive_box, receptive_field
+    rng = np.random.default_rng(1)
+    layers = [Conv(rng.normal(size=(2, 1, 3, 3)), np.zeros(2)), ReLU(), MaxPool(2), AvgPool(2), Flatten(),
+              Linear(rng.normal(size=(10, 8)), np.zeros(10)), Softmax()]
+    stages = ca.run_pipeline(rng.random((1, 10, 10)), layers)
+    steps = [[Call(BEGIN)]] + [[Call("apply_stage", (j,))] for j in range(1, len(stages))]
+    steps += [[Call("summarize_shapes")], [Call("give_verdict")], [Call("turn_to_stacked_view")]]
+    stories = [(lambda lang: VerdictNarrator(stages, 3, lang), steps)]
+    conv_layers = layers[:3]
+    conv_stages = ca.run_pipeline(np.ones((1, 10, 10)), conv_layers)
+    field = (conv_layers, receptive_box(conv_layers, (10, 10), (1, 1)), receptive_field(conv_layers, (10, 10))[-1])
+    stories.append((lambda lang: ReceptiveFieldNarrator(conv_stages, (1, 1), field[1], field[2], lang),
+                    [[Call("trace_back")], [Call("write_closed_forms")], [Call("compare_with_closed_form")]]))
+    for narrator, story_steps in stories:
+        for e, o in zip(narrator("en").narrate(story_steps), narrator(language).narrate(story_steps)):
+            assert sorted(numbers(e.text)) == sorted(numbers(o.text)), (e.text, o.text)
+            assert o.text != e.text

@@ -202,8 +202,10 @@ class PipelineScene(BatchedScene):
 
     @staticmethod
     def percent(p: float) -> str:
-        """A probability as the bars write it: one decimal place of a percentage."""
-        return f"{100 * float(p):.1f}%"
+        """A probability as the bars write it: one decimal place of a percentage (as the narration says it)."""
+        from convanim.narration.pipeline import percent
+
+        return percent(p)
 
     # -- the story ---------------------------------------------------------------
     def construct(self) -> None:
@@ -290,6 +292,12 @@ class PipelineScene(BatchedScene):
         self.play(*moves, self.frame.animate.reorient(*self.stacked_angles).set_height(9.5),
                   run_time=2 * self.stage_time)
         self.wait(self.pause_time)
+
+    def narrator(self, language: str):
+        """The spoken story of the network in ``language`` (see :mod:`convanim.narration.pipeline`)."""
+        from convanim.narration.pipeline import PipelineNarrator
+
+        return PipelineNarrator(self.stages, language)
 
     # -- hooks ---------------------------------------------------------------------
     def after_stage(self, j: int) -> None:

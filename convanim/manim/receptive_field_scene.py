@@ -103,6 +103,12 @@ class ReceptiveFieldScene(PipelineScene):
             r0=box.start, r1=box.stop - 1).replace("-", "−")), run_time=self.stage_time)
         self.wait(self.pause_time)
 
+    def narrator(self, language: str):
+        """The network's spoken story, then the unit traced back (see :mod:`convanim.narration.pipeline`)."""
+        from convanim.narration.pipeline import ReceptiveFieldNarrator
+
+        return ReceptiveFieldNarrator(self.stages, self.unit, self.boxes[0], self.fields[-1], language)
+
     # -- hooks ---------------------------------------------------------------------
     def after_box(self, j: int) -> None:
         """Called when stage ``j``'s box is framed; tests read the frames here."""

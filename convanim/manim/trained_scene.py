@@ -130,6 +130,12 @@ class TrainedPipelineScene(TrainedDigit, PipelineScene):
         self.play(self.set_caption(text), run_time=self.stage_time)
         self.wait(self.pause_time)
 
+    def narrator(self, language: str):
+        """The network's spoken story and its verdict (see :mod:`convanim.narration.pipeline`)."""
+        from convanim.narration.pipeline import VerdictNarrator
+
+        return VerdictNarrator(self.stages, self.digit()[1], language)
+
 
 class LearnedFiltersScene(BatchedScene):
     """The first layer's filters through training.  Options: ``columns`` (filters per row), ``cell`` (side
