@@ -269,7 +269,7 @@ def test_a_plain_manimgl_scene_still_renders(tmp_path):
 
 
 def test_a_family_without_a_spoken_story_says_so(tmp_path):
-    out = tmp_path / "pool.mp4"
-    line = error_of(render(ROOT / "scenes" / "pooling.py", "MaxPool2x2", out, "--set", "narration=tts"))
-    assert "MaxPool2x2.narration: this scene's family has no spoken story yet" in line
+    out = tmp_path / "none.mp4"
+    line = error_of(render(SHORT, "NoStory", out, "--set", "narration=tts"))
+    assert "NoStory.narration: this scene's family has no spoken story yet" in line
     assert not out.exists()

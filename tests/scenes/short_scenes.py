@@ -37,3 +37,13 @@ class OneWait(ShortConv):
 
     def construct(self) -> None:
         self.wait(0.5)
+
+
+from convanim.manim.batched_scene import BatchedScene  # noqa: E402
+
+
+class NoStory(BatchedScene):
+    """A scene of no family: it has no spoken story, so it cannot be narrated."""
+
+    def construct(self) -> None:
+        self.wait(0.2)
