@@ -520,3 +520,61 @@ def test_the_pipeline_says_the_same_numbers_in_every_language(language):
         for e, o in zip(narrator("en").narrate(story_steps), narrator(language).narrate(story_steps)):
             assert sorted(numbers(e.text)) == sorted(numbers(o.text)), (e.text, o.text)
             assert o.text != e.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_volumes_say_torchs_numbers(seed):
+    from convanim.narration.volumes import VolumeNarrator
+    rng = np.random.default_rng(seed)
+    groups = int(rng.choice([1, 2]))
+    c, f, h, k = 2 * groups, 2 * int(rng.integers(1, 3)), int(rng.integers(3, 5)), int(rng.integers(1, 3))
+    x, wt, b = rng.integers(0, 5, (c, h, h)), rng.integers(-2, 3, (f, c // groups, k, k)), rng.integers(0, 9, f)
+    depthwise = ca.trace_conv2d(x, wt, b, groups=groups)
+    pointwise = ca.trace_conv2d(depthwise.output, rng.integers(-2, 3, (3, f, 1, 1)), np.zeros(3, dtype=int))
+    module = torch.nn.Conv2d(c, f, k, groups=groups)
+    torch_params = sum(p.numel() for p in module.parameters())
+    expected = F.conv2d(torch.tensor(x[None], dtype=torch.float64), torch.tensor(wt, dtype=torch.float64),
+                        torch.tensor(b, dtype=torch.float64), groups=groups)[0].numpy()
+    oh = expected.shape[1]
+    steps = [[Call(BEGIN)]] + [[Call("show_filter", (j,))] for j in range(f)]
+    steps += [[Call("hand_over")], [Call("show_filter", (0,))], [Call("compare_counts")]]
+    said = [numbers(t.text) for t in VolumeNarrator([depthwise, pointwise], 0).narrate(steps)]
+    assert said[0] == [f, c // groups, k, k, f, torch_params, f * (c // groups) * k * k * oh * oh]  # macs by hand
+    for j in range(f):
+        channels = [j // (f // groups) * (c // groups) + m for m in range(c // groups)]
+        listed = list(expected[j].ravel()) if oh * oh <= 6 else []
+        reads = [channels[0], channels[-1]] if len(channels) > 1 else channels
+        assert said[1 + j] == [j, c // groups, k, k, *reads, j, *listed]
+    standard = torch.nn.Conv2d(c, 3, k)
+    assert said[-1][-2:] == [sum(p.numel() for p in standard.parameters()), 3 * c * k * k * oh * oh]
+
+
+def test_pixel_shuffle_says_where_torch_puts_each_channel():
+    from convanim.narration.volumes import ShuffleNarrator
+    r, channels = 2, 8
+    texts = ShuffleNarrator(channels, r, channels * 9).narrate(
+        [[Call(BEGIN)]] + [[Call("move_plane", (k,))] for k in range(channels)] + [[Call("conclude")]])
+    for k in range(channels):
+        one_hot = torch.zeros(1, channels, 3, 3)
+        one_hot[0, k, 1, 2] = 1  # h = 1, w = 2
+        c, y, x = [int(v[0]) for v in torch.nonzero(F.pixel_shuffle(one_hot, r)[0], as_tuple=True)]
+        c_said, _, i, _, j = numbers(texts[1 + k].text)[1:]
+        assert (c, y, x) == (c_said, 1 * r + i, 2 * r + j)
+    assert numbers(texts[-1].text) == [channels * 9]
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_volumes_say_the_same_numbers_in_every_language(language):
+    from convanim.narration.volumes import ShuffleNarrator, VolumeNarrator
+    depthwise = ca.trace_conv2d(np.arange(27).reshape(3, 3, 3), np.ones((3, 1, 2, 2), dtype=int), np.arange(3),
+                                groups=3)
+    pointwise = ca.trace_conv2d(depthwise.output, np.ones((2, 3, 1, 1), dtype=int), np.zeros(2, dtype=int))
+    volume_steps = [[Call(BEGIN)], [Call("show_filter", (1,))], [Call("hand_over")], [Call("show_filter", (0,))],
+                    [Call("compare_counts")], [Call("conclude")]]
+    stories = [(lambda lang: VolumeNarrator([depthwise, pointwise], 0, lang), volume_steps),
+               (lambda lang: ShuffleNarrator(8, 2, 72, lang),
+                [[Call(BEGIN)], [Call("move_plane", (5,))], [Call("conclude")]])]
+    for narrator, steps in stories:
+        for e, o in zip(narrator("en").narrate(steps), narrator(language).narrate(steps)):
+            assert sorted(numbers(e.text)) == sorted(numbers(o.text)), (e.text, o.text)
+            assert o.text != e.text

@@ -258,6 +258,16 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
             run_time=self.stage_time)
         self.wait(self.pause_time)
 
+    def narrator(self, language: str):
+        """The spoken story of the volumes in ``language`` (see :mod:`convanim.narration.volumes`)."""
+        from convanim.narration.volumes import VolumeNarrator
+
+        return VolumeNarrator(self.narrated_layers(), self.decimals, language)
+
+    def narrated_layers(self) -> tuple[ConvTrace, ...]:
+        """The layers the story goes through, in order."""
+        return (self.trace,)
+
     # -- hooks ---------------------------------------------------------------------
     def after_position(self, f: int, oy: int, ox: int) -> None:
         """Called when output (f, oy, ox) is written; tests read the blocks here."""
@@ -305,6 +315,9 @@ class DepthwiseSeparableScene(ConvVolumeScene):
         self.hand_over()
         self.run_filters()
         self.compare_counts()
+
+    def narrated_layers(self) -> tuple[ConvTrace, ...]:
+        return self.layers
 
     def hand_over(self) -> None:
         """The depthwise output becomes the pointwise layer's input."""
@@ -413,6 +426,12 @@ class PixelShuffleScene(ConvVolumeScene):
         self.play(self.set_caption(self.tr("the same {n} numbers, moved: nothing is added or multiplied",
                                            n=self.values.size)), run_time=self.stage_time)
         self.wait(self.pause_time)
+
+    def narrator(self, language: str):
+        """The spoken story of the shuffle in ``language`` (see :mod:`convanim.narration.volumes`)."""
+        from convanim.narration.volumes import ShuffleNarrator
+
+        return ShuffleNarrator(self.values.shape[0], self.upscale_factor, self.values.size, language)
 
     def after_plane(self, k: int) -> None:
         """Called when input channel ``k``'s values have landed; tests read the blocks here."""
