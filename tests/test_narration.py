@@ -578,3 +578,142 @@ def test_volumes_say_the_same_numbers_in_every_language(language):
         for e, o in zip(narrator("en").narrate(steps), narrator(language).narrate(steps)):
             assert sorted(numbers(e.text)) == sorted(numbers(o.text)), (e.text, o.text)
             assert o.text != e.text
+
+
+@pytest.mark.parametrize("seed, lr", [(2, 0.2), (5, 0.1), (7, 0.05)])
+def test_gradient_descent_says_autograds_numbers(seed, lr):
+    from convanim.narration.descent import DescentNarrator
+    problem = ca.edge_learning_problem(4, 5, seed, lr, 6)
+    run = problem.train()
+    x, target = torch.tensor(problem.images, dtype=torch.float64), torch.tensor(problem.targets, dtype=torch.float64)
+    w = torch.tensor(problem.start, dtype=torch.float64)
+    losses, grads, weights = [], [], [w.clone()]
+    for _ in range(6):  # the same descent, by torch: L = mean((x ∗ w − target)²), w ← w − lr·dL/dw
+        w.requires_grad_(True)
+        loss = ((F.conv2d(x, w) - target) ** 2).mean()
+        loss.backward()
+        losses.append(float(loss))
+        grads.append(float(w.grad[0, 0, 0, 0]))
+        w = (w - lr * w.grad).detach()
+        weights.append(w.clone())
+    distance = float((w[0, 0] - torch.tensor(problem.kernel[0, 0], dtype=torch.float64)).abs().max())
+    steps = [[Call(BEGIN)], [Call("take_step_in_detail", (run.steps[0],))],
+             [Call("take_step_in_detail", (run.steps[1],))], [Call("take_step_quickly", (run.steps[2],))],
+             [Call("compare_with_the_answer")]]
+    said = [numbers(t.text) for t in DescentNarrator(run, 4, problem.distance(run.final_weight), 2, 4).narrate(steps)]
+    assert said[0][-1] == lr
+    for n in (0, 1):
+        assert said[1 + n] == pytest.approx([n, losses[n], 0, 0, grads[n], float(weights[n][0, 0, 0, 0]),
+                                             float(weights[n + 1][0, 0, 0, 0])], abs=0.005)
+    assert said[3] == pytest.approx([5, losses[5]], abs=0.00005)
+    assert said[4] == pytest.approx([6, distance], abs=0.005)
+
+
+def test_the_feature_maps_say_torchs_numbers():
+    from convanim.narration.feature_maps import FeatureMapNarrator
+    from convanim.inputs.filters import named_filter
+    from convanim.networks.pipeline import Conv, MaxPool, ReLU
+    rng = np.random.default_rng(4)
+    x = rng.integers(0, 256, (3, 12, 14))
+    filters = [("edge", 3), ("blur", 4)]
+    weights = [named_filter(kind, size, 3, 0) for kind, size in filters]
+    pipelines = [ca.run_pipeline(x, [Conv(w, b), ReLU(), MaxPool(2)]) for w, b in weights]
+    trace = ca.trace_conv2d(x, *weights[1])
+    zoom = (1, (2, 3))
+    steps = [[Call(BEGIN)], [Call("apply_filter", (0,))], [Call("apply_filter", (1,))], [Call("zoom_to_window")],
+             [Call("show_window_arithmetic")], [Call("conclude")]]
+    said = [numbers(t.text) for t in FeatureMapNarrator(x.shape, filters, pipelines, trace, zoom, 2, 2).narrate(steps)]
+    t = torch.tensor(x[None], dtype=torch.float64)
+    assert said[0] == [3, 12, 14]
+    for i, (w, b) in enumerate(weights):
+        conv = F.conv2d(t, torch.tensor(w, dtype=torch.float64), torch.tensor(b, dtype=torch.float64))
+        pooled = F.max_pool2d(F.relu(conv), 2)
+        size = filters[i][1]
+        assert said[1 + i] == [size, size, 3, size * size * 3 + 1, *conv.shape[2:], 0, 2, 2, *pooled.shape[2:]]
+    w, b = (torch.tensor(a, dtype=torch.float64) for a in weights[1])
+    sums = [float(F.conv2d(t[:, ch:ch + 1], w[:, ch:ch + 1])[0, 0, 2, 3]) for ch in range(3)]
+    pixel = float(F.conv2d(t, w, b)[0, 0, 2, 3])
+    assert said[3] == [2, 3, 4, 4]
+    assert said[4] == pytest.approx([*sums, float(b[0]), pixel], abs=0.005)
+    assert said[5] == [12 - 4 + 1, 14 - 4 + 1]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_backward_as_convolution_and_col2im_say_autograds_numbers(seed):
+    from convanim.arithmetic.im2col import im2col_conv2d_backward
+    from convanim.narration.more_backward import BackwardAsConvNarrator, Col2ImNarrator
+    rng = np.random.default_rng(seed)
+    c, f, h, k, stride = 2, 3, 5, 3, int(rng.integers(1, 3))
+    x, wt = rng.integers(-3, 4, (1, c, h, h)), rng.integers(-2, 3, (f, c, k, k))
+    oh = (h - k) // stride + 1
+    grad = rng.integers(-2, 3, (1, f, oh, oh))
+    trace = ca.trace_conv2d_backward(x, wt, grad, stride)
+    partial = []  # dL/dx[0, 0, 0] from the first j + 1 filters' gradients, by autograd
+    for j in range(f):
+        xt, w_t = torch.tensor(x, dtype=torch.float64, requires_grad=True), torch.tensor(wt, dtype=torch.float64)
+        masked = torch.tensor(grad, dtype=torch.float64)
+        masked[:, j + 1:] = 0
+        F.conv2d(xt, w_t, stride=stride).backward(masked)
+        partial.append(float(xt.grad[0, 0, 0, 0]))
+    xt, w_t = torch.tensor(x, dtype=torch.float64, requires_grad=True), torch.tensor(wt, dtype=torch.float64,
+                                                                                     requires_grad=True)
+    F.conv2d(xt, w_t, stride=stride).backward(torch.tensor(grad, dtype=torch.float64))
+    steps = [[Call(BEGIN)]] + [[Call("correlate_gradient", (j, j))] for j in range(f)]
+    steps += [[Call("show_weight_gradient_as_correlation")]]
+    said = [numbers(t.text) for t in BackwardAsConvNarrator(trace, trace.direct_trace(), 0, range(f), 2).narrate(steps)]
+    for j in range(f):
+        assert said[1 + j][-1] == partial[j]
+    assert said[-1][-1] == float(w_t.grad[0, 0, 0, 0])
+    record = im2col_conv2d_backward(x, wt, grad, stride)
+    dout = torch.tensor(grad, dtype=torch.float64)[0].reshape(f, -1).T  # one row per window, one column per filter
+    w_col = torch.tensor(wt, dtype=torch.float64).reshape(f, -1).T
+    steps = [[Call(BEGIN)], [Call("flatten_gradient")], [Call("multiply_by_weight_columns")], [Call("drop_padding")],
+             [Call("conclude")]]
+    said = [numbers(t.text) for t in Col2ImNarrator(record, trace, 2).narrate(steps)]
+    assert said[1] == [oh * oh, f] and said[2] == [c * k * k, 0, 0, float((dout @ w_col.T)[0, 0])]
+    assert said[3] == []  # no padding: nothing is said about it
+    assert said[4] == [0, 0, float(xt.grad[0, 0, 0, 0])]
+
+
+def test_learned_filters_and_padding_modes_say_their_numbers():
+    from convanim.narration.small_scenes import LearnedFiltersNarrator, PaddingModesNarrator
+    from convanim.networks.digit_cnn import trained_digit_cnn
+    snapshots = trained_digit_cnn().snapshots
+    steps = [[Call(BEGIN)]] + [[Call("show_snapshot", (k,))] for k in range(1, len(snapshots))]
+    said = [numbers(t.text) for t in LearnedFiltersNarrator(snapshots, 6).narrate(steps)]
+    assert said[0] == [6, round(100 * snapshots[0].accuracy, 1)]
+    for k, s in enumerate(snapshots[1:], 1):
+        assert said[k] == [s.step, round(s.epoch, 1), round(100 * s.accuracy, 1)]
+    texts = PaddingModesNarrator((4, 5), 2).narrate([[Call(BEGIN)]] + [[Call("show_padding_mode", (m,))] for m in
+                                                                        ("zeros", "reflect", "replicate", "circular")])
+    assert numbers(texts[0].text) == [4, 5, 2] and numbers(texts[1].text) == [0]
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_the_last_families_say_the_same_numbers_in_every_language(language):
+    from convanim.narration.descent import DescentNarrator
+    from convanim.narration.more_backward import BackwardAsConvNarrator, Col2ImNarrator
+    from convanim.narration.small_scenes import PaddingModesNarrator
+    from convanim.arithmetic.im2col import im2col_conv2d_backward
+    problem = ca.edge_learning_problem(4, 5, 2, 0.2, 4)
+    run = problem.train()
+    x, wt = np.arange(32).reshape(1, 2, 4, 4) % 5, np.ones((2, 2, 3, 3), dtype=int)
+    grad = np.arange(32).reshape(1, 2, 4, 4) % 3 - 1  # padding 1 keeps 4×4
+    trace = ca.trace_conv2d_backward(x, wt, grad, 1, 1)
+    stories = [
+        (lambda lang: DescentNarrator(run, 4, 0.5, 2, 4, lang),
+         [[Call(BEGIN)], [Call("take_step_in_detail", (run.steps[0],))], [Call("take_step_quickly", (run.steps[1],))],
+          [Call("compare_with_the_answer")]]),
+        (lambda lang: BackwardAsConvNarrator(trace, trace.direct_trace(), 0, range(2), 2, lang),
+         [[Call(BEGIN)], [Call("show_gradient_map", (1, 1))], [Call("turn_kernel", (1,))],
+          [Call("correlate_gradient", (1, 1))], [Call("show_weight_gradient_as_correlation")], [Call("conclude")]]),
+        (lambda lang: Col2ImNarrator(im2col_conv2d_backward(x, wt, grad, 1, 1), trace, 2, lang),
+         [[Call(BEGIN)], [Call("flatten_gradient")], [Call("multiply_by_weight_columns")], [Call("fold_rows_back")],
+          [Call("drop_padding")], [Call("conclude")]]),
+        (lambda lang: PaddingModesNarrator((4, 4), 2, lang),
+         [[Call(BEGIN)]] + [[Call("show_padding_mode", (m,))] for m in ("zeros", "reflect", "replicate", "circular")]),
+    ]
+    for narrator, steps in stories:
+        for e, o in zip(narrator("en").narrate(steps), narrator(language).narrate(steps)):
+            assert sorted(numbers(e.text)) == sorted(numbers(o.text)), (e.text, o.text)
+            assert o.text != e.text

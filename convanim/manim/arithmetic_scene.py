@@ -113,6 +113,12 @@ class PaddingModes(BatchedScene):
             self.show_padding_mode(mode)
         self.wait(1.0)
 
+    def narrator(self, language: str):
+        """The spoken story in ``language`` (see :mod:`convanim.narration.small_scenes`)."""
+        from convanim.narration.small_scenes import PaddingModesNarrator
+
+        return PaddingModesNarrator(np.shape(self.input_values), self.pad, language)
+
     def show_padding_mode(self, mode: str) -> None:
         """The input padded with ``mode``, and its label."""
         self.play(FadeIn(self.grids[mode]), FadeIn(self.labels[list(self.grids).index(mode)]), run_time=0.8)

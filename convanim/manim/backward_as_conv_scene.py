@@ -288,6 +288,12 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
             self.tr("both are convolutions, and they end on the scatter's numbers: dL/dx by the turned kernels, "
                     "dL/dw by the gradient maps")), run_time=self.stage_time)
 
+    def narrator(self, language: str):
+        """The spoken story in ``language`` (see :mod:`convanim.narration.more_backward`)."""
+        from convanim.narration.more_backward import BackwardAsConvNarrator
+
+        return BackwardAsConvNarrator(self.trace, self.dtrace, self.channel, self.filters, self.decimals, language)
+
     # -- hooks ---------------------------------------------------------------------
     def after_cell(self, f: int, y: int, x: int) -> None:
         """Called when dL/dx[channel, y, x] holds filter f's part; tests read it here."""

@@ -229,6 +229,12 @@ class Col2ImScene(ConvGradientScene):
         self.marks = VGroup()
 
     # -- hooks ---------------------------------------------------------------------
+    def narrator(self, language: str):
+        """The spoken story in ``language`` (see :mod:`convanim.narration.more_backward`)."""
+        from convanim.narration.more_backward import Col2ImNarrator
+
+        return Col2ImNarrator(self.record, self.trace, self.decimals, language)
+
     def after_stage(self, stage: str) -> None:
         """Called when ``dout`` or ``dcols`` is complete on screen; tests read it here."""
 

@@ -196,6 +196,13 @@ class GradientDescentScene(NotedCaption, BatchedScene):
         return Statement(self.tr("w[0,0] at step {n}", n=step.step + 1), expression, total,
                          relation_for(expression, total))
 
+    def narrator(self, language: str):
+        """The spoken story of the descent in ``language`` (see :mod:`convanim.narration.descent`)."""
+        from convanim.narration.descent import DescentNarrator
+
+        return DescentNarrator(self.run, self.num_images, self.problem.distance(self.run.final_weight), self.decimals,
+                               self.loss_decimals, language)
+
     def after_step(self, step) -> None:
         """Called after each training step; tests read the screen here."""
 

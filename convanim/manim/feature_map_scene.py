@@ -377,6 +377,13 @@ class FeatureMapScene(BatchedScene):
                   run_time=self.stage_time)
         self.wait(self.pause_time)
 
+    def narrator(self, language: str):
+        """The spoken story of the photo's feature maps in ``language`` (see :mod:`convanim.narration.feature_maps`)."""
+        from convanim.narration.feature_maps import FeatureMapNarrator
+
+        return FeatureMapNarrator(self.input.shape, self.filters, self.pipelines, self.trace,
+                                  (self.zoom_filter, self.zoom_pixel), self.pool_size, self.num_decimals, language)
+
     # -- hooks ---------------------------------------------------------------------
     def after_window_numbers(self) -> None:
         """Called when the zoomed window's numbers are on screen; tests read them here."""

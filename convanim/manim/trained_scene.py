@@ -235,6 +235,12 @@ class LearnedFiltersScene(BatchedScene):
             accuracy=f"{100 * last.accuracy:.1f}%")), run_time=self.stage_time)
         self.wait(self.pause_time)
 
+    def narrator(self, language: str):
+        """The spoken story of training in ``language`` (see :mod:`convanim.narration.small_scenes`)."""
+        from convanim.narration.small_scenes import LearnedFiltersNarrator
+
+        return LearnedFiltersNarrator(self.snapshots, len(self.panels), language)
+
     # -- hooks ---------------------------------------------------------------------
     def after_snapshot(self, k: int) -> None:
         """Called when snapshot ``k`` is on screen; tests read the grids here."""
