@@ -154,10 +154,18 @@ def pdf_pages(path):
             if s.startswith(b"\xff\xd8")]
 
 
-def test_the_handout_is_each_slides_last_frame(deck):
+def test_the_handout_is_each_slides_last_frame_with_its_notes_under_it(deck):
     files = slide_files(deck)
     pages = pdf_pages(deck / "handout.pdf")
     assert len(pages) == len(files)
+    notes = [s.get("notes", "") for s in json.loads((deck / "slides" / "ShortConv.json").read_text())["slides"]]
+    for page, text in zip(pages, notes):
+        band = page[480:].astype(int)  # under the 854×480 frame
+        ink = (band.min(axis=2) < 128).any(axis=1)  # rows with dark text on the white band
+        assert band.min() > 200 if not text else ink.sum() > 10, text
+        if text:  # a longer note takes more lines of text (about 75 characters a line at this size)
+            assert band.shape[0] >= 30 * (1 + len(text) // 110)
+    pages = [page[:480] for page in pages]
     for n, (page, file) in enumerate(zip(pages, files)):
         last = frames_at(file, [frames(file) - 1])[0]
         others = [frames_at(other, [frames(other) - 1])[0] for other in files if other != file]

@@ -127,10 +127,14 @@ def run_slides(args: argparse.Namespace) -> int:
               f"{reason}", file=sys.stderr)
     print(f"wrote {html}")
     if args.pdf:
+        from .handout import write_handout
+
         pdf = out / "handout.pdf"
-        error = manim_slides_convert(folder, args.scene, pdf, "--to", "pdf")
-        if error:
-            print(f"convanim slides: the handout failed: {error}", file=sys.stderr)
+        try:
+            write_handout(folder, args.scene, pdf)
+        except (OSError, ValueError) as err:  # one line; nothing half-written stays
+            pdf.unlink(missing_ok=True)
+            print(f"convanim slides: the handout failed: {err}", file=sys.stderr)
             return 1
         print(f"wrote {pdf}")
     return 0
@@ -171,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Render the scene as a deck whose slides are the steps of its story "
                                        "(manim-slides), into OUT/slides, and convert it to OUT/index.html, "
                                        "a reveal.js deck that needs no network (reveal.js is inlined).")
-    slides.add_argument("--pdf", action="store_true", help="also write OUT/handout.pdf: each slide's last frame")
+    slides.add_argument("--pdf", action="store_true",
+                        help="also write OUT/handout.pdf: each slide's last frame, its speaker notes printed under it")
     script = commands.add_parser("script", help="write the narration as WebVTT, one cue per story step",
                                  description="Write the scene's narration (generated from its trace, in its language) "
                                              "as WebVTT: one cue per spoken step, the cue id the step's id, the times "

@@ -143,7 +143,8 @@ def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still:
         check_render_tools(need_ffmpeg=not still)
         plan = narration_plan(scenes[scene], options, scene_file, scene, settings or [], voice_waits) if (
             video and not deck_folder) else None
-        notes = deck_notes(scenes[scene], options, scene_file, scene, settings or []) if deck_folder else None
+        language, notes = deck_notes(scenes[scene], options, scene_file, scene, settings or []) if deck_folder \
+            else (None, None)
         waits = plan.waits if plan is not None else voice_waits
         variant.write_text(variant_source(scene_file, scene, options, deck_folder, waits, notes))
         from manimlib.__main__ import main
@@ -153,6 +154,10 @@ def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still:
         produced = sorted(Path(folder).rglob(f"*{suffix}"), key=lambda p: p.stat().st_mtime)
         if not produced:
             raise RuntimeError(f"manimgl finished but wrote no {suffix} file for {scene} (see its output above)")
+        if deck_folder:  # beside the finished deck, for the handout: its language and notes
+            from .handout import write_notes_file
+
+            write_notes_file(deck_folder, scene, language, notes)
         if plan is not None:
             finish_narration(produced[-1], plan, out_path)
             return out_path
@@ -178,17 +183,17 @@ def finish_narration(video: Path, plan, out: Path) -> None:
     finish(video, plan, out)
 
 
-def deck_notes(scene_class: type, options: dict, scene_file: str, scene: str, settings: list[str]) -> list[str]:
-    """Each story step's narration in the scene's language, as its slide's speaker notes (none for a family
-    without a spoken story)."""
+def deck_notes(scene_class: type, options: dict, scene_file: str, scene: str, settings: list[str]
+               ) -> tuple[str, list[str]]:
+    """The scene's language and each story step's narration in it, as its slide's speaker notes (none for a
+    scene without a spoken story)."""
     from .story.timeline import story_timeline
 
     language = options.get("language", getattr(scene_class, "language", "en"))
     try:
-        timeline = story_timeline(scene_file, scene, settings, [language])
+        return language, [t.text for t in story_timeline(scene_file, scene, settings, [language]).texts[language]]
     except ValueError:
-        return []
-    return [t.text for t in timeline.texts[language]]
+        return language, []
 
 
 def check_scene(scene_file: str, scene: str, settings: list[str]) -> tuple[type, dict]:
