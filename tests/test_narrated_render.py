@@ -1,6 +1,7 @@
 """Narrated renders of a small scene at 480p: voices start with their steps, the animation waits for them,
 subtitles and chapters, TTS in six languages, segments, and every refusal (exit 2, one line, nothing written)."""
 import hashlib
+import re
 import math
 import subprocess
 import sys
@@ -195,6 +196,10 @@ def test_a_tts_lecture_starts_each_voice_with_its_step(tmp_path, timeline, monke
         at = starts[k] * RATE // FPS
         heard = np.flatnonzero(np.abs(sound[at:at + RATE * 3]) > 0.05)[0] / RATE
         assert abs(heard - lead) <= 1 / FPS, f"{text.id}: voice at {heard:.3f} s into its step, clip's at {lead:.3f}"
+        after = at + len(clips[text.id]) + RATE // FPS  # a frame after the clip is over ...
+        following = (starts[k + 1] if k + 1 < len(starts) else frames) * RATE // FPS  # ... to the next step
+        assert following - after >= (PAUSE - 2 / FPS) * RATE  # the pause is there
+        assert np.abs(sound[after:following]).max(initial=0) < 0.05, f"{text.id}: the voice runs into the next step"
 
 
 def error_of(result):
@@ -273,3 +278,71 @@ def test_a_family_without_a_spoken_story_says_so(tmp_path):
     line = error_of(render(SHORT, "NoStory", out, "--set", "narration=tts"))
     assert "NoStory.narration: this scene's family has no spoken story yet" in line
     assert not out.exists()
+
+
+def test_narration_off_is_todays_video(silent, tmp_path):
+    out = tmp_path / "off.mp4"
+    result = render(SHORT, "ShortConv", out, "--set", "narration=off")
+    assert result.returncode == 0, result.stderr[-1500:]
+    assert video_md5(out) == video_md5(silent)
+    streams = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0",
+                              str(out)], capture_output=True, text=True, check=True).stdout.split()
+    assert streams == ["video"] and list(tmp_path.iterdir()) == [out]  # no sound, no subtitle files
+
+
+def test_voices_are_loudness_normalised_to_minus_16_lufs(tmp_path):
+    """Measured by ffmpeg's EBU R 128 meter on what decode() returns, for a quiet and a loud recording."""
+    from convanim.narration.soundtrack import write_wav
+    from convanim.narration.voices import decode
+    for amplitude in (0.05, 0.9):
+        t = np.arange(3 * RATE) / RATE
+        raw = tmp_path / f"tone_{amplitude}.wav"
+        write_wav(amplitude * np.sin(2 * np.pi * 300 * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 2 * t)), raw)
+        levelled = write_wav(decode(raw), tmp_path / f"levelled_{amplitude}.wav")
+        meter = subprocess.run(["ffmpeg", "-nostats", "-i", str(levelled), "-af", "ebur128", "-f", "null", "-"],
+                               capture_output=True, text=True).stderr
+        integrated = float(re.findall(r"I:\s+(-?\d+\.\d) LUFS", meter)[-1])
+        assert integrated == pytest.approx(-16, abs=1.0), f"amplitude {amplitude}: {integrated} LUFS"
+
+
+def test_a_tts_engine_that_is_not_installed_is_named(tmp_path):
+    out = tmp_path / "lecture.mp4"
+    line = error_of(render(SHORT, "ShortConv", out, "--set", "narration=tts", "--set",
+                           "tts_command=no-such-engine --out {out} {text}"))
+    assert "tts_command: 'no-such-engine' is not installed" in line
+    assert not out.exists()
+
+
+def test_a_tts_template_without_its_fields_is_refused(tmp_path):
+    line = error_of(render(SHORT, "ShortConv", tmp_path / "x.mp4", "--set", "narration=tts", "--set",
+                           "tts_command=espeak-ng hello"))
+    assert "ShortConv.tts_command = 'espeak-ng hello': the template must hold {text} and {out}" in line
+
+
+def test_another_tts_engine_plugs_in(tmp_path, timeline, monkeypatch):
+    """A lecturer's engine through tts_command: here espeak-ng at 120 words a minute (its default is 175), so
+    every clip, and the lecture, is longer than with the default engine."""
+    from convanim.narration.voices import decode, synthesize
+    monkeypatch.setenv("CONVANIM_CACHE", str(tmp_path / "cache"))
+    template = "espeak-ng -s 120 -v {language} -w {out} {text}"
+    out = tmp_path / "engine.mp4"
+    result = render(SHORT, "ShortConv", out, "--set", "narration=tts", "--set", f"tts_command={template}")
+    assert result.returncode == 0, result.stderr[-1500:]
+    spoken = [t.text for t in timeline.texts["en"] if t.text]
+    slow = sum(len(decode(synthesize(text, "en", template))) for text in spoken)
+    usual = sum(len(decode(synthesize(text, "en"))) for text in spoken)
+    assert slow > 1.2 * usual
+    default = tmp_path / "default.mp4"
+    assert render(SHORT, "ShortConv", default, "--set", "narration=tts").returncode == 0
+    assert int(probe(out)["nb_read_frames"]) > int(probe(default)["nb_read_frames"])
+
+
+def test_a_notebook_shows_a_narrated_lecture(recorded, tmp_path):
+    from convanim.manim import show
+    _, folder, _ = recorded
+    video = show(str(SHORT), "ShortConv", out=tmp_path / "nb.mp4", narration=str(folder), normalize_voice=False)
+    assert "<video" in video._repr_html_()
+    assert len(audio(tmp_path / "nb.mp4")) > 0 and (tmp_path / "nb.en.vtt").is_file()
+    with pytest.raises(ValueError, match="ShortConv.subtitles = 'xx'"):
+        show(str(SHORT), "ShortConv", out=tmp_path / "bad.mp4", subtitles="xx")
+    assert not (tmp_path / "bad.mp4").exists()

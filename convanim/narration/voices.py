@@ -14,7 +14,8 @@ platforms aim at).  Its length is what the animation waits for.
   text is turned into hiragana with pykakasi first).  It is a robotic draft
   voice, good for timing a lecture before it is recorded.  ``tts_command``
   plugs in any other engine: a command template with ``{text}``,
-  ``{language}`` (the scene's language code) and ``{out}`` (the WAV file to
+  ``{language}`` (the scene's language code), ``{voice}`` (espeak-ng's name
+  for it: ``cmn`` for both Chinese scripts) and ``{out}`` (the WAV file to
   write).  Clips are cached by engine, language and text under
   ``~/.cache/convanim/voices`` (``CONVANIM_CACHE`` moves it), so a second
   render does not synthesise again.

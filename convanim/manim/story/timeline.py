@@ -98,8 +98,8 @@ def record(scene_file: str, scene: str, settings: list[str], languages: list[str
     for language in languages:
         narrator = instance.narrator(language) if isinstance(instance, NarrationOptions) else None  # plain manimgl
         if narrator is None:
-            raise NoNarration(f"{scene}.narration: this scene's family has no spoken story yet "
-                              "(narrated families: ConvLayerScene and its variants)")
+            raise NoNarration(f"{scene}.narration: this scene's family has no spoken story yet (it defines no "
+                              "narrator(); see convanim.narration)")
         texts[language] = tuple(narrator.narrate(instance.story_calls))
     return StoryTimeline(int(instance.camera.fps), instance.frames_so_far, tuple(instance.step_starts), texts)
 
