@@ -189,6 +189,7 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         use_skipped_empty_strokes() if self.skip_empty_strokes else use_manimgl_strokes()
         use_fresh_uniforms_for_new_programs()  # see uniform_mirror.py: uniforms remembered by id()
         self.apply_language()  # an unknown language or a missing font stops here, before anything is drawn
+        self.warn_if_narration_is_left_out()
         self.setup()  # may refuse the options: nothing is open yet
         self.setup = lambda: None  # manimgl's run() calls it again after opening the movie
         self.camera.capture = self.capture  # every frame, and get_image(), draw through the still layer
@@ -207,6 +208,19 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
             if self.fade_sprites is not None:
                 self.fade_sprites.release()
                 self.fade_sprites = None
+
+    def warn_if_narration_is_left_out(self) -> None:
+        """Plain ``manimgl`` renders the silent video: say so when the scene asks for narration or subtitles
+        (``convanim render`` adds them; it renders the scene as a StorySteps subclass)."""
+        from .story.steps import StorySteps
+
+        asked = str(self.narration).strip() != "off" or str(self.subtitles).strip()
+        if asked and not isinstance(self, StorySteps) and not self.skip_animations:
+            from manimlib.logger import log
+
+            log.warning("%s asks for narration or subtitles, which plain manimgl leaves out: render it with "
+                        "`convanim render FILE %s` for the voice, the subtitles and the chapters",
+                        type(self).__name__, type(self).__name__)
 
     # Which mobjects move: those of the running animations and any with updaters.
 
