@@ -170,7 +170,7 @@ def test_the_draft_voice_speaks_every_language(language, tmp_path, monkeypatch):
     import convanim as ca
     monkeypatch.setenv("CONVANIM_CACHE", str(tmp_path))
     trace = ca.trace_conv2d(np.ones((1, 3, 3), dtype=int), np.ones((1, 1, 2, 2), dtype=int), np.array([4]))
-    text = ConvLayerNarrator(trace, 0, language).filter_bias(0).text
+    text = ConvLayerNarrator(trace, 0, language).say_show_filter(0).text
     clip = decode(synthesize(text, language))
     assert len(clip) / SAMPLE_RATE > 0.8  # a sentence, not a click
     loud = np.abs(clip) > 0.05

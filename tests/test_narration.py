@@ -292,7 +292,7 @@ def test_the_backward_pass_says_autograds_numbers(seed, mode):
         steps += [[Call("show_filter", (fi,))]] if fi else []
         steps += [[Call("sum_bias_gradient", (fi,))]]
         steps += [[Call("show_channel", (fi, ci)), Call("sum_weight_gradients", (fi, ci))] for ci in range(c)]
-    steps += [[Call("conclude")], [Call("scatter_input_gradient", (0,))], [Call("release_padding")]]
+    steps += [[Call("conclude")], [Call("scatter_input_gradient", (0,))], [Call("release_padding", (0,))]]
     texts = ConvBackwardNarrator(trace, 2, True).narrate(steps)
     for calls, text in zip(steps, texts):
         name, args = calls[-1].name, calls[-1].args
@@ -314,7 +314,7 @@ def test_the_backward_pass_says_the_same_numbers_in_every_language(language):
     trace = ca.trace_conv2d_backward(np.arange(32).reshape(2, 4, 4) % 5, np.ones((2, 2, 3, 3), dtype=int),
                                      np.arange(32).reshape(2, 4, 4) % 3 - 1, 1, 1, padding_mode="reflect")
     steps = [[Call(BEGIN)], [Call("sum_bias_gradient", (0,))], [Call("sum_weight_gradients", (0, 1))],
-             [Call("conclude")], [Call("scatter_input_gradient", (1,))], [Call("release_padding")]]
+             [Call("conclude")], [Call("scatter_input_gradient", (1,))], [Call("release_padding", (1,))]]
     english = ConvBackwardNarrator(trace, 2, True, "en").narrate(steps)
     other = ConvBackwardNarrator(trace, 2, True, language).narrate(steps)
     for e, o in zip(english, other):

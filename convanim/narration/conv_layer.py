@@ -20,7 +20,7 @@ from __future__ import annotations
 from convanim import param_count
 from convanim.statements import decimals_for, format_number, output_label
 
-from .story import BEGIN, Call, Narrator, StepText, joined
+from .story import Call, Narrator, StepText, joined
 
 #: At most this many final outputs are read out one by one; more are given as their smallest and largest.
 LISTED_OUTPUTS = 6
@@ -36,7 +36,6 @@ class ConvLayerNarrator(Narrator):
         self.decimals = decimals
         self.swept: set[int] = set()  # the filters whose first quick run was said
         self.last_runs: dict[int, int] = {}
-        self.step_index = 0
 
     def number(self, value, array=None) -> str:
         """``value`` as the scene writes it (decimals only for a float array: the padded input's by default)."""
@@ -59,26 +58,8 @@ class ConvLayerNarrator(Narrator):
         """The first ConvStep of a quick run's call (``sweep_row`` takes a list of them)."""
         return call.args[0][0] if call.name == "sweep_row" else call.args[0]
 
-    def say(self, call: Call, k: int) -> StepText:
-        self.step_index = k
-        following = self.steps[k + 1] if k + 1 < len(self.steps) else []
-        if call.name == BEGIN:
-            return self.introduction()
-        if call.name == "show_filter":
-            return self.filter_bias(*call.args)
-        if call.name == "bring_channel_forward":
-            detailed_next = any(c.name == "compute_step_in_detail" for c in following)
-            return self.channel_forward(*call.args, said=detailed_next)
-        if call.name == "compute_step_in_detail":
-            return self.detailed_step(*call.args)
-        if call.name in self.run_methods:
-            return self.sweep(self.first_of(call))
-        if call.name == "conclude":
-            return self.conclusion()
-        return StepText(call.name.replace("_", "-"), "", "")
-
     # -- each step ------------------------------------------------------------------------------------
-    def introduction(self) -> StepText:
+    def say_begin(self) -> StepText:
         t = self.trace
         c, h, w = t.input.shape
         f, cg, kh, kw = t.weight.shape
@@ -112,21 +93,24 @@ class ConvLayerNarrator(Narrator):
     def pair(values: tuple[int, int]) -> str:
         return str(values[0]) if values[0] == values[1] else f"{values[0]},{values[1]}"
 
-    def filter_bias(self, f: int) -> StepText:
+    def say_show_filter(self, f: int) -> StepText:
         t = self.trace
         text = (self.tr("Filter {f}: each of its outputs starts at its bias, {bias}.", f=f,
                         bias=self.number(t.bias[f], t.layer.bias))
                 if t.has_bias else self.tr("Filter {f} has no bias: each of its outputs starts at 0.", f=f))
         return StepText(f"filter-{f}", self.tr("Filter {f}", f=f), text)
 
-    def channel_forward(self, f: int, c: int, said: bool) -> StepText:
+    def say_bring_channel_forward(self, f: int, c: int) -> StepText:
+        """Said only when the next step works this channel's window out in detail (during a sweep, silent)."""
+        following = self.steps[self.step_index + 1] if self.step_index + 1 < len(self.steps) else []
+        said = any(call.name == "compute_step_in_detail" for call in following)
         channel = self.trace.group_of(f) * self.trace.channels_per_filter + c
         text = self.tr("Input channel {channel} comes to the front, with the kernel that reads it.",
                        channel=channel) if said else ""
         return StepText(f"filter-{f}-channel-{channel}", self.tr("Filter {f}, channel {channel}", f=f, channel=channel),
                         text)
 
-    def detailed_step(self, step) -> StepText:
+    def say_compute_step_in_detail(self, step) -> StepText:
         t = self.trace
         where = self.tr("Map {f}, row {row}, column {column}:", f=step.filter, row=step.oy, column=step.ox)
         window = self.tr("channel {channel}'s window times the kernel gives {sum}.", channel=step.input_channel,
@@ -144,6 +128,12 @@ class ConvLayerNarrator(Narrator):
         return StepText(f"y{step.filter}-{step.oy}-{step.ox}-channel-{step.input_channel}",
                         self.tr("{cell}, channel {channel}", cell=cell, channel=step.input_channel),
                         joined(where, window, result))
+
+    def say_sweep_step(self, step) -> StepText:
+        return self.sweep(step)
+
+    def say_sweep_row(self, steps) -> StepText:
+        return self.sweep(steps[0])
 
     def sweep(self, first) -> StepText:
         """A filter's first quick run says the remaining windows go quickly; its last says where its outputs
@@ -164,7 +154,7 @@ class ConvLayerNarrator(Narrator):
         return StepText(f"sweep-y{f}-{first.oy}-{first.ox}-channel-{first.input_channel}",
                         self.tr("Filter {f}, the other windows", f=f), text)
 
-    def conclusion(self) -> StepText:
+    def say_conclude(self) -> StepText:
         t = self.trace
         text = (self.tr("Each output is its bias plus one window sum per input channel.")
                 if t.has_bias and t.channels_per_filter > 1 else

@@ -11,7 +11,7 @@ import numpy as np
 
 from convanim.statements import format_number
 
-from .story import BEGIN, Call, Narrator, StepText
+from .story import Narrator, StepText
 
 
 class DescentNarrator(Narrator):
@@ -26,32 +26,33 @@ class DescentNarrator(Narrator):
         self.run, self.examples, self.distance = run, examples, distance
         self.decimals, self.loss_decimals = decimals, loss_decimals
 
-    def say(self, call: Call, k: int) -> StepText:
+    def say_begin(self) -> StepText:
         lr = np.format_float_positional(self.run.lr, trim="-")  # as the scene's rule writes it
-        if call.name == BEGIN:
-            return StepText("intro", self.tr("Gradient descent"), self.tr(
-                "One 3 by 3 filter starts at zero and learns from {n} examples. Each step computes the outputs, the "
-                "loss, the gradient of every weight, and moves each weight by {lr} times its gradient, downhill.",
-                n=self.examples, lr=lr))
-        if call.name == "take_step_in_detail":
-            step = call.args[0]
-            d = self.decimals
-            return StepText(f"step-{step.step}", self.tr("Step {n}", n=step.step), self.tr(
-                "Step {n}: the loss is {loss}. The gradient of weight 0, 0 is {gradient}, so the weight goes from "
-                "{before} to {after}.", n=step.step, loss=format_number(step.loss, self.loss_decimals),
-                gradient=format_number(step.grad_weight[0, 0, 0, 0], d),
-                before=format_number(step.weight[0, 0, 0, 0], d),
-                after=format_number(step.new_weight[0, 0, 0, 0], d)))
-        if call.name == "take_step_quickly":
-            last = self.run.steps[-1]
-            return StepText("quick-steps", self.tr("The other steps"), self.tr(
-                "The other steps go quickly: at step {n} the loss is {loss}.", n=last.step,
-                loss=format_number(last.loss, self.loss_decimals)))
-        if call.name == "compare_with_the_answer":
-            return StepText("answer", self.tr("The answer"), self.tr(
-                "After {n} steps every weight is within {distance} of the kernel that made the targets.",
-                n=len(self.run.steps), distance=format_number(self.distance, self.decimals)))
-        return StepText(call.name.replace("_", "-"), "", "")
+        return StepText("intro", self.tr("Gradient descent"), self.tr(
+            "One 3 by 3 filter starts at zero and learns from {n} examples. Each step computes the outputs, the "
+            "loss, the gradient of every weight, and moves each weight by {lr} times its gradient, downhill.",
+            n=self.examples, lr=lr))
+
+    def say_take_step_in_detail(self, step) -> StepText:
+        d = self.decimals
+        return StepText(f"step-{step.step}", self.tr("Step {n}", n=step.step), self.tr(
+            "Step {n}: the loss is {loss}. The gradient of weight 0, 0 is {gradient}, so the weight goes from "
+            "{before} to {after}.", n=step.step, loss=format_number(step.loss, self.loss_decimals),
+            gradient=format_number(step.grad_weight[0, 0, 0, 0], d),
+            before=format_number(step.weight[0, 0, 0, 0], d),
+            after=format_number(step.new_weight[0, 0, 0, 0], d)))
+
+    def say_take_step_quickly(self, step) -> StepText:
+        """The run of quick steps: said once, with where the loss ends."""
+        last = self.run.steps[-1]
+        return StepText("quick-steps", self.tr("The other steps"), self.tr(
+            "The other steps go quickly: at step {n} the loss is {loss}.", n=last.step,
+            loss=format_number(last.loss, self.loss_decimals)))
+
+    def say_compare_with_the_answer(self) -> StepText:
+        return StepText("answer", self.tr("The answer"), self.tr(
+            "After {n} steps every weight is within {distance} of the kernel that made the targets.",
+            n=len(self.run.steps), distance=format_number(self.distance, self.decimals)))
 
 
 __all__ = ["DescentNarrator"]

@@ -10,7 +10,7 @@ from convanim.inputs.filters import FILTER_NAMES
 from convanim.languages import lookup as catalogue_lookup
 from convanim.statements import format_number
 
-from .story import BEGIN, Call, Narrator, StepText, joined
+from .story import Narrator, StepText, joined
 
 
 class FeatureMapNarrator(Narrator):
@@ -30,42 +30,47 @@ class FeatureMapNarrator(Narrator):
     def channel(self, k: int) -> str:
         return ["R", "G", "B"][k] if self.input_shape[0] == 3 else f"c{k}"
 
-    def say(self, call: Call, k: int) -> StepText:
+    def say_begin(self) -> StepText:
         c, h, w = self.input_shape
+        return StepText("intro", self.tr("The photo"), self.tr(
+            "A photo is {c} channels of {h} by {w} numbers.", c=c, h=h, w=w))
+
+    def say_apply_filter(self, i: int) -> StepText:
+        c = self.input_shape[0]
+        kind, size = self.filters[i]
+        conv, _, pool = self.pipelines[i][1:]
+        return StepText(f"filter-{i}", self.tr("Filter {f}", f=i), self.tr(
+            "A {size} by {size} {kind} filter reads all {c} channels and makes one map: {params} parameters. The "
+            "map is {oh} by {ow}; ReLU sets its negative values to 0, and {p} by {p} max pooling makes it {ph} by "
+            "{pw}.", size=size, kind=self.kind(kind), c=c, params=conv.params, oh=conv.shape[1], ow=conv.shape[2],
+            p=self.pool_size, ph=pool.shape[1], pw=pool.shape[2]))
+
+    def say_zoom_to_window(self) -> StepText:
         f, (oy, ox) = self.zoom
-        if call.name == BEGIN:
-            return StepText("intro", self.tr("The photo"), self.tr(
-                "A photo is {c} channels of {h} by {w} numbers.", c=c, h=h, w=w))
-        if call.name == "apply_filter":
-            i = call.args[0]
-            kind, size = self.filters[i]
-            conv, _, pool = self.pipelines[i][1:]
-            return StepText(f"filter-{i}", self.tr("Filter {f}", f=i), self.tr(
-                "A {size} by {size} {kind} filter reads all {c} channels and makes one map: {params} parameters. The "
-                "map is {oh} by {ow}; ReLU sets its negative values to 0, and {p} by {p} max pooling makes it {ph} by "
-                "{pw}.", size=size, kind=self.kind(kind), c=c, params=conv.params, oh=conv.shape[1], ow=conv.shape[2],
-                p=self.pool_size, ph=pool.shape[1], pw=pool.shape[2]))
-        if call.name == "zoom_to_window":
-            kh, kw = self.trace.geometry.kernel
-            return StepText("zoom", self.tr("One pixel"), self.tr(
-                "Take pixel {y}, {x} of the {kind} map: it comes from a {kh} by {kw} window of the photo.", y=oy,
-                x=ox, kind=self.kind(self.filters[f][0]), kh=kh, kw=kw))
-        if call.name == "enlarge_window":
-            return StepText("window", self.tr("The window"), self.tr("The window's numbers, channel by channel."))
-        if call.name == "show_window_arithmetic":
-            t = self.trace
-            sums = [self.tr("channel {name}, {total}", name=self.channel(ch),
-                            total=format_number(t.channel_sums[0, oy, ox, ch], self.decimals)) for ch in range(c)]
-            return StepText("arithmetic", self.tr("The arithmetic"), joined(
-                self.tr("Each channel's window times the kernel, summed: {sums}.", sums="; ".join(sums)),
-                self.tr("The bias, {bias}, plus the sums gives the pixel, {value}.",
-                        bias=format_number(t.bias[0], self.decimals),
-                        value=format_number(t.output[0, oy, ox], self.decimals))))
-        if call.name == "conclude":
-            shape = self.pipelines[f][1].shape
-            return StepText("end", self.tr("Summary"), self.tr(
-                "The {h} by {w} map is one such sum for every window.", h=shape[1], w=shape[2]))
-        return StepText(call.name.replace("_", "-"), "", "")
+        kh, kw = self.trace.geometry.kernel
+        return StepText("zoom", self.tr("One pixel"), self.tr(
+            "Take pixel {y}, {x} of the {kind} map: it comes from a {kh} by {kw} window of the photo.", y=oy,
+            x=ox, kind=self.kind(self.filters[f][0]), kh=kh, kw=kw))
+
+    def say_enlarge_window(self) -> StepText:
+        return StepText("window", self.tr("The window"), self.tr("The window's numbers, channel by channel."))
+
+    def say_show_window_arithmetic(self) -> StepText:
+        c = self.input_shape[0]
+        _, (oy, ox) = self.zoom
+        t = self.trace
+        sums = [self.tr("channel {name}, {total}", name=self.channel(ch),
+                        total=format_number(t.channel_sums[0, oy, ox, ch], self.decimals)) for ch in range(c)]
+        return StepText("arithmetic", self.tr("The arithmetic"), joined(
+            self.tr("Each channel's window times the kernel, summed: {sums}.", sums="; ".join(sums)),
+            self.tr("The bias, {bias}, plus the sums gives the pixel, {value}.",
+                    bias=format_number(t.bias[0], self.decimals),
+                    value=format_number(t.output[0, oy, ox], self.decimals))))
+
+    def say_conclude(self) -> StepText:
+        shape = self.pipelines[self.zoom[0]][1].shape
+        return StepText("end", self.tr("Summary"), self.tr(
+            "The {h} by {w} map is one such sum for every window.", h=shape[1], w=shape[2]))
 
 
 __all__ = ["FeatureMapNarrator"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from convanim.statements import decimals_for, format_number
 
-from .story import BEGIN, Call, Narrator, StepText, joined
+from .story import Narrator, StepText, joined
 
 
 class BackwardAsConvNarrator(Narrator):
@@ -22,36 +22,38 @@ class BackwardAsConvNarrator(Narrator):
     def number(self, value, array) -> str:
         return format_number(value, decimals_for(array, self.decimals))
 
-    def say(self, call: Call, k: int) -> StepText:
+    def say_begin(self) -> StepText:
         c = self.channel
-        if call.name == BEGIN:
-            return StepText("intro", self.tr("A convolution"), self.tr(
-                "The backward pass of a convolution is a convolution: dL/dy, with zeros inserted and around it, read "
-                "by the kernels turned 180 degrees, gives dL/dx, channel {c}.", c=c))
-        if call.name == "show_gradient_map":
-            f = call.args[0]
-            return StepText(f"map-{f}", self.tr("dL/dy[{f}]", f=f), self.tr(
-                "Next, dL/dy[{f}]: it adds its part to every cell of dL/dx.", f=f))
-        if call.name == "turn_kernel":
-            f = call.args[0]
-            return StepText(f"turn-{f}", self.tr("The turned kernel"), self.tr(
-                "The kernel of filter {f} turns 180 degrees: its last weight comes first.", f=f))
-        if call.name == "correlate_gradient":
-            f, j = call.args
-            step = self.direct.step(c, j, 0, 0)
-            return StepText(f"correlate-{f}", self.tr("dL/dx from dL/dy[{f}]", f=f), self.tr(
-                "The turned kernel slides over dL/dy[{f}]; each window's products add into one cell of dL/dx. Row 0, "
-                "column 0 now holds {value}.", f=f, value=self.number(step.running_after, self.trace.grad_padded)))
-        if call.name == "show_weight_gradient_as_correlation":
-            f = self.filters[0]
-            local = c % self.trace.channels_per_filter
-            return StepText("weights", self.tr("dL/dw"), self.tr(
-                "And dL/dw is the input read by dL/dy, its cells a stride apart: for filter {f}, row 0, column 0 that "
-                "is {value}.", f=f, value=self.number(self.trace.grad_weight[f, local, 0, 0], self.trace.grad_weight)))
-        if call.name == "conclude":
-            return StepText("end", self.tr("Summary"), self.tr(
-                "Both gradients are convolutions, and they end on the numbers of the scatter."))
-        return StepText(call.name.replace("_", "-"), "", "")
+        return StepText("intro", self.tr("A convolution"), self.tr(
+            "The backward pass of a convolution is a convolution: dL/dy, with zeros inserted and around it, read "
+            "by the kernels turned 180 degrees, gives dL/dx, channel {c}.", c=c))
+
+    def say_show_gradient_map(self, f: int, j: int) -> StepText:
+        return StepText(f"map-{f}", self.tr("dL/dy[{f}]", f=f), self.tr(
+            "Next, dL/dy[{f}]: it adds its part to every cell of dL/dx.", f=f))
+
+    def say_turn_kernel(self, f) -> StepText:
+        return StepText(f"turn-{f}", self.tr("The turned kernel"), self.tr(
+            "The kernel of filter {f} turns 180 degrees: its last weight comes first.", f=f))
+
+    def say_correlate_gradient(self, f, j) -> StepText:
+        c = self.channel
+        step = self.direct.step(c, j, 0, 0)
+        return StepText(f"correlate-{f}", self.tr("dL/dx from dL/dy[{f}]", f=f), self.tr(
+            "The turned kernel slides over dL/dy[{f}]; each window's products add into one cell of dL/dx. Row 0, "
+            "column 0 now holds {value}.", f=f, value=self.number(step.running_after, self.trace.grad_padded)))
+
+    def say_show_weight_gradient_as_correlation(self) -> StepText:
+        c = self.channel
+        f = self.filters[0]
+        local = c % self.trace.channels_per_filter
+        return StepText("weights", self.tr("dL/dw"), self.tr(
+            "And dL/dw is the input read by dL/dy, its cells a stride apart: for filter {f}, row 0, column 0 that "
+            "is {value}.", f=f, value=self.number(self.trace.grad_weight[f, local, 0, 0], self.trace.grad_weight)))
+
+    def say_conclude(self) -> StepText:
+        return StepText("end", self.tr("Summary"), self.tr(
+            "Both gradients are convolutions, and they end on the numbers of the scatter."))
 
 
 class Col2ImNarrator(Narrator):
@@ -64,34 +66,40 @@ class Col2ImNarrator(Narrator):
     def number(self, value, array) -> str:
         return format_number(value, decimals_for(array, self.decimals))
 
-    def say(self, call: Call, k: int) -> StepText:
-        r, t = self.record, self.trace
-        rows, size = r.grad_cols.shape
-        f = r.grad_matrix.shape[1]
-        if call.name == BEGIN:
-            return StepText("intro", self.tr("col2im"), self.tr(
-                "The backward pass as Deep Learning from Scratch codes it: dx is col2im of dout times W_col "
-                "transposed."))
-        if call.name == "flatten_gradient":
-            return StepText("dout", self.tr("dout"), self.tr(
-                "dout is dL/dy with one row per window, {rows} of them, and one column per filter, {f}.", rows=rows,
-                f=f))
-        if call.name == "multiply_by_weight_columns":
-            return StepText("dcols", self.tr("dcols"), self.tr(
-                "dcols is dout times W_col transposed: each row holds one window's {size} entries. Row 0, column 0 "
-                "is {value}.", size=size, value=self.number(r.grad_cols[0, 0], r.grad_cols)))
-        if call.name == "fold_rows_back":
-            return StepText("fold", self.tr("col2im"), self.tr(
-                "col2im sends each row back to its window, each entry to the cell it came from; where windows "
-                "overlap, the entries add up."))
-        if call.name == "drop_padding":  # called (and cut) even without padding, when it shows nothing
-            return StepText("padding", self.tr("The padding's gradients"), self.tr(
-                "The padding is not part of the input: its gradients are dropped.") if any(t.geometry.pads) else "")
-        if call.name == "conclude":
-            return StepText("end", self.tr("Summary"), joined(self.tr(
-                "The same dL/dx as the scatter: one matrix product and one fold."), self.tr(
-                "Input row 0, column 0 ends at {value}.", value=self.number(t.grad_input[0, 0, 0], t.grad_input))))
-        return StepText(call.name.replace("_", "-"), "", "")
+    def say_begin(self) -> StepText:
+        return StepText("intro", self.tr("col2im"), self.tr(
+            "The backward pass as Deep Learning from Scratch codes it: dx is col2im of dout times W_col "
+            "transposed."))
+
+    def say_flatten_gradient(self) -> StepText:
+        rows, f = self.record.grad_matrix.shape  # one row per window, one column per filter
+        return StepText("dout", self.tr("dout"), self.tr(
+            "dout is dL/dy with one row per window, {rows} of them, and one column per filter, {f}.", rows=rows,
+            f=f))
+
+    def say_multiply_by_weight_columns(self) -> StepText:
+        r = self.record
+        size = r.grad_cols.shape[1]
+        return StepText("dcols", self.tr("dcols"), self.tr(
+            "dcols is dout times W_col transposed: each row holds one window's {size} entries. Row 0, column 0 "
+            "is {value}.", size=size, value=self.number(r.grad_cols[0, 0], r.grad_cols)))
+
+    def say_fold_rows_back(self) -> StepText:
+        return StepText("fold", self.tr("col2im"), self.tr(
+            "col2im sends each row back to its window, each entry to the cell it came from; where windows "
+            "overlap, the entries add up."))
+
+    def say_drop_padding(self) -> StepText:
+        """Called (and cut) even without padding, when it shows nothing: then it is silent."""
+        return StepText("padding", self.tr("The padding's gradients"), self.tr(
+            "The padding is not part of the input: its gradients are dropped.") if any(self.trace.geometry.pads)
+            else "")
+
+    def say_conclude(self) -> StepText:
+        t = self.trace
+        return StepText("end", self.tr("Summary"), joined(self.tr(
+            "The same dL/dx as the scatter: one matrix product and one fold."), self.tr(
+            "Input row 0, column 0 ends at {value}.", value=self.number(t.grad_input[0, 0, 0], t.grad_input))))
 
 
 __all__ = ["BackwardAsConvNarrator", "Col2ImNarrator"]

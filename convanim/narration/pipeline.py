@@ -14,7 +14,7 @@ import numpy as np
 from convanim.languages import lookup as catalogue_lookup
 from convanim.networks.pipeline import AvgPool, Conv, Flatten, Linear, MaxPool, ReLU, Softmax, stage_name
 
-from .story import BEGIN, Call, Narrator, StepText
+from .story import Narrator, StepText
 
 
 def percent(p: float) -> str:
@@ -32,26 +32,24 @@ class PipelineNarrator(Narrator):
     def name(self, stage) -> str:
         return stage_name(stage.name, lambda message: catalogue_lookup(self.language, message))
 
-    def say(self, call: Call, k: int) -> StepText:
-        if call.name == BEGIN:
-            _, h, w = self.stages[0].shape
-            return StepText("intro", self.tr("The input"), self.tr(
-                "The input is a {h} by {w} picture of a digit, its values from 0 to 1.", h=h, w=w))
-        if call.name == "apply_stage":
-            return self.stage(call.args[0])
-        if call.name == "summarize_shapes":
-            shapes = [s.shape for s in self.stages]
-            if all(len(s) == 3 for s in shapes):
-                return StepText("sizes", self.tr("Sizes"), self.tr(
-                    "Stage by stage, the maps are {sizes} cells high.", sizes=", ".join(str(s[1]) for s in shapes)))
-            return StepText("sizes", self.tr("Sizes"), self.tr(
-                "Stage by stage, the shapes are {shapes}.", shapes=", ".join("×".join(map(str, s)) for s in shapes)))
-        if call.name == "turn_to_stacked_view":
-            return StepText("stacked", self.tr("Stacked"), self.tr(
-                "Turned to the side, each stage's maps stand one behind the other."))
-        return StepText(call.name.replace("_", "-"), "", "")
+    def say_begin(self) -> StepText:
+        _, h, w = self.stages[0].shape
+        return StepText("intro", self.tr("The input"), self.tr(
+            "The input is a {h} by {w} picture of a digit, its values from 0 to 1.", h=h, w=w))
 
-    def stage(self, j: int) -> StepText:
+    def say_summarize_shapes(self) -> StepText:
+        shapes = [s.shape for s in self.stages]
+        if all(len(s) == 3 for s in shapes):
+            return StepText("sizes", self.tr("Sizes"), self.tr(
+                "Stage by stage, the maps are {sizes} cells high.", sizes=", ".join(str(s[1]) for s in shapes)))
+        return StepText("sizes", self.tr("Sizes"), self.tr(
+            "Stage by stage, the shapes are {shapes}.", shapes=", ".join("×".join(map(str, s)) for s in shapes)))
+
+    def say_turn_to_stacked_view(self) -> StepText:
+        return StepText("stacked", self.tr("Stacked"), self.tr(
+            "Turned to the side, each stage's maps stand one behind the other."))
+
+    def say_apply_stage(self, j: int) -> StepText:
         stage, before = self.stages[j], self.stages[j - 1]
         layer, name = stage.layer, self.name(stage)
         ident, title = f"stage-{j}", name
@@ -88,9 +86,6 @@ class PipelineNarrator(Narrator):
         return StepText(ident, title, "")
 
 
-
-
-
 class VerdictNarrator(PipelineNarrator):
     """A trained network's pipeline, ending on its verdict against the digit's true ``label``."""
 
@@ -98,9 +93,7 @@ class VerdictNarrator(PipelineNarrator):
         super().__init__(stages, language)
         self.label = label
 
-    def say(self, call: Call, k: int) -> StepText:
-        if call.name != "give_verdict":
-            return super().say(call, k)
+    def say_give_verdict(self) -> StepText:
         probabilities = self.stages[-1].output
         predicted = int(np.argmax(probabilities))
         fields = dict(predicted=predicted, percent=percent(probabilities[predicted]), digit=self.label,
@@ -120,21 +113,24 @@ class ReceptiveFieldNarrator(PipelineNarrator):
         super().__init__(stages, language)
         self.unit, self.box, self.field = unit, box, field
 
-    def say(self, call: Call, k: int) -> StepText:
+    def say_trace_back(self) -> StepText:
         rows, cols = self.box
-        if call.name == "trace_back":
-            return StepText("trace-back", self.tr("Traced back"), self.tr(
-                "Follow unit {oy}, {ox} of the last stage back, stage by stage: on the input it reads rows {r0} to "
-                "{r1} and columns {c0} to {c1}, {h} by {w} cells.", oy=self.unit[0], ox=self.unit[1], r0=rows.start,
-                r1=rows.stop - 1, c0=cols.start, c1=cols.stop - 1, h=len(rows), w=len(cols)))
-        if call.name == "write_closed_forms":
-            return StepText("closed-forms", self.tr("Closed forms"), self.tr(
-                "The closed forms give each stage's field size r, jump j and start u from the stage before: the last "
-                "stage sees {r} rows, its units {j} rows apart.", r=self.field.size[0], j=self.field.jump[0]))
-        if call.name == "compare_with_closed_form":
-            closed = self.field.cells(self.unit)[0]
-            return StepText("compare", self.tr("Both agree"), self.tr(
-                "The closed form gives rows {first} to {last}; the trace read rows {r0} to {r1}.",
-                first=closed.start, last=closed.stop - 1, r0=rows.start, r1=rows.stop - 1))
-        return super().say(call, k)
+        return StepText("trace-back", self.tr("Traced back"), self.tr(
+            "Follow unit {oy}, {ox} of the last stage back, stage by stage: on the input it reads rows {r0} to "
+            "{r1} and columns {c0} to {c1}, {h} by {w} cells.", oy=self.unit[0], ox=self.unit[1], r0=rows.start,
+            r1=rows.stop - 1, c0=cols.start, c1=cols.stop - 1, h=len(rows), w=len(cols)))
+
+    def say_write_closed_forms(self) -> StepText:
+        return StepText("closed-forms", self.tr("Closed forms"), self.tr(
+            "The closed forms give each stage's field size r, jump j and start u from the stage before: the last "
+            "stage sees {r} rows, its units {j} rows apart.", r=self.field.size[0], j=self.field.jump[0]))
+
+    def say_compare_with_closed_form(self) -> StepText:
+        rows = self.box[0]
+        closed = self.field.cells(self.unit)[0]
+        return StepText("compare", self.tr("Both agree"), self.tr(
+            "The closed form gives rows {first} to {last}; the trace read rows {r0} to {r1}.",
+            first=closed.start, last=closed.stop - 1, r0=rows.start, r1=rows.stop - 1))
+
+
 __all__ = ["PipelineNarrator", "VerdictNarrator", "ReceptiveFieldNarrator", "percent"]

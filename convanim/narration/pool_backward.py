@@ -13,7 +13,7 @@ import numpy as np
 
 from convanim.statements import decimals_for, format_number
 
-from .story import BEGIN, Call, Narrator, StepText, joined
+from .story import Narrator, StepText, joined
 
 
 class PoolBackwardNarrator(Narrator):
@@ -28,29 +28,28 @@ class PoolBackwardNarrator(Narrator):
     def number(self, value, array) -> str:
         return format_number(value, decimals_for(array, self.decimals))
 
-    def say(self, call: Call, k: int) -> StepText:
+    def say_begin(self) -> StepText:
         t = self.trace
-        if call.name == BEGIN:
-            text = (self.tr("Max pooling's backward pass: each dL/dy goes back to the cell that won its window; "
-                            "the other cells get 0.") if t.mode == "max" else
-                    self.tr("Average pooling's backward pass: each dL/dy is shared by its window's input cells, "
-                            "divided by the window's divisor."))
-            return StepText("intro", self.tr("The backward pass"), text)
-        if call.name == "send_back_in_detail":
-            return self.window(call.args[0])
-        if call.name == "send_back_quickly":
-            return StepText("sweep", self.tr("The other windows"), self.tr("The remaining windows go quickly."))
-        if call.name == "conclude":
-            grad = t.grad_input[0]
-            ends = (self.tr("Each input cell ends with the sum of the dL/dy of the windows it won, 0 if it won none.")
-                    if t.mode == "max" else
-                    self.tr("Each input cell ends with the sum of the shares of every window it lies in."))
-            return StepText("end", self.tr("dL/dx"), joined(ends, self.tr(
-                "dL/dx lies between {low} and {high}.", low=self.number(np.min(grad), t.grad_input),
-                high=self.number(np.max(grad), t.grad_input))))
-        return StepText(call.name.replace("_", "-"), "", "")
+        text = (self.tr("Max pooling's backward pass: each dL/dy goes back to the cell that won its window; "
+                        "the other cells get 0.") if t.mode == "max" else
+                self.tr("Average pooling's backward pass: each dL/dy is shared by its window's input cells, "
+                        "divided by the window's divisor."))
+        return StepText("intro", self.tr("The backward pass"), text)
 
-    def window(self, step) -> StepText:
+    def say_send_back_quickly(self, step) -> StepText:
+        return StepText("sweep", self.tr("The other windows"), self.tr("The remaining windows go quickly."))
+
+    def say_conclude(self) -> StepText:
+        t = self.trace
+        grad = t.grad_input[0]
+        ends = (self.tr("Each input cell ends with the sum of the dL/dy of the windows it won, 0 if it won none.")
+                if t.mode == "max" else
+                self.tr("Each input cell ends with the sum of the shares of every window it lies in."))
+        return StepText("end", self.tr("dL/dx"), joined(ends, self.tr(
+            "dL/dx lies between {low} and {high}.", low=self.number(np.min(grad), t.grad_input),
+            high=self.number(np.max(grad), t.grad_input))))
+
+    def say_send_back_in_detail(self, step) -> StepText:
         t = self.trace
         g = self.number(t.grad_output[0, step.oy, step.ox], t.grad_output)
         where = self.tr("Output row {row}, column {column}:", row=step.oy, column=step.ox)

@@ -15,7 +15,7 @@ import numpy as np
 
 from convanim.statements import format_number
 
-from .story import BEGIN, Call, Narrator, StepText, joined
+from .story import Narrator, StepText, joined
 
 #: At most this many outputs are read out one by one; more are given as their smallest and largest.
 LISTED_OUTPUTS = 9
@@ -40,21 +40,14 @@ class PoolNarrator(Narrator):
         """A sum or a divisor: whole when it is a whole number, as the caption writes the divisor."""
         return format_number(value, 0 if float(value).is_integer() else self.decimals)
 
-    def say(self, call: Call, k: int) -> StepText:
-        if call.name == BEGIN:
-            return self.introduction()
-        if call.name == "explain_window":
-            return self.window(call.args[0])
-        if call.name == "sweep_window":
-            return self.sweep()
-        if call.name == "mark_unvisited_cells":  # a cut even when there is nothing to mark: then it is silent
-            return StepText("unvisited", self.tr("Cells no window reads"), self.trn(
-                "{n} input cell is in no window: the windows never reach it.",
-                "{n} input cells are in no window: the windows never reach them.", self.unvisited)
-                if self.unvisited else "")
-        return StepText(call.name.replace("_", "-"), "", "")
+    def say_mark_unvisited_cells(self) -> StepText:
+        """Called (and cut) even when there is nothing to mark: then it is silent."""
+        return StepText("unvisited", self.tr("Cells no window reads"), self.trn(
+            "{n} input cell is in no window: the windows never reach it.",
+            "{n} input cells are in no window: the windows never reach them.", self.unvisited)
+            if self.unvisited else "")
 
-    def introduction(self) -> StepText:
+    def say_begin(self) -> StepText:
         t = self.trace
         g = t.geometry
         (kh, kw), (h, w), (oh, ow) = g.kernel, g.input, g.out
@@ -76,7 +69,7 @@ class PoolNarrator(Narrator):
         sizes = self.tr("The input is {h} by {w}; the output is {oh} by {ow}.", h=h, w=w, oh=oh, ow=ow)
         return StepText("intro", self.tr("The pooling layer"), joined(kind, moves, *extra, sizes))
 
-    def window(self, step) -> StepText:
+    def say_explain_window(self, step) -> StepText:
         where = self.tr("Output row {row}, column {column}:", row=step.oy, column=step.ox)
         if self.trace.mode == "max":
             h, w = step.source
@@ -89,7 +82,8 @@ class PoolNarrator(Narrator):
         return StepText(f"y-{step.oy}-{step.ox}", self.tr("y[{row},{column}]", row=step.oy, column=step.ox),
                         joined(where, said))
 
-    def sweep(self) -> StepText:
+    def say_sweep_window(self, step) -> StepText:
+        """The run of quick windows: said once, with where the output ends."""
         out = self.trace.output[0]
         values = [self.number(v) for v in out.ravel()]
         ends = (self.tr("The output is {values}.", values=", ".join(values)) if len(values) <= LISTED_OUTPUTS else

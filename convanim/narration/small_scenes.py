@@ -2,7 +2,7 @@
 modes side by side (PaddingModes)."""
 from __future__ import annotations
 
-from .story import BEGIN, Call, Narrator, StepText
+from .story import Narrator, StepText
 
 
 def percent(p: float) -> str:
@@ -16,20 +16,19 @@ class LearnedFiltersNarrator(Narrator):
         super().__init__(language)
         self.snapshots, self.filters = snapshots, filters
 
-    def say(self, call: Call, k: int) -> StepText:
-        if call.name == BEGIN:
-            return StepText("intro", self.tr("Before training"), self.trn(
-                "The first layer's {n} filter before training: random numbers. The network reads {accuracy} of the "
-                "held-out digits right.", "The first layer's {n} filters before training: random numbers. The "
-                "network reads {accuracy} of the held-out digits right.", self.filters,
-                accuracy=percent(self.snapshots[0].accuracy)))
-        if call.name == "show_snapshot":
-            s = self.snapshots[call.args[0]]
-            return StepText(f"update-{s.step}", self.tr("Update {n}", n=s.step), self.trn(
-                "After {n} update, epoch {epoch}: held-out accuracy {accuracy}.",
-                "After {n} updates, epoch {epoch}: held-out accuracy {accuracy}.", s.step, epoch=f"{s.epoch:.1f}",
-                accuracy=percent(s.accuracy)))
-        return StepText(call.name.replace("_", "-"), "", "")
+    def say_begin(self) -> StepText:
+        return StepText("intro", self.tr("Before training"), self.trn(
+            "The first layer's {n} filter before training: random numbers. The network reads {accuracy} of the "
+            "held-out digits right.", "The first layer's {n} filters before training: random numbers. The "
+            "network reads {accuracy} of the held-out digits right.", self.filters,
+            accuracy=percent(self.snapshots[0].accuracy)))
+
+    def say_show_snapshot(self, k: int) -> StepText:
+        s = self.snapshots[k]
+        return StepText(f"update-{s.step}", self.tr("Update {n}", n=s.step), self.trn(
+            "After {n} update, epoch {epoch}: held-out accuracy {accuracy}.",
+            "After {n} updates, epoch {epoch}: held-out accuracy {accuracy}.", s.step, epoch=f"{s.epoch:.1f}",
+            accuracy=percent(s.accuracy)))
 
 
 class PaddingModesNarrator(Narrator):
@@ -39,19 +38,17 @@ class PaddingModesNarrator(Narrator):
         super().__init__(language)
         self.shape, self.pad = shape, pad
 
-    def say(self, call: Call, k: int) -> StepText:
-        if call.name == BEGIN:
-            return StepText("intro", self.tr("Padding modes"), self.tr(
-                "The same {h} by {w} input, padded by {pad} cells on every side, four ways.", h=self.shape[0],
-                w=self.shape[1], pad=self.pad))
-        if call.name == "show_padding_mode":
-            mode = call.args[0]
-            text = {"zeros": self.tr("Zeros: the padding cells are 0."),
-                    "reflect": self.tr("Reflect: the padding mirrors the input, without repeating its edge."),
-                    "replicate": self.tr("Replicate: the padding repeats the nearest edge cell."),
-                    "circular": self.tr("Circular: the padding wraps around to the opposite side.")}.get(mode, "")
-            return StepText(f"mode-{mode}", f"padding_mode='{mode}'", text)
-        return StepText(call.name.replace("_", "-"), "", "")
+    def say_begin(self) -> StepText:
+        return StepText("intro", self.tr("Padding modes"), self.tr(
+            "The same {h} by {w} input, padded by {pad} cells on every side, four ways.", h=self.shape[0],
+            w=self.shape[1], pad=self.pad))
+
+    def say_show_padding_mode(self, mode: str) -> StepText:
+        text = {"zeros": self.tr("Zeros: the padding cells are 0."),
+                "reflect": self.tr("Reflect: the padding mirrors the input, without repeating its edge."),
+                "replicate": self.tr("Replicate: the padding repeats the nearest edge cell."),
+                "circular": self.tr("Circular: the padding wraps around to the opposite side.")}.get(mode, "")
+        return StepText(f"mode-{mode}", f"padding_mode='{mode}'", text)
 
 
 __all__ = ["LearnedFiltersNarrator", "PaddingModesNarrator"]

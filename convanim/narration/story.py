@@ -15,7 +15,7 @@ Nothing here imports manim.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from convanim.languages import translate, translate_plural
 
@@ -55,9 +55,15 @@ class Words:
 
 
 class Narrator(Words):
-    """A family's narrator: ``narrate(steps)`` turns each story step (its list of calls) into a StepText, from
-    ``say(call, k)`` for each call (``k`` the step's index; a family may look at ``self.steps``).  The calls of
-    ``run_methods`` after a step's first one are a run of quick steps and are said once, with the first."""
+    """A family's narrator: ``narrate(steps)`` turns each story step (its list of calls) into a StepText.
+
+    Each call is said by the narrator's method named after the scene's step
+    method, ``say_<name>(*args)`` (``say_begin()`` for the opening), so a
+    narrator reads like the scene's story; a call with no such method says
+    nothing.  ``self.steps`` and ``self.step_index`` (the step being said)
+    are there for a narrator that looks around.  The calls of
+    ``run_methods`` after a step's first one are a run of quick steps and
+    are said once, with the first."""
 
     run_methods: tuple[str, ...] = ()
 
@@ -77,7 +83,9 @@ class Narrator(Words):
         """Look over the whole story before saying it (e.g. which run ends a filter)."""
 
     def say(self, call: Call, k: int) -> StepText:
-        raise NotImplementedError
+        self.step_index = k
+        method = getattr(self, f"say_{call.name}", None)
+        return method(*call.args) if method is not None else StepText(call.name.replace("_", "-"), "", "")
 
 
 def unique_ids(texts: list[StepText]) -> list[StepText]:

@@ -12,7 +12,7 @@ import numpy as np
 
 from convanim.statements import format_number
 
-from .story import BEGIN, Call, Narrator, StepText, joined
+from .story import Narrator, StepText, joined
 
 LISTED_OUTPUTS = 9
 
@@ -26,16 +26,7 @@ class ScatterNarrator(Narrator):
         super().__init__(language)
         self.trace, self.decimals = trace, decimals
 
-    def say(self, call: Call, k: int) -> StepText:
-        if call.name == BEGIN:
-            return self.introduction()
-        if call.name == "scatter_in_detail":
-            return self.scatter(call.args[0])
-        if call.name == "scatter_quickly":
-            return self.sweep()
-        return StepText(call.name.replace("_", "-"), "", "")
-
-    def introduction(self) -> StepText:
+    def say_begin(self) -> StepText:
         t = self.trace
         (h, w), (kh, kw) = t.input.shape[1:], t.weight.shape[2:]
         oh, ow = t.output.shape[1:]
@@ -46,7 +37,7 @@ class ScatterNarrator(Narrator):
                           output_padding=t.output_padding[0], h=h, w=w, oh=oh, ow=ow)
         return StepText("intro", self.tr("The transposed convolution"), joined(what, options))
 
-    def scatter(self, step) -> StepText:
+    def say_scatter_in_detail(self, step) -> StepText:
         inside = np.argwhere(step.inside)
         rows = sorted({int(step.rows[ky]) for ky, _ in inside})
         cols = sorted({int(step.cols[kx]) for _, kx in inside})
@@ -69,7 +60,8 @@ class ScatterNarrator(Narrator):
         return str(indices[0]) if len(indices) == 1 else self.tr("{first} to {last}", first=indices[0],
                                                                  last=indices[-1])
 
-    def sweep(self) -> StepText:
+    def say_scatter_quickly(self, step) -> StepText:
+        """The run of quick scatters: said once, with where the output ends."""
         out = self.trace.output[0]
         values = [format_number(v, 0) if float(v).is_integer() else format_number(v, self.decimals)
                   for v in out.ravel()]

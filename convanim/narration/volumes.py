@@ -12,7 +12,7 @@ from __future__ import annotations
 from convanim import macs, param_count
 from convanim.statements import format_number
 
-from .story import BEGIN, Call, Narrator, StepText, joined
+from .story import Call, Narrator, StepText, joined
 
 LISTED_OUTPUTS = 6
 
@@ -43,35 +43,34 @@ class VolumeNarrator(Narrator):
                         "multiply-adds.", "{n} filters of {cg} by {kh} by {kw} make {n} output channels: {params} "
                         "parameters and {macs} multiply-adds.", f, cg=cg, kh=kh, kw=kw, params=params, macs=adds)
 
-    def say(self, call: Call, k: int) -> StepText:
-        t = self.layers[self.layer]
-        if call.name == BEGIN:
-            return StepText("intro", self.tr("The volumes"), self.layer_text(t))
-        if call.name == "show_filter":
-            return self.filter(t, call.args[0])
-        if call.name == "hand_over":
-            self.layer = 1
-            return StepText("hand-over", self.tr("Pointwise"), joined(self.tr(
-                "The depthwise output becomes the input of the pointwise layer."), self.layer_text(self.layers[1])))
-        if call.name == "compare_counts":
-            (p1, m1), (p2, m2) = counts(self.layers[0]), counts(self.layers[1])
-            c, f = self.layers[0].input.shape[0], self.layers[1].weight.shape[0]
-            kh, kw = self.layers[0].weight.shape[2:]
-            standard_p = param_count(c, f, (kh, kw))
-            standard_m = macs(c, f, (kh, kw), self.layers[0].geometry.out)
-            return StepText("counts", self.tr("The counts"), self.tr(
-                "Depthwise and pointwise together: {params} parameters and {macs} multiply-adds. A standard "
-                "convolution with {f} filters of {c} by {kh} by {kw} needs {standard_params} and {standard_macs}.",
-                params=p1 + p2, macs=m1 + m2, f=f, c=c, kh=kh, kw=kw, standard_params=standard_p,
-                standard_macs=standard_m))
-        if call.name == "conclude":
-            shape = t.output.shape
-            return StepText("end", self.tr("Summary"), self.tr(
-                "Each filter block made one output channel: the output is {c} by {h} by {w}.", c=shape[0], h=shape[1],
-                w=shape[2]))
-        return StepText(call.name.replace("_", "-"), "", "")
+    def say_begin(self) -> StepText:
+        return StepText("intro", self.tr("The volumes"), self.layer_text(self.layers[self.layer]))
 
-    def filter(self, t, f: int) -> StepText:
+    def say_hand_over(self) -> StepText:
+        self.layer = 1
+        return StepText("hand-over", self.tr("Pointwise"), joined(self.tr(
+            "The depthwise output becomes the input of the pointwise layer."), self.layer_text(self.layers[1])))
+
+    def say_compare_counts(self) -> StepText:
+        (p1, m1), (p2, m2) = counts(self.layers[0]), counts(self.layers[1])
+        c, f = self.layers[0].input.shape[0], self.layers[1].weight.shape[0]
+        kh, kw = self.layers[0].weight.shape[2:]
+        standard_p = param_count(c, f, (kh, kw))
+        standard_m = macs(c, f, (kh, kw), self.layers[0].geometry.out)
+        return StepText("counts", self.tr("The counts"), self.tr(
+            "Depthwise and pointwise together: {params} parameters and {macs} multiply-adds. A standard "
+            "convolution with {f} filters of {c} by {kh} by {kw} needs {standard_params} and {standard_macs}.",
+            params=p1 + p2, macs=m1 + m2, f=f, c=c, kh=kh, kw=kw, standard_params=standard_p,
+            standard_macs=standard_m))
+
+    def say_conclude(self) -> StepText:
+        shape = self.layers[self.layer].output.shape
+        return StepText("end", self.tr("Summary"), self.tr(
+            "Each filter block made one output channel: the output is {c} by {h} by {w}.", c=shape[0], h=shape[1],
+            w=shape[2]))
+
+    def say_show_filter(self, f: int) -> StepText:
+        t = self.layers[self.layer]
         cg, kh, kw = t.weight.shape[1:]
         channels = [t.group_of(f) * cg + c for c in range(cg)]
         block = (self.tr("Filter {f} is a block of {cg} by {kh} by {kw}, reading channels {first} to {last}.", f=f,
@@ -93,23 +92,23 @@ class ShuffleNarrator(Narrator):
         super().__init__(language)
         self.channels, self.r, self.size = channels, r, size
 
-    def say(self, call: Call, k: int) -> StepText:
+    def say_begin(self) -> StepText:
         r = self.r
-        if call.name == BEGIN:
-            return StepText("intro", self.tr("Pixel shuffle"), self.tr(
-                "Pixel shuffle with r = {r}: {c_in} channels become {c_out}, each {r} by {r} block of an output channel "
-                "gathering {r2} input channels.", r=r, c_in=self.channels, c_out=self.channels // (r * r), r2=r * r))
-        if call.name == "move_plane":
-            channel = call.args[0]
-            c, rest = divmod(channel, r * r)
-            i, j = divmod(rest, r)
-            return StepText(f"channel-{channel}", self.tr("Channel {k}", k=channel), self.tr(
-                "Channel {k} goes to output channel {c}: rows h times {r} plus {i}, columns w times {r} plus {j}.",
-                k=channel, c=c, r=r, i=i, j=j))
-        if call.name == "conclude":
-            return StepText("end", self.tr("Summary"), self.tr(
-                "The same {n} numbers, moved: nothing is added or multiplied.", n=self.size))
-        return StepText(call.name.replace("_", "-"), "", "")
+        return StepText("intro", self.tr("Pixel shuffle"), self.tr(
+            "Pixel shuffle with r = {r}: {c_in} channels become {c_out}, each {r} by {r} block of an output channel "
+            "gathering {r2} input channels.", r=r, c_in=self.channels, c_out=self.channels // (r * r), r2=r * r))
+
+    def say_move_plane(self, channel: int) -> StepText:
+        r = self.r
+        c, rest = divmod(channel, r * r)
+        i, j = divmod(rest, r)
+        return StepText(f"channel-{channel}", self.tr("Channel {k}", k=channel), self.tr(
+            "Channel {k} goes to output channel {c}: rows h times {r} plus {i}, columns w times {r} plus {j}.",
+            k=channel, c=c, r=r, i=i, j=j))
+
+    def say_conclude(self) -> StepText:
+        return StepText("end", self.tr("Summary"), self.tr(
+            "The same {n} numbers, moved: nothing is added or multiplied.", n=self.size))
 
 
 __all__ = ["VolumeNarrator", "ShuffleNarrator", "counts"]
