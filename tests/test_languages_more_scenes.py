@@ -26,3 +26,13 @@ def test_more_scenes_in_other_languages(file, name, code, monkeypatch):
 @pytest.mark.parametrize("file, name", BACKWARD_SCENES)
 def test_the_backward_and_trained_layer_scenes_in_german(file, name, monkeypatch):
     check_scene_in(file, name, "de", monkeypatch)
+
+
+@pytest.mark.parametrize("code", ["th", "ja"])
+def test_conv_backward_leaves_no_english_in_its_rule_and_input_label(code, monkeypatch):
+    """The rule line (… Σ over windows of x · dL/dy[f]) and the input's label (x, channel 0) were left in English
+    (issue 32): every text of the scene in Thai and Japanese is checked for those words."""
+    recording = check_scene_in("backward.py", "ConvBackward", code, monkeypatch)
+    shown = " ".join(recording.texts)
+    assert "over windows" not in shown and "channel" not in shown
+    assert "Σ dL/dy[f]" in shown  # the rule is there, translated around its symbols

@@ -120,7 +120,7 @@ class ConvBackwardScene(ConvGradientScene):
         self.input_grid = self.grid(t.padded[0], min(0.62, 3.0 / max(geo.padded)), pal.input, self.x_decimals,
                                     self.mask)
         self.input_grid.move_to(np.array([-5.0, -0.2, 0]))
-        self.input_label = label_above(self.input_grid, "x, channel 0")
+        self.input_label = label_above(self.input_grid, self.tr("x, channel {channel}", channel=0))
         f, cg = t.weight.shape[:2]
         self.grad_maps = VGroup()
         for k in range(f):
@@ -144,8 +144,8 @@ class ConvBackwardScene(ConvGradientScene):
                                   if self.input_gradient else
                                   self.tr("conv2d backward: the gradient of every weight and bias"), 28)
         self.title.to_edge(UP, buff=0.25)
-        self.rule = caption_text("dL/db[f] = Σ dL/dy[f];  dL/dw[f,c,ky,kx] = Σ over windows of x · dL/dy[f]", 22,
-                                 "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
+        rule = self.tr("dL/db[f] = Σ dL/dy[f];  dL/dw[f,c,ky,kx] = Σ over windows of x · dL/dy[f]")
+        self.rule = caption_text(rule, 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
         self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
         self._pending = []
 
