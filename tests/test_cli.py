@@ -112,6 +112,14 @@ def test_still_and_render_write_only_finished_files(tmp_path):
     (["render", "scenes/conv3x3.py", "Conv3x3", "--set", "strid=2"], r"Conv3x3 has no option 'strid'"),
     (["still", "scenes/conv3x3.py", "Conv3x3", "--set", "stride=x"], r"Conv3x3\.stride = 'x': expected an int"),
     (["still", str(SHORT), "KernelTooLarge"], r"KernelTooLarge: kernel_size \(5, 5\)"),
+    # issue 32: a range for decimals (it gave Python's "Format specifier missing precision" on a float scene),
+    # in a conv scene and a scene of another family, and a ragged array named by its option
+    (["still", str(SHORT), "ShortConv", "--set", "decimals=-1"],
+     r"ShortConv\.decimals = -1: expected a whole number from 0 to 6"),
+    (["still", "scenes/pooling.py", "AvgPoolIncludePad", "--set", "decimals=-1"],
+     r"AvgPoolIncludePad\.decimals = -1: expected a whole number from 0 to 6"),
+    (["still", str(SHORT), "ShortConv", "--set", "input_values=[[[1,2],[3]]]"],
+     r"ShortConv\.input_values = .*: expected a nested list of numbers whose rows have one length"),
 ])
 def test_every_error_exits_2_with_one_line_and_writes_nothing(tmp_path, args, message):
     out = tmp_path / ("out.png" if args[0] == "still" else "out.mp4")
@@ -146,3 +154,13 @@ def test_notebook_keywords_become_set_texts_and_a_refusal_raises_before_renderin
     with pytest.raises(ValueError, match=r"needs the scene's name"):
         show_still(str(SHORT))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_ragged_array_in_a_subclass_names_its_option():
+    from manim_support import run
+
+    class Ragged(ShortConv):
+        input_values = [[[1, 2], [3]], [[1, 2], [3, 4]]]
+
+    with pytest.raises(ValueError, match=r"^Ragged\.input_values: its rows differ in length"):
+        run(Ragged)

@@ -51,6 +51,7 @@ from .speed.fade_sprites import FadeSprites, sprite_ready
 from .fades import OpacityFade
 from .speed.fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from .language_option import LanguageOption
+from .layer_options import decimal_places
 from .story.options import NarrationOptions
 from .speed.movie_pipe import use_lean_movie_pipe
 from .speed.empty_strokes import use_manimgl_strokes, use_skipped_empty_strokes
@@ -188,6 +189,8 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         use_fast_shader_ids() if self.shader_ids == "fast" else use_manimgl_shader_ids()
         use_skipped_empty_strokes() if self.skip_empty_strokes else use_manimgl_strokes()
         use_fresh_uniforms_for_new_programs()  # see uniform_mirror.py: uniforms remembered by id()
+        if hasattr(type(self), "decimals"):  # every scene that writes floats: a readable number of places
+            decimal_places(type(self).__name__, self.decimals)
         self.apply_language()  # an unknown language or a missing font stops here, before anything is drawn
         self.warn_if_narration_is_left_out()
         self.setup()  # may refuse the options: nothing is open yet

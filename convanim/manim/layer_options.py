@@ -66,8 +66,9 @@ class LayerOptions:
     def check_layer_options(self) -> None:
         """Each option against the others, in the scene's own attribute names (ValueError/TypeError)."""
         scene = type(self).__name__
-        for name in ("in_channels", "out_channels", "groups", "seed", "decimals"):
+        for name in ("in_channels", "out_channels", "groups", "seed"):
             whole_number(scene, name, getattr(self, name))
+        decimal_places(scene, self.decimals)
         for name in ("input_size", "kernel_size"):
             size_pair(scene, name, getattr(self, name))
         for name in ("stride", "dilation", "padding"):
@@ -78,7 +79,7 @@ class LayerOptions:
         for name in ("input_range", "weight_range", "bias_range"):
             integer_range(scene, name, getattr(self, name))
         if self.input_values is not None:
-            x = np.asarray(self.input_values)
+            x = value_array(scene, "input_values", self.input_values)
             if x.ndim != 3:
                 raise ValueError(f"{scene}.input_values must be (C, H, W); got shape {x.shape}")
             if self.sets("in_channels", "input_values") and x.shape[0] != self.in_channels:
@@ -88,7 +89,7 @@ class LayerOptions:
                 raise ValueError(f"{scene}: input_size={tuple(self.input_size)} but input_values is "
                                  f"{x.shape[1]}×{x.shape[2]} (shape {x.shape})")
         if self.weight_values is not None:
-            w = np.asarray(self.weight_values)
+            w = value_array(scene, "weight_values", self.weight_values)
             if w.ndim != 4:
                 raise ValueError(f"{scene}.weight_values must be (F, C/groups, KH, KW); got shape {w.shape}")
             if self.sets("out_channels", "weight_values") and w.shape[0] != self.out_channels:
@@ -98,7 +99,7 @@ class LayerOptions:
                 raise ValueError(f"{scene}: kernel_size={self.kernel_size!r} but weight_values has "
                                  f"{w.shape[2]}×{w.shape[3]} kernels (shape {w.shape})")
         if self.use_bias and self.bias_values is not None:
-            b = np.asarray(self.bias_values)
+            b = value_array(scene, "bias_values", self.bias_values)
             filters = (np.asarray(self.weight_values).shape[0] if self.weight_values is not None
                        else self.out_channels)
             if b.shape != (filters,):
@@ -119,6 +120,31 @@ def sets_beside(cls: type, name: str, values_name: str) -> bool:
         if values_name in vars(klass):
             return False
     return False
+
+
+def value_array(scene: str, name: str, value: object) -> np.ndarray:
+    """``value`` (an option holding numbers) as an array; ValueError naming ``Scene.name`` when its rows differ
+    in length or it holds something other than numbers."""
+    try:
+        array = np.asarray(value)
+    except ValueError:  # numpy refuses rows of different lengths
+        raise ValueError(f"{scene}.{name}: its rows differ in length; write a nested list of numbers whose rows "
+                         "have one length") from None
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"{scene}.{name} must hold numbers; got {array.dtype} values")
+    return array
+
+
+#: The places a float is written with: 0 (whole numbers) to 6; more would not fit a cell at a readable size.
+MAX_DECIMALS = 6
+
+
+def decimal_places(scene: str, value: object) -> int:
+    """``Scene.decimals`` checked: a whole number from 0 to MAX_DECIMALS (ValueError/TypeError naming it)."""
+    places = whole_number(scene, "decimals", value)
+    if not 0 <= places <= MAX_DECIMALS:
+        raise ValueError(f"{scene}.decimals = {places}: expected a whole number from 0 to {MAX_DECIMALS}")
+    return places
 
 
 def whole_number(scene: str, name: str, value: object) -> int:
@@ -168,7 +194,7 @@ class PlaneInput:
         whole_number(scene, "seed", self.seed)
         size_pair(scene, "input_size", self.input_size)
         if self.input_values is not None:
-            x = np.asarray(self.input_values)
+            x = value_array(scene, "input_values", self.input_values)
             if x.ndim != 2:
                 raise ValueError(f"{scene}.input_values must be one plane (H, W); got shape {x.shape}")
             if sets_beside(type(self), "input_size", "input_values") and tuple(x.shape) != tuple(self.input_size):
@@ -192,7 +218,7 @@ class UpstreamGradient:
     def get_grad(self, shape: tuple[int, ...]) -> np.ndarray:
         """dL/dy: ``grad_values``, or seeded integers of ``shape`` (options checked in their attribute names)."""
         if self.grad_values is not None:
-            return np.asarray(self.grad_values)
+            return value_array(type(self).__name__, "grad_values", self.grad_values)
         scene = type(self).__name__
         whole_number(scene, "grad_seed", self.grad_seed)
         integer_range(scene, "grad_range", self.grad_range)

@@ -87,7 +87,11 @@ def parse_option(scene_class: type, name: str, text: str) -> Any:
                           f"(default {default!r})")
     if default is None or isinstance(default, np.ndarray):
         if isinstance(value, (tuple, list)):
-            array = np.asarray(value)
+            try:
+                array = np.asarray(value)
+            except ValueError:  # numpy refuses rows of different lengths
+                raise OptionError(f"{problem} a nested list of numbers whose rows have one length, such as "
+                                  "[[1,2],[3,4]]; its rows differ in length") from None
             if array.dtype.kind in "iuf":
                 return array
         raise OptionError(f"{problem} a nested list of numbers such as [[1,2],[3,4]]")
