@@ -12,6 +12,8 @@ from convanim.manim.feature_map_scene import FeatureMapScene
 class FeatureMaps(FeatureMapScene):
     """Chelsea the cat (300×451×3): 3×3 edge (28 parameters), 10×10 blur (301), 20×20 random (1201)."""
 
+    zoom_pixel = (105, 236)  # an edge on the cat's face
+
 
 class FeatureMapsGenerated(FeatureMapScene):
     """The same lesson on the generated picture (needs nothing beyond convanim)."""

@@ -214,3 +214,17 @@ def test_images_do_not_split_the_vector_batch():
     run(Counting)
     assert counts["images"] >= 10  # the photo and three rows of kernel, conv, ReLU and pool images
     assert counts["vector batches"] == 1
+
+
+def test_a_lecturers_own_small_photo_zooms_into_the_centre_of_its_map(tmp_path):
+    """Issue 32: the default zoom_pixel was a pixel of the cat, so a 64×64 photo of the lecturer's own failed;
+    it now follows the input: the centre of the zoomed filter's map (a 3×3 edge on 64×64 gives 62×62, centre
+    (31, 31), by hand)."""
+    from PIL import Image
+    own = tmp_path / "own.png"
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)).save(own)
+    scene = run(type("Own", (feature_maps.FeatureMapScene,), {"photo_source": str(own)}))
+    assert scene.zoom_pixel == (31, 31)
+    oy, ox = scene.zoom_pixel
+    assert scene.trace.output.shape[1:] == (62, 62) and 0 <= oy < 62 and 0 <= ox < 62

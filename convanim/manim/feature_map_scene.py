@@ -49,7 +49,8 @@ class FeatureMapScene(BatchedScene):
     setup (downscale them first).  ``filters``: (kind, size) pairs, kind
     'edge', 'blur' or 'random'; ``pool_size``.  ``zoom_filter`` (index into
     ``filters``) and ``zoom_pixel`` (row, col) of that filter's map: the
-    pixel whose window is shown with its numbers.  ``palette``, ``decimals``,
+    pixel whose window is shown with its numbers (None, the default: the
+    centre of the map, so a photo of any size has one).  ``palette``, ``decimals``,
     ``stage_time``, ``pause_time``.
     """
 
@@ -58,7 +59,7 @@ class FeatureMapScene(BatchedScene):
     filters: tuple[tuple[str, int], ...] = (("edge", 3), ("blur", 10), ("random", 20))
     pool_size: int = 2
     zoom_filter: int = 0
-    zoom_pixel: tuple[int, int] = (105, 236)
+    zoom_pixel: tuple[int, int] | None = None
     seed: int = 4
     palette: Palette = DEFAULT_PALETTE
     decimals: int = 2
@@ -95,6 +96,7 @@ class FeatureMapScene(BatchedScene):
         wt, b = self.weights[self.zoom_filter]
         self.trace: ConvTrace = trace_conv2d(x, wt, b)
         oh, ow = self.trace.geometry.out
+        self.zoom_pixel = (oh // 2, ow // 2) if self.zoom_pixel is None else tuple(int(v) for v in self.zoom_pixel)
         oy, ox = self.zoom_pixel
         if not (0 <= oy < oh and 0 <= ox < ow):
             raise ValueError(f"zoom_pixel {self.zoom_pixel} is outside the {oh}×{ow} map of filter "
