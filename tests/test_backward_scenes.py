@@ -403,3 +403,42 @@ def test_a_quick_sweep_in_one_animation_shows_each_frame_of_the_window_by_window
         np.testing.assert_allclose(rings, want_rings, atol=1e-9)  # the rings around the same window
     assert scene.plays < plays_by_window - 10  # the sweep took fewer plays
     np.testing.assert_allclose(swept[-1][0], by_window[-1][0], atol=1e-9)
+
+
+def test_the_input_grid_never_shows_another_channel_than_its_label():
+    """Issue 32: just before the next channel, the input grid showed that channel's numbers while the label
+    still named the last one.  Every frame: the channel of the numbers drawn (opacity over one half) over the
+    input grid is the channel every label drawn (opacity over one half) names."""
+    from convanim.manim.conv_backward_scene import ConvBackwardScene
+    from convanim.manim.numbers import shown_value
+
+    class TwoChannels(ConvBackwardScene):
+        in_channels, input_size, out_channels, kernel_size = 2, (3, 3), 1, (2, 2)
+        input_values = np.array([[[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[11, 12, 13], [14, 15, 16], [17, 18, 19]]])
+        detailed_weights, input_gradient = 0, False
+
+    def opacity(mob):
+        return max((sm.get_fill_opacity() for sm in mob.family_members_with_points()), default=0)
+
+    def state(scene):
+        grid = scene.input_grid
+        centres = {(i, j): grid.cell(i, j).get_center()[:2] for i in range(grid.shape[0]) for j in range(grid.shape[1])}
+        drawn = {}
+        for mob in scene.get_mobject_family_members():
+            if hasattr(mob, "num_string") and opacity(mob) > 0.5:
+                for cell, centre in centres.items():
+                    if np.abs(mob.get_center()[:2] - centre).max() < grid.cell_size / 2:
+                        drawn[cell] = shown_value(mob)
+        labels = {int(m.text.rsplit(" ", 1)[1]) for m in scene.mobjects
+                  if getattr(m, "text", "").startswith("x, channel") and opacity(m) > 0.5}
+        if len(drawn) < len(centres):
+            return labels, None
+        values = np.array([[drawn[(i, j)] for j in range(grid.shape[1])] for i in range(grid.shape[0])])
+        channels = [c for c in range(2) if np.array_equal(values, scene.trace.padded[c])]
+        return labels, channels[0] if channels else None
+
+    samples, _ = sampled_frames(TwoChannels, state)
+    shown = [(labels, channel) for labels, channel in samples if labels and channel is not None]
+    assert {channel for _, channel in shown} == {0, 1}  # both channels were shown, with labels
+    wrong = [(labels, channel) for labels, channel in shown if labels != {channel}]
+    assert not wrong, f"{len(wrong)} frames show a channel's numbers under another channel's label: {wrong[:3]}"

@@ -26,7 +26,7 @@ from convanim.statements import format_number, products_statement, sum_statement
 from .batched_scene import BatchedScene
 from .cells import (NotedCaption, NumberGrid, caption_text, fit_font_size, label_above, readable_cell, ring,
                     shade_of, swap_caption_with_note)
-from .fades import FadeIn, FadeOut
+from .fades import FadeIn, FadeOut, fade_out_then_in
 from .layer_options import LayerOptions, UpstreamGradient
 from .numbers import make_number, set_number, widest_text
 from .palette import DEFAULT_PALETTE, Palette
@@ -210,8 +210,16 @@ class ConvBackwardScene(ConvGradientScene):
         label = label_above(self.input_grid, self.tr("x, channel {channel}", channel=channel))
         if label.text == self.input_label.text:
             return
-        self.input_grid.show_values(self.trace.padded[channel])
-        self.play(FadeOut(self.input_label), FadeIn(label), run_time=self.sweep_time / 2)
+        # The old numbers go out with the old label, the new ones come in with the new label: no frame shows a
+        # channel's numbers under another channel's name.
+        if self.input_grid.show_numbers:
+            fades, finish = self.input_grid.fade_to_values(self.trace.padded[channel])
+            self.play(*fades, *fade_out_then_in(self.input_label, label), run_time=self.sweep_time / 2)
+            finish()
+        else:  # shades: they change between the label going out and the new one coming in
+            self.play(FadeOut(self.input_label), run_time=self.sweep_time / 4)
+            self.input_grid.show_values(self.trace.padded[channel])
+            self.play(FadeIn(label), run_time=self.sweep_time / 4)
         self.input_label = label
 
     def sum_weight_gradients(self, f: int, c: int) -> None:
