@@ -76,3 +76,13 @@ def test_the_default_is_one_segment_per_two_cores(monkeypatch, cores, jobs):
     from convanim.manim.segments import default_jobs
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
     assert default_jobs() == jobs
+
+
+def test_the_counted_run_times_give_the_frames_manimgl_writes():
+    """The segments are balanced by frame counts: those of the counted run times must be the video's frames
+    (summing differences of the scene's clock counted 251 for ShortConv's 244)."""
+    from convanim.manim.segments import animation_times
+    from test_render import SHORT
+    from convanim.manim.story.timeline import story_timeline
+    times = animation_times(str(SHORT), "ShortConv", [])
+    assert sum(frame_count(t, 30) for t in times) == story_timeline(str(SHORT), "ShortConv", [], ["en"]).frames == 244
