@@ -46,14 +46,21 @@ def story(trace, detailed=3):
         if step.channel != front:
             steps.append([Call("bring_channel_forward", (step.filter, step.channel))])
             front, run = step.channel, None
-        if n < detailed:
-            steps.append([Call("compute_step_in_detail", (step,))])
-        elif run is None:
-            run = [Call("sweep_step", (step,))]
-            steps.append(run)
-        else:
-            run.append(Call("sweep_step", (step,)))
+        run = detailed_or_run(steps, run, n < detailed, "compute_step_in_detail", "sweep_step", step)
     return steps + [[Call("conclude")]]
+
+
+def detailed_or_run(steps, run, detailed: bool, detail_name: str, run_name: str, step):
+    """Append ``step`` as a detailed step of its own, or to the current run of quick steps (a new one when there
+    is none); returns the run now open (None after a detailed step)."""
+    if detailed:
+        steps.append([Call(detail_name, (step,))])
+        return None
+    if run is None:
+        run = []
+        steps.append(run)
+    run.append(Call(run_name, (step,)))
+    return run
 
 
 def channel_sum(x, wt, options, f, ic, c, oy, ox):
@@ -168,13 +175,7 @@ def pool_story(trace, detailed=3):
     steps = [[Call(BEGIN)]]
     run = None
     for n, step in enumerate(trace.steps()):
-        if n < detailed:
-            steps.append([Call("explain_window", (step,))])
-        elif run is None:
-            run = [Call("sweep_window", (step,))]
-            steps.append(run)
-        else:
-            run.append(Call("sweep_window", (step,)))
+        run = detailed_or_run(steps, run, n < detailed, "explain_window", "sweep_window", step)
     return steps + [[Call("mark_unvisited_cells")]]
 
 
