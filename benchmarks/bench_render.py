@@ -111,14 +111,14 @@ def measure_floor(qualities: list[str], duration: float = 20.0) -> None:
     print_table(["quality", "frames", "one caption s", "empty s", "ms/frame", "empty ms/frame", "ratio"], rows)
 
 
-STROKES = ["--set", "skip_empty_strokes=False"]
+STROKES = ["--speed", "skip_empty_strokes=False"]
 LEVERS = [  # (name, settings): each row adds one change to the one above, all in one process (--jobs 1).
     # Every row builds captions from glyphs converted once (glyph_text.py) and draws the live part in clusters.
     ("manimgl's fill canvas and shader ids, every mobject drawn every frame",
-     ["--set", "fill_canvas=manimgl", "--set", "draw_still_parts_once=False", "--set", "shader_ids=manimgl",
+     ["--speed", "fill_canvas=manimgl", "--speed", "draw_still_parts_once=False", "--speed", "shader_ids=manimgl",
       *STROKES]),
-    ("frame-sized fill canvas", ["--set", "draw_still_parts_once=False", "--set", "shader_ids=manimgl", *STROKES]),
-    ("+ still parts drawn once", ["--set", "shader_ids=manimgl", *STROKES]),
+    ("frame-sized fill canvas", ["--speed", "draw_still_parts_once=False", "--speed", "shader_ids=manimgl", *STROKES]),
+    ("+ still parts drawn once", ["--speed", "shader_ids=manimgl", *STROKES]),
     ("+ shader ids hashed from values", [*STROKES]),
     ("+ empty stroke passes skipped", []),
 ]

@@ -51,13 +51,17 @@ def test_set_parses_each_value_to_its_attributes_type():
 
 @pytest.mark.parametrize("assignment, message", [
     ("strid=2", r"ShortConv has no option 'strid'; its options: .*\bstride\b"),
-    ("in_channels=two", r"ShortConv\.in_channels = 'two': expected an int"),
-    ("in_channels=2.5", r"in_channels = '2.5': expected an int"),
-    ("input_size=5", r"input_size = '5': expected 2 numbers such as 4,4"),
-    ("padding=wide", r"padding = 'wide': expected an int or a pair such as 2,2 or 'same'/'valid'"),
+    ("in_channels=two", r"ShortConv\.in_channels = 'two': expected a whole number from 1 to 16"),
+    ("in_channels=2.5", r"in_channels = 2\.5: expected a whole number"),
+    ("in_channels=0", r"in_channels = 0: expected a whole number from 1 to 16"),
+    ("input_size=5", r"input_size = 5: expected a pair such as 2,2 of whole numbers from 1 to 64"),
+    ("padding=wide", r"padding = 'wide': expected a whole number or a pair such as 2,2 of whole numbers from 0 to 8 "
+                    r"or 'same'/'valid'"),
     ("use_bias=maybe", r"use_bias = 'maybe': expected true or false"),
     ("bias_values=abc", r"expected a nested list of numbers"),
-    ("palette=dark", r"palette \(Palette\) cannot be set from the command line"),
+    ("palette=dark", r"palette \(a Palette, .*\) cannot be set from the command line; set it in a subclass"),
+    ("stage_time=-1", r"ShortConv\.stage_time = -1: expected a number from 0\.05 to 30"),
+    ("order=row", r"ShortConv\.order = 'row': expected one of 'channel', 'cell'"),
     ("stride", r"--set takes NAME=VALUE"),
 ])
 def test_a_bad_set_names_the_option_and_what_it_takes(assignment, message):
@@ -110,7 +114,7 @@ def test_still_and_render_write_only_finished_files(tmp_path):
     (["render", "scenes/nope.py", "Conv3x3"], r"scene file not found: scenes/nope.py"),
     (["render", "scenes/conv3x3.py", "Conv4x4"], r"has no scene 'Conv4x4'; its scenes: Conv3x3, MnistSizedConv"),
     (["render", "scenes/conv3x3.py", "Conv3x3", "--set", "strid=2"], r"Conv3x3 has no option 'strid'"),
-    (["still", "scenes/conv3x3.py", "Conv3x3", "--set", "stride=x"], r"Conv3x3\.stride = 'x': expected an int"),
+    (["still", "scenes/conv3x3.py", "Conv3x3", "--set", "stride=x"], r"Conv3x3\.stride = 'x': expected a whole number"),
     (["still", str(SHORT), "KernelTooLarge"], r"KernelTooLarge: kernel_size \(5, 5\)"),
     # issue 32: a range for decimals (it gave Python's "Format specifier missing precision" on a float scene),
     # in a conv scene and a scene of another family, and a ragged array named by its option
@@ -162,5 +166,6 @@ def test_a_ragged_array_in_a_subclass_names_its_option():
     class Ragged(ShortConv):
         input_values = [[[1, 2], [3]], [[1, 2], [3, 4]]]
 
-    with pytest.raises(ValueError, match=r"^Ragged\.input_values: its rows differ in length"):
+    with pytest.raises(ValueError, match=r"^Ragged\.input_values = .*: expected a nested list of numbers whose rows "
+                                         r"have one length"):
         run(Ragged)

@@ -14,6 +14,7 @@ from manimlib.animation import fading
 from convanim.manim.batched_scene import BatchedScene, sprite_fades
 from convanim.manim.cells import NumberGrid, caption_text
 from convanim.manim.speed.fade_sprites import sprite_ready
+from convanim.manim.speed.settings import SpeedSettings
 from convanim.manim.fades import FadeIn, FadeOut, opacity_alphas
 from convanim.manim.speed.still_layer import live_after_cut, pixel_box
 
@@ -121,19 +122,23 @@ class CrossFade(BatchedScene):
         self.play(fade_in(square), fade_out(VGroup(grid.numbers[0], grid.numbers[1])), run_time=0.4)
 
 
-def cross_fade_frames(**options):
+def cross_fade_frames(manimgl_fades: bool = False, **switches):
+    """Every frame of CrossFade (with manimgl's own fades when ``manimgl_fades``) and its FadeSprites;
+    ``switches``: speed switches (SpeedSettings fields)."""
     frames = []
 
     class Capturing(CrossFade):
+        def speed_settings(self):
+            return SpeedSettings(**switches)
+
         def emit_frame(self):
             super().emit_frame()
             frames.append(np.asarray(self.camera.get_image())[..., :3].copy())
 
-    for name, value in options.items():
-        setattr(Capturing, name, value)
+    Capturing.manimgl_fades = manimgl_fades
     scene = Capturing(camera_config={"resolution": RESOLUTION})
     scene.run()
-    sprites = scene.fade_sprites
+    sprites = scene.render_state.fade_sprites
     scene.camera.ctx.release()
     return frames, sprites
 
@@ -162,7 +167,8 @@ def test_sprites_are_drawn_once_per_animation_not_every_frame():
 
     class Counting(CrossFade):
         def post_play(self):
-            drawn.append(self.fade_sprites.sprites_drawn if self.fade_sprites else 0)
+            sprites = self.render_state.fade_sprites
+            drawn.append(sprites.sprites_drawn if sprites else 0)
             super().post_play()
 
     scene = Counting(camera_config={"resolution": RESOLUTION})

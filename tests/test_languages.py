@@ -229,7 +229,7 @@ def test_an_unknown_language_is_refused_before_rendering(tmp_path):
     out = tmp_path / "x.png"
     result = subprocess.run([command, "still", "scenes/conv3x3.py", "Conv3x3", "--set", "language=fr", "--out",
                              str(out)], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 2 and "language 'fr' is not one of en, th, ja" in result.stderr
+    assert result.returncode == 2 and "Conv3x3.language = 'fr': expected one of 'en', 'th', 'ja'" in result.stderr
     assert not out.exists()
 
 

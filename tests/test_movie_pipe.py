@@ -90,8 +90,8 @@ def test_the_writers_movie_pipe_is_widened_and_lean_each_time_it_opens():
 
 def test_the_video_is_the_same_through_manimgls_pipe_and_filters(tmp_path, conv_video):
     narrow = tmp_path / "narrow.mp4"
-    result = render(SHORT, "ShortConv", narrow, "--set", "wide_movie_pipe=False", "--set", "drop_identity_filter=False",
-                    "--set", "background_movie_pipe=False")
+    result = render(SHORT, "ShortConv", narrow, "--speed", "wide_movie_pipe=off", "--speed", "drop_identity_filter=off",
+                    "--speed", "background_movie_pipe=off")
     assert result.returncode == 0, result.stderr[-2000:]
 
     def frame_hashes(path):

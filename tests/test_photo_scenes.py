@@ -190,10 +190,10 @@ def test_small_maps_are_drawn_with_readable_numbers_and_large_ones_as_images():
 
 
 def test_a_layer_that_does_not_fit_fails_at_setup():
-    class TooBig(pipeline.Pipeline):
-        kernel_size = 13
+    class TooBig(pipeline.Pipeline):  # 8 -> conv 5 -> 4 -> pool -> 2: no room for the second 5x5 kernel
+        input_size = 8
 
-    with pytest.raises(ValueError, match=r"layer 4 \(Conv\) on maps of shape \(4, 8, 8\): kernel_size \(13, 13\)"):
+    with pytest.raises(ValueError, match=r"layer 4 \(Conv\) on maps of shape \(4, 2, 2\): kernel_size \(5, 5\)"):
         run(TooBig)
 
 

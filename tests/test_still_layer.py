@@ -2,7 +2,7 @@
 
 The frames come from the camera's framebuffer (no movie, no encoder), at 480p, for a few animations of
 ShortConv; they are compared with the same scene drawn with every mobject re-drawn every frame
-(``draw_still_parts_once = False``) and with manimgl's own double-size fill canvas.
+(the speed switch ``draw_still_parts_once`` off) and with manimgl's own double-size fill canvas.
 """
 import moderngl
 import numpy as np
@@ -16,6 +16,7 @@ from manimlib.utils.color import color_to_rgb
 from convanim.manim import batched_scene
 from convanim.manim.batched_scene import BatchedScene
 from convanim.manim.cells import ring
+from convanim.manim.speed.settings import SpeedSettings
 from convanim.manim.speed.still_layer import (FILL_EDGE_PIXELS, PixelMapping, hole_box, live_after_cut,
                                                 live_clusters, meeting, pixel_box, pixel_mapping)
 from test_family_scenes import load_module
@@ -31,12 +32,14 @@ def resolution_480p(monkeypatch):
     monkeypatch.setitem(manim_config.camera, "resolution", RESOLUTION)
 
 
-def drawn_frames(scene_class, still_parts_once: bool = True, animations: tuple[int, int] = ANIMATIONS, **options):
-    """Every second frame drawn while ``animations`` play (H, W, 3 uint8), and the scene."""
+def drawn_frames(scene_class, still_parts_once: bool = True, animations: tuple[int, int] = ANIMATIONS, **switches):
+    """Every second frame drawn while ``animations`` play (H, W, 3 uint8), the scene and its still layer;
+    ``switches``: speed switches (SpeedSettings fields) besides ``draw_still_parts_once``."""
     frames = []
 
     class Capturing(scene_class):
-        draw_still_parts_once = still_parts_once
+        def speed_settings(self):
+            return SpeedSettings(draw_still_parts_once=still_parts_once, **switches)
 
         def emit_frame(self):
             super().emit_frame()
@@ -46,12 +49,10 @@ def drawn_frames(scene_class, still_parts_once: bool = True, animations: tuple[i
             if self.frame_number % 2 == 0:
                 frames.append(np.asarray(self.camera.get_image())[..., :3].copy())
 
-    for name, value in options.items():
-        setattr(Capturing, name, value)
     scene = Capturing(camera_config={"resolution": RESOLUTION}, start_at_animation_number=animations[0],
                       end_at_animation_number=animations[1])
     scene.run()
-    layer = getattr(scene, "still_layer", None)
+    layer = scene.render_state.still_layer
     scene.camera.ctx.release()
     return frames, scene, layer
 
@@ -86,7 +87,7 @@ def test_a_turned_camera_draws_the_same_frames_within_projected_boxes():
     class Watching(volume):
         def capture(self, *groups):
             super().capture(*groups)
-            boxes.append(getattr(self, "drawn_over_layer", None))
+            boxes.append(self.render_state.drawn_over_layer)
 
     layered, _, layer = drawn_frames(Watching, animations=(3, 7))
     whole, _, _ = drawn_frames(volume, still_parts_once=False, animations=(3, 7))
@@ -104,7 +105,7 @@ def test_the_layer_holds_only_still_mobjects_and_is_drawn_about_once_per_animati
     class Watching(load_short("ShortConv")):
         def capture(self, *groups):
             moving = self.moving_ids()
-            still = self.render_groups[:self.still_count]
+            still = self.render_groups[:self.render_state.still_count]
             seen.append((len(still), any(id(sm) in moving for g in still for sm in g.get_family()[1:])))
             return super().capture(*groups)
 
@@ -149,7 +150,7 @@ def test_a_still_mobject_changed_outside_the_animation_is_redrawn():
     assert np.allclose(colours[0], blue, atol=2) and np.allclose(colours[-1], red, atol=2)
     # Mid-animation (0.2 s of waiting is 6 frames; then 30 frames of play): red once the update passed a = 0.5.
     assert np.allclose(colours[6 + 27], red, atol=2) and np.allclose(colours[6 + 5], blue, atol=2)
-    assert scene.still_layer.redraws >= 2  # drawn blue, then drawn again when it turned red
+    assert scene.render_state.still_layer.redraws >= 2  # drawn blue, then drawn again when it turned red
 
 
 def drawn_image(camera, mob) -> np.ndarray:
@@ -328,7 +329,7 @@ def test_the_output_grids_frame_stays_in_the_still_layer_while_its_cells_change(
                 return
             moving = self.moving_ids()
             if any(id(cell) in moving for cell in self.output_grids[0].squares):
-                live = self.render_groups[self.still_count:]
+                live = self.render_groups[self.render_state.still_count:]
                 seen.append(any(sm is self.output_frame for g in live for sm in g.get_family()))
 
     animations = (10, 16)  # the detailed step's sum into the output, then sweeps

@@ -109,5 +109,5 @@ def test_a_held_out_index_out_of_range_is_named():
     class Far(trained.TrainedDigitPipeline):
         held_out_index = 360
 
-    with pytest.raises(ValueError, match=r"Far\.held_out_index must be an int from 0 to 359"):
+    with pytest.raises(ValueError, match=r"^Far\.held_out_index = 360: expected a whole number from 0 to 359$"):
         run(Far)

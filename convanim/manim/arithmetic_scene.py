@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .common_options import palette_option
+from .option_kinds import Whole, Values
+from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, VGroup
 from manimlib.utils.color import color_to_rgba
@@ -83,9 +86,9 @@ class PaddingModes(BatchedScene):
     ``palette``.  Padding values come from the core's ``pad_input``.
     """
 
-    input_values: np.ndarray = np.arange(1, 17).reshape(4, 4)
-    pad: int = 2
-    palette: Palette = DEFAULT_PALETTE
+    input_values: np.ndarray = Option(np.arange(1, 17).reshape(4, 4), Values(2, "shaped (H, W)"), "the input plane")
+    pad: int = Option(2, Whole(0, 8), "cells of padding on every side")
+    palette: Palette = palette_option(DEFAULT_PALETTE)
 
     # convanim slides: a new slide before each of these steps.
     slide_cuts: tuple[str, ...] = ("show_padding_mode",)

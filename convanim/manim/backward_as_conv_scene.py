@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .common_options import detailed_option
+from .option_kinds import Whole
+from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, VGroup
 
@@ -32,9 +35,9 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
     ``detailed_weights`` (weights written out term by term); ``palette``, ``stage_time``, ``sweep_time``,
     ``pause_time``."""
 
-    channel: int = 0
-    detailed_cells: int = 2
-    detailed_weights: int = 2
+    channel: int = Option(0, Whole(0, 15), "the input channel shown")
+    detailed_cells: int = detailed_option(2, 'cells of the first gradient map')
+    detailed_weights: int = detailed_option(2, 'weights')
     sweep_time: float = 0.25
 
     # -- building --------------------------------------------------------------------
@@ -87,7 +90,7 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
                 self.tr("dL/dx = Σ over f of (dL/dy[f] with {around} zeros around) read by w[f,c] turned 180°",
                         around=around))
         self.rule = caption_text(rule, 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
-        self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
+        self.place_caption()
         self.overlay = VGroup()
 
     def grad_input_label(self, j: int):

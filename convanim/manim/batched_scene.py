@@ -51,11 +51,14 @@ from .speed.fade_sprites import FadeSprites, sprite_ready
 from .fades import OpacityFade
 from .speed.fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from .language_option import LanguageOption
-from .layer_options import decimal_places
+from .common_options import slide_cuts_option, slide_runs_option
+from .options import check_options
 from .story.options import NarrationOptions
 from .speed.movie_pipe import use_lean_movie_pipe
 from .speed.empty_strokes import use_manimgl_strokes, use_skipped_empty_strokes
 from .speed.shader_ids import use_fast_shader_ids, use_manimgl_shader_ids
+from .speed.render_state import RenderState
+from .speed.settings import SpeedSettings
 from .speed.uniform_mirror import use_fresh_uniforms_for_new_programs
 from .speed.still_layer import (JOIN_BELOW, StillLayer, camera_key, family_ids, hole_box, live_after_cut,
                                 live_clusters, mobject_box, moving_units, pixel_mapping, render_within_box)
@@ -135,70 +138,49 @@ def discard_partial_movie(writer) -> None:
 
 class BatchedScene(NarrationOptions, LanguageOption, Scene):
     """A Scene whose mobjects share draw batches (see the module docstring) and whose still parts are drawn
-    once per animation (see :mod:`convanim.manim.speed.still_layer`; ``draw_still_parts_once = False`` draws every
-    mobject every frame, for comparison).
+    once per animation (see :mod:`convanim.manim.speed.still_layer`; the speed switch ``draw_still_parts_once=off``
+    draws every mobject every frame, for comparison: :mod:`convanim.manim.speed.settings`).  What it remembers
+    between frames is in ``self.render_state`` (:class:`~convanim.manim.speed.render_state.RenderState`, new for
+    each run), the switches in ``self.speed``.
 
-    It also runs ``setup()`` (where the options are checked) before the
-    movie file is opened, and deletes the partial movie if the scene raises,
-    so a refused scene leaves no ``*_temp.mp4`` behind.  Before that, it
+    It also checks every declared option (:func:`convanim.manim.options.check_options`) and runs ``setup()``
+    (where the family checks how they fit together) before the movie file is opened, and deletes the partial
+    movie if the scene raises, so a refused scene leaves no ``*_temp.mp4`` behind.  Before that, it
     takes up the scene's ``language`` (LanguageOption).  Its narration options
     (NarrationOptions: ``narration``, ``subtitles``, …) are read by ``convanim
     render`` (see :mod:`convanim.manim.story`).
     """
 
-    draw_still_parts_once: bool = True
-    #: "frame": fills drawn through a frame-sized canvas (see fill_canvas.py); "manimgl": manimgl's own
-    #: double-size canvas, for comparison.
-    fill_canvas: str = "frame"
-    #: "fast": shader ids hashed from the uniforms' values (see shader_ids.py); "manimgl": from their printed
-    #: form, as manimgl does, for comparison.
-    shader_ids: str = "fast"
-    #: The stroke pass is skipped for render groups with nothing to stroke (no stroke width or no stroke
-    #: alpha above zero; see empty_strokes.py); False draws every stroke pass, as manimgl does.
-    skip_empty_strokes: bool = True
-    #: Mobjects fading with an OpacityFade (and nothing else moving them) are drawn once per animation and
-    #: composited with their opacity each frame (see fade_sprites.py); False draws them as vectors every frame.
-    #: Either way each is drawn in a pass of its own (a caption fading out under the next one fading in is
-    #: composited under it, not merged with it in one fill pass).
-    draw_fades_once: bool = True
-    #: Frames go to ffmpeg through a pipe widened to hold a frame, up to Linux's limit (see movie_pipe.py);
-    #: False keeps manimgl's 64 KiB pipe, for comparison.
-    wide_movie_pipe: bool = True
-    #: ffmpeg is not asked for manimgl's eq filter when its saturation and gamma are 1 (it changes no pixel;
-    #: see movie_pipe.py); False keeps it, for comparison.
-    drop_identity_filter: bool = True
-    #: Frames are written into that pipe by a thread of their own, so the next frame is drawn meanwhile (see
-    #: movie_pipe.py); False writes them as manimgl does, for comparison.
-    background_movie_pipe: bool = True
-    fades: dict = {}  # id of a fading mobject drawn as a sprite -> its OpacityFade (set per animation)
-    fade_sprites = None  # FadeSprites, made at the first sprite
-    still_count: int = 0  # the leading render groups drawn into the still layer (set by arrange)
-    after_cut: list = []  # (mobject, moves) from the first moving one on, in drawing order
-    arranged: tuple = ((), ())  # ids of the still mobjects and of each live cluster's, as last arranged
-    arrangements: int = 0  # how often new still groups were made (the still layer's key)
+    #: As a slide deck (convanim.manim.slides): a new slide before each of these steps ...
+    slide_cuts: tuple[str, ...] = slide_cuts_option(())
+    #: ... and each run of these repeated steps played through as one slide.
+    slide_runs: tuple[str, ...] = slide_runs_option(())
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.render_state = RenderState()
+        self.speed = self.speed_settings()
+        super().__init__(*args, **kwargs)
+
+    def speed_settings(self) -> SpeedSettings:
+        """The speed switches (see :mod:`convanim.manim.speed.settings`): ``CONVANIM_SPEED``'s, all on by default."""
+        return SpeedSettings.from_environment()
 
     def run(self) -> None:
-        if self.fill_canvas not in ("frame", "manimgl"):
-            raise ValueError(f"fill_canvas must be 'frame' or 'manimgl'; got {self.fill_canvas!r}")
-        if self.fill_canvas == "frame":
-            use_frame_sized_fill_canvas()
-        else:
-            use_manimgl_fill_canvas()
-        if self.shader_ids not in ("fast", "manimgl"):
-            raise ValueError(f"shader_ids must be 'fast' or 'manimgl'; got {self.shader_ids!r}")
-        use_fast_shader_ids() if self.shader_ids == "fast" else use_manimgl_shader_ids()
-        use_skipped_empty_strokes() if self.skip_empty_strokes else use_manimgl_strokes()
+        self.render_state = RenderState()
+        speed = self.speed = self.speed_settings()
+        use_frame_sized_fill_canvas() if speed.fill_canvas == "frame" else use_manimgl_fill_canvas()
+        use_fast_shader_ids() if speed.shader_ids == "fast" else use_manimgl_shader_ids()
+        use_skipped_empty_strokes() if speed.skip_empty_strokes else use_manimgl_strokes()
         use_fresh_uniforms_for_new_programs()  # see uniform_mirror.py: uniforms remembered by id()
-        if hasattr(type(self), "decimals"):  # every scene that writes floats: a readable number of places
-            decimal_places(type(self).__name__, self.decimals)
+        check_options(self)  # each declared option's kind and range, named Scene.option, before anything is drawn
         self.apply_language()  # an unknown language or a missing font stops here, before anything is drawn
         self.warn_if_narration_is_left_out()
         self.setup()  # may refuse the options: nothing is open yet
         self.setup = lambda: None  # manimgl's run() calls it again after opening the movie
         self.camera.capture = self.capture  # every frame, and get_image(), draw through the still layer
         width, height = self.camera.get_pixel_shape()
-        use_lean_movie_pipe(self.file_writer, width * height * self.camera.n_channels, self.wide_movie_pipe,
-                            self.drop_identity_filter, self.background_movie_pipe)
+        use_lean_movie_pipe(self.file_writer, width * height * self.camera.n_channels, speed.wide_movie_pipe,
+                            speed.drop_identity_filter, speed.background_movie_pipe)
         self.camera.get_raw_fbo_data = self.raw_frame
         try:
             super().run()
@@ -206,11 +188,12 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
             discard_partial_movie(self.file_writer)
             raise
         finally:
-            if getattr(self, "still_layer", None) is not None:
-                self.still_layer.release()  # a frame drawn after run() (get_image) makes a new framebuffer
-            if self.fade_sprites is not None:
-                self.fade_sprites.release()
-                self.fade_sprites = None
+            state = self.render_state
+            if state.still_layer is not None:
+                state.still_layer.release()  # a frame drawn after run() (get_image) makes a new framebuffer
+            if state.fade_sprites is not None:
+                state.fade_sprites.release()
+                state.fade_sprites = None
 
     def warn_if_narration_is_left_out(self) -> None:
         """Plain ``manimgl`` renders the silent video: say so when the scene asks for narration or subtitles
@@ -228,62 +211,64 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
     # Which mobjects move: those of the running animations and any with updaters.
 
     def moving_ids(self) -> set[int]:
-        return getattr(self, "_moving_ids", set())
+        return self.render_state.moving_ids
 
     def pre_play(self) -> None:
         super().pre_play()
-        self.fades = {}
+        self.render_state.fades = {}
         if not self.skip_animations:
-            self._moving_ids = family_ids(m for m in self.mobjects if m.has_updaters())
+            self.render_state.moving_ids = family_ids(m for m in self.mobjects if m.has_updaters())
             self.assemble_render_groups()
 
     def begin_animations(self, animations) -> None:
         super().begin_animations(animations)
         if not self.skip_animations:
             updated = self.moving_ids()  # the families of mobjects with updaters (pre_play)
-            self._moving_ids = updated | family_ids(a.mobject for a in animations)
-            self.fades = sprite_fades(animations, updated)
+            self.render_state.moving_ids = updated | family_ids(a.mobject for a in animations)
+            self.render_state.fades = sprite_fades(animations, updated)
             self.assemble_render_groups()
 
     def post_play(self) -> None:
         super().post_play()
-        self._moving_ids = set()
-        self.fades = {}
+        self.render_state.moving_ids = set()
+        self.render_state.fades = {}
 
     def assemble_render_groups(self) -> None:
-        if self.shader_ids == "manimgl":  # fast ids hash values: 1 and 1.0 give the same id already
+        state = self.render_state
+        if self.speed.shader_ids == "manimgl":  # fast ids hash values: 1 and 1.0 give the same id already
             unify_uniforms(self.mobjects)
         # Stable sort: z-index first, then images before anything with vector parts.
         ordered = sorted(self.mobjects, key=lambda m: (m.z_index, has_vectors(m)))
-        if not self.draw_still_parts_once:
-            self.after_cut = []
+        if not self.speed.draw_still_parts_once:
+            state.after_cut = []
             return self.arrange([], [ordered], new_animation=True)
-        units = moving_units(ordered, self.moving_ids(), set(self.fades))
-        if self.fade_sprites is not None:
-            self.fade_sprites.forget()
+        units = moving_units(ordered, self.moving_ids(), set(state.fades))
+        if state.fade_sprites is not None:
+            state.fade_sprites.forget()
         cut = next((i for i, (_, moves) in enumerate(units) if moves), len(units))  # the still layer ends here
-        self.before_cut = [mob for mob, _ in units[:cut]]
-        self.after_cut = units[cut:]
-        self.still_boxes = {}  # new mobjects may reuse the ids of dropped ones: measure again
-        self.arrange(self.before_cut, [[mob for mob, _ in self.after_cut]], new_animation=True)
+        state.before_cut = [mob for mob, _ in units[:cut]]
+        state.after_cut = units[cut:]
+        state.still_boxes = {}  # new mobjects may reuse the ids of dropped ones: measure again
+        self.arrange(state.before_cut, [[mob for mob, _ in state.after_cut]], new_animation=True)
 
     def arrange(self, still: list, live: list[list], new_animation: bool = False) -> None:
         """Make the render groups: ``still`` (drawn into the still layer), then each list of ``live`` (drawn
         every frame, each within its own pixel box).  The still groups are kept when ``still`` is the list
         they were made of and no animation began (``new_animation``); otherwise the layer is drawn anew."""
+        state = self.render_state
         still_ids = tuple(map(id, still))
-        keep_still = not new_animation and still_ids == self.arranged[0]
-        for group in self.render_groups[self.still_count if keep_still else 0:]:
+        keep_still = not new_animation and still_ids == state.arranged[0]
+        for group in self.render_groups[state.still_count if keep_still else 0:]:
             group.clear()
         if keep_still:
-            still_groups = self.render_groups[:self.still_count]
+            still_groups = self.render_groups[:state.still_count]
         else:
             still_groups = self.batch(still)
-            self.arrangements += 1  # new still groups: the still layer is drawn anew
+            state.arrangements += 1  # new still groups: the still layer is drawn anew
         live_groups = [group for cluster in live for group in self.batch(cluster)]
         self.render_groups = still_groups + live_groups
-        self.still_count = len(still_groups)
-        self.arranged = (still_ids, tuple(tuple(map(id, cluster)) for cluster in live))
+        state.still_count = len(still_groups)
+        state.arranged = (still_ids, tuple(tuple(map(id, cluster)) for cluster in live))
 
     def rearrange_for_this_frame(self, mapping, view: tuple) -> None:
         """Move the still mobjects after the cut that meet nothing live in this frame into the still layer
@@ -291,22 +276,23 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         split the live part into clusters drawn each within its own box
         (:func:`convanim.manim.speed.still_layer.live_clusters`).
         ``mapping`` and ``view``: this frame's pixel mapping and camera key."""
-        if not self.after_cut:
+        state = self.render_state
+        if not state.after_cut:
             return
-        if getattr(self, "boxes_view", None) != view:  # boxes are in pixels: a moved camera moves them all
-            self.still_boxes, self.boxes_view = {}, view
-        measured = [self.box_of(mapping, mob, moves) for mob, moves in self.after_cut]
+        if state.boxes_view != view:  # boxes are in pixels: a moved camera moves them all
+            state.still_boxes, state.boxes_view = {}, view
+        measured = [self.box_of(mapping, mob, moves) for mob, moves in state.after_cut]
         if any(box is None for box, _ in measured):
             return
         boxes = np.array([box for box, _ in measured])
         holes = (np.array([np.full(4, np.nan) if hole is None else hole for _, hole in measured])
                  if any(hole is not None for _, hole in measured) else None)  # most frames: no ring after the cut
-        live = live_after_cut(boxes, np.array([moves for _, moves in self.after_cut]), holes)
-        still = self.before_cut + [mob for (mob, _), is_live in zip(self.after_cut, live) if not is_live]
-        live_units = [mob for (mob, _), is_live in zip(self.after_cut, live) if is_live]
+        live = live_after_cut(boxes, np.array([moves for _, moves in state.after_cut]), holes)
+        still = state.before_cut + [mob for (mob, _), is_live in zip(state.after_cut, live) if not is_live]
+        live_units = [mob for (mob, _), is_live in zip(state.after_cut, live) if is_live]
         clusters = [[live_units[i] for i in cluster] for cluster in live_clusters(
             boxes[live], JOIN_BELOW * mapping.size[0] * mapping.size[1])]
-        if (tuple(map(id, still)), tuple(tuple(map(id, cluster)) for cluster in clusters)) != self.arranged:
+        if (tuple(map(id, still)), tuple(tuple(map(id, cluster)) for cluster in clusters)) != state.arranged:
             self.arrange(still, clusters)
 
     def box_of(self, mapping, mob, moves: bool) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -316,7 +302,7 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         is live whatever its hole: its hole is not looked for (None)."""
         if moves:
             return mobject_box(mapping, mob), None
-        boxes = self.still_boxes
+        boxes = self.render_state.still_boxes
         if mob._data_has_changed or id(mob) not in boxes:
             boxes[id(mob)] = (mobject_box(mapping, mob), hole_box(mapping, mob))
             mob._data_has_changed = False
@@ -325,7 +311,7 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
     def batch(self, mobjects: list) -> list:
         """Render groups of neighbouring mobjects that share a shader key (one fill pass each); a fading mobject
         drawn as a sprite is a group of its own."""
-        fades = getattr(self, "fades", {})
+        fades = self.render_state.fades
         batches = batch_by_property(
             mobjects,
             lambda m: (f"fade {id(m)}" if id(m) in fades else "")
@@ -333,9 +319,9 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         return [batch[0].get_group_class()(*batch) for batch, _ in batches]
 
     def update_frame(self, dt: float = 0, force_draw: bool = False) -> None:
-        if self.shader_ids == "manimgl" and not (self.skip_animations and not force_draw):
+        if self.speed.shader_ids == "manimgl" and not (self.skip_animations and not force_draw):
             # Only what moves can get a new spelling of its uniforms; the rest was unified when assembled.
-            unify_uniforms([mob for mob, moves in self.after_cut if moves] if self.draw_still_parts_once
+            unify_uniforms([mob for mob, moves in self.render_state.after_cut if moves] if self.speed.draw_still_parts_once
                            else self.render_groups)
         super().update_frame(dt, force_draw)
 
@@ -347,46 +333,49 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         framebuffer (a wait) is not drawn again, and its pixels are not read
         again (:meth:`raw_frame`).
         """
+        state = self.render_state
         camera = self.camera
-        self.frames_drawn = getattr(self, "frames_drawn", 0) + 1  # undone below when the frame repeats
-        if (not self.draw_still_parts_once or camera.window is not None
+        state.frames_drawn += 1  # undone below when the frame repeats
+        if (not self.speed.draw_still_parts_once or camera.window is not None
                 or any(a is not b for a, b in zip(groups, self.render_groups))):
-            self.frame_holds = self.drawn_over_layer = None
+            state.frame_holds = state.drawn_over_layer = None
             return type(camera).capture(camera, *groups)
         camera.refresh_uniforms()
         view, mapping = camera_key(camera), pixel_mapping(camera)  # once per frame
         self.rearrange_for_this_frame(mapping, view)
-        if getattr(self, "still_layer", None) is None:
-            self.still_layer = StillLayer(camera)
-        still, live = self.render_groups[:self.still_count], self.render_groups[self.still_count:]
-        if not live and getattr(self, "frame_holds", None) is not None and not self.still_layer.is_stale(
-                still, self.arrangements, view) and self.frame_holds == self.still_layer.key:
-            self.frames_drawn -= 1  # the framebuffer already holds this frame
+        if state.still_layer is None:
+            state.still_layer = StillLayer(camera)
+        still, live = self.render_groups[:state.still_count], self.render_groups[state.still_count:]
+        if not live and state.frame_holds is not None and not state.still_layer.is_stale(
+                still, state.arrangements, view) and state.frame_holds == state.still_layer.key:
+            state.frames_drawn -= 1  # the framebuffer already holds this frame
             return
         # The framebuffer holds the layer's last copy, with the live boxes of the last frame drawn over it:
         # only those boxes need the layer copied in again.
-        self.still_layer.draw_into(camera, still, self.arrangements, view, getattr(self, "drawn_over_layer", None))
+        state.still_layer.draw_into(camera, still, state.arrangements, view, state.drawn_over_layer)
         canvas = VShaderWrapper.get_fill_canvas(camera.ctx)[0]
         boxes = [self.draw_live_group(group, canvas, mapping, view) for group in live]
-        self.drawn_over_layer = None if any(box is None for box in boxes) else boxes
-        self.frame_holds = None if live else self.still_layer.key
+        state.drawn_over_layer = None if any(box is None for box in boxes) else boxes
+        state.frame_holds = None if live else state.still_layer.key
 
     def draw_live_group(self, group, canvas, mapping, view: tuple) -> tuple[int, int, int, int] | None:
         """Draw one live render group within its box: a fading mobject as its sprite, anything else as vectors."""
+        state = self.render_state
         members = group.submobjects
-        fade = self.fades.get(id(members[0])) if len(members) == 1 else None
-        if fade is None or not self.draw_fades_once:
+        fade = state.fades.get(id(members[0])) if len(members) == 1 else None
+        if fade is None or not self.speed.draw_fades_once:
             return render_within_box(self.camera, group, canvas, mapping)
-        if self.fade_sprites is None:
-            self.fade_sprites = FadeSprites(self.camera)
-        return self.fade_sprites.composite(self.camera, group, fade, canvas, mapping, view)
+        if state.fade_sprites is None:
+            state.fade_sprites = FadeSprites(self.camera)
+        return state.fade_sprites.composite(self.camera, group, fade, canvas, mapping, view)
 
     def raw_frame(self, dtype: str = "f1") -> bytes:
         """The frame's pixels (in place of ``camera.get_raw_fbo_data``): read once per frame drawn, so a frame
         :meth:`capture` did not draw again (unchanged) gives the bytes already read."""
-        drawn = getattr(self, "frames_drawn", 0)
-        if dtype == "f1" and getattr(self, "last_frame", (None, None))[0] == drawn:
-            return self.last_frame[1]
+        state = self.render_state
+        drawn = state.frames_drawn
+        if dtype == "f1" and state.last_frame[0] == drawn:
+            return state.last_frame[1]
         camera = self.camera
         if camera.fbo.samples == 0 and camera.fbo.size == camera.draw_fbo.size:
             # manimgl first blits the frame into a second framebuffer (needed only to resolve multisampling),
@@ -395,5 +384,5 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         else:
             raw = type(camera).get_raw_fbo_data(camera, dtype)
         if dtype == "f1":
-            self.last_frame = (drawn, raw)
+            state.last_frame = (drawn, raw)
         return raw

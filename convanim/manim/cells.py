@@ -367,7 +367,12 @@ class NotedCaption:
     brings the ≈ note (``self.approximate_note``) with the first statement written with ≈."""
 
     caption: Text
-    approximate_note: Text | None = None
+    approximate_note: Text | None
+
+    def place_caption(self) -> None:
+        """An empty caption at the bottom of the frame, and no ≈ note yet (call in ``setup()``)."""
+        self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
+        self.approximate_note = None
 
     def caption_animation(self, text: object):
         text = str(text)

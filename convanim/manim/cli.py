@@ -1,14 +1,17 @@
 """The ``convanim`` command: list, render and still the project's scenes without writing Python.
 
     convanim list                                   # every scene of scenes/*.py, one line each
+    convanim list --options Conv3x3                 # the options a lecturer may set, with their rules
     convanim render scenes/conv3x3.py Conv3x3 --quality 720p --out conv.mp4 --set in_channels=2 --set stride=2
     convanim still scenes/pooling.py MaxPool2x2 --out pool.png
     convanim slides scenes/conv3x3.py Conv3x3 --out deck --pdf   # deck/index.html, deck/handout.pdf
     convanim script scenes/conv3x3.py Conv3x3 --out conv3x3.vtt  # the narration, one cue per step
 
-``--set NAME=VALUE`` changes any class attribute of the scene, parsed to the
-attribute's type; an unknown name or a wrong type stops with a message that
-names it and lists the options, before anything renders.  Exit codes: 0 done,
+``--set NAME=VALUE`` sets one of the scene's declared options (``convanim
+list --options SCENE`` lists them with their rules); an unknown name or a
+value outside the rule stops with one line that names the option, the value
+and the rule, before anything renders.  ``--speed NAME=VALUE`` turns a speed
+switch off, for comparisons (see convanim.manim.speed.settings).  Exit codes: 0 done,
 1 the render failed (or a tool is missing), 2 a usage error (unknown file,
 scene or option, bad value).
 """
@@ -26,8 +29,9 @@ def default_scene_files() -> list[Path]:
     return sorted(Path("scenes").glob("*.py"))
 
 
-def list_scenes(files: list[str]) -> int:
-    """Print ``FILE SCENE  first line of its docstring`` for every scene of ``files``."""
+def list_scenes(files: list[str], options_of: str | None = None) -> int:
+    """Print ``FILE SCENE  first line of its docstring`` for every scene of ``files``; with ``options_of``, that
+    scene's options instead (:func:`print_options`)."""
     paths = [Path(f) for f in files] or default_scene_files()
     if not paths:
         print("convanim list: no scene files given and no scenes/*.py here", file=sys.stderr)
@@ -41,19 +45,37 @@ def list_scenes(files: list[str]) -> int:
 
     from .render import load_scene_module, scene_classes
 
+    scenes = {}
     for n, path in enumerate(paths):
         module = load_scene_module(str(path), f"convanim_list_{n}")
         for name, cls in scene_classes(module).items():
-            doc = next((c.__doc__ for c in cls.__mro__ if c.__doc__), "") or ""
-            first = doc.strip().splitlines()[0] if doc.strip() else ""
-            print(f"{path} {name}  {first}")
+            scenes.setdefault(name, cls)
+            if options_of is None:
+                doc = next((c.__doc__ for c in cls.__mro__ if c.__doc__), "") or ""
+                first = doc.strip().splitlines()[0] if doc.strip() else ""
+                print(f"{path} {name}  {first}")
+    if options_of is not None:
+        if options_of not in scenes:
+            print(f"convanim list: --options {options_of!r}: no scene of that name in "
+                  f"{paths[0] if len(paths) == 1 else 'the scene files'} (`convanim list` shows them)", file=sys.stderr)
+            return 2
+        print_options(scenes[options_of])
     return 0
+
+
+def print_options(scene_class: type) -> None:
+    """Each declared option of ``scene_class``: ``NAME = VALUE``, then what it does and what it takes."""
+    from .options import describe_options
+
+    for name, value, rule, help in describe_options(scene_class):
+        print(f"{name} = {value}\n    {help}; {rule}")
 
 
 def run_render(args: argparse.Namespace, still: bool) -> int:
     out = args.out or f"{args.scene}.{'png' if still else 'mp4'}"
-    return render_and_report(f"convanim {args.command}", args.verbose, args.scene_file, args.scene, out,
-                             args.quality, still, False, [], args.set, None, getattr(args, "jobs", None))
+    return render_and_report(f"convanim {args.command}", args.verbose, args.scene_file, args.scene, out=out,
+                             quality=args.quality, still=still, settings=args.set, jobs=getattr(args, "jobs", None),
+                             speed=args.speed)
 
 
 def run_script(args: argparse.Namespace) -> int:
@@ -111,7 +133,8 @@ def run_slides(args: argparse.Namespace) -> int:
     out = Path(args.out)
     folder = out / "slides"
     code = render_and_report("convanim slides", args.verbose, args.scene_file, args.scene,
-                             str(out / f"{args.scene}.mp4"), args.quality, False, False, [], args.set, str(folder))
+                             out=str(out / f"{args.scene}.mp4"), quality=args.quality, settings=args.set,
+                             deck_folder=str(folder), speed=args.speed)
     if code:
         return code
     html = out / "index.html"
@@ -149,7 +172,11 @@ def scene_command(commands, name: str, quality: str, out_help: str, out_metavar:
     sub.add_argument("--quality", choices=list(QUALITY_FLAGS), default=quality)
     sub.add_argument("--out", required=out_required, metavar=out_metavar, help=out_help)
     sub.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                     help="change a class attribute of the scene, e.g. --set stride=2 (repeatable)")
+                     help="set an option of the scene, e.g. --set stride=2 (repeatable; convanim list --options "
+                          "SCENE lists them)")
+    sub.add_argument("--speed", action="append", default=[], metavar="NAME=VALUE",
+                     help="turn a speed switch off to compare with manimgl's own drawing, e.g. --speed "
+                          "fill_canvas=manimgl (repeatable)")
     sub.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
     return sub
 
@@ -161,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="every scene of the scene files, with its one-line description",
                                   description="Every scene of the given scene files (default: scenes/*.py).")
     listing.add_argument("files", nargs="*", metavar="FILE")
+    listing.add_argument("--options", metavar="SCENE", default=None,
+                         help="list the options SCENE declares (what --set takes): value, description and rule")
     for name, still in (("render", False), ("still", True)):
         what = "the last frame as a PNG" if still else "a video (MP4) without a display"
         sub = scene_command(commands, name, "480p" if still else "1080p",
@@ -187,14 +216,14 @@ def build_parser() -> argparse.ArgumentParser:
     script.add_argument("scene", metavar="SCENE")
     script.add_argument("--out", metavar="PATH.vtt", help="file to write (default: SCENE.vtt)")
     script.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="change a class attribute of the scene, e.g. --set language=th (repeatable)")
+                        help="set an option of the scene, e.g. --set language=th (repeatable)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "list":
-        return list_scenes(args.files)
+        return list_scenes(args.files, args.options)
     if args.command == "slides":
         return run_slides(args)
     if args.command == "script":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .common_options import detailed_option
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, LEFT, UP, Transform, VGroup, Write
 
@@ -33,8 +34,8 @@ class Col2ImScene(ConvGradientScene):
 
     in_channels, input_size, out_channels, kernel_size, seed = 2, (3, 3), 2, (2, 2), 6
     weight_range = (-3, 3)
-    detailed_products: int = 2
-    detailed_rows: int = 1
+    detailed_products: int = detailed_option(2, 'products')
+    detailed_rows: int = detailed_option(1, 'rows')
     sweep_time: float = 0.5
 
     # -- building --------------------------------------------------------------------
@@ -76,7 +77,7 @@ class Col2ImScene(ConvGradientScene):
         self.title = caption_text(self.tr("col2im: the backward pass as Deep Learning from Scratch codes it"), 28)
         self.title.to_edge(UP, buff=0.25)
         self.rule = caption_text("dx = col2im(dout @ W_colᵀ)", 24, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
-        self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
+        self.place_caption()
 
     def entry_color(self, j: int) -> str:
         """Column j of W_colᵀ and dcols belongs to input channel j // (KH·KW): that channel's colour."""

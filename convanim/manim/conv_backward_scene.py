@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .common_options import stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option, max_numbered_cells_option, sweep_captions_option
+from .option_kinds import Whole, Flag
+from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, AnimationGroup, Transform, VGroup
 from manimlib.utils.color import color_to_rgba
@@ -47,11 +50,11 @@ class ConvGradientScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedSce
     """What the conv backward scenes share: the layer's options and dL/dy as class attributes, the traced
     backward pass (``self.trace``), the decimals each array is written with, and rings that mark cells."""
 
-    palette: Palette = DEFAULT_PALETTE
-    max_numbered_cells: int = 256
-    stage_time: float = 0.9
-    sweep_time: float = 0.6
-    pause_time: float = 1.5
+    palette: Palette = palette_option(DEFAULT_PALETTE)
+    max_numbered_cells: int = max_numbered_cells_option(256)
+    stage_time: float = stage_time_option(0.9)
+    sweep_time: float = sweep_time_option(0.6)
+    pause_time: float = pause_time_option(1.5)
 
     def grid(self, values: np.ndarray, preferred: float, color: str, decimals: int, mask=None) -> NumberGrid:
         """A grid of ``values``: numbered and readable, or, past ``max_numbered_cells``, shaded by value
@@ -102,11 +105,11 @@ class ConvBackwardScene(ConvGradientScene):
     ``stage_time``, ``sweep_time``, ``pause_time``.
     """
 
-    detailed_weights: int = 3
-    input_gradient: bool = True
-    scatter_channel: int = 0
-    detailed_scatters: int = 2
-    sweep_captions: int = 64
+    detailed_weights: int = detailed_option(3, 'weights of filter 0, channel 0')
+    input_gradient: bool = Option(True, Flag(), "also show dL/dx, as the scatter of each window")
+    scatter_channel: int = Option(0, Whole(0, 15), "the input channel whose dL/dx is shown")
+    detailed_scatters: int = detailed_option(2, 'scatter windows')
+    sweep_captions: int = sweep_captions_option(64)
 
     # -- building --------------------------------------------------------------------
     # convanim slides: a new slide before each of these steps.
@@ -146,7 +149,7 @@ class ConvBackwardScene(ConvGradientScene):
         self.title.to_edge(UP, buff=0.25)
         rule = self.tr("dL/db[f] = Σ dL/dy[f];  dL/dw[f,c,ky,kx] = Σ over windows of x · dL/dy[f]")
         self.rule = caption_text(rule, 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
-        self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
+        self.place_caption()
         self._pending = []
 
     def make_weight_labels(self, f: int) -> VGroup:

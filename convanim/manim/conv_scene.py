@@ -20,6 +20,9 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+from .common_options import stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option, max_numbered_cells_option, sweep_captions_option
+from .option_kinds import Number, Flag, Choice
+from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, LEFT, RIGHT, UP, ReplacementTransform, Transform, TransformFromCopy, VGroup, Write
 from manimlib.animation.numbers import ChangeDecimalToValue
@@ -64,26 +67,26 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     step, much quicker to render).
     """
 
-    palette: Palette = DEFAULT_PALETTE
-    max_numbered_cells: int = 256
+    palette: Palette = palette_option(DEFAULT_PALETTE)
+    max_numbered_cells: int = max_numbered_cells_option(256)
     #: As a slide deck (convanim.manim.slides): a new slide before each of these steps, and before each sweep.
     slide_cuts: tuple[str, ...] = ("show_filter", "bring_channel_forward", "compute_step_in_detail", "conclude")
     slide_runs: tuple[str, ...] = ("sweep_step", "sweep_row")
     #: Where things go (scene units; the frame is 14.2 × 8): the input's centre x, the filter panel's centre x
     #: and its largest kernel cell and kernel width, the output column's centre x and width.
-    input_x: float = -4.1
-    panel_x: float = 0.0
-    kernel_cell: float = 0.42
-    kernel_width: float = 1.6
-    output_x: float = 4.9
-    output_width: float = 2.8
-    order: str = "channel"
-    detailed_steps: int = 4
-    stage_time: float = 0.8
-    sweep_time: float = 1 / 3
-    sweep_captions: int = 64
-    sweep_in_rows: bool = True
-    pause_time: float = 1.0
+    input_x: float = Option(-4.1, Number(-7, 7), "the input's centre x (frame units; the frame is 14.2 wide)")
+    panel_x: float = Option(0.0, Number(-7, 7), "the filter panel's centre x")
+    kernel_cell: float = Option(0.42, Number(above=0, high=2), "the side of the filter panel's largest kernel cell")
+    kernel_width: float = Option(1.6, Number(above=0, high=14), "the filter panel's kernel width")
+    output_x: float = Option(4.9, Number(-7, 7), "the output column's centre x")
+    output_width: float = Option(2.8, Number(above=0, high=14), "the output column's width")
+    order: str = Option("channel", Choice("channel", "cell"), "'channel': each channel over every cell; 'cell': the first output cell's whole story first")
+    detailed_steps: int = detailed_option(4, 'steps')
+    stage_time: float = stage_time_option(0.8)
+    sweep_time: float = sweep_time_option(1 / 3)
+    sweep_captions: int = sweep_captions_option(64)
+    sweep_in_rows: bool = Option(True, Flag(), "play a sweep over grids without numbers a row at a time (the same frames, a quicker render)")
+    pause_time: float = pause_time_option(1.0)
 
     # -- drawing -----------------------------------------------------------------
     def on_top(self, mob):

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .common_options import MAX_DECIMALS, decimals_option, stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option, seed_option
+from .option_kinds import Whole, Number
+from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, VGroup
 from manimlib.utils.color import color_to_rgba
@@ -33,19 +36,19 @@ class GradientDescentScene(NotedCaption, BatchedScene):
     ``stage_time``, ``sweep_time``, ``pause_time``.
     """
 
-    num_images: int = 4
-    image_size: int = 5
-    seed: int = 2
-    lr: float = 0.2
-    steps: int = 15
-    shown_image: int = 0
-    detailed_steps: int = 2
-    decimals: int = 2
-    loss_decimals: int = 4
-    palette: Palette = DEFAULT_PALETTE
-    stage_time: float = 0.9
-    sweep_time: float = 0.4
-    pause_time: float = 1.5
+    num_images: int = Option(4, Whole(1, 64), "training images")
+    image_size: int = Option(5, Whole(3, 32), "each training image's side")
+    seed: int = seed_option(2, 'the training images')
+    lr: float = Option(0.2, Number(above=0, high=10), "the learning rate")
+    steps: int = Option(15, Whole(1, 1000), "descent steps")
+    shown_image: int = Option(0, Whole(0, 63), "which training image is drawn (below num_images)")
+    detailed_steps: int = detailed_option(2, 'steps')
+    decimals: int = decimals_option(2)
+    loss_decimals: int = Option(4, Whole(0, MAX_DECIMALS), "decimal places of the loss")
+    palette: Palette = palette_option(DEFAULT_PALETTE)
+    stage_time: float = stage_time_option(0.9)
+    sweep_time: float = sweep_time_option(0.4)
+    pause_time: float = pause_time_option(1.5)
 
     # convanim slides: a new slide before each of these steps (slide_runs: one per run of them).
     slide_cuts: tuple[str, ...] = ("take_step_in_detail", "compare_with_the_answer")
@@ -94,7 +97,7 @@ class GradientDescentScene(NotedCaption, BatchedScene):
         self.lr_text = np.format_float_positional(self.lr, trim="-")
         rule = self.tr("each step: y = x ∗ w, the loss L, dL/dw, then w ← w − {lr}·dL/dw", lr=self.lr_text)
         self.rule = caption_text(rule, 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
-        self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
+        self.place_caption()
 
     # -- the story -------------------------------------------------------------
     def construct(self) -> None:

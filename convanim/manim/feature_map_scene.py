@@ -18,6 +18,9 @@ import logging
 
 import numpy as np
 
+from .common_options import decimals_option, stage_time_option, pause_time_option, palette_option, seed_option
+from .option_kinds import Whole, FreeText, Numbers, Maybe, InCode
+from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, LEFT, RIGHT, UP, GrowFromPoint, Group, Line, VGroup
 from manimlib.utils.color import color_to_rgba
@@ -54,17 +57,17 @@ class FeatureMapScene(BatchedScene):
     ``stage_time``, ``pause_time``.
     """
 
-    photo_source: str = "cat"
-    photo_max_side: int = 1024
-    filters: tuple[tuple[str, int], ...] = (("edge", 3), ("blur", 10), ("random", 20))
-    pool_size: int = 2
-    zoom_filter: int = 0
-    zoom_pixel: tuple[int, int] | None = None
-    seed: int = 4
-    palette: Palette = DEFAULT_PALETTE
-    decimals: int = 2
-    stage_time: float = 0.8
-    pause_time: float = 1.0
+    photo_source: str = Option("cat", FreeText("'cat', 'generated' or the path of an image file"), "the photo")
+    photo_max_side: int = Option(1024, Whole(16, 8192), "larger photos are refused (downscale them first)")
+    filters: tuple[tuple[str, int], ...] = Option((("edge", 3), ("blur", 10), ("random", 20)), InCode(tuple, "a tuple of (kind, size) pairs, kind 'edge', 'blur' or 'random'"), "the filters applied to the photo")
+    pool_size: int = Option(2, Whole(1, 8), "the max-pooling window's side")
+    zoom_filter: int = Option(0, Whole(0, 15), "the filter whose map is zoomed (an index into filters)")
+    zoom_pixel: tuple[int, int] | None = Option(None, Maybe(Numbers(2, "a pair row,col of whole numbers", whole=True, low=0), "the centre of the map"), "the pixel of the zoomed map whose window is shown")
+    seed: int = seed_option(4, 'the random filters')
+    palette: Palette = palette_option(DEFAULT_PALETTE)
+    decimals: int = decimals_option(2)
+    stage_time: float = stage_time_option(0.8)
+    pause_time: float = pause_time_option(1.0)
 
     # -- values ------------------------------------------------------------------
     # convanim slides: a new slide before each of these steps.

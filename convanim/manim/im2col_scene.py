@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .common_options import stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option
+from .option_kinds import Number, Pair, Numbers
+from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, LEFT, RIGHT, UP, AnimationGroup, VGroup, Write
 from manimlib.utils.color import color_to_rgba
@@ -83,12 +86,12 @@ class Im2ColScene(LayerOptions, BatchedScene):
     weight_range = (-3, 3)
     bias_range = (-9, 9)
 
-    palette: Palette = DEFAULT_PALETTE
-    detailed_rows: int = 2
-    detailed_products: int = 2
-    stage_time: float = 0.8
-    sweep_time: float = 1 / 3
-    pause_time: float = 1.0
+    palette: Palette = palette_option(DEFAULT_PALETTE)
+    detailed_rows: int = detailed_option(2, 'rows of the im2col matrix')
+    detailed_products: int = detailed_option(2, 'products')
+    stage_time: float = stage_time_option(0.8)
+    sweep_time: float = sweep_time_option(1 / 3)
+    pause_time: float = pause_time_option(1.0)
 
     # -- building ----------------------------------------------------------------
     # convanim slides: a new slide before each of these steps.
@@ -355,14 +358,14 @@ class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
 
     input_size = (5, 5)
     seed = 11
-    kernel_size: object = 2
-    stride: object = 1
-    padding: object = 0
-    dilation: object = 1
-    book_case: tuple[int, int] = (28, 5)
-    palette: Palette = DEFAULT_PALETTE
-    step_time: float = 0.4
-    pause_time: float = 1.0
+    kernel_size: object = Option(2, Pair(1, 11), "the kernel's height and width (KH, KW)")
+    stride: object = Option(1, Pair(1, 8), "the step between windows (SH, SW)")
+    padding: object = Option(0, Pair(0, 8), "cells added on each side (PH, PW)")
+    dilation: object = Option(1, Pair(1, 8), "the spacing of the kernel's taps (DH, DW)")
+    book_case: tuple[int, int] = Option((28, 5), Numbers(2, "a pair such as 28,5 of whole numbers of 1 or more", whole=True, low=1), "the input side and kernel side whose loop counts are quoted at the end")
+    palette: Palette = palette_option(DEFAULT_PALETTE)
+    step_time: float = Option(0.4, Number(0.01, 30), "seconds of one pass of either loop")
+    pause_time: float = pause_time_option(1.0)
 
     METHODS = ("kernel", "window")
 

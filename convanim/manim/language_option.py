@@ -5,6 +5,8 @@ from convanim.languages import language_of, lookup, translate, translate_plural
 
 from .cells import use_language
 from .fonts import require_fonts
+from .option_kinds import Choice
+from .options import Option
 
 
 class LanguageOption:
@@ -16,7 +18,8 @@ class LanguageOption:
     does a missing font (FontMissingError naming its Debian package).
     """
 
-    language: str = "en"
+    language: str = Option("en", Choice("en", "th", "ja", "zh-Hans", "zh-Hant", "de"),
+                           "the language of every word on screen (and of the narration)")
 
     def apply_language(self) -> None:
         language = language_of(self.language)

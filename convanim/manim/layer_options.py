@@ -11,6 +11,10 @@ import numbers
 
 import numpy as np
 
+from .common_options import decimals_option, seed_option
+from .option_kinds import Choice, Flag, Maybe, Pair, Values, Whole, WholeRange
+from .options import Option
+
 
 class LayerOptions:
     """Layer: ``in_channels``, ``input_size`` (H, W), ``out_channels``,
@@ -22,25 +26,29 @@ class LayerOptions:
     (inclusive); ``decimals`` for float values.
     """
 
-    in_channels: int = 3
-    input_size: tuple[int, int] = (4, 4)
-    out_channels: int = 3
-    kernel_size: tuple[int, int] = (3, 3)
-    stride: object = 1
-    padding: object = 0
-    dilation: object = 1
-    groups: int = 1
-    padding_mode: str = "zeros"
-    use_bias: bool = True
+    in_channels: int = Option(3, Whole(1, 16), "input channels C")
+    input_size: tuple[int, int] = Option((4, 4), Pair(1, 64, single=False), "the input's height and width (H, W)")
+    out_channels: int = Option(3, Whole(1, 16), "output channels: the number of filters F")
+    kernel_size: tuple[int, int] = Option((3, 3), Pair(1, 11), "the kernel's height and width (KH, KW)")
+    stride: object = Option(1, Pair(1, 8), "the step between windows (SH, SW)")
+    padding: object = Option(0, Pair(0, 8, words=("same", "valid")), "cells added on each side (PH, PW)")
+    dilation: object = Option(1, Pair(1, 8), "the spacing of the kernel's taps (DH, DW)")
+    groups: int = Option(1, Whole(1, 16), "channel groups, each with its own filters (in_channels: depthwise)")
+    padding_mode: str = Option("zeros", Choice("zeros", "reflect", "replicate", "circular"),
+                               "what the padding cells hold")
+    use_bias: bool = Option(True, Flag(), "add a bias to each filter's sum")
 
-    seed: int = 2021
-    input_range: tuple[int, int] = (0, 9)
-    weight_range: tuple[int, int] = (0, 9)
-    bias_range: tuple[int, int] = (10, 99)
-    input_values: np.ndarray | None = None
-    weight_values: np.ndarray | None = None
-    bias_values: np.ndarray | None = None
-    decimals: int = 2
+    seed: int = seed_option(2021)
+    input_range: tuple[int, int] = Option((0, 9), WholeRange(-999, 999), "the range input values are drawn from")
+    weight_range: tuple[int, int] = Option((0, 9), WholeRange(-999, 999), "the range weights are drawn from")
+    bias_range: tuple[int, int] = Option((10, 99), WholeRange(-999, 999), "the range biases are drawn from")
+    input_values: np.ndarray | None = Option(None, Maybe(Values(3, "shaped (C, H, W)"), "drawn from seed"),
+                                             "the input, given by hand")
+    weight_values: np.ndarray | None = Option(
+        None, Maybe(Values(4, "shaped (F, C/groups, KH, KW)"), "drawn from seed"), "the weights, given by hand")
+    bias_values: np.ndarray | None = Option(None, Maybe(Values(1, "shaped (F,)"), "drawn from seed"),
+                                            "the biases, given by hand")
+    decimals: int = decimals_option(2)
 
     def get_layer_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Input (C, H, W), weight (F, C/groups, KH, KW) and bias (F,) or None.
@@ -68,7 +76,6 @@ class LayerOptions:
         scene = type(self).__name__
         for name in ("in_channels", "out_channels", "groups", "seed"):
             whole_number(scene, name, getattr(self, name))
-        decimal_places(scene, self.decimals)
         for name in ("input_size", "kernel_size"):
             size_pair(scene, name, getattr(self, name))
         for name in ("stride", "dilation", "padding"):
@@ -135,18 +142,6 @@ def value_array(scene: str, name: str, value: object) -> np.ndarray:
     return array
 
 
-#: The places a float is written with: 0 (whole numbers) to 6; more would not fit a cell at a readable size.
-MAX_DECIMALS = 6
-
-
-def decimal_places(scene: str, value: object) -> int:
-    """``Scene.decimals`` checked: a whole number from 0 to MAX_DECIMALS (ValueError/TypeError naming it)."""
-    places = whole_number(scene, "decimals", value)
-    if not 0 <= places <= MAX_DECIMALS:
-        raise ValueError(f"{scene}.decimals = {places}: expected a whole number from 0 to {MAX_DECIMALS}")
-    return places
-
-
 def whole_number(scene: str, name: str, value: object) -> int:
     """``value`` as an int, or a TypeError naming ``scene.name``."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
@@ -183,10 +178,11 @@ class PlaneInput:
     (inclusive).  Shared by the pooling and im2col-loop scenes.
     """
 
-    input_size: tuple[int, int] = (4, 4)
-    input_values: np.ndarray | None = None
-    seed: int = 5
-    input_range: tuple[int, int] = (0, 9)
+    input_size: tuple[int, int] = Option((4, 4), Pair(1, 64), "the input's height and width (H, W)")
+    input_values: np.ndarray | None = Option(None, Maybe(Values(2, "shaped (H, W)"), "drawn from seed"),
+                                             "the input plane, given by hand")
+    seed: int = seed_option(5)
+    input_range: tuple[int, int] = Option((0, 9), WholeRange(-999, 999), "the range input values are drawn from")
 
     def get_input(self) -> np.ndarray:
         """The (H, W) input (options checked first, in the scene's attribute names)."""
@@ -211,9 +207,10 @@ class UpstreamGradient:
     forward output's shape) or integers drawn from ``grad_seed`` in ``grad_range`` (inclusive).
     Shared by the backward scenes; the core checks ``grad_values``' shape."""
 
-    grad_values: np.ndarray | None = None
-    grad_seed: int = 7
-    grad_range: tuple[int, int] = (-2, 3)
+    grad_values: np.ndarray | None = Option(None, Maybe(Values(None, "shaped like the forward output"),
+                                                        "drawn from grad_seed"), "dL/dy, given by hand")
+    grad_seed: int = seed_option(7, "the upstream gradient's values")
+    grad_range: tuple[int, int] = Option((-2, 3), WholeRange(-999, 999), "the range dL/dy's values are drawn from")
 
     def get_grad(self, shape: tuple[int, ...]) -> np.ndarray:
         """dL/dy: ``grad_values``, or seeded integers of ``shape`` (options checked in their attribute names)."""

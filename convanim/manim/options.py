@@ -1,41 +1,78 @@
-"""A scene's options (its class attributes) set from text, as ``convanim render --set NAME=VALUE`` does.
+"""A scene's options: declared class attributes a lecturer may set, and nothing else.
 
-Each value is parsed to the type of the attribute it replaces (``--set
-stride=2``, ``--set input_size=5,5``, ``--set language=th``,
-``--set detailed_steps=0``); a name the scene does not have, or a value of
-the wrong type, is refused with a message that names it and lists the
-options.  No manimlib import here: the command checks ``--set`` before any
-render starts.
+Each option is declared once, where it is introduced, with its default, its
+kind (what it may hold: :mod:`convanim.manim.option_kinds`) and one line
+saying what it does::
+
+    class LayerOptions:
+        stride = Option(1, Pair(1, 4), "the step between windows (SH, SW)")
+
+A subclass changes the default with a plain assignment (``stride = 2``).
+The declarations are the one list that ``convanim render --set NAME=VALUE``
+parses against (:func:`parse_options`), that every scene checks before its
+first frame (:func:`check_options`, from ``BatchedScene.run``), that error
+messages list, and that ``convanim list --options SCENE`` and the docs
+print (:func:`describe_options`).  Class attributes that are not declared
+(render state, layout constants in capitals) are not options.  No manimlib
+import here: the command checks ``--set`` before any render starts.
 """
 from __future__ import annotations
 
-import ast
-import numbers
 from typing import Any
 
 import numpy as np
 
-#: Options whose value may take more than one form (an int or a pair, or a word such as 'same').
-_PAIR_OR_WORD = {"stride", "padding", "dilation", "kernel_size"}
-_TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
+from .option_kinds import Kind, Refused, literal
 
 
 class OptionError(ValueError):
-    """A ``--set`` the scene cannot take; the message names it and what would be valid."""
+    """An option value the scene cannot take; the message names ``Scene.option``, the value and the rule."""
+
+
+class Option:
+    """A declared option: ``default``, ``kind`` (what it may hold) and ``help`` (one line).  Read on a class
+    or a scene, it gives the default (or a subclass's value, which replaces it)."""
+
+    def __init__(self, default: Any, kind: Kind, help: str):
+        self.default, self.kind, self.help = default, kind, help
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        return self.default
+
+    def __repr__(self) -> str:
+        return f"Option({self.default!r}, {self.kind.rule!r}, {self.help!r})"
+
+
+def declared_options(scene_class: type) -> dict[str, Option]:
+    """Every option ``scene_class`` declares or inherits, by name (the nearest declaration wins), sorted.  A
+    subclass that defines a method or property of an option's name withdraws it (TrainedPipelineScene's
+    ``digit`` comes from the trained network, not from the option)."""
+    found: dict[str, Option] = {}
+    withdrawn: set[str] = set()
+    for cls in scene_class.__mro__:
+        for name, value in vars(cls).items():
+            if name in found or name in withdrawn:
+                continue
+            if isinstance(value, Option):
+                found[name] = value
+            elif callable(value) or isinstance(value, (property, staticmethod, classmethod)):
+                withdrawn.add(name)
+    return dict(sorted(found.items()))
 
 
 def scene_options(scene_class: type) -> dict[str, Any]:
-    """The options a lecture may set: public class attributes that hold data (not methods), from the
-    scene's own classes and convanim's (manimgl's Scene internals are left out), with their defaults."""
-    found: dict[str, Any] = {}
-    for cls in reversed(scene_class.__mro__):
-        if cls.__module__.startswith("manimlib") or cls is object:
-            continue
-        for name, value in vars(cls).items():
-            if name.startswith("_") or callable(value) or isinstance(value, (staticmethod, classmethod, property)):
-                continue
-            found[name] = getattr(scene_class, name)
-    return dict(sorted(found.items()))
+    """The options a lecture may set, with ``scene_class``'s values (its defaults)."""
+    return {name: getattr(scene_class, name) for name in declared_options(scene_class)}
+
+
+def shown(value: Any) -> str:
+    """A value as an error message quotes it (long arrays cut short)."""
+    text = f"np.array({value.tolist()!r})" if isinstance(value, np.ndarray) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def parse_assignment(text: str) -> tuple[str, str]:
@@ -47,56 +84,20 @@ def parse_assignment(text: str) -> tuple[str, str]:
 
 
 def parse_option(scene_class: type, name: str, text: str) -> Any:
-    """``text`` as a value for option ``name`` of ``scene_class``, of the default's type."""
-    options = scene_options(scene_class)
+    """``text`` as a value for option ``name`` of ``scene_class`` (OptionError naming it otherwise)."""
+    options = declared_options(scene_class)
     scene = scene_class.__name__
     if name not in options:
         raise OptionError(f"{scene} has no option {name!r}; its options: {', '.join(options)}")
-    default = options[name]
-    value = _literal(text)
-    problem = f"{scene}.{name} = {text!r}: expected"
-    if isinstance(default, bool):
-        word = text.lower()
-        if word in _TRUE | _FALSE:
-            return word in _TRUE
-        raise OptionError(f"{problem} true or false (default {default})")
-    if isinstance(default, str):
-        return text
-    if name in _PAIR_OR_WORD:
-        if isinstance(value, str) and value in ("same", "valid") and name == "padding":
-            return value
-        if _is_int(value):
-            return value
-        if isinstance(value, (tuple, list)) and len(value) == 2 and all(map(_is_int, value)):
-            return tuple(value)
-        words = " or 'same'/'valid'" if name == "padding" else ""
-        raise OptionError(f"{problem} an int or a pair such as 2,2{words} (default {default!r})")
-    if isinstance(default, numbers.Integral):
-        if _is_int(value):
-            return int(value)
-        raise OptionError(f"{problem} an int (default {default})")
-    if isinstance(default, numbers.Real):
-        if isinstance(value, numbers.Real) and not isinstance(value, bool):
-            return float(value)
-        raise OptionError(f"{problem} a number (default {default})")
-    if isinstance(default, tuple):
-        if isinstance(value, (tuple, list)) and len(value) == len(default) and all(
-                isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value):
-            return tuple(type(d)(v) if isinstance(d, numbers.Real) else v for d, v in zip(default, value))
-        raise OptionError(f"{problem} {len(default)} numbers such as {','.join(map(str, default))} "
-                          f"(default {default!r})")
-    if default is None or isinstance(default, np.ndarray):
-        if isinstance(value, (tuple, list)):
-            try:
-                array = np.asarray(value)
-            except ValueError:  # numpy refuses rows of different lengths
-                raise OptionError(f"{problem} a nested list of numbers whose rows have one length, such as "
-                                  "[[1,2],[3,4]]; its rows differ in length") from None
-            if array.dtype.kind in "iuf":
-                return array
-        raise OptionError(f"{problem} a nested list of numbers such as [[1,2],[3,4]]")
-    raise OptionError(f"{scene}.{name} ({type(default).__name__}) cannot be set from the command line; "
-                      "set it in a subclass")
+    kind = options[name].kind
+    if not kind.from_text:
+        raise OptionError(f"{scene}.{name} ({kind.rule}) cannot be set from the command line; set it in a subclass")
+    try:
+        return kind.read(text)
+    except Refused:
+        value = literal(text)
+        quoted = repr(text) if isinstance(value, str) else shown(value)
+        raise OptionError(f"{scene}.{name} = {quoted}: expected {kind.rule}") from None
 
 
 def parse_options(scene_class: type, assignments: list[str]) -> dict[str, Any]:
@@ -108,16 +109,24 @@ def parse_options(scene_class: type, assignments: list[str]) -> dict[str, Any]:
     return out
 
 
-def _literal(text: str) -> Any:
-    """``2`` -> 2, ``5,5`` -> (5, 5), ``[[1,2]]`` -> [[1, 2]]; anything else stays text."""
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return text
+def check_options(scene: Any) -> None:
+    """Every declared option of ``scene`` (a scene or its class) holds what its kind takes: OptionError naming
+    ``Scene.option``, the value and the rule, before anything is drawn.  Options that must agree with each other
+    are checked by the families (e.g. ``LayerOptions.check_layer_options``)."""
+    scene_class = scene if isinstance(scene, type) else type(scene)
+    for name, option in declared_options(scene_class).items():
+        value = getattr(scene, name)
+        try:
+            option.kind.accept(value)
+        except Refused:
+            raise OptionError(f"{scene_class.__name__}.{name} = {shown(value)}: expected {option.kind.rule}") from None
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+def describe_options(scene_class: type) -> list[tuple[str, str, str, str]]:
+    """(name, value, rule, help) of each option of ``scene_class``, for ``convanim list --options`` and the docs."""
+    return [(name, shown(getattr(scene_class, name)), option.kind.rule, option.help)
+            for name, option in declared_options(scene_class).items()]
 
 
-__all__ = ["OptionError", "scene_options", "parse_assignment", "parse_option", "parse_options"]
+__all__ = ["Option", "OptionError", "declared_options", "scene_options", "parse_assignment", "parse_option",
+           "parse_options", "check_options", "describe_options"]

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .common_options import decimals_option, stage_time_option, pause_time_option, palette_option, seed_option
+from .option_kinds import Whole, Number, Flag, Numbers, Values, Maybe
+from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, LEFT, RIGHT, Arrow, GrowFromPoint, Group, Rectangle, VGroup
 from manimlib.utils.color import color_to_rgba
@@ -41,21 +44,21 @@ class PipelineScene(BatchedScene):
     ``stage_time``, ``pause_time``.
     """
 
-    digit: int = 3
-    input_size: int = 28
-    input_values: np.ndarray | None = None
-    kernel_size: int = 5
-    conv_channels: tuple[int, int] = (4, 6)
-    pool_size: int = 2
-    seed: int = 3
-    numbered_cells: int = 16
-    decimals: int = 1
-    stacked_view: bool = False
-    stacked_angles: tuple[float, float, float] = (-30, 50, 0)
-    stack_depth: float = 0.7
-    palette: Palette = DEFAULT_PALETTE
-    stage_time: float = 0.8
-    pause_time: float = 1.0
+    digit: int = Option(3, Whole(0, 9), "the hand-made digit drawn")
+    input_size: int = Option(28, Whole(8, 64), "the digit's side")
+    input_values: np.ndarray | None = Option(None, Maybe(Values(2, "shaped (H, W)"), "the hand-made digit"), "the input, given by hand")
+    kernel_size: int = Option(5, Whole(1, 9), "each conv layer's kernel side")
+    conv_channels: tuple[int, int] = Option((4, 6), Numbers(2, "a pair such as 4,6 of whole numbers of 1 or more", whole=True, low=1), "the filters of each conv layer")
+    pool_size: int = Option(2, Whole(1, 4), "each max-pooling window's side")
+    seed: int = seed_option(3, 'the random filters')
+    numbered_cells: int = Option(16, Whole(0, 10_000), "maps of at most this many values are drawn with numbers")
+    decimals: int = decimals_option(1)
+    stacked_view: bool = Option(False, Flag(), "end on a 3D view of the stacked maps")
+    stacked_angles: tuple[float, float, float] = Option((-30, 50, 0), Numbers(3, "three angles theta,phi,gamma in degrees"), "the 3D view's camera")
+    stack_depth: float = Option(0.7, Number(above=0, high=5), 'the depth between stacked maps')
+    palette: Palette = palette_option(DEFAULT_PALETTE)
+    stage_time: float = stage_time_option(0.8)
+    pause_time: float = pause_time_option(1.0)
 
     # -- values ------------------------------------------------------------------
     # convanim slides: a new slide before each of these steps.

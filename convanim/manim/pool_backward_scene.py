@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .common_options import decimals_option, stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, Transform, VGroup
 from manimlib.utils.color import color_to_rgba
@@ -46,12 +47,12 @@ class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneI
 
     grad_seed: int = 11
     grad_range: tuple[int, int] = (-3, 6)
-    decimals: int = 2
-    palette: Palette = DEFAULT_PALETTE
-    detailed_windows: int = 3
-    stage_time: float = 0.8
-    sweep_time: float = 0.5
-    pause_time: float = 1.0
+    decimals: int = decimals_option(2)
+    palette: Palette = palette_option(DEFAULT_PALETTE)
+    detailed_windows: int = detailed_option(3, 'windows')
+    stage_time: float = stage_time_option(0.8)
+    sweep_time: float = sweep_time_option(0.5)
+    pause_time: float = pause_time_option(1.0)
 
     # -- building --------------------------------------------------------------------
     # convanim slides: a new slide before each of these steps (slide_runs: one per run of them).
@@ -102,7 +103,7 @@ class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneI
                                   28).to_edge(UP, buff=0.25)
         self.rule = caption_text(self.rule_text(), 22, "#E0E0E0")
         self.rule.next_to(self.title, DOWN, buff=0.12)
-        self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
+        self.place_caption()
         self.frames = None
 
     def output_shape(self, x: np.ndarray) -> tuple[int, int]:

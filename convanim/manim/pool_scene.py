@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .common_options import decimals_option, stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option
+from .option_kinds import Whole, Flag, Choice, Pair, Maybe
+from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, VGroup
 from manimlib.utils.color import color_to_rgba
@@ -31,15 +34,15 @@ class PoolLayerOptions:
     """A pooling layer as class attributes, as ``torch.nn.functional``'s arguments (shared by the forward and
     backward pooling scenes)."""
 
-    mode: str = "max"
-    input_size: tuple[int, int] = (4, 4)
-    kernel_size: object = 2
-    stride: object = None
-    padding: object = 0
-    dilation: object = 1
-    ceil_mode: bool = False
-    count_include_pad: bool = True
-    divisor_override: float | None = None
+    mode: str = Option("max", Choice("max", "avg"), "max or average pooling")
+    input_size: tuple[int, int] = Option((4, 4), Pair(1, 64), "the input's height and width (H, W)")
+    kernel_size: object = Option(2, Pair(1, 11), "the window's height and width")
+    stride: object = Option(None, Maybe(Pair(1, 8), "the kernel size"), "the step between windows")
+    padding: object = Option(0, Pair(0, 8), "cells added on each side (max: -inf, avg: 0)")
+    dilation: object = Option(1, Pair(1, 8), "the spacing of the window's cells (max pooling only)")
+    ceil_mode: bool = Option(False, Flag(), "round the output size up: the last window may run past the edge")
+    count_include_pad: bool = Option(True, Flag(), "avg: padding cells count in the divisor")
+    divisor_override: float | None = Option(None, Maybe(Whole(1, 10_000), "the window's count"), "avg: the divisor of every window")
 
 
 class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
@@ -53,15 +56,15 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
     rest sweep), ``stage_time``, ``sweep_time``, ``pause_time``.
     """
 
-    decimals: int = 2
-    palette: Palette = DEFAULT_PALETTE
-    detailed_windows: int = 3
+    decimals: int = decimals_option(2)
+    palette: Palette = palette_option(DEFAULT_PALETTE)
+    detailed_windows: int = detailed_option(3, 'windows')
     #: As a slide deck (convanim.manim.slides): a slide per detailed window, one for the sweep, one for the end.
     slide_cuts: tuple[str, ...] = ("explain_window", "mark_unvisited_cells")
     slide_runs: tuple[str, ...] = ("sweep_window",)
-    stage_time: float = 0.8
-    sweep_time: float = 1 / 3
-    pause_time: float = 1.0
+    stage_time: float = stage_time_option(0.8)
+    sweep_time: float = sweep_time_option(1 / 3)
+    pause_time: float = pause_time_option(1.0)
 
     def setup(self) -> None:
         x = self.get_input()

@@ -25,6 +25,7 @@ import numpy as np
 from .headless import RenderSetupError, check_render_tools, prepare_environment
 from .options import OptionError, parse_options
 from .segments import default_jobs, render_segments
+from .speed.settings import speed_environment
 
 QUALITY_FLAGS = {"480p": "-l", "720p": "-m", "1080p": "--hd", "4k": "--uhd"}
 #: manimgl's frame rate at every quality above (the segments are balanced by frame counts at this rate).
@@ -91,11 +92,13 @@ def variant_source(scene_file: str, scene: str, options: dict, deck_folder: str 
 def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still: bool = False,
            gif: bool = False, extra: list[str] | None = None, settings: list[str] | None = None,
            deck_folder: str | None = None, jobs: int | None = None, *,
-           voice_waits: list[int] | None = None) -> Path:
+           voice_waits: list[int] | None = None, speed: list[str] | None = None) -> Path:
     """Render ``scene`` from ``scene_file`` to ``out``; returns the path written.
 
-    ``settings`` are ``NAME=VALUE`` texts that change the scene's class
-    attributes (see :mod:`convanim.manim.options`).  Checked before anything
+    ``settings`` are ``NAME=VALUE`` texts that set the scene's declared
+    options (see :mod:`convanim.manim.options`); ``speed`` are ``NAME=VALUE``
+    speed switches (see :mod:`convanim.manim.speed.settings`), for this
+    render and the processes it starts.  Checked before anything
     is drawn: the file (FileNotFoundError), the scene (SceneNotFoundError),
     the settings (OptionError), ffmpeg and OpenGL (RenderSetupError).  Only
     a finished render reaches ``out``.  A video renders in ``jobs`` parallel
@@ -107,6 +110,15 @@ def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still:
     ``voice_waits`` (internal: a segment's worker) are the frames a narrated
     render adds at the end of each story step.
     """
+    with speed_environment(speed):
+        return render_with_speed(scene_file, scene, out, quality, still, gif, extra, settings, deck_folder, jobs,
+                                 voice_waits)
+
+
+def render_with_speed(scene_file: str, scene: str, out: str, quality: str, still: bool, gif: bool,
+                      extra: list[str] | None, settings: list[str] | None, deck_folder: str | None,
+                      jobs: int | None, voice_waits: list[int] | None) -> Path:
+    """:func:`render`, its speed switches in the environment."""
     if quality not in QUALITY_FLAGS:
         raise OptionError(f"quality must be one of {', '.join(QUALITY_FLAGS)}; got {quality!r}")
     if not Path(scene_file).is_file():
@@ -233,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gif", action="store_true", help="write a GIF instead of an MP4")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="change a class attribute of the scene (repeatable)")
+    parser.add_argument("--speed", action="append", default=[], metavar="NAME=VALUE",
+                        help="turn a speed switch off, to compare with manimgl's own path (repeatable)")
     parser.add_argument("--jobs", type=int, default=None,
                         help="render the video in this many parallel segments (default: one per two cores of the machine)")
     parser.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
@@ -240,15 +254,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--voice-waits", default=None, help=argparse.SUPPRESS)
     args, extra = parser.parse_known_args(argv)
     waits = json.loads(args.voice_waits) if args.voice_waits else None
-    return render_and_report("render", args.verbose, args.scene_file, args.scene, args.out, args.quality,
-                             args.still, args.gif, extra, args.set, None, args.jobs, voice_waits=waits)
+    return render_and_report("render", args.verbose, args.scene_file, args.scene, out=args.out, quality=args.quality,
+                             still=args.still, gif=args.gif, extra=extra, settings=args.set, jobs=args.jobs,
+                             voice_waits=waits, speed=args.speed)
 
 
-def render_and_report(prog: str, verbose: bool, scene_file: str, scene: str, *options, **keywords) -> int:
+def render_and_report(prog: str, verbose: bool, scene_file: str, scene: str, **keywords) -> int:
     """:func:`render`, then ``wrote PATH`` (exit 0) or one line on stderr and :func:`exit_code`; the whole
     traceback too with ``verbose``."""
     try:
-        path = render(scene_file, scene, *options, **keywords)
+        path = render(scene_file, scene, **keywords)
     except Exception as err:  # one line for the lecturer; --verbose for the developer
         if verbose:
             traceback.print_exc()

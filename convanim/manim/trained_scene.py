@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .common_options import stage_time_option, pause_time_option, palette_option
+from .option_kinds import Whole, Number
+from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, RIGHT, UP, FadeTransform, Group
 from manimlib.utils.color import color_to_rgba
@@ -39,7 +42,7 @@ class TrainedDigit:
     """One held-out digit and the trained network: ``held_out_index`` picks the digit (0..359) among the
     digits the network never trained on."""
 
-    held_out_index: int = 1
+    held_out_index: int = Option(1, Whole(0, 359), "which held-out digit (one the network never trained on)")
 
     def network(self) -> DigitCNN:
         return trained_digit_cnn()
@@ -60,7 +63,7 @@ class TrainedLayerScene(TrainedDigit, ConvLayerScene):
     the first learned filters to show: each output grid needs room for 6×6 numbers); the options of
     :class:`ConvLayerScene` (pacing, ``detailed_steps``, ``order``, ``palette``)."""
 
-    filters_shown: int = 1
+    filters_shown: int = Option(1, Whole(1, 8), "the first learned filters shown")
     sweep_time: float = 0.2
     # Room for one-decimal weights and two-digit sums: larger kernel cells, a wider output column.
     panel_x, kernel_cell, kernel_width = -0.5, 0.62, 1.9
@@ -142,11 +145,11 @@ class LearnedFiltersScene(BatchedScene):
     of a number's square), ``palette``,
     ``stage_time`` (each change), ``pause_time``."""
 
-    columns: int = 3
-    cell: float = 0.62
-    palette: Palette = DEFAULT_PALETTE
-    stage_time: float = 1.0
-    pause_time: float = 1.2
+    columns: int = Option(3, Whole(1, 8), "filters per row")
+    cell: float = Option(0.62, Number(above=0, high=2), "the side of a number's square")
+    palette: Palette = palette_option(DEFAULT_PALETTE)
+    stage_time: float = stage_time_option(1.0)
+    pause_time: float = pause_time_option(1.2)
     slide_cuts: tuple[str, ...] = ("show_snapshot",)
 
     def setup(self) -> None:

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .common_options import stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option, seed_option
+from .option_kinds import Whole, Pair, WholeRange, Values, Maybe
+from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, ReplacementTransform, VGroup
 from manimlib.utils.color import color_to_rgba
@@ -36,16 +39,16 @@ def span(indices: list[int]) -> str:
 class TransposedLayer:
     """Options shared by both views: a single-channel transposed convolution."""
 
-    input_size: tuple[int, int] = (2, 2)
-    kernel_size: tuple[int, int] = (3, 3)
-    stride: int = 1
-    padding: int = 0
-    output_padding: int = 0
-    seed: int = 11
-    input_range: tuple[int, int] = (0, 3)
-    weight_range: tuple[int, int] = (0, 2)
-    input_values: np.ndarray | None = None
-    weight_values: np.ndarray | None = None
+    input_size: tuple[int, int] = Option((2, 2), Pair(1, 16, single=False), "the input's height and width (H, W)")
+    kernel_size: tuple[int, int] = Option((3, 3), Pair(1, 7, single=False), "the kernel's height and width (KH, KW)")
+    stride: int = Option(1, Whole(1, 8), "the step between the scattered copies")
+    padding: int = Option(0, Whole(0, 8), "rows and columns cropped from each side of the output")
+    output_padding: int = Option(0, Whole(0, 7), "rows and columns added at the bottom and right of the output")
+    seed: int = seed_option(11, 'the values')
+    input_range: tuple[int, int] = Option((0, 3), WholeRange(-999, 999), "the range input values are drawn from")
+    weight_range: tuple[int, int] = Option((0, 2), WholeRange(-999, 999), "the range weights are drawn from")
+    input_values: np.ndarray | None = Option(None, Maybe(Values(3, "shaped (1, H, W)"), "drawn from seed"), "the input, given by hand")
+    weight_values: np.ndarray | None = Option(None, Maybe(Values(4, "shaped (1, 1, KH, KW)"), "drawn from seed"), "the kernel, given by hand")
 
     def transposed_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Input (1, H, W) and conv_transpose2d weight (1, 1, KH, KW)."""
@@ -91,11 +94,11 @@ class TransposedAsConv(TransposedLayer, ConvArithmetic):
 class TransposedScatter(TransposedLayer, BatchedScene):
     """The scatter view: each input value times the kernel, added into the output."""
 
-    palette: Palette = DEFAULT_PALETTE
-    detailed_steps: int = 2
-    stage_time: float = 0.8
-    sweep_time: float = 2 / 3
-    pause_time: float = 1.0
+    palette: Palette = palette_option(DEFAULT_PALETTE)
+    detailed_steps: int = detailed_option(2, 'input cells')
+    stage_time: float = stage_time_option(0.8)
+    sweep_time: float = sweep_time_option(2 / 3)
+    pause_time: float = pause_time_option(1.0)
 
     # convanim slides: a new slide before each of these steps (slide_runs: one per run of them).
     slide_cuts: tuple[str, ...] = ("scatter_in_detail",)

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .common_options import stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option
+from .option_kinds import Whole, Number, Numbers
+from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, OUT, UP, Group, VPrism
 from manimlib.utils.color import color_to_rgba
@@ -45,19 +48,18 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
     ``detailed_positions`` (positions whose arithmetic is written), ``palette``, ``stage_time``,
     ``sweep_time``, ``pause_time``."""
 
-    cell: float = 0.5
-    output_cell: float = 0.75
-    filter_x: float = 0.4
+    cell: float = Option(0.5, Number(above=0, high=2), 'the side of an input cell')
+    output_cell: float = Option(0.75, Number(above=0, high=2), 'the side of an output cell')
+    filter_x: float = Option(0.4, Number(-7, 7), "the filter's x")
     #: The output's letter in the statements (y[f,oy,ox]); a scene of two layers names the first one's d.
-    output_name: str = "y"
-    plane_gap: float = 2.2
-    camera_angles: tuple[float, float, float] = (-20, 55, 0)
-    frame_height: float = 9.0
-    detailed_positions: int = 2
-    palette: Palette = DEFAULT_PALETTE
-    stage_time: float = 0.8
-    sweep_time: float = 1 / 3
-    pause_time: float = 1.0
+    plane_gap: float = Option(2.2, Number(above=0, high=10), 'the depth between channel planes')
+    camera_angles: tuple[float, float, float] = Option((-20, 55, 0), Numbers(3, "three angles theta,phi,gamma in degrees"), "the camera")
+    frame_height: float = Option(9.0, Number(above=0, high=40), 'the height of the view')
+    detailed_positions: int = detailed_option(2, 'positions')
+    palette: Palette = palette_option(DEFAULT_PALETTE)
+    stage_time: float = stage_time_option(0.8)
+    sweep_time: float = sweep_time_option(1 / 3)
+    pause_time: float = pause_time_option(1.0)
     slide_cuts: tuple[str, ...] = ("show_filter", "conclude")
 
     # -- values ------------------------------------------------------------------
@@ -68,6 +70,7 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
 
     # -- building ----------------------------------------------------------------
     def setup(self) -> None:
+        self.output_name = "y"  # the output's letter in captions: "d" while the depthwise stage is told
         self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         self.caption = caption_text(" ", 26).fix_in_frame().to_edge(DOWN, buff=0.3)
         self.use_trace(self.get_trace())
@@ -354,7 +357,7 @@ class PixelShuffleScene(ConvVolumeScene):
     ``shuffle_destinations``).  Options: ``upscale_factor`` r, ``out_channels`` C, ``input_size`` (H, W),
     ``seed`` and ``input_range`` for the values (or ``input_values``), plus the look and pacing."""
 
-    upscale_factor: int = 2
+    upscale_factor: int = Option(2, Whole(1, 4), "r: each r×r block of the output comes from r² channels")
     out_channels: int = 1
     input_size: tuple[int, int] = (2, 2)
     cell, output_cell = 0.8, 0.8

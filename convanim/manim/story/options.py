@@ -19,16 +19,23 @@ from pathlib import Path
 
 from convanim.languages import LANGUAGES
 
+from ..option_kinds import Flag, FreeText, Number
+from ..options import Option
+
 
 class NarrationOptions:
     """Scene mixin: the narration options (class attributes) and the family's narrator."""
 
-    narration: str = "off"
-    tts_command: str = ""
-    normalize_voice: bool = True
-    voice_pause: float = 0.4
-    subtitles: str = ""
-    narration_script: str = ""
+    narration: str = Option("off", FreeText("'off', 'tts' or a folder of recordings"),
+                            "the voice: 'off' (silent), 'tts' (a draft voice) or a folder of <step id>.wav recordings")
+    tts_command: str = Option("", FreeText("a command with {text}, {language}, {voice} and {out}"),
+                              "another text-to-speech engine (empty: espeak-ng)")
+    normalize_voice: bool = Option(True, Flag(), "loudness-normalise every voice clip to -16 LUFS")
+    voice_pause: float = Option(0.4, Number(0, 10), "seconds of quiet after each clip before the next step")
+    subtitles: str = Option("", FreeText("languages separated by commas, such as en,th"),
+                            "the languages of the subtitle tracks (a narrated video always has its own)")
+    narration_script: str = Option("", FreeText("the path of a WebVTT file"),
+                                   "an edited `convanim script` file whose texts replace the generated narration")
 
     def narrator(self, language: str):
         """An object whose ``narrate(steps)`` gives a StepText per story step in ``language`` (see
