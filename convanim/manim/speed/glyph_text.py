@@ -8,15 +8,11 @@ caption, about half of a caption's 45 ms.  :class:`GlyphText` parses the SVG
 with ElementTree instead; each distinct (glyph, enclosing styles) pair goes
 through manimgl's own SVG conversion once, in a small SVG of that glyph placed
 at the origin, and every placement is a copy of that mobject shifted by the
-``use``'s ``(x, y)``.  Outlines, styles and labels are then what manimgl
-builds (a test compares them with manimgl's ``Text`` in every caption
-language).  The outlines of cubic fonts can differ by a fraction of a pixel:
-manimgl approximates each cubic curve by quadratic pieces, with tests on
-exact zeros and signs that floating-point noise flips, so a glyph converted
-at the origin may get other pieces than the same glyph converted at its
-place.  Measured against the font's own curves, over the Thai, Japanese
-and Chinese captions of the tests, the glyphs converted here strayed at most
-0.4 pixels (1080p) from them, manimgl's own up to 1.5 pixels.
+``use``'s ``(x, y)``.  Styles and labels are then what manimgl builds (a
+test compares them with manimgl's ``Text`` in every caption language).  The
+outlines are the font's: each cubic curve becomes quadratic pieces within a
+tolerance (:mod:`convanim.manim.glyph_outlines`), where manimgl's own
+conversion drew spikes on some CJK glyphs (ん, へ, 入, …).
 
 An SVG with anything else (a transform, a rectangle for an underline, an
 image, attributes other than these) goes through manimgl's path unchanged.
@@ -30,6 +26,8 @@ import numpy as np
 from .. import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import Text, VMobject
 from manimlib.mobject.svg.svg_mobject import SVGMobject
+
+from ..glyph_outlines import SVG_UNITS_PER_POINT, TOLERANCE_EM, ExactOutlinePath, exact_outlines
 
 SVG = "{http://www.w3.org/2000/svg}"
 HREF = "{http://www.w3.org/1999/xlink}href"
@@ -127,13 +125,24 @@ def small_svg(root: ET.Element, symbol: ET.Element, chain: list[ET.Element], hre
 
 
 class GlyphCachedSVG(SVGMobject):
-    """An SVGMobject whose ``mobjects_from_svg_string`` converts each distinct glyph once (see module)."""
+    """An SVGMobject whose ``mobjects_from_svg_string`` converts each distinct glyph once (see module), its
+    cubic curves within a tolerance of the font's (:mod:`convanim.manim.glyph_outlines`)."""
+
+    @property
+    def hash_seed(self) -> tuple:  # manimgl's cache of whole SVGs: one entry per outline conversion
+        return (*super().hash_seed, exact_outlines())
+
+    def path_to_mobject(self, path) -> VMobject:
+        if not exact_outlines():
+            return super().path_to_mobject(path)
+        em = getattr(self, "font_size", 48) * SVG_UNITS_PER_POINT  # a Text's font size; 48 is manimgl's default
+        return ExactOutlinePath(path, tolerance=em * TOLERANCE_EM, **self.path_string_config)
 
     def mobjects_from_svg_string(self, svg_string: str) -> list[VMobject]:
         placements = glyph_placements(svg_string)
         if placements is None:
             return super().mobjects_from_svg_string(svg_string)
-        defaults = (repr(self.svg_default), repr(self.path_string_config))
+        defaults = (repr(self.svg_default), repr(self.path_string_config), exact_outlines())
         mobjects = []
         for placement in placements:
             key = (placement.key, defaults)
