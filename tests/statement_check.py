@@ -25,13 +25,15 @@ def value_of(text: str):
     expr = text.strip()
     if not expr or re.search(r"[A-Za-z_]", expr.replace("NaN", "").replace("max", "")):
         raise ValueError(f"not arithmetic: {text!r}")
-    if re.search(r"[^\d.\s()+\-−·×÷/,∞NaNmx]", expr):
+    if re.search(r"[^\d.\s()+\-−·×÷/,∞NaNmx⌊⌋⌈⌉]", expr):
         raise ValueError(f"not arithmetic: {text!r}")
     expr = (expr.replace("−", "-").replace("·", "*").replace("×", "*").replace("÷", "/")
-            .replace("NaN", "NAN").replace("∞", "INF"))
+            .replace("NaN", "NAN").replace("∞", "INF")
+            .replace("⌊", "FLOOR(").replace("⌋", ")").replace("⌈", "CEIL(").replace("⌉", ")"))
     expr = _NUMBER.sub(lambda m: f"F('{m.group(0)}')", expr)
     try:
-        return eval(expr, {"__builtins__": {}}, {"F": Fraction, "NAN": math.nan, "INF": math.inf, "max": _nanmax})
+        return eval(expr, {"__builtins__": {}}, {"F": Fraction, "NAN": math.nan, "INF": math.inf, "max": _nanmax,
+                                                 "FLOOR": math.floor, "CEIL": math.ceil})
     except (SyntaxError, TypeError, NameError, ZeroDivisionError) as err:
         raise ValueError(f"not arithmetic: {text!r} ({err})") from None
 

@@ -32,7 +32,9 @@ class Language:
     (a long caption is wrapped there; otherwise at Pango's line breaks, which
     know Thai words and CJK characters); ``iso639_2``: the language's ISO 639-2 code, which tags its subtitle
     stream in an MP4; ``espeak``: the espeak-ng voice that reads it (the draft voice of a narrated lecture;
-    Japanese is read from kana).
+    Japanese is read from kana); ``letters``: ordinary letters of the script, whose height sets its smallest
+    caption size (digits for the scripts whose letters are at least as tall; Thai's consonants are a third
+    shorter than digits of the same size).
     """
     code: str
     name: str
@@ -42,6 +44,7 @@ class Language:
     spaced: bool = False
     iso639_2: str = "eng"
     espeak: str = "en"
+    letters: str = "0123456789"
 
     @property
     def font(self) -> str:
@@ -57,7 +60,7 @@ LANGUAGES: dict[str, Language] = {language.code: language for language in (
     Language("en", "English", "en", (NUMBER_FONT,), ("fonts-dejavu-core",), spaced=True, iso639_2="eng", espeak="en"),
     # Tlwg Typo, not Tlwg Mono: Pango draws Tlwg Mono's vowel and tone marks beside their letters
     Language("th", "ไทย", "th", (NUMBER_FONT, "Tlwg Typo"), ("fonts-dejavu-core", "fonts-tlwg-typo-otf"),
-             iso639_2="tha", espeak="th"),
+             iso639_2="tha", espeak="th", letters="กขคงจนมรลวอ"),
     Language("ja", "日本語", "ja", (NUMBER_FONT, "Noto Sans Mono CJK JP"), ("fonts-dejavu-core", "fonts-noto-cjk"),
              iso639_2="jpn", espeak="ja"),
     Language("zh-Hans", "简体中文", "zh_Hans", (NUMBER_FONT, "Noto Sans Mono CJK SC"),

@@ -10,8 +10,6 @@ from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, VGroup
 from manimlib.utils.color import color_to_rgba
 
-from convanim import output_size_formula
-from convanim.arithmetic.shapes import side_padding
 from convanim.arithmetic.padding import PADDING_MODES, pad_input, padding_mask
 
 from .batched_scene import BatchedScene
@@ -41,17 +39,8 @@ class ConvArithmetic(ConvLayerScene):
         super().introduce_layer()
         self.show_size_formula()
 
-    def size_formulas(self) -> list[str]:
-        """The formula for each axis whose numbers differ (from the core)."""
-        g = self.trace.geometry
-        top, bottom, left, right = g.pads
-        axes = []
-        for axis, (before, after) in ((0, (top, bottom)), (1, (left, right))):
-            axes.append(output_size_formula(g.input[axis], g.kernel[axis], g.stride[axis],
-                                            side_padding(before, after), g.dilation[axis], lookup=self.lookup))
-        if axes[0] == axes[1]:
-            return [axes[0]]
-        return [self.tr("rows: {formula}", formula=axes[0]), self.tr("columns: {formula}", formula=axes[1])]
+    def size_lines(self) -> list:
+        return []  # the formula stays on screen here (show_size_formula), not only while the layer is introduced
 
     def show_size_formula(self) -> None:
         lines = VGroup(*(caption_text(text, 24, "#E0E0E0") for text in self.size_formulas()))

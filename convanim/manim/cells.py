@@ -6,7 +6,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import (DOWN, RIGHT, UP, AnimationGroup, Rectangle, RoundedRectangle, Square, Text,
+from manimlib import (DOWN, FRAME_X_RADIUS, RIGHT, UP, AnimationGroup, Rectangle, RoundedRectangle, Square, Text,
                       Transform, VGroup, VMobject, interpolate_color)
 from manimlib.animation import fading
 
@@ -158,7 +158,8 @@ def shade(values: np.ndarray, i: int, j: int, color: str) -> str:
 
 
 def shade_of(value: object, low: float, high: float, color: str) -> str:
-    """``color`` at 20 % for ``low``, full for ``high``, linear between (clipped)."""
+    """``color`` at 20 % of its light for ``low``, full for ``high``, linear between (clipped; manimgl mixes the
+    squared components, so the light, not the components, is linear)."""
     level = 1.0 if high == low else min(max((float(value) - low) / (high - low), 0.0), 1.0)
     return interpolate_color("#000000", color, 0.2 + 0.8 * level).hex_l
 
@@ -315,24 +316,43 @@ def wrap_lines(text: str, width: int) -> str:
     return "\n".join(lines + [line])
 
 
+#: The smallest height of a letter on screen, in frame units: 8 pixels at 480p (the frame is 8 units high).
+MIN_LETTER_HEIGHT = 8 / 60
+_min_caption_sizes: dict[str, float] = {}
+
+
+def min_caption_size(language: Language | None = None) -> float:
+    """The smallest font size of ``language``'s captions (default: the caption language): MIN_FONT_SIZE, or
+    larger where the script's ordinary letters (``Language.letters``) would be under MIN_LETTER_HEIGHT there
+    (Thai: about 29, where its consonants are 8 px tall at 480p, as digits are at 19)."""
+    language = language or _caption_language
+    if language.code not in _min_caption_sizes:
+        glyphs = GlyphText(language.letters, font_size=48, font=language.font).submobjects
+        height = float(np.median([g.get_height() for g in glyphs]))
+        _min_caption_sizes[language.code] = max(MIN_FONT_SIZE, float(np.ceil(48 * MIN_LETTER_HEIGHT / height)))
+    return _min_caption_sizes[language.code]
+
+
 def caption_text(text: str, font_size: float = 28, color: str = "#FFFFFF", max_width: float = CAPTION_WIDTH) -> Text:
-    """A caption that fits ``max_width``: shrunk down to :data:`MIN_FONT_SIZE`, then wrapped onto more lines.
+    """A caption that fits ``max_width``: shrunk down to the language's smallest size (:func:`min_caption_size`),
+    then wrapped onto more lines.
 
     Never drawn smaller than the minimum; ``.text`` keeps the words (line breaks as newlines).
     """
-    font_size = max(font_size, MIN_FONT_SIZE)
+    smallest = min_caption_size()
+    font_size = max(font_size, smallest)
     mob = text_line(text, font_size, color)
     if mob.get_width() <= max_width:
         return mob
-    if font_size * max_width / mob.get_width() >= MIN_FONT_SIZE:
+    if font_size * max_width / mob.get_width() >= smallest:
         return text_line(text, font_size * max_width / mob.get_width(), color)
     if not _caption_language.spaced:  # Thai, Japanese, Chinese: Pango breaks between words or characters
-        mob = text_line(text, MIN_FONT_SIZE, color, line_width=max_width)
+        mob = text_line(text, smallest, color, line_width=max_width)
         return mob if mob.get_width() <= max_width else mob.set_width(max_width)
-    width_at_min = mob.get_width() * MIN_FONT_SIZE / font_size
+    width_at_min = mob.get_width() * smallest / font_size
     lines = int(np.ceil(width_at_min / max_width))
     while True:  # balanced lines: as many as needed, each about the same length
-        mob = text_line(wrap_lines(text, int(np.ceil(len(text) / lines))), MIN_FONT_SIZE, color)
+        mob = text_line(wrap_lines(text, int(np.ceil(len(text) / lines))), smallest, color)
         if mob.get_width() <= max_width or lines >= len(text.split(" ")):
             return mob
         lines += 1
@@ -382,8 +402,15 @@ class NotedCaption:
 
 
 def label_above(mob, text: str, font_size: float = 24, color: str = "#BDBDBD", buff: float = 0.18) -> Text:
-    """A small label placed above ``mob``."""
-    return text_line(text, font_size=font_size, color=color).next_to(mob, UP, buff=buff)
+    """A small label placed above ``mob`` (at least the language's smallest caption size), moved sideways as
+    far as it takes to stay inside the frame."""
+    label = text_line(text, font_size=max(font_size, min_caption_size()), color=color).next_to(mob, UP, buff=buff)
+    margin = FRAME_X_RADIUS - 0.1
+    if label.get_left()[0] < -margin:
+        label.shift((-margin - label.get_left()[0]) * RIGHT)
+    elif label.get_right()[0] > margin:
+        label.shift((margin - label.get_right()[0]) * RIGHT)
+    return label
 
 
 def ring(width: float, height: float, thickness: float, color: str, opacity: float = 1.0) -> VMobject:

@@ -20,11 +20,12 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from .common_options import stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option, max_numbered_cells_option, sweep_captions_option
+from .common_options import (detailed_option, max_numbered_cells_option, palette_option, pause_time_option,
+                             stage_time_option, sweep_captions_option, sweep_time_option)
 from .option_kinds import Number, Flag, Choice
 from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, LEFT, RIGHT, UP, ReplacementTransform, Transform, TransformFromCopy, VGroup, Write
+from manimlib import DOWN, FRAME_X_RADIUS, LEFT, RIGHT, UP, ReplacementTransform, Transform, TransformFromCopy, VGroup, Write
 from manimlib.animation.numbers import ChangeDecimalToValue
 from manimlib.utils.color import color_to_rgba
 
@@ -39,6 +40,7 @@ from .cells import (MIN_FONT_SIZE, BiasChip, ChannelStack, FlyInto, KernelOverla
                     fit_font_size, frame_around, label_above, min_cell_for, swap_caption, swap_caption_with_note)
 from .fades import FadeIn, FadeOut
 from .shade_sweep import ShadeSweep, SweepStep
+from .size_statements import settings_parts, size_formulas
 from .layer_options import LayerOptions
 from .numbers import make_number, set_number, warn_non_finite, widest_text
 from .palette import DEFAULT_PALETTE, Palette
@@ -156,25 +158,61 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         """(Hp, Wp) True on cells drawn as padding (not part of the input)."""
         return padding_mask(self.trace.geometry.input, self.trace.geometry.pads)
 
+    #: The output maps' room (frame units): the block's height and the gap between maps, as the reference
+    #: video lays them out; when their numbers would be drawn below the minimum size, a compact room (maps
+    #: closer, the block as tall as title and caption allow and as wide as the frame's right edge).
+    OUTPUT_ROOMS = ((5.6, 0.55, False), (6.0, 0.3, True))
+    LABEL_GAP = 0.15
+
+    def output_layout(self, label_width: float, widest: str) -> tuple[int, float, float, bool]:
+        """(columns, cell side, gap, numbered) of the output maps: the first room whose largest cells draw the
+        numbers at least MIN_FONT_SIZE, in as many columns as make the cells largest (six 2×2 maps of a
+        depthwise layer fill two columns); when none does, the largest cells, shaded by value without numbers
+        (as a grid of more than ``max_numbered_cells`` is: the caption and the products still show them)."""
+        f = self.trace.num_filters
+        oh, ow = self.trace.geometry.out
+        layouts = []
+        for height, gap, wide in self.OUTPUT_ROOMS:
+            left = self.output_x - self.output_width / 2
+            width = (FRAME_X_RADIUS - 0.2 - left) if wide else self.output_width
+            best = (0.0, 1)
+            for columns in range(1, f + 1):
+                rows = -(-f // columns)
+                by_height = (height - (rows - 1) * gap) / (rows * oh)
+                by_width = (width - (columns - 1) * (label_width + self.LABEL_GAP + gap)) / (columns * ow)
+                cell = min(0.8, by_height, by_width)
+                if cell > best[0] + 1e-9:
+                    best = (cell, columns)
+            numbered = oh * ow <= self.max_numbered_cells and fit_font_size(best[0], widest) >= MIN_FONT_SIZE
+            layouts.append((best[1], best[0], gap, numbered))
+            if numbered:
+                return layouts[-1]
+        columns, cell, gap, _ = max(layouts, key=lambda layout: layout[1])
+        return columns, cell, gap, False
+
     def build_output_grids(self) -> None:
         t, pal = self.trace, self.palette
         f = t.num_filters
         oh, ow = t.geometry.out
-        gap = 0.55
-        cell = min(0.8, (5.6 - (f - 1) * gap) / (f * oh), self.output_width / ow)
+        labels = [caption_text(f"y[{k}]", 22, "#BDBDBD") for k in range(f)]
+        label_width = max(label.get_width() for label in labels)
         widest = widest_text(t.running, self.num_decimals)
+        columns, cell, gap, numbered = self.output_layout(label_width, widest)
         font = fit_font_size(cell, widest)
         self.output_grids = []
         for k in range(f):
             grid = NumberGrid(t.running[k, :, :, 0], cell, pal.padding, self.num_decimals,
-                              font_size=font, show_numbers=oh * ow <= self.max_numbered_cells)
+                              font_size=font, show_numbers=numbered)
             grid.numbers.set_opacity(0)  # empty until its filter's bias goes in (show_filter)
             self.output_grids.append(self.on_top(grid))
-        column = VGroup(*self.output_grids).arrange(DOWN, buff=gap)
-        column.move_to(np.array([self.output_x, -0.15, 0]))
-        self.output_labels = VGroup(*(
-            caption_text(f"y[{k}]", 22, "#BDBDBD").next_to(g, LEFT, buff=0.15) for k, g in enumerate(self.output_grids)))
-        self.output_label = label_above(column, self.tr("output  {shape}", shape=f"{f}×{oh}×{ow}"))
+        block = VGroup(*self.output_grids).arrange_in_grid(-(-f // columns), columns, v_buff=gap,
+                                                           h_buff=label_width + self.LABEL_GAP + gap)
+        block.move_to(np.array([self.output_x, -0.15, 0]))
+        if block.get_right()[0] > FRAME_X_RADIUS - 0.2:  # a wide block keeps to the frame
+            block.shift((FRAME_X_RADIUS - 0.2 - block.get_right()[0]) * RIGHT)
+        self.output_labels = VGroup(*(label.next_to(g, LEFT, buff=self.LABEL_GAP)
+                                      for label, g in zip(labels, self.output_grids)))
+        self.output_label = label_above(block, self.tr("output  {shape}", shape=f"{f}×{oh}×{ow}"))
 
     def build_filter_panel(self, f: int) -> None:
         """The kernels of filter ``f`` (one per input channel, each labelled with the channel it reads)
@@ -271,11 +309,26 @@ class ConvLayerScene(LayerOptions, BatchedScene):
                 "parameters: {count}; groups={groups}: each filter reads {per_filter} of the {channels} input "
                 "channels", count=count, groups=t.groups, per_filter=cg, channels=c), 24, "#BDBDBD")
         self.params.next_to(self.title, DOWN, buff=0.12)
+        # where the captions go, still empty while the layer is introduced
+        self.size_notes = VGroup(*self.size_lines()).arrange(DOWN, buff=0.08).to_edge(DOWN, buff=0.3)
         self.play(FadeIn(self.input_stack), FadeIn(self.input_label), Write(self.title), run_time=self.stage_time)
         self.play(*(FadeIn(g) for g in self.output_grids), FadeIn(self.output_labels), FadeIn(self.output_label),
-                  FadeIn(self.params), run_time=self.stage_time)
+                  FadeIn(self.params), FadeIn(self.size_notes), run_time=self.stage_time)
         self.wait(self.pause_time)
-        self.play(FadeOut(self.params), run_time=self.stage_time / 2)
+        self.play(FadeOut(self.params), FadeOut(self.size_notes), run_time=self.stage_time / 2)
+
+    def size_lines(self) -> list:
+        """At the bottom, with the parameter count while the layer is introduced: the stride, padding and
+        dilation, and the output-size formula with the layer's numbers (why a 7×7 input becomes 4×4)."""
+        return [caption_text(text, 22, "#BDBDBD") for text in [self.layer_settings(), *self.size_formulas()]]
+
+    def layer_settings(self) -> str:
+        """``stride 2   padding 1   dilation 1`` (a pair where the axes differ; padding as the formula's p)."""
+        return "   ".join(settings_parts(self.tr, self.trace.geometry))
+
+    def size_formulas(self) -> list[str]:
+        """The output-size formula for each axis whose numbers differ (from the core)."""
+        return size_formulas(self.tr, self.lookup, self.trace.geometry)
 
     def show_filter(self, f: int) -> None:
         """Filter ``f``'s kernels and bias appear; the bias goes into each of its output cells."""

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common_options import decimals_option, stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option
+from .common_options import (decimals_option, detailed_option, palette_option, pause_time_option, stage_time_option,
+                             sweep_time_option)
 from .option_kinds import Whole, Flag, Choice, Pair, Maybe
 from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, VGroup
 from manimlib.utils.color import color_to_rgba
 
-from convanim import output_size_formula, trace_pool2d
+from convanim import trace_pool2d
 from convanim.arithmetic.padding import padding_mask
 from convanim.arithmetic.pool_trace import PoolStep, PoolTrace
 
@@ -23,6 +24,7 @@ from .batched_scene import BatchedScene
 from .cells import NumberGrid, caption_text, fit_font_size, label_above, ring, swap_caption
 from .fades import FadeIn, FadeOut
 from .layer_options import PlaneInput
+from .size_statements import settings_parts, size_formulas
 from convanim.statements import Statement, format_number, join_terms, relation_for
 
 from .numbers import widest_text
@@ -99,15 +101,15 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
         kh, kw = g.kernel
         what = (self.tr("max pooling {size}", size=f"{kh}×{kw}") if self.mode == "max"
                 else self.tr("average pooling {size}", size=f"{kh}×{kw}"))
-        options = [self.tr("stride {n}", n=g.stride[0]), self.tr("padding {n}", n=g.pads[0])]
+        options = settings_parts(self.tr, g, dilation=g.dilation != (1, 1))
         if self.ceil_mode:
             options.append("ceil_mode")
         if self.mode == "avg":
             options.append("divisor_override" if self.divisor_override is not None else
                            f"count_include_pad={self.count_include_pad}")
         self.title = caption_text(", ".join([what] + options), 28).to_edge(UP, buff=0.25)
-        self.formula = caption_text(output_size_formula(h, kh, g.stride[0], g.pads[0], g.dilation[0],
-                                                        self.ceil_mode, self.lookup), 22, "#E0E0E0")
+        self.formula = VGroup(*(caption_text(line, 22, "#E0E0E0") for line in size_formulas(
+            self.tr, self.lookup, g, self.ceil_mode))).arrange(DOWN, buff=0.08)
         self.formula.next_to(self.title, DOWN, buff=0.12)
         self.caption = caption_text(" ", 26).to_edge(DOWN, buff=0.3)
         self.window_frames = None
@@ -203,14 +205,29 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
             h, w = step.source
             index = self.tr("index = {formula}", formula=f"{h}·{self.trace.geometry.input[1]} + {w} = {step.index}")
             return f"{target} = max({values}) = {format_number(step.value, d)}; {index}"
-        counted = [v for v, pad in zip(shown, step.is_padding.flat) if self.padding_counts or not pad]
-        left_out = len(shown) - len(counted)
-        note = self.trn("{n} padding cell not counted", "{n} padding cells not counted", left_out) if left_out else ""
+        past = self.past_the_edge(step).flat
+        inside = [(v, pad) for v, pad, beyond in zip(shown, step.is_padding.flat, past) if not beyond]
+        counted = [v for v, pad in inside if self.padding_counts or not pad]
+        left_out, beyond = len(inside) - len(counted), len(shown) - len(inside)
+        notes = ([self.trn("{n} padding cell not counted", "{n} padding cells not counted", left_out)] if left_out
+                 else []) + ([self.trn("{n} cell past the edge not counted", "{n} cells past the edge not counted",
+                                       beyond)] if beyond else [])
+        note = "; ".join(notes)
         divisor = format_number(step.divisor, 0 if float(step.divisor).is_integer() else d)
         terms = join_terms([format_number(v, d) for v in counted])
         expression = f"({terms}) ÷ {divisor}" if len(counted) > 1 else f"{terms} ÷ {divisor}"
         total = format_number(step.value, d)
         return str(Statement(target, expression, total, relation_for(expression, total), note))
+
+    def past_the_edge(self, step: PoolStep) -> np.ndarray:
+        """(KH, KW) True for the cells of a ceil_mode window that lie past the padded input: no cell of the input
+        or its padding is there, so average pooling neither adds nor counts them (the trace holds them as
+        padding)."""
+        g = self.trace.geometry
+        top, bottom, left, right = g.pads
+        rows = np.asarray(step.rows) >= g.input[0] + top + bottom
+        cols = np.asarray(step.cols) >= g.input[1] + left + right
+        return rows[:, None] | cols[None, :]
 
     def caption_animation(self, step: PoolStep):
         text = self.equation(step)

@@ -155,16 +155,30 @@ class TransposedScatter(TransposedLayer, BatchedScene):
         """(ky, kx, row, col) for each kernel tap that lands inside the output."""
         return [(ky, kx, int(step.rows[ky]), int(step.cols[kx])) for ky, kx in np.argwhere(step.inside)]
 
+    #: While a detailed step shows its products, each reached output cell holds two numbers: its sum so far
+    #: in the upper half and the product below it, each centred this share of a cell from the middle.
+    HALF_OFFSET = 0.22
+
+    def stacked_font(self) -> float:
+        """The font size of the two numbers a cell holds during a detailed step: the output's own, or smaller
+        where two of them would not fit one above the other (each at most 0.34 of the cell high)."""
+        probe = make_number(8, 0, 48, "#FFFFFF").get_height()
+        return min(self.out_font, 48 * 0.34 * self.out_cell / probe)
+
     def scatter_in_detail(self, step: ScatterStep) -> None:
         self.play(self.mark_input(step), self.caption_animation(step), run_time=self.stage_time)
-        products = VGroup()
+        products, lifts = VGroup(), []
+        font, offset = self.stacked_font(), self.HALF_OFFSET * self.out_cell
         for ky, kx, r, c in self.target_cells(step):
-            num = make_number(step.products[0, ky, kx], 0, self.out_font * 0.8, self.palette.product)
-            products.add(num.move_to(self.output_grid.cell(r, c)).shift(0.28 * self.out_cell * DOWN))
+            centre = self.output_grid.cell(r, c).get_center()
+            products.add(make_number(step.products[0, ky, kx], 0, font, self.palette.product).move_to(
+                centre + offset * DOWN))
+            number = self.output_grid.number(r, c)  # the sum so far moves up, out of the product's way
+            lifts.append(number.animate.scale(font / self.out_font).move_to(centre + offset * UP))
         frames = VGroup(*(ring(self.out_cell, self.out_cell, 0.07 * self.out_cell, self.palette.kernel).move_to(
             self.output_grid.cell(r, c)) for _, _, r, c in self.target_cells(step)))
-        self.play(FadeIn(frames), *(ReplacementTransform(self.kernel_grid.number(ky, kx).copy(), products[i])
-                                    for i, (ky, kx, _, _) in enumerate(self.target_cells(step))),
+        self.play(FadeIn(frames), *lifts, *(ReplacementTransform(self.kernel_grid.number(ky, kx).copy(), products[i])
+                                            for i, (ky, kx, _, _) in enumerate(self.target_cells(step))),
                   run_time=self.stage_time)
         self.products = products
         self.after_products(step)
@@ -179,7 +193,8 @@ class TransposedScatter(TransposedLayer, BatchedScene):
         anims = []
         for _, _, r, c in self.target_cells(step):
             number = self.output_grid.number(r, c)
-            target = make_number(step.output_after[0, r, c], 0, self.out_font, "#FFFFFF").move_to(number)
+            target = make_number(step.output_after[0, r, c], 0, self.out_font, "#FFFFFF").move_to(
+                self.output_grid.cell(r, c))
             anims.append(ReplacementTransform(number, target))
             self.output_grid.numbers.submobjects[self.output_grid.index(r, c)] = target
         return anims

@@ -1,0 +1,82 @@
+"""Readable for every variant a lecturer sets (issue 32): layouts adapt to the shapes the options allow.
+
+Each check runs the scene with its animations skipped and reads, after every play, every text and number on
+screen (screen_check): none under 8 px at 480p, none off the frame."""
+import sys
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from screen_check import recording, run, size_problems  # noqa: I001  (imports manimlib first)
+from statement_check import arithmetic_problems
+from convanim.manim import ConvLayerScene
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scenes"))
+import conv3x3  # noqa: E402
+
+
+def test_a_depthwise_layer_of_six_maps_stays_readable():
+    """in_channels=3, out_channels=6, groups=3 squeezed six 2×2 maps into one column, their numbers 5 px tall
+    at 480p; the maps now wrap into columns."""
+
+    class Depthwise(conv3x3.Conv3x3):
+        in_channels, out_channels, groups = 3, 6, 3
+
+    scene = run(recording(Depthwise))
+    assert size_problems(scene.screen) == []
+    columns = {round(float(g.get_center()[0]), 3) for g in scene.output_grids}
+    assert len(columns) == 2
+
+
+@st.composite
+def conv_layers(draw):
+    """A conv layer within the documented ranges (kept small: each example runs the whole story)."""
+    groups = draw(st.integers(1, 3))
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    dilation = draw(st.integers(1, 2))
+    size = (draw(st.integers(max(3, dilation * (kernel[0] - 1) + 1), 7)),
+            draw(st.integers(max(3, dilation * (kernel[1] - 1) + 1), 7)))
+    low = draw(st.integers(-20, 5))
+    options = {"in_channels": groups * draw(st.integers(1, 2)), "out_channels": groups * draw(st.integers(1, 3)),
+               "groups": groups, "input_size": size, "kernel_size": kernel, "dilation": dilation,
+               "stride": draw(st.integers(1, 2)), "padding": draw(st.integers(0, 1)), "seed": draw(st.integers(0, 99)),
+               "input_range": (low, low + draw(st.integers(0, 30))), "weight_range": (-3, draw(st.integers(-2, 9))),
+               "detailed_steps": 1, "language": draw(st.sampled_from(["en", "th", "ja", "de"]))}
+    if draw(st.booleans()):  # floats, written with `decimals` places
+        rng_seed = draw(st.integers(0, 99))
+        import numpy as np
+        rng = np.random.default_rng(rng_seed)
+        options["input_values"] = np.round(rng.uniform(-5, 5, (options["in_channels"], *size)), 3)
+        options["decimals"] = draw(st.integers(0, 3))
+    return options
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(conv_layers())
+def test_conv_layers_of_any_shape_stay_readable_and_true(options):
+    scene = run(recording(type("Drawn", (ConvLayerScene,), dict(options))))
+    assert size_problems(scene.screen) == []
+    assert [p for text in scene.screen.statements() for p in arithmetic_problems(text)] == []
+
+
+def test_the_smallest_caption_keeps_every_scripts_letters_8_px_tall_at_480p():
+    """Thai's consonants are a third shorter than digits of the same size: at the old minimum (19) they were
+    about 5 px tall at 480p against 8-9 px digits.  Captions and labels now have a smallest size per language."""
+    from convanim.languages import LANGUAGES
+    from convanim.manim.cells import caption_text, label_above, use_language
+    from manimlib import Square
+
+    samples = {"en": "0123456789 xkH", "de": "0123 Gewichte", "th": "กขคงจนมรลวอ", "ja": "あいう日本",
+               "zh-Hans": "中文卷积", "zh-Hant": "中文卷積"}
+    for code, sample in samples.items():
+        use_language(LANGUAGES[code])
+        try:
+            for mob in (caption_text(sample, 10), label_above(Square(), sample, 12)):
+                letters = [g for g in mob.submobjects if g.get_height() > 0.05]  # leave out dots and dashes
+                heights = sorted(float(g.get_height()) * 480 / 8 for g in letters)
+                # the median glyph: an ordinary letter of the script (x-height letters of Latin excepted: its
+                # rule is the digits')
+                assert heights[len(heights) // 2] >= 8 - 1e-6, (code, heights)
+        finally:
+            use_language(LANGUAGES["en"])
