@@ -9,7 +9,7 @@ import torch
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from manim_support import run  # noqa: I001  (imports manimlib first)
+from manim_support import draws, run  # noqa: I001  (imports manimlib first)
 from convanim.manim import ConvLayerScene
 
 #: ⌊(i + 2·p − d·(k−1) − 1)/s⌋ + 1 = o, with the numbers (p may be a half: the mean of two sides).
@@ -116,3 +116,34 @@ def test_the_pooling_title_and_formula_state_dilation_and_both_axes():
         i, p, d, k, s, o = FORMULA.search(formula).groups()
         assert (int(i), float(p), int(d), int(k), int(s)) == ((6, 7)[axis], 0, 2, (2, 3)[axis], (2, 1)[axis])
         assert int(o) == out[axis]
+
+
+def test_every_sum_label_of_a_grouped_layer_names_the_input_channel_its_window_reads():
+    """``Σ channel c`` was exempt from the label check (issue 32: a label naming the wrong channel of a grouped
+    layer passed, and no grouped variant detailed a filter beyond the first group).  Every step is detailed
+    here, and each label is checked against the channel worked out by hand: filter f of F belongs to group
+    f // (F / groups), whose channels start at group · C / groups."""
+    labels = []
+
+    class Grouped(ConvLayerScene):
+        in_channels, out_channels, groups, input_size, kernel_size = 4, 4, 2, (3, 3), (2, 2)
+        detailed_steps = 10_000
+        use_bias = False
+
+        def collapse_products(self, step):
+            super().collapse_products(step)
+            labels.append((step.filter, step.channel, step.oy, step.ox, self.sum_label.text, self.sum_number.copy()))
+
+    scene = run(Grouped)
+    x = torch.tensor(scene.trace.input, dtype=torch.float64)
+    w = torch.tensor(scene.trace.layer.weight, dtype=torch.float64)
+    assert {f for f, *_ in labels} == {0, 1, 2, 3}  # filters of both groups, in detail
+    seen = set()
+    for f, local, oy, ox, text, number in labels:
+        group = f // (4 // 2)
+        channel = group * (4 // 2) + local
+        assert text == f"Σ channel {channel}", (f, local, text)
+        window_sum = torch.nn.functional.conv2d(x[channel][None, None], w[f, local][None, None])[0, 0, oy, ox]
+        assert draws(number, int(window_sum)), (f, channel, oy, ox, float(window_sum))  # the sum under the label
+        seen.add(channel)
+    assert seen == {0, 1, 2, 3}
