@@ -14,7 +14,34 @@ from .headless import prepare_environment
 prepare_environment()
 
 _EXPORTS = {
+    # the scene families a lecturer subclasses
     "ConvLayerScene": ".conv_scene",
+    "ConvArithmetic": ".arithmetic_scene",
+    "PaddingModes": ".arithmetic_scene",
+    "TransposedScatter": ".transpose_scene",
+    "TransposedAsConv": ".transpose_scene",
+    "PoolingScene": ".pool_scene",
+    "PoolBackwardScene": ".pool_backward_scene",
+    "ConvBackwardScene": ".conv_backward_scene",
+    "ConvBackwardAsConvolutionScene": ".backward_as_conv_scene",
+    "Col2ImScene": ".col2im_scene",
+    "GradientDescentScene": ".descent_scene",
+    "Im2ColScene": ".im2col_scene",
+    "Im2ColLoopOrdersScene": ".im2col_scene",
+    "FeatureMapScene": ".feature_map_scene",
+    "PipelineScene": ".pipeline_scene",
+    "ReceptiveFieldScene": ".receptive_field_scene",
+    "DilatedReceptiveFieldScene": ".receptive_field_scene",
+    "TrainedLayerScene": ".trained_scene",
+    "TrainedPipelineScene": ".trained_scene",
+    "LearnedFiltersScene": ".trained_scene",
+    "ConvVolumeScene": ".volume_scene",
+    "DepthwiseSeparableScene": ".volume_scene",
+    "PixelShuffleScene": ".volume_scene",
+    # declaring a subclass's own options
+    "Option": ".options",
+    "OptionError": ".options",
+    # building blocks
     "NumberGrid": ".cells",
     "ChannelStack": ".cells",
     "KernelOverlay": ".cells",

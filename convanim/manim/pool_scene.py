@@ -21,7 +21,7 @@ from convanim.arithmetic.padding import padding_mask
 from convanim.arithmetic.pool_trace import PoolStep, PoolTrace
 
 from .batched_scene import BatchedScene
-from .cells import NumberGrid, caption_text, fit_font_size, label_above, ring, swap_caption
+from .cells import NumberGrid, caption_text, fit_font_size, label_above, readable_cell, ring, swap_caption
 from .fades import FadeIn, FadeOut
 from .layer_options import PlaneInput
 from .size_statements import settings_parts, size_formulas
@@ -79,15 +79,16 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
         g = t.geometry
         self.num_decimals = 0 if (self.mode == "max" and t.output.dtype.kind in "iu") else self.decimals
         hp, wp = t.padded.shape[1:]
-        cell = min(0.75, 5.0 / max(hp, wp))
+        input_decimals = 0 if t.input.dtype.kind in "iu" else self.decimals
+        # as large as the room allows, and no smaller than the widest number needs (MIN_FONT_SIZE)
+        cell = readable_cell(min(0.75, 5.0 / max(hp, wp)), t.input, input_decimals)
         top, _, left, _ = g.pads
         # ceil_mode may add room past the bottom/right padding: it counts as padding too
         mask = padding_mask(g.input, (top, hp - top - g.input[0], left, wp - left - g.input[1]))
-        input_decimals = 0 if t.input.dtype.kind in "iu" else self.decimals
         self.input_grid = NumberGrid(self.display_values(t.padded[0], mask), cell, pal.input, input_decimals, mask,
                                      pal.padding)
         self.input_grid.move_to(np.array([-3.4, -0.3, 0]))
-        out_cell = min(0.85, 3.6 / max(g.out))
+        out_cell = readable_cell(min(0.85, 3.6 / max(g.out)), t.output, self.num_decimals)
         font = fit_font_size(out_cell, widest_text(t.output, self.num_decimals))
         self.output_grid = NumberGrid(t.output[0], out_cell, pal.output, self.num_decimals, font_size=font)
         self.output_grid.move_to(np.array([3.9, -0.3, 0]))

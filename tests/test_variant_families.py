@@ -1,0 +1,85 @@
+"""Readable and true for the variants a lecturer sets, family by family (issue 32): hypothesis draws option
+sets within the documented ranges, each scene runs with its animations skipped, and after every play every text
+and number is checked (screen_check): none under 8 px at 480p, none off the frame, every statement's arithmetic
+true as written (statement_check, independent of convanim.statements).  Kept small: each example runs a whole
+story."""
+import numpy as np
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from screen_check import recording, run, size_problems  # noqa: I001  (imports manimlib first)
+from statement_check import arithmetic_problems
+from convanim.manim import ConvBackwardScene, PoolingScene, TransposedScatter
+
+
+LANGUAGES = st.sampled_from(["en", "th", "ja", "zh-Hant", "de"])
+FUZZ = settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+
+
+def check(scene_class, options):
+    scene = run(recording(type("Drawn", (scene_class,), dict(options))))
+    assert size_problems(scene.screen) == []
+    assert [p for text in scene.screen.statements() for p in arithmetic_problems(text)] == []
+    return scene
+
+
+def floats(draw, shape):
+    rng = np.random.default_rng(draw(st.integers(0, 999)))
+    return np.round(rng.uniform(-9, 9, shape), 2)
+
+
+@st.composite
+def pooling_layers(draw):
+    mode = draw(st.sampled_from(["max", "avg"]))
+    kernel = draw(st.integers(1, 3))
+    dilation = draw(st.integers(1, 2)) if mode == "max" else 1
+    size = (draw(st.integers(dilation * (kernel - 1) + 1, 6)), draw(st.integers(dilation * (kernel - 1) + 1, 6)))
+    options = {"mode": mode, "kernel_size": kernel, "stride": draw(st.integers(1, 3)),
+               "padding": draw(st.integers(0, kernel // 2)), "dilation": dilation, "input_size": size,
+               "ceil_mode": draw(st.booleans()), "count_include_pad": draw(st.booleans()),
+               "detailed_windows": 2, "language": draw(LANGUAGES)}
+    if draw(st.booleans()):
+        options["input_values"] = floats(draw, size)
+        options["decimals"] = draw(st.integers(0, 3))
+    return options
+
+
+@FUZZ
+@given(pooling_layers())
+def test_pooling_variants(options):
+    check(PoolingScene, options)
+
+
+@st.composite
+def transposed_layers(draw):
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = draw(st.integers(1, 3))
+    size = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = draw(st.integers(0, min(kernel) - 1))
+    output_padding = draw(st.integers(0, stride - 1))
+    # PyTorch's size rule: o = (i − 1)s − 2p + (k − 1) + output_padding + 1 must be at least 1 on both axes
+    assume(all((i - 1) * stride - 2 * padding + k - 1 + output_padding + 1 >= 1 for i, k in zip(size, kernel)))
+    return {"input_size": size, "kernel_size": kernel, "stride": stride, "padding": padding,
+            "output_padding": output_padding, "input_range": (-9, 9), "weight_range": (-3, 3),
+            "detailed_steps": 2, "language": draw(LANGUAGES)}
+
+
+@FUZZ
+@given(transposed_layers())
+def test_transposed_scatter_variants(options):
+    check(TransposedScatter, options)
+
+
+@st.composite
+def backward_layers(draw):
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    return {"in_channels": draw(st.integers(1, 2)), "out_channels": draw(st.integers(1, 2)),
+            "input_size": (draw(st.integers(3, 5)), draw(st.integers(3, 5))), "kernel_size": kernel,
+            "stride": draw(st.integers(1, 2)), "padding": draw(st.integers(0, 1)), "seed": draw(st.integers(0, 99)),
+            "detailed_weights": 2, "detailed_scatters": 1, "language": draw(LANGUAGES)}
+
+
+@FUZZ
+@given(backward_layers())
+def test_conv_backward_variants(options):
+    check(ConvBackwardScene, options)
