@@ -140,8 +140,8 @@ class Col2ImScene(ConvGradientScene):
     def multiply_by_weight_columns(self) -> None:
         r = self.record
         rows, k = r.grad_cols.shape
-        self.play(FadeIn(self.dcols), FadeIn(self.labels[2]), self.caption_animation(
-            "dcols = dout @ W_colᵀ: each entry is a row of dout times a column of W_colᵀ"), run_time=self.stage_time)
+        self.play(FadeIn(self.dcols), FadeIn(self.labels[2]), self.caption_animation(self.tr(
+            "dcols = dout @ W_colᵀ: each entry is a row of dout times a column of W_colᵀ")), run_time=self.stage_time)
         n = 0
         for i in range(rows):
             animations = []
