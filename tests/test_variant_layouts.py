@@ -80,3 +80,29 @@ def test_the_smallest_caption_keeps_every_scripts_letters_8_px_tall_at_480p():
                 assert heights[len(heights) // 2] >= 8 - 1e-6, (code, heights)
         finally:
             use_language(LANGUAGES["en"])
+
+
+def test_a_stacked_filter_panels_front_kernel_shows_no_plate_through_its_cells():
+    """The plates behind a stacked kernel showed through the front kernel's cells (lighter patches on its digits,
+    issue 32): every cell of the front kernel is now drawn in one colour, read from the frame near each cell's
+    corner (away from its digit)."""
+    import numpy as np
+
+    class SixChannels(conv3x3.Conv3x3):
+        in_channels, out_channels = 6, 2
+
+    scene = SixChannels(skip_animations=True, end_at_animation_number=14, camera_config={"resolution": (1708, 960)})
+    scene.run()
+    assert scene.panel_stacked
+    scene.update_frame(force_draw=True)
+    image = np.asarray(scene.camera.get_image())[..., :3].astype(int)
+    front = scene.kernels.front_grid()
+    colours = []
+    for square in front.squares:
+        x, y = square.get_corner(np.array([-1, -1, 0]))[:2] + 0.15 * square.get_width()
+        column = int(round((x + 7.111) / 14.222 * 1708))
+        row = int(round((4 - y) / 8 * 960))
+        colours.append(image[row, column])
+    colours = np.array(colours)
+    assert np.abs(colours - colours[0]).max() <= 2, colours
+    scene.camera.ctx.release()

@@ -6,7 +6,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import (DOWN, FRAME_X_RADIUS, RIGHT, UP, AnimationGroup, Rectangle, RoundedRectangle, Square, Text,
+from manimlib import (DOWN, FRAME_X_RADIUS, RIGHT, UP, AnimationGroup, Polygon, Rectangle, RoundedRectangle, Square, Text,
                       Transform, VGroup, VMobject, interpolate_color)
 from manimlib.animation import fading
 
@@ -164,6 +164,23 @@ def shade_of(value: object, low: float, high: float, color: str) -> str:
     return interpolate_color("#000000", color, 0.2 + 0.8 * level).hex_l
 
 
+def visible_plate(width: float, height: float, offset: np.ndarray) -> VMobject:
+    """The part of a ``width`` × ``height`` plate left showing by the plate (or grid) in front of it, ``offset``
+    (right and up) nearer: an L along the top and the right edge.  Only that part is drawn: manimgl fills a grid
+    over a plate with a little of the plate showing through (about 5 %, so the front kernel of a stacked filter
+    panel had lighter patches on its digits, issue 32)."""
+    dx, dy = min(float(offset[0]), width), min(float(offset[1]), height)
+    left, right, bottom, top = -width / 2, width / 2, -height / 2, height / 2
+    corners = [(left, top - dy), (left, top), (right, top), (right, bottom), (right - dx, bottom),
+               (right - dx, top - dy)]
+    return Polygon(*(np.array([x, y, 0.0]) for x, y in corners))
+
+
+def plate_centre(width: float, height: float, plate: VMobject) -> np.ndarray:
+    """Where the centre of the whole plate (not of its visible part) is now."""
+    return np.array([plate.get_right()[0] - width / 2, plate.get_top()[1] - height / 2, 0.0])
+
+
 class ChannelStack(VGroup):
     """Channels of an input shown as a stack: one numbered grid in front, plates behind.
 
@@ -178,11 +195,13 @@ class ChannelStack(VGroup):
         self.offset = np.asarray(offset, dtype=float)
         self.front = 0
         self.plates = VGroup()
+        width, height = grids[0].get_width(), grids[0].get_height()
         for depth in range(len(self.grids) - 1, 0, -1):  # farthest first
-            plate = Rectangle(width=grids[0].get_width(), height=grids[0].get_height())
+            plate = visible_plate(width, height, self.offset) if self.offset[0] > 0 and self.offset[1] > 0 else \
+                Rectangle(width=width, height=height)
             plate.set_stroke(width=0).set_fill(interpolate_color(plate_color, "#000000", 0.15 + 0.12 * depth),
                                                opacity=1)
-            plate.move_to(grids[0].get_center() + depth * self.offset)
+            plate.shift(grids[0].get_center() + depth * self.offset - plate_centre(width, height, plate))
             self.plates.add(plate)
         self.add(self.plates, self.grids[0])
 
