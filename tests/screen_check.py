@@ -29,6 +29,8 @@ class Seen:
     height: float          # the tallest glyph, in scene units
     inside: bool
     kind: str              # "number" or "text"
+    box: tuple = ()        # (x0, y0, x1, y1) of its glyphs, in scene units
+    ident: int = 0         # id() of the mobject (one mobject is seen after a play and again after a wait)
 
 
 @dataclass
@@ -74,7 +76,7 @@ def record_screen(scene, screen: Screen, play: int) -> None:
         x0, y0, _ = mob.get_corner(np.array([-1, -1, 0]))
         x1, y1, _ = mob.get_corner(np.array([1, 1, 0]))
         inside = -half_w <= x0 and x1 <= half_w and -half_h <= y0 and y1 <= half_h
-        screen.seen.append(Seen(play, text, glyph_height(mob), inside, kind))
+        screen.seen.append(Seen(play, text, glyph_height(mob), inside, kind, (x0, y0, x1, y1), id(mob)))
 
 
 def recording(scene_class):
@@ -97,6 +99,25 @@ def recording(scene_class):
 
     Recorded.__name__ = scene_class.__name__
     return Recorded
+
+
+def overlap_problems(screen: Screen, resolution: int = 480) -> list[str]:
+    """Two numbers drawn over each other after a play: their glyph boxes overlap by more than a pixel at
+    ``resolution`` each way (digits written over digits)."""
+    slack = FRAME_HEIGHT / resolution
+    problems = []
+    by_play: dict[int, dict[int, Seen]] = {}
+    for s in screen.seen:
+        if s.kind == "number":
+            by_play.setdefault(s.play, {})[s.ident] = s  # the last sight of each mobject after that play
+    for play, seen in by_play.items():
+        numbers = list(seen.values())
+        for i, a in enumerate(numbers):
+            for b in numbers[i + 1:]:
+                if (min(a.box[2], b.box[2]) - max(a.box[0], b.box[0]) > slack
+                        and min(a.box[3], b.box[3]) - max(a.box[1], b.box[1]) > slack):
+                    problems.append(f"numbers {a.text!r} and {b.text!r} overlap (play {play})")
+    return sorted(set(problems))
 
 
 def pixels(height: float, resolution: int) -> float:

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from screen_check import recording, run, size_problems  # noqa: I001  (imports manimlib first)
+from screen_check import overlap_problems, recording, run, size_problems  # noqa: I001  (imports manimlib first)
 from convanim.manim.batched_scene import BatchedScene
 from convanim.manim.conv_scene import ConvLayerScene
 from convanim.manim.feature_map_scene import FeatureMapScene
@@ -229,6 +229,23 @@ def test_statements_hold_and_labels_name_what_they_show(name, screens):
 @pytest.mark.parametrize("name", list(ALL))
 def test_every_text_and_number_is_readable_and_inside_the_frame(name, resolution, screens):
     problems = size_problems(screens(name).screen, resolution)
+    assert not problems, f"{name}:\n" + "\n".join(problems[:20])
+
+
+#: Scenes whose numbers are still drawn over each other somewhere (found by overlap_problems, issue 32; the
+#: README's known limits say where): a 5×5 kernel panel whose weights are wider than its cells, the backward
+#: scenes' scatter and correlation, col2im's flying entries.  The 3D volume scenes are left out: their boxes are
+#: in the scene's space, not on screen.
+KNOWN_OVERLAPS = {"MnistSizedConv", "TrainedFirstLayer", "ConvBackwardReflect", "ConvBackwardAsConvolution", "Col2Im"}
+THREE_D = {"ConvVolume", "GroupedConv", "DepthwiseConv", "PointwiseConv", "DepthwiseSeparable", "PixelShuffle"}
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if n not in THREE_D])
+def test_no_two_numbers_are_drawn_over_each_other(name, screens):
+    problems = overlap_problems(screens(name).screen)
+    if name in KNOWN_OVERLAPS:  # still a defect: the list shrinks as each is fixed
+        assert problems, f"{name} no longer overlaps: take it off KNOWN_OVERLAPS"
+        return
     assert not problems, f"{name}:\n" + "\n".join(problems[:20])
 
 

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from screen_check import recording, run, size_problems  # noqa: I001  (imports manimlib first)
+from screen_check import overlap_problems, recording, run, size_problems  # noqa: I001  (imports manimlib first)
 from statement_check import arithmetic_problems
 from convanim.manim import ConvBackwardScene, PoolingScene, TransposedScatter
 
@@ -19,6 +19,7 @@ FUZZ = settings(max_examples=6, deadline=None, derandomize=True, suppress_health
 def check(scene_class, options):
     scene = run(recording(type("Drawn", (scene_class,), dict(options))))
     assert size_problems(scene.screen) == []
+    assert overlap_problems(scene.screen) == []
     assert [p for text in scene.screen.statements() for p in arithmetic_problems(text)] == []
     return scene
 

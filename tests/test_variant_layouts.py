@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screen_check import recording, run, size_problems  # noqa: I001  (imports manimlib first)
+from screen_check import overlap_problems, recording, run, size_problems  # noqa: I001  (imports manimlib first)
 from statement_check import arithmetic_problems
 from convanim.manim import ConvLayerScene
 
@@ -57,6 +57,7 @@ def conv_layers(draw):
 def test_conv_layers_of_any_shape_stay_readable_and_true(options):
     scene = run(recording(type("Drawn", (ConvLayerScene,), dict(options))))
     assert size_problems(scene.screen) == []
+    assert overlap_problems(scene.screen) == []
     assert [p for text in scene.screen.statements() for p in arithmetic_problems(text)] == []
 
 

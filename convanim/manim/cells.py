@@ -241,7 +241,7 @@ class KernelOverlay(VGroup):
     """
 
     def __init__(self, weights: np.ndarray, cell_size: float, spacing: tuple[float, float], color: str,
-                 decimals: int = 0):
+                 decimals: int = 0, clear: tuple[float, float] | None = None):
         super().__init__()
         kh, kw = weights.shape
         self.shape = weights.shape
@@ -251,6 +251,13 @@ class KernelOverlay(VGroup):
         # (the filter panel and the products caption show it).
         probe = text_line(widest, font_size=font)
         self.shows_weights = probe.get_width() <= 0.6 * cell_size and probe.get_height() <= 0.3 * cell_size
+        if clear is not None and self.shows_weights:
+            # ``clear``: the half width and half height of the widest number in the cells below; a weight in
+            # the corner must lie right of it or below it (digits beside digits, not over them).
+            corner = cell_size * ((1 - GAP) / 2 - 0.05)
+            right_of = corner - probe.get_width() >= clear[0]
+            below = -corner + probe.get_height() <= -clear[1]
+            self.shows_weights = right_of or below
         self.taps = VGroup()
         self.weights = VGroup()
         for ky in range(kh):

@@ -37,7 +37,8 @@ from convanim.arithmetic.trace import ConvStep, ConvTrace
 
 from .batched_scene import BatchedScene
 from .cells import (MIN_FONT_SIZE, BiasChip, ChannelStack, FlyInto, KernelOverlay, NumberGrid, caption_text,
-                    fit_font_size, frame_around, label_above, min_cell_for, swap_caption, swap_caption_with_note)
+                    fit_font_size, frame_around, label_above, min_cell_for, swap_caption, swap_caption_with_note,
+                    text_line)
 from .fades import FadeIn, FadeOut
 from .shade_sweep import ShadeSweep, SweepStep
 from .size_statements import settings_parts, size_formulas
@@ -145,9 +146,13 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         mask = self.input_mask()
         font = None
         grids = []
+        # numbers only where they are readable: not too many cells, and at least MIN_FONT_SIZE in these cells
+        # (else the cells are shaded by value; the products and captions still write the numbers)
+        numbered = hp * wp <= self.max_numbered_cells and fit_font_size(
+            cell, widest_text(t.padded, self.input_decimals)) >= MIN_FONT_SIZE
         for ch in range(c):
             grid = NumberGrid(t.padded[ch], cell, pal.input, self.input_decimals, mask, pal.padding, font,
-                              show_numbers=hp * wp <= self.max_numbered_cells)
+                              show_numbers=numbered)
             font = grid.font_size  # one font size for every channel
             grids.append(grid)
         self.input_stack = ChannelStack(grids, np.array([offset, offset, 0]), pal.input)
@@ -411,8 +416,13 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     def make_overlay(self, f: int, c: int) -> KernelOverlay:
         t = self.trace
         spacing = (self.input_cell * t.geometry.dilation[0], self.input_cell * t.geometry.dilation[1])
+        front = self.input_stack.front_grid()
+        clear = None
+        if front.show_numbers:  # the widest input number, as the cells under the taps draw it
+            probe = text_line(widest_text(t.padded, self.input_decimals), font_size=front.font_size)
+            clear = (probe.get_width() / 2, probe.get_height() / 2)
         return self.on_top(KernelOverlay(t.weight[f, c], self.input_cell, spacing, self.palette.kernel,
-                                         self.weight_decimals))
+                                         self.weight_decimals, clear))
 
     # -- one step --------------------------------------------------------------------
     def mark_output_cell(self, step: ConvStep):
