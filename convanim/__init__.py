@@ -19,6 +19,7 @@ from .inputs.digits import Digits, handwritten_digits
 from .networks.training import (EdgeProblem, TrainingRun, TrainingStep, cross_entropy_loss, edge_learning_problem,
                                 mse_loss, sgd_step, softmax, train_conv)
 from .networks.digit_cnn import DigitCNN, FilterSnapshot, load_digit_cnn, train_digit_cnn, trained_digit_cnn
+from .networks.digit_cnn import WEIGHTS_FILE as DIGIT_CNN_WEIGHTS
 from .networks.from_torch import from_torch
 from .networks.pipeline import AvgPool, Conv, Flatten, Linear, MaxPool, ReLU, Softmax, Stage, run_pipeline
 from .arithmetic.pool import avg_pool2d, max_pool2d, relu
@@ -40,7 +41,7 @@ __all__ = [
     "edge_filter", "blur_filter", "random_filter", "named_filter",
     "run_pipeline", "Stage", "Conv", "ReLU", "MaxPool", "AvgPool", "Flatten", "Linear", "Softmax", "from_torch",
     "handwritten_digits", "Digits", "softmax", "cross_entropy_loss",
-    "DigitCNN", "FilterSnapshot", "train_digit_cnn", "trained_digit_cnn", "load_digit_cnn",
+    "DigitCNN", "DIGIT_CNN_WEIGHTS", "FilterSnapshot", "train_digit_cnn", "trained_digit_cnn", "load_digit_cnn",
     "mse_loss", "sgd_step", "train_conv", "TrainingRun", "TrainingStep", "edge_learning_problem", "EdgeProblem",
     "trace_conv2d", "ConvTrace", "ConvStep", "WindowSources",
     "trace_pool2d", "PoolTrace", "PoolStep",

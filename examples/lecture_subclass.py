@@ -29,7 +29,7 @@ class EdgeDetector(ConvLayerScene):
 
 
 # --- the photo lesson with your own picture and filters -------------------------------------------------
-from convanim.manim.feature_map_scene import FeatureMapScene  # noqa: E402
+from convanim.manim import FeatureMapScene  # noqa: E402
 
 
 class MyPhotoEdges(FeatureMapScene):

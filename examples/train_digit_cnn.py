@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from convanim.networks.digit_cnn import WEIGHTS_FILE, DigitCNN, load_digit_cnn, train_digit_cnn
+from convanim import DIGIT_CNN_WEIGHTS as WEIGHTS_FILE, DigitCNN, load_digit_cnn, train_digit_cnn
 
 #: How far a re-run's linear layer may stray from the shipped one (absolute, per weight).
 TOLERANCE = 1e-6

@@ -9,7 +9,7 @@ o = ⌊(i + 2p − d(k−1) − 1)/s⌋ + 1.  A lecture case is a three-line sub
 """
 import numpy as np
 
-from convanim.manim.arithmetic_scene import ConvArithmetic, PaddingModes  # noqa: F401
+from convanim.manim import ConvArithmetic, PaddingModes  # noqa: F401
 
 
 class NoPaddingUnitStrides(ConvArithmetic):

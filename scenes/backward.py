@@ -8,11 +8,8 @@ import numpy as np
 
 from convanim import digit_image
 
-from convanim.manim.backward_as_conv_scene import ConvBackwardAsConvolutionScene
-from convanim.manim.col2im_scene import Col2ImScene
-from convanim.manim.conv_backward_scene import ConvBackwardScene
-from convanim.manim.descent_scene import GradientDescentScene
-from convanim.manim.pool_backward_scene import PoolBackwardScene
+from convanim.manim import (Col2ImScene, ConvBackwardAsConvolutionScene, ConvBackwardScene, GradientDescentScene,
+                            PoolBackwardScene)
 
 
 class ConvBackward(ConvBackwardScene):

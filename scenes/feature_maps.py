@@ -6,7 +6,7 @@
 Without scikit-image the cat is replaced by a generated picture and the
 first caption says how to install it.
 """
-from convanim.manim.feature_map_scene import FeatureMapScene
+from convanim.manim import FeatureMapScene
 
 
 class FeatureMaps(FeatureMapScene):

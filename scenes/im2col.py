@@ -3,7 +3,7 @@
     manimgl scenes/im2col.py Im2Col
     python -m convanim.manim.render scenes/im2col.py Im2ColLoopOrders --quality 720p --out loops.mp4
 """
-from convanim.manim.im2col_scene import Im2ColLoopOrdersScene, Im2ColScene
+from convanim.manim import Im2ColLoopOrdersScene, Im2ColScene
 
 
 class Im2Col(Im2ColScene):

@@ -3,7 +3,7 @@
     manimgl scenes/pipeline.py Pipeline
     manimgl scenes/pipeline.py PipelineStacked     # ends on a 3D view of the stacked maps
 """
-from convanim.manim.pipeline_scene import PipelineScene
+from convanim.manim import PipelineScene
 
 
 class Pipeline(PipelineScene):

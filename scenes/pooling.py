@@ -4,7 +4,7 @@
 """
 import numpy as np
 
-from convanim.manim.pool_scene import PoolingScene
+from convanim.manim import PoolingScene
 
 
 class MaxPool2x2(PoolingScene):

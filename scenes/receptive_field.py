@@ -3,7 +3,7 @@
     manimgl scenes/receptive_field.py ReceptiveField           # the Pipeline scene's network
     manimgl scenes/receptive_field.py ReceptiveFieldDilated    # dilation and stride grow the field
 """
-from convanim.manim.receptive_field_scene import DilatedReceptiveFieldScene, ReceptiveFieldScene
+from convanim.manim import DilatedReceptiveFieldScene, ReceptiveFieldScene
 
 
 class ReceptiveField(ReceptiveFieldScene):

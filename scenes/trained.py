@@ -8,7 +8,7 @@
 The weights ship with convanim (convanim/networks/digit_cnn.npz, written by
 examples/train_digit_cnn.py); the digits are held out: never trained on.
 """
-from convanim.manim.trained_scene import LearnedFiltersScene, TrainedLayerScene, TrainedPipelineScene
+from convanim.manim import LearnedFiltersScene, TrainedLayerScene, TrainedPipelineScene
 
 
 class LearnedFilters(LearnedFiltersScene):

@@ -6,7 +6,7 @@
 Each case transposes the convolution of the same name in scenes/arithmetic.py
 (its output size is that convolution's input size).
 """
-from convanim.manim.transpose_scene import TransposedAsConv, TransposedScatter
+from convanim.manim import TransposedAsConv, TransposedScatter
 
 
 class NoPaddingUnitStrides:

@@ -10,7 +10,7 @@ spaced out in depth so that every number stays readable.
     manimgl scenes/volumes.py DepthwiseSeparable   # depthwise then pointwise, counted against a standard conv
     manimgl scenes/volumes.py PixelShuffle     # channels become space: 4×2×2 → 1×4×4
 """
-from convanim.manim.volume_scene import ConvVolumeScene, DepthwiseSeparableScene, PixelShuffleScene
+from convanim.manim import ConvVolumeScene, DepthwiseSeparableScene, PixelShuffleScene
 
 
 class ConvVolume(ConvVolumeScene):

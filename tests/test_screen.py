@@ -233,8 +233,8 @@ def test_every_text_and_number_is_readable_and_inside_the_frame(name, resolution
 
 
 #: Scenes whose numbers are still drawn over each other somewhere (found by overlap_problems, issue 32; the
-#: README's known limits say where): a 5×5 kernel panel whose weights are wider than its cells, the backward
-#: scenes' scatter and correlation, col2im's flying entries.  The 3D volume scenes are left out: their boxes are
+#: README's known limits say where): products wider than the input cells they are written in (a 28×28 or
+#: 8×8 input), the backward scenes' scatter and correlation, col2im's flying entries.  The 3D volume scenes are left out: their boxes are
 #: in the scene's space, not on screen.
 KNOWN_OVERLAPS = {"MnistSizedConv", "TrainedFirstLayer", "ConvBackwardReflect", "ConvBackwardAsConvolution", "Col2Im"}
 THREE_D = {"ConvVolume", "GroupedConv", "DepthwiseConv", "PointwiseConv", "DepthwiseSeparable", "PixelShuffle"}

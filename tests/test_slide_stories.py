@@ -12,7 +12,7 @@ SCENE_FILES = sorted((ROOT / "scenes").glob("*.py"))
 
 
 def every_scene():
-    from convanim.manim.render import load_scene_module, scene_classes
+    from convanim.manim.scene_files import load_scene_module, scene_classes
     for n, path in enumerate(SCENE_FILES):
         for name, cls in scene_classes(load_scene_module(str(path), f"deck_{n}")).items():
             yield path, name, cls

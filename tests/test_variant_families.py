@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from screen_check import overlap_problems, recording, run, size_problems  # noqa: I001  (imports manimlib first)
 from statement_check import arithmetic_problems
-from convanim.manim import ConvBackwardScene, PoolingScene, TransposedScatter
+from convanim.manim import ConvBackwardScene, PoolBackwardScene, PoolingScene, TransposedScatter
 
 
 LANGUAGES = st.sampled_from(["en", "th", "ja", "zh-Hant", "de"])
@@ -84,3 +84,20 @@ def backward_layers(draw):
 @given(backward_layers())
 def test_conv_backward_variants(options):
     check(ConvBackwardScene, options)
+
+
+@st.composite
+def pool_backward_layers(draw):
+    mode = draw(st.sampled_from(["max", "avg"]))
+    kernel = draw(st.integers(1, 3))
+    size = (draw(st.integers(kernel, 5)), draw(st.integers(kernel, 5)))
+    return {"mode": mode, "kernel_size": kernel, "stride": draw(st.integers(1, 2)),
+            "padding": draw(st.integers(0, kernel // 2)), "input_size": size,
+            "count_include_pad": draw(st.booleans()), "grad_seed": draw(st.integers(0, 99)),
+            "detailed_windows": 2, "language": draw(LANGUAGES)}
+
+
+@FUZZ
+@given(pool_backward_layers())
+def test_pool_backward_variants(options):
+    check(PoolBackwardScene, options)

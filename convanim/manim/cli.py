@@ -43,7 +43,7 @@ def list_scenes(files: list[str], options_of: str | None = None) -> int:
     sys.argv = ["manimgl"]  # manimlib reads argv on import
     import convanim.manim._gl  # noqa: F401
 
-    from .render import load_scene_module, scene_classes
+    from .scene_files import load_scene_module, scene_classes
 
     scenes = {}
     for n, path in enumerate(paths):
@@ -85,7 +85,7 @@ def run_script(args: argparse.Namespace) -> int:
 
     from convanim.narration.cues import Cue, write_webvtt
     from .options import OptionError, parse_assignment
-    from .render import exit_code
+    from .scene_files import exit_code
     from .story.timeline import story_timeline
 
     out = Path(args.out or f"{args.scene}.vtt")

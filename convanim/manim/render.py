@@ -11,8 +11,6 @@ finished: a failed render leaves no half-written file behind.
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import inspect
 import json
 import shutil
 import sys
@@ -24,6 +22,7 @@ import numpy as np
 
 from .headless import RenderSetupError, check_render_tools, prepare_environment
 from .options import OptionError, parse_options
+from .scene_files import SceneNotFoundError, exit_code, load_scene_module, scene_classes
 from .segments import default_jobs, render_segments
 from .speed.settings import speed_environment
 
@@ -44,36 +43,13 @@ def build_argv(scene_file: str, scene: str, quality: str, folder: str, still: bo
     return argv + extra
 
 
-class SceneNotFoundError(LookupError):
-    """The scene file has no scene of that name; the message lists the ones it has."""
-
-
-def load_scene_module(scene_file: str, name: str = "convanim_scene_file"):
-    """Import a scene file by path (manimlib must already be importable: sys.argv set)."""
-    spec = importlib.util.spec_from_file_location(name, Path(scene_file).resolve())
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def scene_classes(module) -> dict[str, type]:
-    """The scenes a scene file defines (its SCENES_IN_ORDER first, then any other Scene subclass)."""
-    from manimlib import Scene
-
-    listed = list(getattr(module, "SCENES_IN_ORDER", []))
-    others = [obj for obj in vars(module).values() if inspect.isclass(obj) and issubclass(obj, Scene)
-              and obj.__module__ == module.__name__ and obj not in listed]
-    return {cls.__name__: cls for cls in listed + others}
-
-
 def variant_source(scene_file: str, scene: str, options: dict, deck_folder: str | None = None,
                    voice_waits: list[int] | None = None, notes: list[str] | None = None) -> str:
     """A scene file whose only scene is ``scene`` with ``options`` as class attributes (as a slide deck
     writing to ``deck_folder`` when given, each slide with its ``notes``; waiting ``voice_waits[k]`` frames at
     the end of story step ``k`` when given: a narrated render)."""
     lines = ["import sys", "import numpy as np",
-             "from convanim.manim.render import load_scene_module",
+             "from convanim.manim.scene_files import load_scene_module",
              "_module = sys.modules.get('convanim_scene_file') or "
              f"load_scene_module({str(Path(scene_file).resolve())!r})",
              f"_base = getattr(_module, {scene!r})",
@@ -220,12 +196,6 @@ def check_scene(scene_file: str, scene: str, settings: list[str]) -> tuple[type,
     if scene not in scenes:
         raise SceneNotFoundError(f"{scene_file} has no scene {scene!r}; its scenes: {', '.join(scenes)}")
     return scenes[scene], parse_options(scenes[scene], settings)
-
-
-def exit_code(err: Exception) -> int:
-    """2 for what the user asked wrongly (file, scene, option, a layer the scene refuses), 1 for a render
-    that failed (a missing tool, manimgl's own error)."""
-    return 2 if isinstance(err, (ValueError, LookupError, FileNotFoundError)) else 1
 
 
 def failure_message(err: Exception, scene: str) -> str:

@@ -187,7 +187,7 @@ def _count(scene_file: str, scene: str, settings: list[str], voice_waits: list[i
     sys.argv = ["manimgl"]
     import convanim.manim._gl  # noqa: F401
     from .options import parse_options
-    from .render import load_scene_module, scene_classes
+    from .scene_files import load_scene_module, scene_classes
     from .story.voiced import voiced
 
     base = scene_classes(load_scene_module(scene_file))[scene]
@@ -223,7 +223,7 @@ if __name__ == "__main__":
         waits = json.loads(args.voice_waits) if args.voice_waits else None
         print(json.dumps(_count(args.scene_file, args.scene, args.set, waits)))
     except Exception as err:  # one line, and the render's exit code (2: the scene refused its options)
-        from .render import exit_code
+        from .scene_files import exit_code
 
         print(str(err), file=sys.stderr)
         sys.exit(exit_code(err))

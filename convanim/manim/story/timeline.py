@@ -85,7 +85,7 @@ def record(scene_file: str, scene: str, settings: list[str], languages: list[str
     sys.argv = ["manimgl"]
     import convanim.manim._gl  # noqa: F401
     from ..options import parse_options
-    from ..render import load_scene_module, scene_classes
+    from ..scene_files import load_scene_module, scene_classes
     from .voiced import VoicedSteps
 
     base = scene_classes(load_scene_module(scene_file))[scene]
@@ -133,7 +133,7 @@ if __name__ == "__main__":
     try:
         timeline = record(args.scene_file, args.scene, args.set, args.languages.split(","), json.loads(args.waits))
     except Exception as err:  # one line; 2 for what the user asked wrongly, as the render command
-        from ..render import exit_code
+        from ..scene_files import exit_code
 
         print(str(err), file=sys.stderr)
         sys.exit(exit_code(err))
