@@ -36,8 +36,8 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
     ``pause_time``."""
 
     channel: int = Option(0, Whole(0, 15), "the input channel shown")
-    detailed_cells: int = detailed_option(2, 'cells of the first gradient map')
-    detailed_weights: int = detailed_option(2, 'weights')
+    detailed_cells: int = detailed_option(2, "cells of the first gradient map")
+    detailed_weights: int = detailed_option(2, "weights")
     sweep_time: float = 0.25
 
     # -- building --------------------------------------------------------------------

@@ -34,8 +34,8 @@ class Col2ImScene(ConvGradientScene):
 
     in_channels, input_size, out_channels, kernel_size, seed = 2, (3, 3), 2, (2, 2), 6
     weight_range = (-3, 3)
-    detailed_products: int = detailed_option(2, 'products')
-    detailed_rows: int = detailed_option(1, 'rows')
+    detailed_products: int = detailed_option(2, "products")
+    detailed_rows: int = detailed_option(1, "rows")
     sweep_time: float = 0.5
 
     # -- building --------------------------------------------------------------------

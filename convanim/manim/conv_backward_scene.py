@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common_options import stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option, max_numbered_cells_option, sweep_captions_option
+from .common_options import (stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option,
+                             max_numbered_cells_option, sweep_captions_option)
 from .option_kinds import Whole, Flag
 from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
@@ -105,10 +106,10 @@ class ConvBackwardScene(ConvGradientScene):
     ``stage_time``, ``sweep_time``, ``pause_time``.
     """
 
-    detailed_weights: int = detailed_option(3, 'weights of filter 0, channel 0')
+    detailed_weights: int = detailed_option(3, "weights of filter 0, channel 0")
     input_gradient: bool = Option(True, Flag(), "also show dL/dx, as the scatter of each window")
     scatter_channel: int = Option(0, Whole(0, 15), "the input channel whose dL/dx is shown")
-    detailed_scatters: int = detailed_option(2, 'scatter windows')
+    detailed_scatters: int = detailed_option(2, "scatter windows")
     sweep_captions: int = sweep_captions_option(64)
 
     # -- building --------------------------------------------------------------------

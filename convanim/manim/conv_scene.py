@@ -83,12 +83,14 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     kernel_width: float = Option(1.6, Number(above=0, high=14), "the filter panel's kernel width")
     output_x: float = Option(4.9, Number(-7, 7), "the output column's centre x")
     output_width: float = Option(2.8, Number(above=0, high=14), "the output column's width")
-    order: str = Option("channel", Choice("channel", "cell"), "'channel': each channel over every cell; 'cell': the first output cell's whole story first")
-    detailed_steps: int = detailed_option(4, 'steps')
+    order: str = Option("channel", Choice("channel", "cell"),
+                        "'channel': each channel over every cell; 'cell': the first output cell's whole story first")
+    detailed_steps: int = detailed_option(4, "steps")
     stage_time: float = stage_time_option(0.8)
     sweep_time: float = sweep_time_option(1 / 3)
     sweep_captions: int = sweep_captions_option(64)
-    sweep_in_rows: bool = Option(True, Flag(), "play a sweep over grids without numbers a row at a time (the same frames, a quicker render)")
+    sweep_in_rows: bool = Option(True, Flag(), "play a sweep over grids without numbers a row at a time (the same "
+                                                "frames, a quicker render)")
     pause_time: float = pause_time_option(1.0)
 
     # -- drawing -----------------------------------------------------------------

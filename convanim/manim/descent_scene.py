@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common_options import MAX_DECIMALS, decimals_option, stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option, seed_option
+from .common_options import (MAX_DECIMALS, decimals_option, stage_time_option, sweep_time_option, pause_time_option,
+                             palette_option, detailed_option, seed_option)
 from .option_kinds import Whole, Number
 from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
@@ -38,11 +39,11 @@ class GradientDescentScene(NotedCaption, BatchedScene):
 
     num_images: int = Option(4, Whole(1, 64), "training images")
     image_size: int = Option(5, Whole(3, 32), "each training image's side")
-    seed: int = seed_option(2, 'the training images')
+    seed: int = seed_option(2, "the training images")
     lr: float = Option(0.2, Number(above=0, high=10), "the learning rate")
     steps: int = Option(15, Whole(1, 1000), "descent steps")
     shown_image: int = Option(0, Whole(0, 63), "which training image is drawn (below num_images)")
-    detailed_steps: int = detailed_option(2, 'steps')
+    detailed_steps: int = detailed_option(2, "steps")
     decimals: int = decimals_option(2)
     loss_decimals: int = Option(4, Whole(0, MAX_DECIMALS), "decimal places of the loss")
     palette: Palette = palette_option(DEFAULT_PALETTE)

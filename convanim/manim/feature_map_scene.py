@@ -59,11 +59,15 @@ class FeatureMapScene(BatchedScene):
 
     photo_source: str = Option("cat", FreeText("'cat', 'generated' or the path of an image file"), "the photo")
     photo_max_side: int = Option(1024, Whole(16, 8192), "larger photos are refused (downscale them first)")
-    filters: tuple[tuple[str, int], ...] = Option((("edge", 3), ("blur", 10), ("random", 20)), InCode(tuple, "a tuple of (kind, size) pairs, kind 'edge', 'blur' or 'random'"), "the filters applied to the photo")
+    filters: tuple[tuple[str, int], ...] = Option(
+        (("edge", 3), ("blur", 10), ("random", 20)),
+        InCode(tuple, "a tuple of (kind, size) pairs, kind 'edge', 'blur' or 'random'"), "the filters applied to the photo")
     pool_size: int = Option(2, Whole(1, 8), "the max-pooling window's side")
     zoom_filter: int = Option(0, Whole(0, 15), "the filter whose map is zoomed (an index into filters)")
-    zoom_pixel: tuple[int, int] | None = Option(None, Maybe(Numbers(2, "a pair row,col of whole numbers", whole=True, low=0), "the centre of the map"), "the pixel of the zoomed map whose window is shown")
-    seed: int = seed_option(4, 'the random filters')
+    zoom_pixel: tuple[int, int] | None = Option(
+        None, Maybe(Numbers(2, "a pair row,col of whole numbers", whole=True, low=0), "the centre of the map"),
+        "the pixel of the zoomed map whose window is shown")
+    seed: int = seed_option(4, "the random filters")
     palette: Palette = palette_option(DEFAULT_PALETTE)
     decimals: int = decimals_option(2)
     stage_time: float = stage_time_option(0.8)

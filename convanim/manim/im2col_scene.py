@@ -87,8 +87,8 @@ class Im2ColScene(LayerOptions, BatchedScene):
     bias_range = (-9, 9)
 
     palette: Palette = palette_option(DEFAULT_PALETTE)
-    detailed_rows: int = detailed_option(2, 'rows of the im2col matrix')
-    detailed_products: int = detailed_option(2, 'products')
+    detailed_rows: int = detailed_option(2, "rows of the im2col matrix")
+    detailed_products: int = detailed_option(2, "products")
     stage_time: float = stage_time_option(0.8)
     sweep_time: float = sweep_time_option(1 / 3)
     pause_time: float = pause_time_option(1.0)
@@ -362,7 +362,9 @@ class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
     stride: object = Option(1, Pair(1, 8), "the step between windows (SH, SW)")
     padding: object = Option(0, Pair(0, 8), "cells added on each side (PH, PW)")
     dilation: object = Option(1, Pair(1, 8), "the spacing of the kernel's taps (DH, DW)")
-    book_case: tuple[int, int] = Option((28, 5), Numbers(2, "a pair such as 28,5 of whole numbers of 1 or more", whole=True, low=1), "the input side and kernel side whose loop counts are quoted at the end")
+    book_case: tuple[int, int] = Option(
+        (28, 5), Numbers(2, "a pair such as 28,5 of whole numbers of 1 or more", whole=True, low=1),
+        "the input side and kernel side whose loop counts are quoted at the end")
     palette: Palette = palette_option(DEFAULT_PALETTE)
     step_time: float = Option(0.4, Number(0.01, 30), "seconds of one pass of either loop")
     pause_time: float = pause_time_option(1.0)

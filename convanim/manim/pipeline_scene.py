@@ -46,15 +46,20 @@ class PipelineScene(BatchedScene):
 
     digit: int = Option(3, Whole(0, 9), "the hand-made digit drawn")
     input_size: int = Option(28, Whole(8, 64), "the digit's side")
-    input_values: np.ndarray | None = Option(None, Maybe(Values(2, "shaped (H, W)"), "the hand-made digit"), "the input, given by hand")
+    input_values: np.ndarray | None = Option(None, Maybe(Values(2, "shaped (H, W)"), "the hand-made digit"),
+                                             "the input, given by hand")
     kernel_size: int = Option(5, Whole(1, 9), "each conv layer's kernel side")
-    conv_channels: tuple[int, int] = Option((4, 6), Numbers(2, "a pair such as 4,6 of whole numbers of 1 or more", whole=True, low=1), "the filters of each conv layer")
+    conv_channels: tuple[int, int] = Option(
+        (4, 6), Numbers(2, "a pair such as 4,6 of whole numbers of 1 or more", whole=True, low=1),
+        "the filters of each conv layer")
     pool_size: int = Option(2, Whole(1, 4), "each max-pooling window's side")
-    seed: int = seed_option(3, 'the random filters')
+    seed: int = seed_option(3, "the random filters")
     numbered_cells: int = Option(16, Whole(0, 10_000), "maps of at most this many values are drawn with numbers")
     decimals: int = decimals_option(1)
     stacked_view: bool = Option(False, Flag(), "end on a 3D view of the stacked maps")
-    stacked_angles: tuple[float, float, float] = Option((-30, 50, 0), Numbers(3, "three angles theta,phi,gamma in degrees"), "the 3D view's camera")
+    stacked_angles: tuple[float, float, float] = Option((-30,
+                                                        50, 0), Numbers(3, "three angles theta,phi,gamma in degrees"),
+                                                        "the 3D view's camera")
     stack_depth: float = Option(0.7, Number(above=0, high=5), 'the depth between stacked maps')
     palette: Palette = palette_option(DEFAULT_PALETTE)
     stage_time: float = stage_time_option(0.8)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common_options import decimals_option, stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option
+from .common_options import (decimals_option, stage_time_option, sweep_time_option, pause_time_option, palette_option,
+                             detailed_option)
 from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, Transform, VGroup
 from manimlib.utils.color import color_to_rgba
@@ -49,7 +50,7 @@ class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneI
     grad_range: tuple[int, int] = (-3, 6)
     decimals: int = decimals_option(2)
     palette: Palette = palette_option(DEFAULT_PALETTE)
-    detailed_windows: int = detailed_option(3, 'windows')
+    detailed_windows: int = detailed_option(3, "windows")
     stage_time: float = stage_time_option(0.8)
     sweep_time: float = sweep_time_option(0.5)
     pause_time: float = pause_time_option(1.0)

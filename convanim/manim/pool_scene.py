@@ -44,7 +44,8 @@ class PoolLayerOptions:
     dilation: object = Option(1, Pair(1, 8), "the spacing of the window's cells (max pooling only)")
     ceil_mode: bool = Option(False, Flag(), "round the output size up: the last window may run past the edge")
     count_include_pad: bool = Option(True, Flag(), "avg: padding cells count in the divisor")
-    divisor_override: float | None = Option(None, Maybe(Whole(1, 10_000), "the window's count"), "avg: the divisor of every window")
+    divisor_override: float | None = Option(None, Maybe(Whole(1, 10_000), "the window's count"),
+                                            "avg: the divisor of every window")
 
 
 class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
@@ -60,7 +61,7 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
 
     decimals: int = decimals_option(2)
     palette: Palette = palette_option(DEFAULT_PALETTE)
-    detailed_windows: int = detailed_option(3, 'windows')
+    detailed_windows: int = detailed_option(3, "windows")
     #: As a slide deck (convanim.manim.slides): a slide per detailed window, one for the sweep, one for the end.
     slide_cuts: tuple[str, ...] = ("explain_window", "mark_unvisited_cells")
     slide_runs: tuple[str, ...] = ("sweep_window",)

@@ -46,7 +46,8 @@ def cell_frame(mob, rows: range, cols: range, color: str, thickness: float = 0.0
 class ReceptiveFieldScene(PipelineScene):
     """Options: ``unit`` (oy, ox) of the last stage, and those of :class:`PipelineScene` (the network)."""
 
-    unit: tuple[int, int] = Option((1, 2), Numbers(2, "a pair oy,ox of whole numbers", whole=True, low=0), "the last stage's unit whose receptive field is traced")
+    unit: tuple[int, int] = Option((1, 2), Numbers(2, "a pair oy,ox of whole numbers", whole=True, low=0),
+                                   "the last stage's unit whose receptive field is traced")
     slide_cuts: tuple[str, ...] = ("apply_stage", "trace_back", "write_closed_forms", "compare_with_closed_form")
 
     def setup(self) -> None:

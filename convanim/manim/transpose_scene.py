@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common_options import stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option, seed_option
+from .common_options import (stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option,
+                             seed_option)
 from .option_kinds import Whole, Pair, WholeRange, Values, Maybe
 from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
@@ -44,11 +45,13 @@ class TransposedLayer:
     stride: int = Option(1, Whole(1, 8), "the step between the scattered copies")
     padding: int = Option(0, Whole(0, 8), "rows and columns cropped from each side of the output")
     output_padding: int = Option(0, Whole(0, 7), "rows and columns added at the bottom and right of the output")
-    seed: int = seed_option(11, 'the values')
+    seed: int = seed_option(11, "the values")
     input_range: tuple[int, int] = Option((0, 3), WholeRange(-999, 999), "the range input values are drawn from")
     weight_range: tuple[int, int] = Option((0, 2), WholeRange(-999, 999), "the range weights are drawn from")
-    input_values: np.ndarray | None = Option(None, Maybe(Values(3, "shaped (1, H, W)"), "drawn from seed"), "the input, given by hand")
-    weight_values: np.ndarray | None = Option(None, Maybe(Values(4, "shaped (1, 1, KH, KW)"), "drawn from seed"), "the kernel, given by hand")
+    input_values: np.ndarray | None = Option(None, Maybe(Values(3, "shaped (1, H, W)"), "drawn from seed"),
+                                             "the input, given by hand")
+    weight_values: np.ndarray | None = Option(None, Maybe(Values(4, "shaped (1, 1, KH, KW)"), "drawn from seed"),
+                                              "the kernel, given by hand")
 
     def transposed_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Input (1, H, W) and conv_transpose2d weight (1, 1, KH, KW)."""
@@ -95,7 +98,7 @@ class TransposedScatter(TransposedLayer, BatchedScene):
     """The scatter view: each input value times the kernel, added into the output."""
 
     palette: Palette = palette_option(DEFAULT_PALETTE)
-    detailed_steps: int = detailed_option(2, 'input cells')
+    detailed_steps: int = detailed_option(2, "input cells")
     stage_time: float = stage_time_option(0.8)
     sweep_time: float = sweep_time_option(2 / 3)
     pause_time: float = pause_time_option(1.0)

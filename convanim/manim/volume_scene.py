@@ -53,9 +53,11 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
     filter_x: float = Option(0.4, Number(-7, 7), "the filter's x")
     #: The output's letter in the statements (y[f,oy,ox]); a scene of two layers names the first one's d.
     plane_gap: float = Option(2.2, Number(above=0, high=10), 'the depth between channel planes')
-    camera_angles: tuple[float, float, float] = Option((-20, 55, 0), Numbers(3, "three angles theta,phi,gamma in degrees"), "the camera")
+    camera_angles: tuple[float, float, float] = Option((-20,
+                                                       55, 0), Numbers(3, "three angles theta,phi,gamma in degrees"),
+                                                       "the camera")
     frame_height: float = Option(9.0, Number(above=0, high=40), 'the height of the view')
-    detailed_positions: int = detailed_option(2, 'positions')
+    detailed_positions: int = detailed_option(2, "positions")
     palette: Palette = palette_option(DEFAULT_PALETTE)
     stage_time: float = stage_time_option(0.8)
     sweep_time: float = sweep_time_option(1 / 3)
