@@ -32,7 +32,8 @@ from convanim.arithmetic.padding import pad_input, padding_mask
 from convanim.statements import format_number, products_statement
 
 from .batched_scene import BatchedScene
-from .cells import FlyInto, NumberGrid, caption_text, fit_font_size, frame_around, label_above, swap_caption
+from .cells import (FlyInto, NumberGrid, caption_text, fit_font_size, frame_around, label_above, readable_cell,
+                    swap_caption)
 from .fades import FadeIn, FadeOut
 from .layer_options import LayerOptions, PlaneInput
 from .numbers import widest_text
@@ -169,10 +170,15 @@ class Im2ColScene(LayerOptions, BatchedScene):
         pal, r = self.palette, self.record
         f = r.weight_matrix.shape[1]
         oh, ow = r.geometry.out
-        cell = min(0.5, 2.6 / (f * oh + f - 1), 2.0 / ow)
+        # one above the other, or side by side where that gives larger cells (maps one column wide); never
+        # smaller than the widest number needs at MIN_FONT_SIZE
+        down = min(0.5, 2.6 / (f * oh + f - 1), 2.0 / ow)
+        across = min(0.5, 2.6 / oh, 2.0 / (f * ow + f - 1))
+        cell = readable_cell(max(down, across), r.output_matrix, self.num_decimals)
         font = fit_font_size(cell, widest_text(r.output_matrix, self.num_decimals))
         self.output_maps = [MatrixGrid((oh, ow), cell, pal.output, self.num_decimals, font) for _ in range(f)]
-        VGroup(*self.output_maps).arrange(DOWN, buff=cell).move_to(np.array([5.6, -1.45, 0]))
+        VGroup(*self.output_maps).arrange(DOWN if down >= across else RIGHT, buff=cell).move_to(
+            np.array([5.6, -1.45, 0]))
         self.map_labels = VGroup(*(caption_text(f"y[{i}]", 20, "#BDBDBD").next_to(m, LEFT, buff=0.15)
                                    for i, m in enumerate(self.output_maps)))
 
