@@ -19,7 +19,7 @@ from pathlib import Path
 
 from convanim.languages import LANGUAGES
 
-from ..option_kinds import Flag, FreeText, Number
+from ..option_kinds import Flag, FreeText, Number, Refused
 from ..options import Option
 
 
@@ -84,8 +84,11 @@ def narration_request(scene_class: type, options: dict) -> NarrationRequest | No
             raise ValueError(f"{scene}.subtitles = {value['subtitles']!r}: {code!r} is not one of "
                              f"{', '.join(LANGUAGES)}")
     pause = value["voice_pause"]
-    if not isinstance(pause, (int, float)) or isinstance(pause, bool) or not 0 <= pause <= 10:
-        raise ValueError(f"{scene}.voice_pause = {pause!r}: expected seconds from 0 to 10")
+    kind = vars(NarrationOptions)["voice_pause"].kind  # the declared rule, checked here before any scene runs
+    try:
+        kind.accept(pause)
+    except Refused:
+        raise ValueError(f"{scene}.voice_pause = {pause!r}: expected {kind.rule} (seconds)") from None
     script = str(value["narration_script"]).strip()
     if script and not Path(script).is_file():
         raise ValueError(f"{scene}.narration_script = {script!r}: no such file")
