@@ -236,7 +236,7 @@ def test_every_text_and_number_is_readable_and_inside_the_frame(name, resolution
 #: README's known limits say where): products wider than the input cells they are written in (a 28×28 or
 #: 8×8 input), the backward scenes' scatter and correlation, col2im's flying entries.  The 3D volume scenes are left out: their boxes are
 #: in the scene's space, not on screen.
-KNOWN_OVERLAPS = {"MnistSizedConv", "TrainedFirstLayer", "ConvBackwardReflect", "ConvBackwardAsConvolution", "Col2Im"}
+KNOWN_OVERLAPS = {"MnistSizedConv", "TrainedFirstLayer"}
 THREE_D = {"ConvVolume", "GroupedConv", "DepthwiseConv", "PointwiseConv", "DepthwiseSeparable", "PixelShuffle"}
 
 

@@ -164,7 +164,8 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
         oh, ow = t.geometry.out
         cell = self.padded_grad.cell_size
         pitch = (cell * d.dilation[0], cell * d.dilation[1])
-        overlay = KernelOverlay(t.weight[c, j], cell, pitch, self.palette.kernel, self.k_decimals)
+        overlay = KernelOverlay(t.weight[c, j], cell, pitch, self.palette.kernel, self.k_decimals,
+                                self.padded_grad.clearance(self.direct.input))
         if j == 0:
             caption = self.tr("the turned kernel slides over {map}: each window's products sum to its part of dL/dx",
                               map=f"dL/dy[{f}]")
@@ -254,7 +255,7 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
             w_label = label_above(w_grid, f"dL/dw[{f},{self.local}]", 22)
             g_label = label_above(g_grid, f"dL/dy[{f}]", 22)
             overlay = KernelOverlay(corr.weight[j, 0], cell, (cell * dl[0], cell * dl[1]), pal.output,
-                                    self.g_decimals)
+                                    self.g_decimals, x_grid.clearance())
             overlay.shift(overlay.shift_onto(x_grid, 0, 0))
             self.play(FadeOut(self.overlay), FadeIn(overlay), FadeOut(labels[1:]), FadeIn(w_label), FadeIn(g_label),
                       self.caption_animation(self.tr("{target}: {map} slides over x, channel {channel}, its cells "

@@ -9,13 +9,14 @@ from . import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import (DOWN, FRAME_X_RADIUS, RIGHT, UP, AnimationGroup, Polygon, Rectangle, RoundedRectangle, Square, Text,
                       Transform, VGroup, VMobject, interpolate_color)
 from manimlib.animation import fading
+from manimlib.utils.rate_functions import smooth, squish_rate_func
 
 from convanim.languages import LANGUAGES, Language, lookup
 from convanim.statements import APPROXIMATE_NOTE
 
 from .numbers import make_number, set_number, shown_value, widest_text
 from .speed.glyph_text import GlyphText
-from .fades import FadeIn, FadeOut, fade_out_then_in
+from .fades import FadeIn, fade_out_then_in
 
 
 #: Share of a cell's pitch left empty between neighbouring cells (the grid lines).
@@ -140,6 +141,40 @@ class NumberGrid(VGroup):
             self.replace_submobject(self.submobjects.index(old), new)
 
         return fade_out_then_in(old, new), finish
+
+    def clearance(self, values: np.ndarray | None = None) -> tuple[float, float] | None:
+        """Half the width and half the height of the widest number the grid draws (of ``values``: every number
+        it will show, when they change), for a :class:`KernelOverlay` over it; None when it draws no numbers."""
+        if not self.show_numbers:
+            return None
+        probe = text_line(widest_text(self.shown_values() if values is None else values, self.decimals),
+                          font_size=self.font_size)
+        return probe.get_width() / 2, probe.get_height() / 2
+
+    def receive(self, flying: Sequence, cells: Sequence[tuple[int, int]], totals: dict) -> tuple[list, Callable[[], None]]:
+        """Numbers landing and adding in: each of ``flying`` moves onto its cell of ``cells`` and fades as it
+        arrives (over the first half of the animation), while each cell of ``totals`` ((i, j) -> value) fades
+        its old number out and, over the second half, its total in.  Returns the animations and ``finish()``,
+        to call once they played (the totals become the grid's numbers; the flying ones leave the scene).
+
+        No frame shows a number landed over another (digits over digits), nor a value other than the old
+        and the total.  A grid without numbers only receives the flying numbers.
+        """
+        first_half = squish_rate_func(smooth, 0.0, 0.5)
+        flights = [n.animate(rate_func=first_half).move_to(self.cell(*c)).set_opacity(0)
+                   for n, c in zip(flying, cells)]
+        if not self.show_numbers:
+            return flights, lambda: None
+        old = VGroup(*(self.number(*c) for c in totals))
+        new = VGroup(*(self.number_for(*c, value) for c, value in totals.items()))
+
+        def finish() -> None:
+            for (i, j), number in zip(totals, new):
+                self.numbers.replace_submobject(self.index(i, j), number)
+            for mob in flying:
+                mob.set_opacity(0)
+
+        return flights + fade_out_then_in(old, new), finish
 
     def shown_values(self) -> np.ndarray:
         """What the grid draws, read back from its number mobjects: (rows, cols) floats."""

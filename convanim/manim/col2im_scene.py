@@ -12,7 +12,7 @@ import numpy as np
 
 from .common_options import detailed_option
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, LEFT, UP, Transform, VGroup, Write
+from manimlib import DOWN, LEFT, UP, VGroup, Write
 
 from convanim import im2col_conv2d_backward
 from convanim.arithmetic.im2col import Col2ImGradient
@@ -23,7 +23,7 @@ from .cells import NumberGrid, caption_text, fit_font_size, label_above
 from .conv_backward_scene import ConvGradientScene
 from .fades import FadeIn, FadeOut
 from .im2col_scene import MatrixGrid
-from .numbers import set_number, widest_text
+from .numbers import widest_text
 
 
 class Col2ImScene(ConvGradientScene):
@@ -186,15 +186,15 @@ class Col2ImScene(ConvGradientScene):
         self.marks = VGroup()
         for i in range(rows):
             after = self.fold_stages[i + 1]
-            flights, changes, flying_numbers = [], [], []
-            for j in range(k):
-                c, y, x = (int(v) for v in r.targets[i, j])
-                flying = self.dcols.number(i, j).copy()
-                flights.append(flying.animate.move_to(self.grad_input_grids[c].cell(y, x)))
-                self.add(flying)
-                flying_numbers.append(flying)
-            for c, y, x in sorted({tuple(int(v) for v in t) for t in r.targets[i]}):
-                changes.append((c, y, x, after[c, y, x]))
+            flying = [self.dcols.number(i, j).copy() for j in range(k)]
+            landings, finishes = [], []
+            for c in sorted({int(v) for v in r.targets[i, :, 0]}):
+                going = [j for j in range(k) if int(r.targets[i, j, 0]) == c]
+                cells = [(int(r.targets[i, j, 1]), int(r.targets[i, j, 2])) for j in going]
+                landing, finish = self.grad_input_grids[c].receive([flying[j] for j in going], cells,
+                                                                   {cell: after[(c, *cell)] for cell in cells})
+                landings += landing
+                finishes.append(finish)
             rows_read = sorted({int(v) for v in r.targets[i, :, 1]})
             cols_read = sorted({int(v) for v in r.targets[i, :, 2]})
             caption = self.tr("row {i} = window ({y},{x}): its {k} entries are added into dL/dx rows {rows}, "
@@ -202,14 +202,11 @@ class Col2ImScene(ConvGradientScene):
                               rows=f"{rows_read[0]}–{rows_read[-1]}", columns=f"{cols_read[0]}–{cols_read[-1]}")
             marks = self.mark([VGroup(*(self.dcols.cell(i, q) for q in range(k)))])
             run_time = self.stage_time if i < self.detailed_rows else self.sweep_time
-            self.play(marks, *flights, self.caption_animation(caption), run_time=run_time)
-            morphs = []
-            for c, y, x, value in changes:
-                number = self.grad_input_grids[c].number(y, x)
-                morphs.append(Transform(number, set_number(number.copy(), value)))
-            self.play(*morphs, *(FadeOut(m) for m in flying_numbers), run_time=run_time / 2)
-            for c, y, x, value in changes:
-                self.grad_input_grids[c].set_number(y, x, value)
+            self.add(*flying)
+            self.play(marks, *landings, self.caption_animation(caption), run_time=run_time)
+            for finish in finishes:
+                finish()
+            self.remove(*flying)
             self.after_row(i)
 
     def drop_padding(self) -> None:

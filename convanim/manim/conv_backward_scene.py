@@ -350,13 +350,11 @@ class ConvBackwardScene(ConvGradientScene):
         flying = [(grid.number(*a) if grid.show_numbers else grid.cell(*a)).copy() for a, _, _ in moves]
         self.play(self.caption_animation(caption), self.mark([grid.cell(*a) for a, _, _ in moves]),
                   run_time=self.stage_time)
-        totals = {b: value for _, b, value in moves}
-        self.play(*(n.animate.move_to(grid.cell(*b)) for n, (_, b, _) in zip(flying, moves)),
-                  self.fade_cells([a for a, _, _ in moves]), FadeOut(self.marks), run_time=self.stage_time)
+        landing, finish = grid.receive(flying, [b for _, b, _ in moves], {b: value for _, b, value in moves})
+        self.play(*landing, self.fade_cells([a for a, _, _ in moves]), FadeOut(self.marks), run_time=self.stage_time)
+        finish()
+        self.remove(*flying)
         self.marks = VGroup()
-        for (r, q), value in totals.items():
-            grid.set_number(r, q, value)
-        self.play(*(FadeOut(n) for n in flying), run_time=self.stage_time / 2)
 
     def fade_cells(self, cells: list):
         grid = self.grad_input_grid

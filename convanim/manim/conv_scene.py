@@ -37,8 +37,7 @@ from convanim.arithmetic.trace import ConvStep, ConvTrace
 
 from .batched_scene import BatchedScene
 from .cells import (MIN_FONT_SIZE, BiasChip, ChannelStack, FlyInto, KernelOverlay, NumberGrid, caption_text,
-                    fit_font_size, frame_around, label_above, min_cell_for, swap_caption, swap_caption_with_note,
-                    text_line)
+                    fit_font_size, frame_around, label_above, min_cell_for, swap_caption, swap_caption_with_note)
 from .fades import FadeIn, FadeOut
 from .shade_sweep import ShadeSweep, SweepStep
 from .size_statements import settings_parts, size_formulas
@@ -418,11 +417,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     def make_overlay(self, f: int, c: int) -> KernelOverlay:
         t = self.trace
         spacing = (self.input_cell * t.geometry.dilation[0], self.input_cell * t.geometry.dilation[1])
-        front = self.input_stack.front_grid()
-        clear = None
-        if front.show_numbers:  # the widest input number, as the cells under the taps draw it
-            probe = text_line(widest_text(t.padded, self.input_decimals), font_size=front.font_size)
-            clear = (probe.get_width() / 2, probe.get_height() / 2)
+        clear = self.input_stack.front_grid().clearance(t.padded)  # the widest input number of any channel
         return self.on_top(KernelOverlay(t.weight[f, c], self.input_cell, spacing, self.palette.kernel,
                                          self.weight_decimals, clear))
 
