@@ -232,20 +232,13 @@ def test_every_text_and_number_is_readable_and_inside_the_frame(name, resolution
     assert not problems, f"{name}:\n" + "\n".join(problems[:20])
 
 
-#: Scenes whose numbers are still drawn over each other somewhere (found by overlap_problems, issue 32; the
-#: README's known limits say where): products wider than the input cells they are written in (a 28×28 or
-#: 8×8 input), the backward scenes' scatter and correlation, col2im's flying entries.  The 3D volume scenes are left out: their boxes are
-#: in the scene's space, not on screen.
-KNOWN_OVERLAPS = {"MnistSizedConv", "TrainedFirstLayer"}
+#: The 3D volume scenes are left out of the overlap check: their boxes are in the scene's space, not on screen.
 THREE_D = {"ConvVolume", "GroupedConv", "DepthwiseConv", "PointwiseConv", "DepthwiseSeparable", "PixelShuffle"}
 
 
 @pytest.mark.parametrize("name", [n for n in ALL if n not in THREE_D])
 def test_no_two_numbers_are_drawn_over_each_other(name, screens):
     problems = overlap_problems(screens(name).screen)
-    if name in KNOWN_OVERLAPS:  # still a defect: the list shrinks as each is fixed
-        assert problems, f"{name} no longer overlaps: take it off KNOWN_OVERLAPS"
-        return
     assert not problems, f"{name}:\n" + "\n".join(problems[:20])
 
 

@@ -107,3 +107,63 @@ def test_a_stacked_filter_panels_front_kernel_shows_no_plate_through_its_cells()
     colours = np.array(colours)
     assert np.abs(colours - colours[0]).max() <= 2, colours
     scene.camera.ctx.release()
+
+
+def test_products_too_wide_for_a_28x28_inputs_cells_are_written_in_a_lens_beside_the_window():
+    """MnistSizedConv wrote its products over input cells narrower than they are ('−7' over '−4', issue 32).
+    They now go to a lens: the window drawn again beside it.  Worked out here from the scene's own input and
+    weights: the lens shows x[oy+ky, ox+kx] in the cell of tap (ky, kx) (rows down, columns right), the
+    product x·w is written in that cell, and the lens covers no cell of the window."""
+    import numpy as np
+    from convanim.manim.free_space import box_of
+
+    seen = []
+
+    class Lensed(conv3x3.MnistSizedConv):
+        detailed_steps = 2
+
+        def after_stage(self, stage, step):
+            super().after_stage(stage, step)
+            if stage == "products":
+                front = self.input_stack.front_grid()
+                window = [front.cell(step.oy + ky, step.ox + kx) for ky in range(5) for kx in range(5)]
+                products = [(n.num_string, n.get_center().copy()) for n in self.products]  # they move on
+                lens = [(n.num_string, self.lens.grid.cell(*divmod(i, 5)).get_center().copy())
+                        for i, n in enumerate(self.lens.grid.numbers)]
+                seen.append((step.oy, step.ox, lens, products, [box_of(c) for c in window], box_of(self.lens)))
+
+    scene = run(recording(Lensed))
+    x, w, _ = scene.get_layer_arrays()
+    assert len(seen) == 2
+    for oy, ox, lens, products, window, (lx0, ly0, lx1, ly1) in seen:
+        for (ky, kx), (product, at), (value, centre) in zip(np.ndindex(5, 5), products, lens):
+            assert float(product.replace("–", "-")) == x[0, oy + ky, ox + kx] * w[0, 0, ky, kx]
+            assert np.allclose(at, centre, atol=1e-6)
+            assert float(value.replace("–", "-")) == x[0, oy + ky, ox + kx]
+        xs, ys = (np.array([c[i] for _, c in lens]).reshape(5, 5) for i in (0, 1))
+        assert (np.diff(xs, axis=1) > 0).all() and (np.diff(ys, axis=0) < 0).all()
+        for cx0, cy0, cx1, cy1 in window:
+            assert cx1 <= lx0 or lx1 <= cx0 or cy1 <= ly0 or ly1 <= cy0
+    assert size_problems(scene.screen) == [] and overlap_problems(scene.screen) == []
+
+
+@st.composite
+def large_conv_layers(draw):
+    """Layers whose input cells are too small for their numbers (shaded inputs, products in a lens)."""
+    kernel = (draw(st.integers(1, 5)), draw(st.integers(1, 5)))
+    low = draw(st.integers(-99, 0))
+    return {"in_channels": draw(st.integers(1, 2)), "out_channels": draw(st.integers(1, 2)),
+            "input_size": (draw(st.integers(max(kernel[0], 9), 30)), draw(st.integers(max(kernel[1], 9), 30))),
+            "kernel_size": kernel, "stride": draw(st.integers(1, 3)), "padding": draw(st.integers(0, 2)),
+            "input_range": (low, low + draw(st.integers(0, 199))), "weight_range": (-9, draw(st.integers(-5, 9))),
+            "seed": draw(st.integers(0, 99)), "detailed_steps": 1, "sweep_time": 1 / 15,
+            "language": draw(st.sampled_from(["en", "th", "ja"]))}
+
+
+@settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(large_conv_layers())
+def test_large_conv_layers_stay_readable_and_true(options):
+    scene = run(recording(type("Drawn", (ConvLayerScene,), dict(options))))
+    assert size_problems(scene.screen) == []
+    assert overlap_problems(scene.screen) == []
+    assert [p for text in scene.screen.statements() for p in arithmetic_problems(text)] == []

@@ -321,6 +321,17 @@ class KernelOverlay(VGroup):
         return grid.cell(row, col).get_center() - self.tap(0, 0).get_center()
 
 
+class WindowLens(VGroup):
+    """The window under the kernel drawn again, at a readable size, framed: where the products are written
+    when they are too wide for the input's own cells (a 28×28 input).  ``grid`` holds the window's values,
+    (KH, KW)."""
+
+    def __init__(self, values: np.ndarray, cell_size: float, color: str, decimals: int, frame_color: str):
+        super().__init__()
+        self.grid = NumberGrid(values, cell_size, color, decimals)
+        self.add(self.grid, frame_around(self.grid, frame_color, buff=0.06, thickness=0.04))
+
+
 class BiasChip(VGroup):
     """A purple chip ``b = 48`` for one filter's bias."""
 

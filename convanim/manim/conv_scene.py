@@ -25,7 +25,7 @@ from .common_options import (detailed_option, max_numbered_cells_option, palette
 from .option_kinds import Number, Flag, Choice
 from .options import Option
 from . import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, FRAME_X_RADIUS, LEFT, RIGHT, UP, ReplacementTransform, Transform, TransformFromCopy, VGroup, Write
+from manimlib import DOWN, FRAME_X_RADIUS, FRAME_Y_RADIUS, LEFT, RIGHT, UP, ReplacementTransform, Transform, TransformFromCopy, VGroup, Write
 from manimlib.animation.numbers import ChangeDecimalToValue
 from manimlib.utils.color import color_to_rgba
 
@@ -36,9 +36,10 @@ from convanim.statements import (Statement, channel_sum_statement, decimals_for,
 from convanim.arithmetic.trace import ConvStep, ConvTrace
 
 from .batched_scene import BatchedScene
-from .cells import (MIN_FONT_SIZE, BiasChip, ChannelStack, FlyInto, KernelOverlay, NumberGrid, caption_text,
+from .cells import (MIN_FONT_SIZE, BiasChip, ChannelStack, FlyInto, KernelOverlay, NumberGrid, WindowLens, caption_text,
                     fit_font_size, frame_around, label_above, min_cell_for, swap_caption, swap_caption_with_note)
 from .fades import FadeIn, FadeOut
+from .free_space import box_of, drawn_boxes, free_spot
 from .shade_sweep import ShadeSweep, SweepStep
 from .size_statements import settings_parts, size_formulas
 from .layer_options import LayerOptions
@@ -135,6 +136,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         self.caption = self.on_top(caption_text(" ", 28).to_edge(DOWN, buff=0.3))
         self.approximate_note = None
         self.products = VGroup()
+        self.lens: WindowLens | None = None
         self.sum_number = None
         self.steps_shown = 0
 
@@ -435,8 +437,9 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         return self.on_top(frame_around(cell, self.palette.product, buff=0.0, thickness=0.05))
 
     def compute_step_in_detail(self, step: ConvStep) -> None:
+        self.lens = self.window_lens(step)
         self.slide_kernel(step, self.stage_time, self.mark_output_cell(step),
-                          self.caption_animation(self.window_caption(step)))
+                          self.caption_animation(self.window_caption(step)), *self.opening(self.lens))
         self.after_stage("kernel", step)
         self.show_products(step)
         self.after_stage("products", step)
@@ -457,31 +460,71 @@ class ConvLayerScene(LayerOptions, BatchedScene):
             return
         self.play(self.overlay.animate.shift(shift), *extra, run_time=run_time)
 
+    def widest_product(self) -> str:
+        products = self.trace.products
+        return widest_text([np.min(products), np.max(products)], self.num_decimals) if products.size else "8"
+
     def product_font_size(self, grid: NumberGrid) -> float:
-        """The products' font: a little smaller than the input's, and small enough for the widest product
-        to stay inside its input cell (never below MIN_FONT_SIZE).  Found once per scene."""
-        if getattr(self, "_product_font", None) is None:
-            products = self.trace.products
-            widest = widest_text([np.min(products), np.max(products)], self.num_decimals) if products.size else "8"
-            self._product_font = max(min(0.85 * grid.font_size, fit_font_size(grid.cell_size, widest, share=0.9)),
-                                      MIN_FONT_SIZE)
-        return self._product_font
+        """The products' font over ``grid``'s cells: a little smaller than its numbers, and small enough for the
+        widest product to stay inside a cell (never below MIN_FONT_SIZE)."""
+        return max(min(0.85 * grid.font_size, fit_font_size(grid.cell_size, self.widest_product(), share=0.9)),
+                   MIN_FONT_SIZE)
+
+    def products_fit_in_place(self) -> bool:
+        """True when the widest product fits in an input cell at a readable size."""
+        return fit_font_size(self.input_cell, self.widest_product(), share=0.9) >= MIN_FONT_SIZE
+
+    def window_lens(self, step: ConvStep) -> WindowLens | None:
+        """Where the products go when they do not fit in the input's cells: the window drawn again, its cells
+        large enough for the widest product, in the free place nearest to it (None when they fit in place)."""
+        if self.products_fit_in_place():
+            return None
+        t = self.trace
+        side = max(min_cell_for(self.widest_product(), share=0.9),
+                   min_cell_for(widest_text(t.padded, self.input_decimals))) / 0.85
+        lens = WindowLens(step.window, side, self.palette.input, self.input_decimals, self.palette.product)
+        grid = self.input_stack.front_grid()
+        rows, cols = step.sources.rows, step.sources.cols
+        window = VGroup(grid.cell(rows[0], cols[0]), grid.cell(rows[-1], cols[-1]))
+        avoid = [*drawn_boxes(self.mobjects, leave_out=[self.input_stack, self.caption, *self.overlays()]),
+                 box_of(window), self.caption_band()]
+        place = free_spot((lens.get_width(), lens.get_height()), window.get_center(), avoid)
+        if place is None:  # nowhere free: over the input, away from the window (the products stay readable)
+            return None
+        return self.on_top(lens.move_to(place))
+
+    def overlays(self) -> list:
+        return [m for m in (self.overlay, self.kernel_frame) if m is not None]
+
+    def caption_band(self) -> tuple[float, float, float, float]:
+        """The strip at the bottom of the frame the captions take."""
+        return -FRAME_X_RADIUS, -FRAME_Y_RADIUS, FRAME_X_RADIUS, float(self.caption.get_bottom()[1]) + 0.5
+
+    @staticmethod
+    def opening(lens: WindowLens | None) -> list:
+        return [FadeIn(lens)] if lens is not None else []
 
     def show_products(self, step: ConvStep) -> None:
-        """Each weight becomes its product, drawn over the input cell it multiplies."""
+        """Each weight becomes its product, drawn over the input cell it multiplies (or over the lens' cell,
+        when the products are too wide for the input's cells)."""
         grid = self.input_stack.front_grid()
         kh, kw = step.products.shape
-        font = self.product_font_size(grid)
+        if self.lens is not None:
+            places = [self.lens.grid.cell(ky, kx) for ky in range(kh) for kx in range(kw)]
+            font = self.product_font_size(self.lens.grid)
+        else:
+            places = [grid.cell(r, c) for r in step.sources.rows for c in step.sources.cols]
+            font = self.product_font_size(grid)
         self.products = VGroup()
-        for ky in range(kh):
-            for kx in range(kw):
-                num = make_number(step.products[ky, kx], self.num_decimals, font, self.palette.product)
-                num.move_to(grid.cell(step.sources.rows[ky], step.sources.cols[kx]))
-                self.products.add(self.on_top(num))
+        for (ky, kx), place in zip(np.ndindex(kh, kw), places):
+            num = make_number(step.products[ky, kx], self.num_decimals, font, self.palette.product)
+            self.products.add(self.on_top(num.move_to(place)))
         # Animate the on-screen numbers one by one: animating a new VGroup of
         # them would make manimgl pull them out of their grid.
         self.window_numbers = ([grid.number(r, c) for r in step.sources.rows for c in step.sources.cols]
                                if grid.show_numbers else [])
+        if self.lens is not None:
+            self.window_numbers = list(self.lens.grid.numbers)
         sources = (self.overlay.weights if self.overlay.shows_weights else self.kernel_grids[step.channel].numbers)
         self.play(*(ReplacementTransform(sources[ky * kw + kx].copy(), self.products[ky * kw + kx])
                     for ky in range(kh) for kx in range(kw)),
@@ -494,10 +537,11 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         out_cell = self.output_grids[step.filter].cell(step.oy, step.ox)
         self.sum_number = make_number(step.channel_sum, self.num_decimals,
                                       max(self.output_grids[0].font_size * 1.3, MIN_FONT_SIZE), self.palette.product)
-        self.sum_number.move_to(np.array([2.55, out_cell.get_center()[1], 0]))
-        self.on_top(self.sum_number)
-        self.sum_label = self.on_top(caption_text(self.tr("Σ channel {channel}", channel=step.input_channel), 20, "#BDBDBD"))
+        self.sum_label = caption_text(self.tr("Σ channel {channel}", channel=step.input_channel), 20, "#BDBDBD")
         self.sum_label.next_to(self.sum_number, UP, buff=0.1)
+        self.place_sum(VGroup(self.sum_label, self.sum_number), out_cell)
+        self.on_top(self.sum_number)
+        self.on_top(self.sum_label)
         caption = []
         if self.steps_shown == 0 or self.single_term:
             caption = [self.caption_animation(self.products_statement(step))]
@@ -511,6 +555,19 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         self.remove(*self.products)
         self.products = VGroup()
 
+    #: Where a channel's window sum waits before it goes into its output cell: this x, level with the cell.
+    SUM_X = 2.55
+
+    def place_sum(self, group: VGroup, out_cell) -> None:
+        """Put the sum and its label at ``SUM_X``, level with the output cell, or, where that covers something
+        (an output block grown to the left), in the free place nearest to it."""
+        near = np.array([self.SUM_X, out_cell.get_center()[1], 0])
+        group.move_to(near)
+        avoid = [*drawn_boxes(self.mobjects, leave_out=[self.caption, *self.products]), self.caption_band()]
+        place = free_spot((group.get_width(), group.get_height()), near, avoid, margin=0.05)
+        if place is not None:
+            group.move_to(place)
+
     @property
     def single_term(self) -> bool:
         """True when an output is one window sum (one channel, no bias): its statement is the products."""
@@ -521,8 +578,10 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         grid = self.output_grids[step.filter]
         count_up = [ChangeDecimalToValue(grid.number(step.oy, step.ox), step.running_after)] if grid.show_numbers else []
         caption = [] if self.single_term else [self.caption_animation(self.equation(step))]
+        closing = [FadeOut(self.lens)] if self.lens is not None else []
+        self.lens = None
         self.play(self.sum_number.animate.move_to(grid.cell(step.oy, step.ox)).set_opacity(0), *count_up,
-                  FadeOut(self.sum_label), *caption,
+                  FadeOut(self.sum_label), *caption, *closing,
                   grid.cell(step.oy, step.ox).animate.set_fill(self.palette.ramp(step.channel + 1, step.num_channels)),
                   run_time=self.stage_time)
         self.remove(self.sum_number)
