@@ -16,6 +16,30 @@ def torch_unfold(x, kernel, stride=1, padding=0):
     return cols.T.numpy()
 
 
+def luminance(square) -> float:
+    from manimlib.utils.color import color_to_rgb
+    return float(np.dot(color_to_rgb(square.get_fill_color()), [0.2126, 0.7152, 0.0722]))
+
+
+def assert_shaded_by_value(values, squares):
+    """Cells of one colour shaded by value: a smaller value is never brighter, and the ends differ."""
+    values = np.asarray(values, dtype=float).ravel()
+    lum = np.array([luminance(sq) for sq in squares])
+    order = np.argsort(values, kind="stable")
+    assert (np.diff(lum[order]) >= -1e-9).all(), (values[order], lum[order])
+    if values.max() > values.min():
+        assert lum[order][-1] > lum[order][0]
+
+
+def assert_draws(grid, expected):
+    """``grid`` draws ``expected``: its numbers read back, or, in a grid whose cells are shaded by value
+    instead, shades ordered as the values are."""
+    if grid.show_numbers:
+        np.testing.assert_array_equal(grid.shown_values(), expected)
+    else:
+        assert_shaded_by_value(expected, grid.squares)
+
+
 def checked_im2col(scene_class):
     class Checked(scene_class):
         fills = 0
@@ -28,22 +52,28 @@ def checked_im2col(scene_class):
             done[:type(self).fills + 1] = True  # rows are filled window by window, in order
             np.testing.assert_array_equal(shown[done], expected[done])
             assert np.isnan(shown[~done]).all()
+            if not self.cols_matrix.show_numbers:  # shaded: by value, within each channel's colour
+                k = expected.shape[1] // x.shape[0]
+                for c in range(x.shape[0]):
+                    cells = [(i, j) for i in np.nonzero(done)[0] for j in range(c * k, (c + 1) * k)]
+                    assert_shaded_by_value([expected[i, j] for i, j in cells],
+                                           [self.cols_matrix.cell(i, j) for i, j in cells])
             type(self).fills += 1
 
         def after_products(self):
             x, w, _ = self.get_layer_arrays()
             product = torch_unfold(x, w.shape[2:], self.stride, self.padding) @ w.reshape(w.shape[0], -1).T
-            np.testing.assert_array_equal(self.output_matrix.shown_values(), product)
-            np.testing.assert_array_equal(self.weight_matrix.shown_values(), w.reshape(w.shape[0], -1).T)
+            assert_draws(self.output_matrix, product)
+            assert_draws(self.weight_matrix, w.reshape(w.shape[0], -1).T)
 
         def after_fold(self):
             x, w, b = self.get_layer_arrays()
             ref = F.conv2d(torch.tensor(x)[None].double(), torch.tensor(w).double(), torch.tensor(b).double(),
                            stride=self.stride, padding=self.padding)[0].numpy()
             for f, grid in enumerate(self.output_maps):
-                np.testing.assert_array_equal(grid.shown_values(), ref[f])
-            np.testing.assert_array_equal(self.bias_row.shown_values()[0], b)
-            np.testing.assert_array_equal(self.output_matrix.shown_values(), ref.reshape(len(b), -1).T)
+                assert_draws(grid, ref[f])
+            assert_draws(self.bias_row, b[None])
+            assert_draws(self.output_matrix, ref.reshape(len(b), -1).T)
 
     return Checked
 
@@ -55,10 +85,18 @@ def test_im2col_scene_matrices_product_and_maps(options):
     scene = run(scene_class)
     x, w, _ = scene.get_layer_arrays()
     assert scene_class.fills == torch_unfold(x, w.shape[2:], scene.stride, scene.padding).shape[0]
-    # Entries keep the colour of the channel they came from.
+    # Entries keep the colour of the channel they came from (shaded: that colour darkened, its hue kept).
+    from manimlib.utils.color import color_to_rgb
     k = w[0].size // x.shape[0]
     for j in range(w[0].size):
-        assert scene.cols_matrix.cell(0, j).get_fill_color().lower() == scene.palette.channel(j // k).lower()
+        drawn, channel = (color_to_rgb(c) for c in (scene.cols_matrix.cell(0, j).get_fill_color(),
+                                                    scene.palette.channel(j // k)))
+        if scene.cols_matrix.show_numbers:
+            np.testing.assert_allclose(drawn, channel, atol=1e-6)
+        else:
+            np.testing.assert_allclose(drawn / drawn.max(), channel / channel.max(), atol=0.03)
+    # The second layer (18 values a window) is too wide for numbers: its matrices are shaded
+    assert scene.cols_matrix.show_numbers == (k * x.shape[0] <= 8)
 
 
 def test_loop_orders_fill_the_same_matrix_at_their_own_pace():

@@ -4,12 +4,14 @@ and number is checked (screen_check): none under 8 px at 480p, none off the fram
 true as written (statement_check, independent of convanim.statements).  Kept small: each example runs a whole
 story."""
 import numpy as np
+import torch
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from screen_check import overlap_problems, recording, run, size_problems  # noqa: I001  (imports manimlib first)
 from statement_check import arithmetic_problems
-from convanim.manim import ConvBackwardScene, PoolBackwardScene, PoolingScene, TransposedScatter
+from convanim.manim import (Col2ImScene, ConvBackwardAsConvolutionScene, ConvBackwardScene, Im2ColLoopOrdersScene,
+                            Im2ColScene, PoolBackwardScene, PoolingScene, TransposedScatter)
 
 
 LANGUAGES = st.sampled_from(["en", "th", "ja", "zh-Hant", "de"])
@@ -101,3 +103,75 @@ def pool_backward_layers(draw):
 @given(pool_backward_layers())
 def test_pool_backward_variants(options):
     check(PoolBackwardScene, options)
+
+
+@st.composite
+def im2col_layers(draw):
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    size = (draw(st.integers(kernel[0], 7)), draw(st.integers(kernel[1], 7)))
+    return {"in_channels": draw(st.integers(1, 3)), "out_channels": draw(st.integers(1, 3)), "input_size": size,
+            "kernel_size": kernel, "stride": draw(st.integers(1, 2)), "padding": draw(st.integers(0, 1)),
+            "input_range": (draw(st.integers(-99, 0)), draw(st.integers(0, 99))), "seed": draw(st.integers(0, 99)),
+            "detailed_rows": 1, "detailed_products": 1, "sweep_time": 1 / 15, "language": draw(LANGUAGES)}
+
+
+@FUZZ
+@given(im2col_layers())
+def test_im2col_variants(options):
+    """The matrices shade their cells by value where their numbers would be too small (a 5×5 input with a
+    3×3 kernel and 2 channels makes a 9×18 cols matrix); the captions still write the numbers."""
+    scene = check(Im2ColScene, options)
+    x, w, b = scene.get_layer_arrays()
+    want = torch.nn.functional.conv2d(torch.tensor(x, dtype=torch.float64), torch.tensor(w, dtype=torch.float64),
+                                      torch.tensor(b, dtype=torch.float64), stride=options["stride"],
+                                      padding=options["padding"]).numpy()
+    for j, grid in enumerate(scene.output_maps):  # the folded maps stand for conv2d's output, drawn or shaded
+        np.testing.assert_allclose(grid.shown_matrix(), want[j])
+
+
+@st.composite
+def loop_order_layers(draw):
+    kernel = draw(st.integers(1, 3))
+    size = (draw(st.integers(kernel, 8)), draw(st.integers(kernel, 8)))
+    return {"input_size": size, "kernel_size": kernel, "stride": draw(st.integers(1, 2)),
+            "padding": draw(st.integers(0, 1)), "seed": draw(st.integers(0, 99)), "step_time": 1 / 15,
+            "language": draw(LANGUAGES)}
+
+
+@FUZZ
+@given(loop_order_layers())
+def test_im2col_loop_order_variants(options):
+    scene = check(Im2ColLoopOrdersScene, options)
+    shown = scene.shown_matrices()
+    np.testing.assert_array_equal(shown["kernel"], shown["window"])
+
+
+@st.composite
+def col2im_layers(draw):
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    size = (draw(st.integers(kernel[0], 5)), draw(st.integers(kernel[1], 5)))
+    return {"in_channels": draw(st.integers(1, 2)), "out_channels": draw(st.integers(1, 2)), "input_size": size,
+            "kernel_size": kernel, "stride": draw(st.integers(1, 2)), "padding": draw(st.integers(0, 1)),
+            "seed": draw(st.integers(0, 99)), "grad_seed": draw(st.integers(0, 99)), "detailed_rows": 1,
+            "detailed_products": 1, "sweep_time": 1 / 15, "language": draw(LANGUAGES)}
+
+
+@FUZZ
+@given(col2im_layers())
+def test_col2im_variants(options):
+    check(Col2ImScene, options)
+
+
+@st.composite
+def backward_as_conv_layers(draw):
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    size = (draw(st.integers(kernel[0], 5)), draw(st.integers(kernel[1], 5)))
+    return {"in_channels": draw(st.integers(1, 2)), "out_channels": draw(st.integers(1, 2)), "input_size": size,
+            "kernel_size": kernel, "stride": draw(st.integers(1, 2)),
+            "seed": draw(st.integers(0, 99)), "grad_seed": draw(st.integers(0, 99)), "language": draw(LANGUAGES)}  # padding 0: the scene draws no padding
+
+
+@FUZZ
+@given(backward_as_conv_layers())
+def test_backward_as_convolution_variants(options):
+    check(ConvBackwardAsConvolutionScene, options)

@@ -104,6 +104,10 @@ class NumberGrid(VGroup):
     def number(self, i: int, j: int):
         return self.numbers[self.index(i, j)]
 
+    def piece(self, i: int, j: int):
+        """What flies out of cell (i, j): its number, or the cell itself in a grid without numbers."""
+        return self.number(i, j) if self.show_numbers else self.cell(i, j)
+
     def set_number(self, i: int, j: int, value: object) -> None:
         """Show ``value`` in cell (i, j) (glyphs and state together); nothing if numbers are hidden."""
         if not self.show_numbers:

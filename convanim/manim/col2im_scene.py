@@ -19,7 +19,7 @@ from convanim.arithmetic.im2col import Col2ImGradient
 from convanim.arithmetic.padding import padding_mask
 from convanim.statements import products_statement
 
-from .cells import NumberGrid, caption_text, fit_font_size, label_above
+from .cells import MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, label_above
 from .conv_backward_scene import ConvGradientScene
 from .fades import FadeIn, FadeOut
 from .im2col_scene import MatrixGrid
@@ -57,13 +57,11 @@ class Col2ImScene(ConvGradientScene):
         every = np.concatenate([r.grad_matrix.ravel(), r.weight_matrix.ravel(), r.grad_cols.ravel()])
         cell = min(0.45, 4.6 / k, 3.0 / (rows + f))
         font = fit_font_size(cell, widest_text(every, self.w_decimals))
-        self.dout = MatrixGrid((rows, f), cell, pal.output, self.g_decimals, font)
-        self.weights_t = MatrixGrid((f, k), cell, pal.kernel, self.k_decimals, font)
-        self.dcols = MatrixGrid((rows, k), cell, pal.kernel, self.w_decimals, font)
-        for (i, j), value in np.ndenumerate(r.weight_matrix.T):
-            self.weights_t.set_number(i, j, value)
-            self.weights_t.number(i, j).set_opacity(1)
-            self.weights_t.cell(i, j).set_fill(self.entry_color(j), opacity=1)
+        self.dout = MatrixGrid((rows, f), cell, pal.output, self.g_decimals, font, r.grad_matrix)
+        self.weights_t = MatrixGrid((f, k), cell, pal.kernel, self.k_decimals, font, r.weight_matrix)
+        self.dcols = MatrixGrid((rows, k), cell, pal.kernel, self.w_decimals, font, r.grad_cols)
+        for (i, j), value in np.ndenumerate(r.weight_matrix.T):  # drawn complete from the start
+            self.weights_t.set_entry(i, j, value, self.entry_color(j))
         self.dcols.move_to(np.array([-0.2, -1.0, 0]))
         self.weights_t.next_to(self.dcols, UP, buff=0.35).align_to(self.dcols, LEFT)
         self.dout.next_to(self.dcols, LEFT, buff=0.35).align_to(self.dcols, UP)
@@ -86,10 +84,10 @@ class Col2ImScene(ConvGradientScene):
 
     def build_gradient_maps(self) -> None:
         g, pal = self.trace.grad_output, self.palette
-        cell = min(0.5, 2.4 / (g.shape[0] * g.shape[1] + g.shape[0] - 1))
+        cell = min(0.5, 2.4 / (g.shape[0] * g.shape[1] + g.shape[0] - 1), 1.9 / g.shape[2])  # inside the frame
         font = fit_font_size(cell, widest_text(g, self.g_decimals))
-        self.grad_maps = VGroup(*(NumberGrid(g[k], cell, pal.output, self.g_decimals, font_size=font)
-                                  for k in range(g.shape[0])))
+        self.grad_maps = VGroup(*(NumberGrid(g[k], cell, pal.output, self.g_decimals, font_size=font,
+                                             show_numbers=font >= MIN_FONT_SIZE) for k in range(g.shape[0])))
         self.grad_maps.arrange(DOWN, buff=0.45).move_to(np.array([-6.0, -0.6, 0]))
         self.grad_labels = VGroup(*(label_above(m, f"dL/dy[{k}]", 20, buff=0.08) for k, m in enumerate(self.grad_maps)))
 
@@ -100,12 +98,12 @@ class Col2ImScene(ConvGradientScene):
         # dL/dx (padded) after each row of dcols is added back: the fold's stages, drawn one by one
         self.fold_stages = np.stack([self.record.padded_after(n) for n in range(self.record.grad_cols.shape[0] + 1)])
         values = self.fold_stages
-        cell = min(0.55, 3.0 / (c * hp + c - 1))
+        cell = min(0.55, 3.0 / (c * hp + c - 1), 2.7 / wp)  # inside the frame
         font = fit_font_size(cell, widest_text(values, self.w_decimals))
         mask = padding_mask(t.geometry.input, t.geometry.pads)
         self.grad_input_grids = VGroup(*(NumberGrid(np.zeros((hp, wp), dtype=values.dtype), cell, pal.channel(k),
-                                                    self.w_decimals, mask, pal.padding, font_size=font)
-                                         for k in range(c)))
+                                                    self.w_decimals, mask, pal.padding, font_size=font,
+                                                    show_numbers=font >= MIN_FONT_SIZE) for k in range(c)))
         self.grad_input_grids.arrange(DOWN, buff=0.45).move_to(np.array([5.6, -0.6, 0]))
         self.grad_input_labels = VGroup(*(label_above(m, f"dL/dx[{k}]", 20, buff=0.08)
                                           for k, m in enumerate(self.grad_input_grids)))
@@ -129,7 +127,7 @@ class Col2ImScene(ConvGradientScene):
         oh, ow = self.trace.geometry.out
         flights = []
         for (row, f), value in np.ndenumerate(self.record.grad_matrix):
-            source = self.grad_maps[f].number(row // ow, row % ow)
+            source = self.grad_maps[f].piece(row // ow, row % ow)
             flights += self.dout.fill_entry(row, f, value, source, self.palette.output)
         self.play(FadeIn(self.dout), FadeIn(self.labels[0]), run_time=self.stage_time / 2)
         self.play(*flights, self.caption_animation(self.tr("dout: dL/dy with one row per window ({n}) and one "
@@ -149,10 +147,7 @@ class Col2ImScene(ConvGradientScene):
                 if n < self.detailed_products:
                     self.compute_entry(i, j)
                 else:
-                    self.dcols.set_number(i, j, r.grad_cols[i, j])
-                    self.dcols.filled[i, j] = True
-                    animations += [self.dcols.number(i, j).animate.set_opacity(1),
-                                   self.dcols.cell(i, j).animate.set_fill(self.entry_color(j), opacity=1)]
+                    animations += self.dcols.show_entry(i, j, r.grad_cols[i, j], self.entry_color(j))
                 n += 1
             if animations:
                 caption = ([self.caption_animation(self.tr("row {i} of dcols: window {i}'s entries, each Σ over the "
@@ -168,10 +163,7 @@ class Col2ImScene(ConvGradientScene):
         marks = self.mark([VGroup(*(self.dout.cell(i, q) for q in range(self.dout.shape[1]))),
                            VGroup(*(self.weights_t.cell(q, j) for q in range(self.weights_t.shape[0])))])
         self.play(marks, self.caption_animation(statement), run_time=self.stage_time)
-        self.dcols.set_number(i, j, r.grad_cols[i, j])
-        self.dcols.filled[i, j] = True
-        self.play(self.dcols.number(i, j).animate.set_opacity(1),
-                  self.dcols.cell(i, j).animate.set_fill(self.entry_color(j), opacity=1), run_time=self.stage_time / 2)
+        self.play(*self.dcols.show_entry(i, j, r.grad_cols[i, j], self.entry_color(j)), run_time=self.stage_time / 2)
         self.wait(self.stage_time / 2)
 
     def fold_rows_back(self) -> None:
@@ -186,7 +178,7 @@ class Col2ImScene(ConvGradientScene):
         self.marks = VGroup()
         for i in range(rows):
             after = self.fold_stages[i + 1]
-            flying = [self.dcols.number(i, j).copy() for j in range(k)]
+            flying = [self.dcols.piece(i, j).copy() for j in range(k)]
             landings, finishes = [], []
             for c in sorted({int(v) for v in r.targets[i, :, 0]}):
                 going = [j for j in range(k) if int(r.targets[i, j, 0]) == c]
@@ -214,7 +206,7 @@ class Col2ImScene(ConvGradientScene):
             return
         fades = [m.animate.set_opacity(0) for grid in self.grad_input_grids
                  for (i, j), padded in np.ndenumerate(grid.mask) if padded
-                 for m in (grid.cell(i, j), grid.number(i, j))]
+                 for m in ((grid.cell(i, j), grid.number(i, j)) if grid.show_numbers else (grid.cell(i, j),))]
         self.play(*fades, FadeOut(self.marks), self.caption_animation(
             self.tr("col2im drops what lands on the padding: those cells are not part of the input")),
             run_time=self.stage_time)

@@ -32,8 +32,8 @@ from convanim.arithmetic.padding import pad_input, padding_mask
 from convanim.statements import format_number, products_statement
 
 from .batched_scene import BatchedScene
-from .cells import (FlyInto, NumberGrid, caption_text, fit_font_size, frame_around, label_above, readable_cell,
-                    swap_caption)
+from .cells import (MIN_FONT_SIZE, FlyInto, NumberGrid, caption_text, fit_font_size, frame_around, label_above,
+                    shade_of, swap_caption)
 from .fades import FadeIn, FadeOut
 from .layer_options import LayerOptions, PlaneInput
 from .numbers import widest_text
@@ -41,24 +41,64 @@ from .palette import DEFAULT_PALETTE, Palette
 
 
 class MatrixGrid(NumberGrid):
-    """A matrix whose entries appear one by one: ``fill_entry`` sets a value, ``filled`` says which are shown."""
+    """A matrix whose entries appear one by one: ``fill_entry`` sets a value, ``filled`` says which are shown.
 
-    def __init__(self, shape: tuple[int, int], cell_size: float, color: str, decimals: int, font_size: float):
+    Where its numbers would be drawn below the minimum size (``numbered=False``), a filled cell is shaded by its
+    value within ``values``' range (darker for smaller) and the captions write the numbers of the step in focus.
+    """
+
+    def __init__(self, shape: tuple[int, int], cell_size: float, color: str, decimals: int, font_size: float,
+                 values: np.ndarray | None = None):
+        numbered = font_size >= MIN_FONT_SIZE or values is None
         super().__init__(np.zeros(shape, dtype=np.int64), cell_size, color, decimals, font_size=font_size,
-                         fill_opacity=0.25)
+                         fill_opacity=0.25, show_numbers=numbered)
+        for square in self.squares:  # empty: the colour of the matrix, faint, until an entry arrives
+            square.set_fill(color, opacity=0.25)
+        self.range = (0.0, 0.0) if values is None else (float(np.min(values)), float(np.max(values)))
         self.filled = np.zeros(shape, dtype=bool)
+        self.values = np.full(shape, np.nan)
         for number in self.numbers:
             number.set_opacity(0)
 
+    def entry_fill(self, i: int, j: int, value: object, color: str) -> str:
+        return color if self.show_numbers else shade_of(value, *self.range, color)
+
     def fill_entry(self, i: int, j: int, value: object, source, color: str) -> list:
-        """Entry (i, j) takes ``value``; returns the animations: ``source`` flies in, the cell turns ``color``."""
-        self.set_number(i, j, value)
+        """Entry (i, j) takes ``value``; returns the animations: ``source`` flies in, the cell turns ``color``
+        (shaded by value in a matrix without numbers)."""
         self.filled[i, j] = True
-        return [FlyInto(source, self.number(i, j)), self.cell(i, j).animate.set_fill(color, opacity=1)]
+        self.values[i, j] = float(value)
+        fill = self.cell(i, j).animate.set_fill(self.entry_fill(i, j, value, color), opacity=1)
+        if not self.show_numbers:
+            flying, finish = self.receive([source.copy()], [(i, j)], {})
+            return [*flying, fill]
+        self.set_number(i, j, value)
+        return [FlyInto(source, self.number(i, j)), fill]
+
+    def set_entry(self, i: int, j: int, value: object, color: str) -> None:
+        """Entry (i, j) shows ``value`` now (no animation)."""
+        self.filled[i, j] = True
+        self.values[i, j] = float(value)
+        self.cell(i, j).set_fill(self.entry_fill(i, j, value, color), opacity=1)
+        if self.show_numbers:
+            self.set_number(i, j, value)
+            self.number(i, j).set_opacity(1)
+
+    def show_entry(self, i: int, j: int, value: object, color: str) -> list:
+        """Entry (i, j) appears in place with ``value`` (no source flies in)."""
+        self.filled[i, j] = True
+        self.values[i, j] = float(value)
+        appear = [self.cell(i, j).animate.set_fill(self.entry_fill(i, j, value, color), opacity=1)]
+        if self.show_numbers:
+            self.set_number(i, j, value)
+            appear.append(self.number(i, j).animate.set_opacity(1))
+        return appear
 
     def shown_matrix(self) -> np.ndarray:
-        """The drawn values, NaN where no entry is shown yet."""
-        return np.where(self.filled, self.shown_values(), np.nan)
+        """The drawn values, NaN where no entry is shown yet (a matrix without numbers: the values its shades
+        stand for)."""
+        shown = self.shown_values() if self.show_numbers else self.values
+        return np.where(self.filled, shown, np.nan)
 
     def row_frame(self, i: int, color: str):
         return frame_around(VGroup(*(self.cell(i, j) for j in range(self.shape[1]))), color, buff=0.03,
@@ -125,8 +165,8 @@ class Im2ColScene(LayerOptions, BatchedScene):
         cell = min(0.55, 4.2 / (c * wp + (c - 1) * 0.8), 2.2 / hp)
         mask = padding_mask(g.input, g.pads)
         font = fit_font_size(cell, widest_text(padded, self.num_decimals))
-        self.input_grids = [NumberGrid(padded[k], cell, pal.channel(k), self.num_decimals, mask, pal.padding, font)
-                            for k in range(c)]
+        self.input_grids = [NumberGrid(padded[k], cell, pal.channel(k), self.num_decimals, mask, pal.padding, font,
+                                       show_numbers=font >= MIN_FONT_SIZE) for k in range(c)]
         self.inputs = VGroup(*self.input_grids).arrange(RIGHT, buff=0.8 * cell).move_to(np.array([-4.2, 1.75, 0]))
         self.input_labels = VGroup(*(caption_text(f"x[{k}]", 20, "#BDBDBD").next_to(grid, UP, buff=0.12)
                                      for k, grid in enumerate(self.input_grids)))
@@ -136,8 +176,8 @@ class Im2ColScene(LayerOptions, BatchedScene):
         f, c, kh, kw = self.weight.shape
         cell = min(0.42, 2.3 / (f * kh + (f - 1)), 3.2 / (c * kw + c))
         font = fit_font_size(cell, widest_text(self.weight, self.num_decimals))
-        self.kernel_grids = [[NumberGrid(self.weight[i, k], cell, pal.kernel, self.num_decimals, font_size=font)
-                              for k in range(c)] for i in range(f)]
+        self.kernel_grids = [[NumberGrid(self.weight[i, k], cell, pal.kernel, self.num_decimals, font_size=font,
+                                         show_numbers=font >= MIN_FONT_SIZE) for k in range(c)] for i in range(f)]
         rows = VGroup(*(VGroup(*row).arrange(RIGHT, buff=0.5 * cell) for row in self.kernel_grids))
         self.filters = rows.arrange(DOWN, buff=cell).move_to(np.array([3.9, 1.75, 0]))
         self.filter_labels = VGroup(*(caption_text(f"w[{i}]", 20, "#BDBDBD").next_to(row, LEFT, buff=0.2)
@@ -147,22 +187,26 @@ class Im2ColScene(LayerOptions, BatchedScene):
         pal, r = self.palette, self.record
         rows, k = r.cols.shape
         f = r.weight_matrix.shape[1]
-        cell = min(0.45, 3.3 / k, 2.9 / rows)
+        cell = min(0.45, 3.4 / k, 2.9 / rows)
         self.matrix_cell = cell
         every = np.concatenate([r.cols.ravel(), r.weight_matrix.ravel(), r.output_matrix.ravel(), r.product.ravel()])
         font = fit_font_size(cell, widest_text(every, self.num_decimals))
-        self.cols_matrix = MatrixGrid((rows, k), cell, pal.input, self.num_decimals, font)
-        self.weight_matrix = MatrixGrid((k, f), cell, pal.kernel, self.num_decimals, font)
-        self.bias_row = MatrixGrid((1, f), cell, pal.bias, self.num_decimals, font)
-        self.output_matrix = MatrixGrid((rows, f), cell, pal.output, self.num_decimals, font)
+        self.cols_matrix = MatrixGrid((rows, k), cell, pal.input, self.num_decimals, font, r.cols)
+        self.weight_matrix = MatrixGrid((k, f), cell, pal.kernel, self.num_decimals, font, r.weight_matrix)
+        self.bias_row = MatrixGrid((1, f), cell, pal.bias, self.num_decimals, font, r.bias)
+        self.output_matrix = MatrixGrid((rows, f), cell, pal.output, self.num_decimals, font,
+                                        np.concatenate([r.product.ravel(), r.output_matrix.ravel()]))
         self.times, self.plus, self.equals = (caption_text(s, 34) for s in ("×", "+", "="))
         row = VGroup(self.cols_matrix, self.times, self.weight_matrix, self.plus, self.bias_row, self.equals,
                      self.output_matrix).arrange(RIGHT, buff=0.3)
         row.move_to(np.array([-0.9, -1.45, 0]))
+        w_label = caption_text(f"W {k}×{f}", 20, "#BDBDBD").next_to(self.weight_matrix, LEFT, buff=0.1).align_to(
+            self.weight_matrix, UP)
+        if w_label.get_left()[0] < self.cols_matrix.get_right()[0] + 0.05:  # no room beside W: above it
+            w_label = label_above(self.weight_matrix, f"W {k}×{f}", 20)
         self.matrix_labels = VGroup(
             label_above(self.cols_matrix, self.tr("cols {shape}", shape=f"{rows}×{k}"), 20),
-            caption_text(f"W {k}×{f}", 20, "#BDBDBD").next_to(self.weight_matrix, LEFT, buff=0.1).align_to(
-                self.weight_matrix, UP),
+            w_label,
             label_above(self.bias_row, "b", 20),
             label_above(self.output_matrix, self.tr("out {shape}", shape=f"{rows}×{f}"), 20))
 
@@ -174,9 +218,10 @@ class Im2ColScene(LayerOptions, BatchedScene):
         # smaller than the widest number needs at MIN_FONT_SIZE
         down = min(0.5, 2.6 / (f * oh + f - 1), 2.0 / ow)
         across = min(0.5, 2.6 / oh, 2.0 / (f * ow + f - 1))
-        cell = readable_cell(max(down, across), r.output_matrix, self.num_decimals)
+        cell = max(down, across)
         font = fit_font_size(cell, widest_text(r.output_matrix, self.num_decimals))
-        self.output_maps = [MatrixGrid((oh, ow), cell, pal.output, self.num_decimals, font) for _ in range(f)]
+        self.output_maps = [MatrixGrid((oh, ow), cell, pal.output, self.num_decimals, font, r.output_matrix)
+                            for _ in range(f)]
         VGroup(*self.output_maps).arrange(DOWN if down >= across else RIGHT, buff=cell).move_to(
             np.array([5.6, -1.45, 0]))
         self.map_labels = VGroup(*(caption_text(f"y[{i}]", 20, "#BDBDBD").next_to(m, LEFT, buff=0.15)
@@ -225,7 +270,7 @@ class Im2ColScene(LayerOptions, BatchedScene):
             self.play(*(FadeOut(m) for m in marks), *(FadeIn(m) for m in new_marks), caption, run_time=run_time)
             copies = []
             for i, j, value, (_, c, y, x) in zip(step.rows, step.cols, step.values, zip(*step.source)):
-                copies += self.cols_matrix.fill_entry(i, j, value, self.input_grids[c].number(y, x),
+                copies += self.cols_matrix.fill_entry(i, j, value, self.input_grids[c].piece(y, x),
                                                       self.palette.channel(c))
             self.play(*copies, run_time=run_time)
             marks = new_marks
@@ -249,7 +294,7 @@ class Im2ColScene(LayerOptions, BatchedScene):
             for j in range(c * kh * kw):
                 k, ky, kx = np.unravel_index(j, (c, kh, kw))  # the order of W's rows (and of cols' columns)
                 copies += self.weight_matrix.fill_entry(j, i, self.record.weight_matrix[j, i],
-                                                        self.kernel_grids[i][k].number(ky, kx), self.palette.kernel)
+                                                        self.kernel_grids[i][k].piece(ky, kx), self.palette.kernel)
             self.play(*copies, run_time=self.stage_time)
         self.wait(self.pause_time / 2)
 
@@ -266,11 +311,8 @@ class Im2ColScene(LayerOptions, BatchedScene):
                 detailed = shown < self.detailed_products
                 new_marks = [self.cols_matrix.row_frame(i, self.palette.product),
                              self.weight_matrix.column_frame(j, self.palette.product)]
-                self.output_matrix.set_number(i, j, r.product[i, j])
-                self.output_matrix.filled[i, j] = True
                 self.play(*(FadeOut(m) for m in marks), *(FadeIn(m) for m in new_marks),
-                          self.output_matrix.cell(i, j).animate.set_fill(self.palette.product, opacity=1),
-                          self.output_matrix.number(i, j).animate.set_opacity(1),
+                          *self.output_matrix.show_entry(i, j, r.product[i, j], self.palette.product),
                           self.set_caption(self.dot_product(i, j, detailed)),
                           run_time=self.stage_time if detailed else self.sweep_time)
                 marks = new_marks
@@ -290,21 +332,17 @@ class Im2ColScene(LayerOptions, BatchedScene):
         """The bias row is added to every row of the product."""
         r = self.record
         rows, f = r.product.shape
-        for j in range(f):
-            self.bias_row.set_number(0, j, r.bias[j])
-            self.bias_row.filled[0, j] = True
-            self.bias_row.number(0, j).set_opacity(1)
-            self.bias_row.cell(0, j).set_fill(self.palette.bias, opacity=1)
-        self.play(FadeIn(self.plus), FadeIn(self.bias_row), FadeIn(self.matrix_labels[2]),
+        appear = [a for j in range(f) for a in self.bias_row.show_entry(0, j, r.bias[j], self.palette.bias)]
+        self.play(FadeIn(self.plus), FadeIn(self.bias_row), *appear, FadeIn(self.matrix_labels[2]),
                   self.set_caption(self.tr("add the bias row to every row; {values}", values="; ".join(
                       f"b[{j}] = {format_number(r.bias[j], self.num_decimals)}" for j in range(f)))),
                   run_time=self.stage_time)
         animations = []
         for i in range(rows):
             for j in range(f):
-                old = self.output_matrix.number(i, j).copy()
-                animations.append(FadeOut(old))
-                animations += self.output_matrix.fill_entry(i, j, r.output_matrix[i, j], self.bias_row.number(0, j),
+                if self.output_matrix.show_numbers:
+                    animations.append(FadeOut(self.output_matrix.number(i, j).copy()))
+                animations += self.output_matrix.fill_entry(i, j, r.output_matrix[i, j], self.bias_row.piece(0, j),
                                                             self.palette.output)
         self.play(*animations, run_time=self.stage_time)
         self.wait(self.pause_time / 2)
@@ -323,7 +361,7 @@ class Im2ColScene(LayerOptions, BatchedScene):
             for i in range(rows):
                 oy, ox = divmod(i, ow)  # row i of the matrix is window (oy, ox)
                 copies += self.output_maps[j].fill_entry(oy, ox, r.output[..., j, oy, ox].item(),
-                                                         self.output_matrix.number(i, j), self.palette.output)
+                                                         self.output_matrix.piece(i, j), self.palette.output)
             self.play(*copies, run_time=self.stage_time)
         self.after_fold()
 
@@ -395,11 +433,13 @@ class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
         self.panels = {}
         for side, method in zip((-1, 1), self.METHODS):
             cell = min(0.45, 2.6 / padded.shape[1], 3.0 / padded.shape[0])
-            grid = NumberGrid(padded, cell, self.palette.input, self.num_decimals, mask, self.palette.padding)
+            font = fit_font_size(cell, widest_text(padded, self.num_decimals))
+            grid = NumberGrid(padded, cell, self.palette.input, self.num_decimals, mask, self.palette.padding, font,
+                              show_numbers=font >= MIN_FONT_SIZE)
             rows, cols = self.matrix_shape
             m_cell = min(0.4, 5.4 / rows, 2.4 / cols)
             matrix = MatrixGrid(self.matrix_shape, m_cell, self.palette.input, self.num_decimals,
-                                fit_font_size(m_cell, widest_text(padded, self.num_decimals)))
+                                fit_font_size(m_cell, widest_text(padded, self.num_decimals)), padded)
             panel = VGroup(grid, matrix).arrange(RIGHT, buff=0.6).move_to(np.array([side * 3.55, -0.45, 0]))
             counter = caption_text(" ", 22).next_to(panel, UP, buff=0.25)
             self.panels[method] = {"grid": grid, "matrix": matrix, "panel": panel, "counter": counter}
@@ -450,7 +490,7 @@ class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
                     animations.append(FadeOut(marks[method]))
                 marks[method] = mark
                 for i, j, value, y, x in zip(step.rows, step.cols, step.values, step.source[2], step.source[3]):
-                    animations += p["matrix"].fill_entry(i, j, value, p["grid"].number(y, x), self.palette.channel(0))
+                    animations += p["matrix"].fill_entry(i, j, value, p["grid"].piece(y, x), self.palette.channel(0))
                 if index == len(self.loops[method]) - 1:
                     animations.append(FadeOut(mark))
             self.play(*animations, run_time=self.step_time)
