@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from screen_check import overlap_problems, recording, run, size_problems  # noqa: I001  (imports manimlib first)
 from statement_check import arithmetic_problems
-from convanim.manim import (Col2ImScene, ConvBackwardAsConvolutionScene, ConvBackwardScene, Im2ColLoopOrdersScene,
-                            Im2ColScene, PoolBackwardScene, PoolingScene, TransposedScatter)
+from convanim.manim import (Col2ImScene, ConvArithmetic, ConvBackwardAsConvolutionScene, ConvBackwardScene,
+                            ConvVolumeScene, GradientDescentScene, Im2ColLoopOrdersScene, Im2ColScene, PaddingModes,
+                            PipelineScene, PoolBackwardScene, PoolingScene, ReceptiveFieldScene, TransposedScatter)
 
 
 LANGUAGES = st.sampled_from(["en", "th", "ja", "zh-Hant", "de"])
@@ -175,3 +176,85 @@ def backward_as_conv_layers(draw):
 @given(backward_as_conv_layers())
 def test_backward_as_convolution_variants(options):
     check(ConvBackwardAsConvolutionScene, options)
+
+
+@st.composite
+def arithmetic_layers(draw):
+    """Dumoulin and Visin's cases and their neighbours: i, k, p, s, d on one channel."""
+    kernel = draw(st.integers(1, 4))
+    dilation = draw(st.integers(1, 2))
+    size = draw(st.integers(max(1, dilation * (kernel - 1) + 1 - 2 * 2), 7))
+    padding = draw(st.integers(0, 2))
+    assume(size + 2 * padding >= dilation * (kernel - 1) + 1)
+    return {"input_size": (size, size), "kernel_size": kernel, "padding": padding, "dilation": dilation,
+            "stride": draw(st.integers(1, 3)), "seed": draw(st.integers(0, 99)), "detailed_steps": 1,
+            "sweep_time": 1 / 15, "language": draw(LANGUAGES)}
+
+
+@FUZZ
+@given(arithmetic_layers())
+def test_conv_arithmetic_variants(options):
+    check(ConvArithmetic, options)
+
+
+@FUZZ
+@given(st.fixed_dictionaries({"pad": st.integers(0, 3), "language": LANGUAGES,
+                              "input_values": st.integers(0, 99).map(
+                                  lambda seed: np.random.default_rng(seed).integers(-20, 99, (4, 4)))}))
+def test_padding_mode_variants(options):
+    check(PaddingModes, options)
+
+
+@st.composite
+def pipelines(draw):
+    kernel = draw(st.sampled_from([3, 5]))
+    pool = draw(st.integers(1, 3))
+    size = draw(st.integers(8, 32))
+    after_first = (size - kernel + 1) // pool  # the second conv needs a map at least as large as its kernel
+    assume(after_first >= kernel and (after_first - kernel + 1) // pool >= 1)
+    return {"digit": draw(st.integers(0, 9)), "input_size": size, "kernel_size": kernel, "pool_size": pool,
+            "conv_channels": (draw(st.integers(1, 6)), draw(st.integers(1, 8))), "seed": draw(st.integers(0, 99)),
+            "language": draw(LANGUAGES)}
+
+
+@FUZZ
+@given(pipelines())
+def test_pipeline_variants(options):
+    check(PipelineScene, options)
+
+
+@FUZZ
+@given(pipelines())
+def test_receptive_field_variants(options):
+    check(ReceptiveFieldScene, {**options, "unit": (0, 0)})
+
+
+@FUZZ
+@given(st.fixed_dictionaries({"num_images": st.integers(1, 8), "image_size": st.integers(3, 6),
+                              "seed": st.integers(0, 99), "lr": st.sampled_from([0.05, 0.2, 0.5]),
+                              "steps": st.integers(1, 6), "detailed_steps": st.integers(0, 2),
+                              "decimals": st.integers(1, 3), "loss_decimals": st.integers(2, 5),
+                              "language": LANGUAGES}))
+def test_gradient_descent_variants(options):
+    check(GradientDescentScene, options)
+
+
+@st.composite
+def volume_layers(draw):
+    groups = draw(st.integers(1, 2))
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    return {"in_channels": groups * draw(st.integers(1, 2)), "out_channels": groups * draw(st.integers(1, 2)),
+            "groups": groups, "input_size": (draw(st.integers(kernel[0], 5)), draw(st.integers(kernel[1], 5))),
+            "kernel_size": kernel, "stride": draw(st.integers(1, 2)), "padding": draw(st.integers(0, 1)),
+            "seed": draw(st.integers(0, 99)), "detailed_positions": 1, "sweep_time": 1 / 15,
+            "language": draw(LANGUAGES)}
+
+
+@FUZZ
+@given(volume_layers())
+def test_volume_variants(options):
+    """Sizes are measured before the camera's perspective, and overlaps are not checked: the boxes of the 3D
+    scenes are in the scene's space, not on screen (README, known limits)."""
+    scene = run(recording(type("Drawn", (ConvVolumeScene,), dict(options))))
+    assert size_problems(scene.screen) == []
+    assert [p for text in scene.screen.statements() for p in arithmetic_problems(text)] == []

@@ -13,7 +13,8 @@ from manimlib.utils.color import color_to_rgba
 from convanim.arithmetic.padding import PADDING_MODES, pad_input, padding_mask
 
 from .batched_scene import BatchedScene
-from .cells import NumberGrid, caption_text, label_above
+from .cells import MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, label_above, shade
+from .numbers import widest_text
 from .conv_scene import ConvLayerScene
 from .fades import FadeIn
 from .palette import DEFAULT_PALETTE, Palette
@@ -91,7 +92,14 @@ class PaddingModes(BatchedScene):
         self.grids = {}
         for mode in PADDING_MODES:
             values = pad_input(x, pads, mode)  # raises the core's message for impossible pads
-            self.grids[mode] = NumberGrid(values, cell, self.palette.input, 0, mask, self.palette.padding)
+            font = fit_font_size(cell, widest_text(values, 0))
+            grid = NumberGrid(values, cell, self.palette.input, 0, mask, self.palette.padding, font,
+                              show_numbers=font >= MIN_FONT_SIZE)
+            if not grid.show_numbers:  # too small for numbers: the padding cells are shaded by the values copied
+                for (i, j), padded in np.ndenumerate(mask):
+                    if padded:
+                        grid.cell(i, j).set_fill(shade(values, i, j, self.palette.padding))
+            self.grids[mode] = grid
         VGroup(*self.grids.values()).arrange_in_grid(2, 2, h_buff=1.2, v_buff=0.9).move_to(0.5 * DOWN)
         self.labels = VGroup(*(label_above(g, f"padding_mode='{m}'", 22) for m, g in self.grids.items()))
         self.title = caption_text(self.tr("the same {shape} input, padded by {pad}", shape=f"{x.shape[0]}×{x.shape[1]}",

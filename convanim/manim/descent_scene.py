@@ -38,7 +38,7 @@ class GradientDescentScene(NotedCaption, BatchedScene):
     """
 
     num_images: int = Option(4, Whole(1, 64), "training images")
-    image_size: int = Option(5, Whole(3, 32), "each training image's side")
+    image_size: int = Option(5, Whole(3, 6), "each training image's side (the maps' numbers stay readable up to 6)")
     seed: int = seed_option(2, "the training images")
     lr: float = Option(0.2, Number(above=0, high=10), "the learning rate")
     steps: int = Option(15, Whole(1, 1000), "descent steps")
@@ -67,7 +67,8 @@ class GradientDescentScene(NotedCaption, BatchedScene):
         pal, d = self.palette, self.decimals
         first = self.run.steps[0]
         k = self.shown_image
-        self.image_grid = NumberGrid(self.problem.images[k, 0].astype(np.int64), 0.5, pal.input)
+        self.image_grid = NumberGrid(self.problem.images[k, 0].astype(np.int64), min(0.5, 2.7 / self.image_size),
+                                     pal.input)
         self.image_grid.move_to(np.array([-5.3, -0.3, 0]))
         outputs = np.stack([st.output[k, 0] for st in self.run.steps])
         self.output_grid = NumberGrid(first.output[k, 0], readable_cell(0.62, outputs, d), pal.output, d)

@@ -68,14 +68,14 @@ class Kind:
 
 
 class Whole(Kind):
-    """A whole number within ``low`` … ``high`` (inclusive; None: unbounded)."""
+    """A whole number within ``low`` … ``high`` (inclusive; None: unbounded); ``odd``: odd ones only."""
 
-    def __init__(self, low: int | None = None, high: int | None = None):
-        self.low, self.high = low, high
-        self.rule = "a whole number" + _bounds(low, high)
+    def __init__(self, low: int | None = None, high: int | None = None, *, odd: bool = False):
+        self.low, self.high, self.odd = low, high, odd
+        self.rule = ("an odd" if odd else "a whole") + " number" + _bounds(low, high)
 
     def accept(self, value: Any) -> int:
-        if not is_whole(value) or not _within(value, self.low, self.high):
+        if not is_whole(value) or not _within(value, self.low, self.high) or (self.odd and int(value) % 2 == 0):
             raise Refused(self.rule)
         return int(value)
 

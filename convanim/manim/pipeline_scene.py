@@ -48,7 +48,8 @@ class PipelineScene(BatchedScene):
     input_size: int = Option(28, Whole(8, 64), "the digit's side")
     input_values: np.ndarray | None = Option(None, Maybe(Values(2, "shaped (H, W)"), "the hand-made digit"),
                                              "the input, given by hand")
-    kernel_size: int = Option(5, Whole(1, 9), "each conv layer's kernel side")
+    kernel_size: int = Option(5, Whole(3, 9, odd=True), "each conv layer's kernel side (odd: the edge filters "
+                                                         "have a centre)")
     conv_channels: tuple[int, int] = Option(
         (4, 6), Numbers(2, "a pair such as 4,6 of whole numbers of 1 or more", whole=True, low=1),
         "the filters of each conv layer")
