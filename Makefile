@@ -39,10 +39,14 @@ export PYGLET_HEADLESS := 1
 TORCH_VERSION   := 2.13.0
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
-.PHONY: test demo media bench messages system-deps test-system-deps venv oracle clean
+.PHONY: test fuzz demo media bench messages system-deps test-system-deps venv oracle clean
 
 test: $(TEST_STAMP)
 	$(VPY) -m pytest -q -n auto --dist loadfile
+
+# The scene fuzzing of issue 32 with five times the examples `make test` draws (30 a family: dozens).
+fuzz: $(TEST_STAMP)
+	CONVANIM_FUZZ_SCALE=5 $(VPY) -m pytest -q -n auto --dist load tests/test_variant_families.py tests/test_variant_layouts.py
 
 demo: $(RENDER_STAMP)
 	$(VPY) -m convanim.manim.render scenes/conv3x3.py Conv3x3 --quality 1080p --out $(DEMO_OUT)

@@ -7,6 +7,7 @@ read only those records and the scene's trace.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -18,6 +19,17 @@ from manimlib.constants import FRAME_HEIGHT, FRAME_WIDTH
 
 #: The smallest height of a digit or letter on screen, in pixels at 480p (the rule of the issue).
 MIN_PIXELS_480P = 8.0
+
+#: How many times more examples the scene fuzzing draws than `make test` does (`make fuzz`: 5).
+FUZZ_SCALE = float(os.environ.get("CONVANIM_FUZZ_SCALE", "1"))
+
+
+def fuzz_settings(examples: int):
+    """Hypothesis settings for a test that runs whole scenes: ``examples`` (times FUZZ_SCALE), derandomized,
+    no deadline."""
+    from hypothesis import HealthCheck, settings
+    return settings(max_examples=max(1, round(examples * FUZZ_SCALE)), deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 
 @dataclass

@@ -5,10 +5,10 @@ true as written (statement_check, independent of convanim.statements).  Kept sma
 story."""
 import numpy as np
 import torch
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from screen_check import overlap_problems, recording, run, size_problems  # noqa: I001  (imports manimlib first)
+from screen_check import fuzz_settings, overlap_problems, recording, run, size_problems  # noqa: I001  (imports manimlib first)
 from statement_check import arithmetic_problems
 from convanim.manim import (Col2ImScene, ConvArithmetic, ConvBackwardAsConvolutionScene, ConvBackwardScene,
                             ConvVolumeScene, GradientDescentScene, Im2ColLoopOrdersScene, Im2ColScene, PaddingModes,
@@ -16,7 +16,7 @@ from convanim.manim import (Col2ImScene, ConvArithmetic, ConvBackwardAsConvoluti
 
 
 LANGUAGES = st.sampled_from(["en", "th", "ja", "zh-Hant", "de"])
-FUZZ = settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = fuzz_settings(6)
 
 
 def check(scene_class, options):

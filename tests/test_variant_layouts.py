@@ -5,10 +5,10 @@ screen (screen_check): none under 8 px at 480p, none off the frame."""
 import sys
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from screen_check import overlap_problems, recording, run, size_problems  # noqa: I001  (imports manimlib first)
+from screen_check import fuzz_settings, overlap_problems, recording, run, size_problems  # noqa: I001  (imports manimlib first)
 from statement_check import arithmetic_problems
 from convanim.manim import ConvLayerScene
 
@@ -52,7 +52,7 @@ def conv_layers(draw):
     return options
 
 
-@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(10)
 @given(conv_layers())
 def test_conv_layers_of_any_shape_stay_readable_and_true(options):
     scene = run(recording(type("Drawn", (ConvLayerScene,), dict(options))))
@@ -160,7 +160,7 @@ def large_conv_layers(draw):
             "language": draw(st.sampled_from(["en", "th", "ja"]))}
 
 
-@settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(6)
 @given(large_conv_layers())
 def test_large_conv_layers_stay_readable_and_true(options):
     scene = run(recording(type("Drawn", (ConvLayerScene,), dict(options))))

@@ -88,7 +88,7 @@ class PaddingModes(BatchedScene):
         pads = (self.pad,) * 4
         mask = padding_mask(x.shape, pads)
         hp = x.shape[0] + 2 * self.pad
-        cell = min(0.42, 2.5 / hp)
+        cell = min(0.42, 2.65 / hp)  # the default 8×8 padded grids at the smallest font size
         self.grids = {}
         for mode in PADDING_MODES:
             values = pad_input(x, pads, mode)  # raises the core's message for impossible pads
