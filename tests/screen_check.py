@@ -2,7 +2,9 @@
 
 ``recording(SceneClass)`` returns a subclass that, after every ``play`` and
 ``wait``, notes each visible text and number: its words, its size in pixels
-at 480p and 720p, and whether it lies inside the frame.  The checks here
+at 480p and 720p, and whether it lies inside the frame, all measured where
+the camera draws it (through the frame's view and perspective: a 3D scene's
+tilted planes are measured as the viewer sees them).  The checks here
 read only those records and the scene's trace.
 """
 from __future__ import annotations
@@ -38,10 +40,10 @@ class Seen:
 
     play: int
     text: str
-    height: float          # the tallest glyph, in scene units
+    height: float          # the tallest glyph, in frame units as the camera draws it
     inside: bool
     kind: str              # "number" or "text"
-    box: tuple = ()        # (x0, y0, x1, y1) of its glyphs, in scene units
+    box: tuple = ()        # (x0, y0, x1, y1) of its glyphs on screen, in frame units
     ident: int = 0         # id() of the mobject (one mobject is seen after a play and again after a wait)
 
 
@@ -61,10 +63,31 @@ class Screen:
         return out
 
 
-def glyph_height(mob) -> float:
-    """Height of the tallest glyph of a text or number (its submobjects are the glyphs)."""
+def on_screen(scene, mob) -> np.ndarray:
+    """``mob``'s own points (N, 2) where the camera draws them, in frame units: through the frame's view and
+    perspective (manimgl's emit_gl_Position: the view matrix, then x and y over 1 − z·scale/focal distance);
+    as they are for a mobject fixed in the frame.  The identity for a 2D scene's unmoved frame."""
+    points = mob.get_points()
+    if mob.is_fixed_in_frame():
+        return points[:, :2]
+    frame = scene.camera.frame
+    view = frame.get_view_matrix()
+    v = points @ view[:3, :3].T + view[:3, 3]
+    w = 1.0 - v[:, 2] * frame.get_scale() / frame.get_focal_distance()
+    return v[:, :2] / w[:, None]
+
+
+def screen_box(scene, mob) -> tuple[float, float, float, float]:
+    drawn = np.concatenate([on_screen(scene, m) for m in mob.family_members_with_points()])
+    (x0, y0), (x1, y1) = drawn.min(axis=0), drawn.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def glyph_height(scene, mob) -> float:
+    """Height on screen of the tallest glyph of a text or number (its submobjects are the glyphs)."""
     glyphs = [sm for sm in mob.submobjects if sm.has_points()] or [mob]
-    return max(float(g.get_height()) for g in glyphs)
+    heights = [np.ptp(on_screen(scene, m)[:, 1]) for g in glyphs for m in g.family_members_with_points()]
+    return float(max(heights))
 
 
 def visible(mob) -> bool:
@@ -81,14 +104,13 @@ def record_screen(scene, screen: Screen, play: int) -> None:
             kind, text = "text", mob.text.replace("\n", " ")
         else:
             continue
-        if not mob.has_points() and not mob.submobjects or not visible(mob):
+        if not mob.family_members_with_points() or not visible(mob):
             continue
         if not re.search(r"\w", text):  # "=", "×", "+": operator signs are not words
             continue
-        x0, y0, _ = mob.get_corner(np.array([-1, -1, 0]))
-        x1, y1, _ = mob.get_corner(np.array([1, 1, 0]))
+        x0, y0, x1, y1 = screen_box(scene, mob)
         inside = -half_w <= x0 and x1 <= half_w and -half_h <= y0 and y1 <= half_h
-        screen.seen.append(Seen(play, text, glyph_height(mob), inside, kind, (x0, y0, x1, y1), id(mob)))
+        screen.seen.append(Seen(play, text, glyph_height(scene, mob), inside, kind, (x0, y0, x1, y1), id(mob)))
 
 
 def recording(scene_class):
