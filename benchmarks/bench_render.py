@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(__file__))
 from common import print_table  # noqa: E402
 
-from convanim.manim.segments import default_jobs  # noqa: E402  (imports neither manimlib nor torch)
+from convanim.manim.rendering.segments import default_jobs  # noqa: E402  (imports neither manimlib nor torch)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENE_FILES = {"Conv3x3": "scenes/conv3x3.py", "MnistSizedConv": "scenes/conv3x3.py"}
@@ -53,8 +53,8 @@ class EmptyScene(Scene):
 '''
 
 CAPTION_SCENE = '''
-from convanim.manim.batched_scene import BatchedScene
-from convanim.manim.cells import caption_text
+from convanim.manim.rendering.batched_scene import BatchedScene
+from convanim.manim.mobjects.cells import caption_text
 
 
 class CaptionOnly(BatchedScene):

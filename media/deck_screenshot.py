@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from convanim.manim.browser import headless_chromium, open_deck
+from convanim.manim.lecture.browser import headless_chromium, open_deck
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "media" / "slide_deck.png"

@@ -13,7 +13,7 @@ try:
 finally:
     sys.argv = _saved
 
-from convanim.manim.numbers import format_value, make_number, shown_string, shown_value  # noqa: E402
+from convanim.manim.mobjects.numbers import format_value, make_number, shown_string, shown_value  # noqa: E402
 
 
 def run(scene_class, **kwargs):

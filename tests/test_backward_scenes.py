@@ -121,7 +121,7 @@ class PlayRecording:
     """Mixin: every play's leaf animations, and the grids' number mobjects just before it."""
 
     def play(self, *animations, **kwargs):
-        from convanim.manim.batched_scene import leaf_animations
+        from convanim.manim.rendering.batched_scene import leaf_animations
         grids = (self.output_grid, self.grad_grid, self.weight_grid)
         self.played = getattr(self, "played", [])
         self.played.append((leaf_animations(animations), [{id(n) for n in g.numbers} for g in grids]))
@@ -130,7 +130,7 @@ class PlayRecording:
 
 def test_gradient_descent_fades_each_grids_numbers_out_before_the_new_ones_in():
     from manimlib import Transform
-    from convanim.manim.fades import OpacityFade
+    from convanim.manim.animations.fades import OpacityFade
     scene = run(type("Rec", (PlayRecording, backward.GradientDescent), {}))
     changed = 0
     for leaves, before in scene.played:
@@ -415,8 +415,8 @@ def test_the_input_grid_never_shows_another_channel_than_its_label():
     """Issue 32: just before the next channel, the input grid showed that channel's numbers while the label
     still named the last one.  Every frame: the channel of the numbers drawn (opacity over one half) over the
     input grid is the channel every label drawn (opacity over one half) names."""
-    from convanim.manim.conv_backward_scene import ConvBackwardScene
-    from convanim.manim.numbers import shown_value
+    from convanim.manim.families.backward.conv_backward_scene import ConvBackwardScene
+    from convanim.manim.mobjects.numbers import shown_value
 
     class TwoChannels(ConvBackwardScene):
         in_channels, input_size, out_channels, kernel_size = 2, (3, 3), 1, (2, 2)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from manim_support import run
-from convanim.manim.options import OptionError, parse_option, parse_options, scene_options
+from convanim.manim.options.options import OptionError, parse_option, parse_options, scene_options
 from convanim.manim.render import variant_source
 from test_render import probe
 
@@ -148,7 +148,7 @@ def test_a_missing_command_or_argument_is_a_usage_error():
 
 
 def test_notebook_keywords_become_set_texts_and_a_refusal_raises_before_rendering(tmp_path):
-    from convanim.manim.notebook import option_text, show_still
+    from convanim.manim.lecture.notebook import option_text, show_still
     assert option_text((5, 5)) == "5,5" and option_text(True) == "true" and option_text("same") == "same"
     assert option_text(np.array([[1, 2], [3, 4]])) == "[[1, 2], [3, 4]]"
     assert parse_options(ShortConv, [f"input_size={option_text((6, 7))}",

@@ -6,7 +6,7 @@ import manim_support  # noqa: F401,I001  (imports manimlib first)
 from manimlib import BLUE, RED, WHITE, YELLOW, Circle, Square, VGroup, manim_config
 
 from convanim.manim.speed import empty_strokes
-from convanim.manim.batched_scene import BatchedScene
+from convanim.manim.rendering.batched_scene import BatchedScene
 from test_render import load_short
 from test_still_layer import RESOLUTION, drawn_frames
 

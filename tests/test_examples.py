@@ -29,7 +29,7 @@ def test_the_lecture_notebook_shows_a_still_and_a_video_without_importing_maniml
     for cell in nb.cells:  # renders go to a temporary folder, not into examples/
         cell.source = cell.source.replace("from convanim.manim import show, show_still",
                                           "from convanim.manim import show, show_still\n"
-                                          "import convanim.manim.notebook as nbm\n"
+                                          "import convanim.manim.lecture.notebook as nbm\n"
                                           f"nbm.MEDIA_FOLDER = nbm.Path({str(tmp_path)!r})")
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]

@@ -11,11 +11,11 @@ import manim_support  # noqa: F401,I001  (imports manimlib first)
 from manimlib import DOWN, UP, AnimationGroup, Square, UpdateFromFunc, VGroup, manim_config
 from manimlib.animation import fading
 
-from convanim.manim.batched_scene import BatchedScene, sprite_fades
-from convanim.manim.cells import NumberGrid, caption_text
+from convanim.manim.rendering.batched_scene import BatchedScene, sprite_fades
+from convanim.manim.mobjects.cells import NumberGrid, caption_text
 from convanim.manim.speed.fade_sprites import sprite_ready
 from convanim.manim.speed.settings import SpeedSettings
-from convanim.manim.fades import FadeIn, FadeOut, opacity_alphas
+from convanim.manim.animations.fades import FadeIn, FadeOut, opacity_alphas
 from convanim.manim.speed.still_layer import live_after_cut, pixel_box
 
 RESOLUTION = (854, 480)

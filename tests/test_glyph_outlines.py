@@ -20,8 +20,8 @@ import manim_support  # noqa: F401,I001  (imports manimlib first)
 from manimlib.mobject.svg.text_mobject import TEXT_MOB_SCALE_FACTOR
 
 from convanim.languages import LANGUAGES
-from convanim.manim import glyph_outlines
-from convanim.manim.cells import text_line, use_language
+from convanim.manim.mobjects import glyph_outlines
+from convanim.manim.mobjects.cells import text_line, use_language
 
 ROOT = Path(__file__).resolve().parents[1]
 FONT_SIZE = 48

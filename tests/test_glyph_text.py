@@ -12,7 +12,7 @@ import manim_support  # noqa: F401,I001  (imports manimlib first)
 from manimlib import Text
 
 import convanim.languages
-from convanim.manim.glyph_outlines import SVG_UNITS_PER_POINT, TOLERANCE_EM, ExactOutlinePath
+from convanim.manim.mobjects.glyph_outlines import SVG_UNITS_PER_POINT, TOLERANCE_EM, ExactOutlinePath
 from convanim.languages import LANGUAGES
 from convanim.manim.speed import glyph_text
 from convanim.manim.speed.glyph_text import HREF, SVG, GlyphText, glyph_placements
@@ -85,7 +85,7 @@ def test_glyph_text_builds_what_manimgl_text_builds(string, font, line_width):
 @pytest.mark.parametrize("string, font, line_width", [case for case in CASES if case[1] != LANGUAGES["en"].font])
 def test_glyphs_converted_at_the_origin_follow_the_font_outline_within_the_tolerance(string, font, line_width):
     """Each cubic curve of a glyph becomes quadratic pieces within TOLERANCE_EM of the em (fontTools' cu2qu,
-    convanim.manim.glyph_outlines).  Measured against the font's own curves (sampled with svgelements, in
+    convanim.manim.mobjects.glyph_outlines).  Measured against the font's own curves (sampled with svgelements, in
     Pango's units), a glyph converted at the origin and shifted into place strays from them by no more than
     that; manimgl's conversion, which tests exact zeros and signs that floating-point noise flips, strayed up
     to 1.9 units here (0.77 pixels each at 1080p for a 28-point caption)."""

@@ -39,7 +39,7 @@ def test_no_module_of_convanim_imports_one_that_imports_it_back():
     paths = sorted(PACKAGE.rglob("*.py"))
     modules = {module_name(p) for p in paths}
     graph = {module_name(p): imports_of(p, modules) for p in paths}
-    assert graph["convanim.manim.render"] and "convanim.manim.segments" in graph["convanim.manim.render"]
+    assert graph["convanim.manim.render"] and "convanim.manim.rendering.segments" in graph["convanim.manim.render"]
     circles = []
     state: dict[str, int] = {}
 
@@ -58,3 +58,13 @@ def test_no_module_of_convanim_imports_one_that_imports_it_back():
     # A package's __init__ that re-exports its modules is imported by them as their parent, not by name: only
     # imports written in the code count, so a circle here is a real one.
     assert not circles, "import circles:\n" + "\n".join(" -> ".join(c) for c in circles)
+
+
+def test_the_rendering_layer_keeps_at_most_ten_modules_at_its_top():
+    """Issue 33: convanim/manim is grouped by kind (families, mobjects, animations, options, rendering,
+    lecture, speed, story); only the commands and the set-up stay at its top."""
+    top = PACKAGE / "manim"
+    modules = sorted(p.name for p in top.glob("*.py"))
+    assert len(modules) <= 10, modules
+    folders = {p.name for p in top.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert {"families", "mobjects", "animations", "options", "rendering", "lecture", "speed", "story"} <= folders

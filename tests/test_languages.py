@@ -12,7 +12,7 @@ from fontTools.ttLib import TTCollection, TTFont
 from manim_support import run  # noqa: F401  (imports manimlib with a neutral argv)
 from convanim.languages import LANGUAGES, catalogue, language_of, translate, translate_plural
 
-import convanim.manim.cells as cells
+import convanim.manim.mobjects.cells as cells
 from manimlib import FRAME_HEIGHT, FRAME_WIDTH, Text
 from convanim.manim.speed.glyph_text import GlyphText
 
@@ -129,7 +129,7 @@ def run_in(scene_class, code: str, monkeypatch) -> Recording:
     recording each sentence the scene asked for: (the English text, the text in ``code``), same fields."""
     recording = Recording(monkeypatch)
     recording.sentences = []
-    from convanim.manim.language_option import LanguageOption
+    from convanim.manim.options.language_option import LanguageOption
     tr, trn = LanguageOption.tr, LanguageOption.trn
 
     def recorded_tr(self, message, **fields):
@@ -210,7 +210,7 @@ def check_scene_in(file, name, code, monkeypatch):
 
 
 def test_a_missing_font_stops_the_scene_naming_its_package(monkeypatch):
-    from convanim.manim import fonts
+    from convanim.manim.mobjects import fonts
     have = fonts.installed_families() - {"Noto Sans Mono CJK SC"}
     monkeypatch.setattr(fonts, "installed_families", lambda: have)
     scene_class = load_scene("conv3x3.py", "Conv3x3")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from manim_support import run  # noqa: F401  (headless manimlib first)
-from convanim.manim.scene_files import load_scene_module, scene_classes
+from convanim.manim.rendering.scene_files import load_scene_module, scene_classes
 from convanim.manim.story.steps import with_story_steps
 from convanim.manim.story.timeline import RecordedSteps
 from test_narration import LANGUAGES, numbers

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from screen_check import recording, run  # noqa: I001  (imports manimlib first)
-from convanim.manim.scene_files import load_scene_module, scene_classes
+from convanim.manim.rendering.scene_files import load_scene_module, scene_classes
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Names kept in every language, and why.

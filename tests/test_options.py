@@ -12,8 +12,8 @@ import pytest
 
 import manim_support  # noqa: F401,I001  (imports manimlib first)
 from manim_support import run
-from convanim.manim.scene_files import load_scene_module, scene_classes
-from convanim.manim.options import Option, OptionError, check_options, declared_options, parse_options
+from convanim.manim.rendering.scene_files import load_scene_module, scene_classes
+from convanim.manim.options.options import Option, OptionError, check_options, declared_options, parse_options
 from convanim.manim.speed.settings import SpeedSettings, speed_environment
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from manim_support import run  # noqa: I001  (imports manimlib first)
-from convanim.manim.cells import MIN_FONT_SIZE, NumberGrid
+from convanim.manim.mobjects.cells import MIN_FONT_SIZE, NumberGrid
 from convanim import output_size
 from test_family_scenes import load_module
 from test_render import SHORT, render
@@ -199,7 +199,7 @@ def test_a_layer_that_does_not_fit_fails_at_setup():
 
 def test_images_do_not_split_the_vector_batch():
     """With the rows of maps on screen, all vector mobjects share one draw batch (one fill pass a frame)."""
-    from convanim.manim.batched_scene import has_vectors
+    from convanim.manim.rendering.batched_scene import has_vectors
 
     counts = {}
 

@@ -64,7 +64,7 @@ def test_every_output_number_is_right_when_its_play_ends():
 def test_reading_digits_from_their_outlines_tells_every_two_digits_apart():
     """``draws`` reads a number from the area its glyphs fill: every two different digits (in every place of a
     three-digit number) differ by more than its tolerance."""
-    from convanim.manim.numbers import make_number
+    from convanim.manim.mobjects.numbers import make_number
 
     for a in range(10):
         for b in range(10):

@@ -26,12 +26,12 @@ import numpy as np
 import pytest
 
 from screen_check import overlap_problems, recording, run, size_problems  # noqa: I001  (imports manimlib first)
-from convanim.manim.batched_scene import BatchedScene
-from convanim.manim.conv_scene import ConvLayerScene
-from convanim.manim.feature_map_scene import FeatureMapScene
-from convanim.manim.pipeline_scene import PipelineScene
-from convanim.manim.pool_backward_scene import PoolBackwardScene
-from convanim.manim.pool_scene import PoolingScene
+from convanim.manim.rendering.batched_scene import BatchedScene
+from convanim.manim.families.conv_scene import ConvLayerScene
+from convanim.manim.families.feature_map_scene import FeatureMapScene
+from convanim.manim.families.pipeline_scene import PipelineScene
+from convanim.manim.families.backward.pool_backward_scene import PoolBackwardScene
+from convanim.manim.families.pool_scene import PoolingScene
 from convanim.statements import APPROXIMATE_NOTE
 from statement_check import agrees, arithmetic_problems, clauses, labelled_totals, value_of
 

@@ -5,7 +5,7 @@ import subprocess
 import pytest
 
 from manim_support import run  # noqa: I001  (imports manimlib first)
-from convanim.manim.segments import frame_count, split_segments
+from convanim.manim.rendering.segments import frame_count, split_segments
 from test_render import FPS, SHORT, load_short, probe, render
 
 
@@ -73,7 +73,7 @@ def test_a_scene_of_one_animation_renders_in_one_piece(tmp_path):
 def test_the_default_is_one_segment_per_two_cores(monkeypatch, cores, jobs):
     import os
 
-    from convanim.manim.segments import default_jobs
+    from convanim.manim.rendering.segments import default_jobs
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
     assert default_jobs() == jobs
 
@@ -81,7 +81,7 @@ def test_the_default_is_one_segment_per_two_cores(monkeypatch, cores, jobs):
 def test_the_counted_run_times_give_the_frames_manimgl_writes():
     """The segments are balanced by frame counts: those of the counted run times must be the video's frames
     (summing differences of the scene's clock counted 251 for ShortConv's 244)."""
-    from convanim.manim.segments import animation_times
+    from convanim.manim.rendering.segments import animation_times
     from test_render import SHORT
     from convanim.manim.story.timeline import story_timeline
     times = animation_times(str(SHORT), "ShortConv", [])

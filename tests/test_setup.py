@@ -111,7 +111,7 @@ def test_conv3x3_renders_a_still_with_no_test_package_importable(tmp_path):
 
     image = np.asarray(Image.open(out).convert("RGB"))
     # The finished layer: the twelve red output cells of the palette are on the still.
-    from convanim.manim.palette import DEFAULT_PALETTE  # noqa: E402
+    from convanim.manim.mobjects.palette import DEFAULT_PALETTE  # noqa: E402
 
     red = np.array([int(DEFAULT_PALETTE.output[i:i + 2], 16) for i in (1, 3, 5)])
     close = np.abs(image.astype(int) - red).sum(axis=2) < 30

@@ -6,7 +6,7 @@ import manim_support  # noqa: F401,I001  (imports manimlib first)
 from manimlib import Square, Text, VGroup
 
 from convanim.manim.speed import shader_ids
-from convanim.manim.batched_scene import unify_uniforms
+from convanim.manim.rendering.batched_scene import unify_uniforms
 from test_render import load_short
 
 

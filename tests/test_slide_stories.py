@@ -12,7 +12,7 @@ SCENE_FILES = sorted((ROOT / "scenes").glob("*.py"))
 
 
 def every_scene():
-    from convanim.manim.scene_files import load_scene_module, scene_classes
+    from convanim.manim.rendering.scene_files import load_scene_module, scene_classes
     for n, path in enumerate(SCENE_FILES):
         for name, cls in scene_classes(load_scene_module(str(path), f"deck_{n}")).items():
             yield path, name, cls
@@ -29,7 +29,7 @@ def test_every_scene_of_the_scene_files_cuts_its_story_at_steps_it_has():
 def deck_slide_count(path, name):
     """The number of slides of ``name``'s deck, run with animations skipped (no video is written)."""
     from test_cli import load
-    from convanim.manim.slides import deck_of
+    from convanim.manim.lecture.slides import deck_of
 
     class Counted(deck_of(load(path, name))):
         def _save_slides(self, *args, **kwargs):  # nothing was written to join; just close the last slide

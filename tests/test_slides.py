@@ -80,7 +80,7 @@ def test_the_html_deck_embeds_one_section_per_slide(deck):
 
 def test_the_plain_scene_is_unchanged_by_the_deck():
     from test_cli import load
-    from convanim.manim.slides import deck_of
+    from convanim.manim.lecture.slides import deck_of
     plain_class = load(SHORT, "ShortConv")
     plain = run(plain_class)
     assert "next_slide" not in dir(plain)
@@ -113,7 +113,7 @@ def test_the_deck_in_a_real_browser(deck):
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from convanim.manim.browser import headless_chromium, open_deck
+    from convanim.manim.lecture.browser import headless_chromium, open_deck
 
     files = slide_files(deck)
     driver = headless_chromium(offline=True)  # no host name resolves: the deck must need no network
@@ -175,7 +175,7 @@ def test_the_handout_is_each_slides_last_frame_with_its_notes_under_it(deck):
 
 
 def test_a_tampered_revealjs_is_refused(tmp_path, monkeypatch):
-    from convanim.manim import revealjs
+    from convanim.manim.lecture import revealjs
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     revealjs.tarball_path().parent.mkdir(parents=True)
     revealjs.tarball_path().write_bytes(b"not reveal.js")

@@ -13,9 +13,9 @@ from manimlib import BLUE, DEGREES, RED, WHITE, Square, UpdateFromAlphaFunc, VGr
 from manimlib.shader_wrapper import VShaderWrapper
 from manimlib.utils.color import color_to_rgb
 
-from convanim.manim import batched_scene
-from convanim.manim.batched_scene import BatchedScene
-from convanim.manim.cells import ring
+from convanim.manim.rendering import batched_scene
+from convanim.manim.rendering.batched_scene import BatchedScene
+from convanim.manim.mobjects.cells import ring
 from convanim.manim.speed.settings import SpeedSettings
 from convanim.manim.speed.still_layer import (FILL_EDGE_PIXELS, PixelMapping, hole_box, live_after_cut,
                                                 live_clusters, meeting, pixel_box, pixel_mapping)

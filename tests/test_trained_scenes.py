@@ -6,7 +6,7 @@ import torch.nn.functional as F
 
 from manim_support import run  # noqa: I001  (imports manimlib first)
 from convanim import handwritten_digits, trained_digit_cnn
-from convanim.manim.cells import NumberGrid
+from convanim.manim.mobjects.cells import NumberGrid
 from test_digit_cnn import torch_network
 from screen_check import recording
 from test_family_scenes import load_module

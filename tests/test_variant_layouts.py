@@ -65,7 +65,7 @@ def test_the_smallest_caption_keeps_every_scripts_letters_8_px_tall_at_480p():
     """Thai's consonants are a third shorter than digits of the same size: at the old minimum (19) they were
     about 5 px tall at 480p against 8-9 px digits.  Captions and labels now have a smallest size per language."""
     from convanim.languages import LANGUAGES
-    from convanim.manim.cells import caption_text, label_above, use_language
+    from convanim.manim.mobjects.cells import caption_text, label_above, use_language
     from manimlib import Square
 
     samples = {"en": "0123456789 xkH", "de": "0123 Gewichte", "th": "กขคงจนมรลวอ", "ja": "あいう日本",
@@ -115,7 +115,7 @@ def test_products_too_wide_for_a_28x28_inputs_cells_are_written_in_a_lens_beside
     weights: the lens shows x[oy+ky, ox+kx] in the cell of tap (ky, kx) (rows down, columns right), the
     product x·w is written in that cell, and the lens covers no cell of the window."""
     import numpy as np
-    from convanim.manim.free_space import box_of
+    from convanim.manim.mobjects.free_space import box_of
 
     seen = []
 

@@ -12,7 +12,7 @@ import tempfile
 import types
 import warnings
 
-from .headless import prepare_environment, use_egl_without_display
+from convanim.manim.headless import prepare_environment, use_egl_without_display
 
 prepare_environment()
 with warnings.catch_warnings():

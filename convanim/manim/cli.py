@@ -21,7 +21,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .render import QUALITY_FLAGS, render_and_report
+from convanim.manim.render import QUALITY_FLAGS, render_and_report
 
 
 def default_scene_files() -> list[Path]:
@@ -43,7 +43,7 @@ def list_scenes(files: list[str], options_of: str | None = None) -> int:
     sys.argv = ["manimgl"]  # manimlib reads argv on import
     import convanim.manim._gl  # noqa: F401
 
-    from .scene_files import load_scene_module, scene_classes
+    from convanim.manim.rendering.scene_files import load_scene_module, scene_classes
 
     scenes = {}
     for n, path in enumerate(paths):
@@ -65,7 +65,7 @@ def list_scenes(files: list[str], options_of: str | None = None) -> int:
 
 def print_options(scene_class: type) -> None:
     """Each declared option of ``scene_class``: ``NAME = VALUE``, then what it does and what it takes."""
-    from .options import describe_options
+    from convanim.manim.options.options import describe_options
 
     for name, value, rule, help in describe_options(scene_class):
         print(f"{name} = {value}\n    {help}; {rule}")
@@ -84,9 +84,9 @@ def run_script(args: argparse.Namespace) -> int:
     import tempfile
 
     from convanim.narration.cues import Cue, write_webvtt
-    from .options import OptionError, parse_assignment
-    from .scene_files import exit_code
-    from .story.timeline import story_timeline
+    from convanim.manim.options.options import OptionError, parse_assignment
+    from convanim.manim.rendering.scene_files import exit_code
+    from convanim.manim.story.timeline import story_timeline
 
     out = Path(args.out or f"{args.scene}.vtt")
     if not Path(args.scene_file).is_file():
@@ -128,7 +128,7 @@ def manim_slides_convert(folder: Path, scene: str, dest: Path, *options: str) ->
 
 def run_slides(args: argparse.Namespace) -> int:
     """Render the scene as a deck into OUT/slides, then OUT/index.html (self-contained) and OUT/handout.pdf."""
-    from .revealjs import RevealJsUnavailable, make_self_contained
+    from convanim.manim.lecture.revealjs import RevealJsUnavailable, make_self_contained
 
     out = Path(args.out)
     folder = out / "slides"
@@ -150,7 +150,7 @@ def run_slides(args: argparse.Namespace) -> int:
               f"{reason}", file=sys.stderr)
     print(f"wrote {html}")
     if args.pdf:
-        from .handout import write_handout
+        from convanim.manim.lecture.handout import write_handout
 
         pdf = out / "handout.pdf"
         try:

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .headless import RenderSetupError, check_render_tools, prepare_environment
-from .options import OptionError, parse_options
-from .scene_files import SceneNotFoundError, exit_code, load_scene_module, scene_classes
-from .segments import default_jobs, render_segments
-from .speed.settings import speed_environment
+from convanim.manim.headless import RenderSetupError, check_render_tools, prepare_environment
+from convanim.manim.options.options import OptionError, parse_options
+from convanim.manim.rendering.scene_files import SceneNotFoundError, exit_code, load_scene_module, scene_classes
+from convanim.manim.rendering.segments import default_jobs, render_segments
+from convanim.manim.speed.settings import speed_environment
 
 QUALITY_FLAGS = {"480p": "-l", "720p": "-m", "1080p": "--hd", "4k": "--uhd"}
 #: manimgl's frame rate at every quality above (the segments are balanced by frame counts at this rate).
@@ -49,13 +49,13 @@ def variant_source(scene_file: str, scene: str, options: dict, deck_folder: str 
     writing to ``deck_folder`` when given, each slide with its ``notes``; waiting ``voice_waits[k]`` frames at
     the end of story step ``k`` when given: a narrated render)."""
     lines = ["import sys", "import numpy as np",
-             "from convanim.manim.scene_files import load_scene_module",
+             "from convanim.manim.rendering.scene_files import load_scene_module",
              "_module = sys.modules.get('convanim_scene_file') or "
              f"load_scene_module({str(Path(scene_file).resolve())!r})",
              f"_base = getattr(_module, {scene!r})",
              *([] if not voice_waits else ["from convanim.manim.story.voiced import voiced",
                                            f"_base = voiced(_base, {list(voice_waits)!r})"]),
-             *([] if deck_folder is None else ["from convanim.manim.slides import deck_of",
+             *([] if deck_folder is None else ["from convanim.manim.lecture.slides import deck_of",
                                                f"_base = deck_of(_base, {deck_folder!r}, {tuple(notes or ())!r})"]),
              "", "", f"class {scene}(_base):",
              "    __doc__ = _base.__doc__"]
@@ -72,13 +72,13 @@ def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still:
     """Render ``scene`` from ``scene_file`` to ``out``; returns the path written.
 
     ``settings`` are ``NAME=VALUE`` texts that set the scene's declared
-    options (see :mod:`convanim.manim.options`); ``speed`` are ``NAME=VALUE``
+    options (see :mod:`convanim.manim.options.options`); ``speed`` are ``NAME=VALUE``
     speed switches (see :mod:`convanim.manim.speed.settings`), for this
     render and the processes it starts.  Checked before anything
     is drawn: the file (FileNotFoundError), the scene (SceneNotFoundError),
     the settings (OptionError), ffmpeg and OpenGL (RenderSetupError).  Only
     a finished render reaches ``out``.  A video renders in ``jobs`` parallel
-    segments (default: one per two cores; see :mod:`convanim.manim.segments`),
+    segments (default: one per two cores; see :mod:`convanim.manim.rendering.segments`),
     joined into exactly the frames of a one-process render.  A video whose
     scene asks for narration or subtitles is narrated (see
     :mod:`convanim.manim.story.narrate`): the voices, the waits for them, the
@@ -143,7 +143,7 @@ def render_with_speed(scene_file: str, scene: str, out: str, quality: str, still
         if not produced:
             raise RuntimeError(f"manimgl finished but wrote no {suffix} file for {scene} (see its output above)")
         if deck_folder:  # beside the finished deck, for the handout: its language and notes
-            from .handout import write_notes_file
+            from convanim.manim.lecture.handout import write_notes_file
 
             write_notes_file(deck_folder, scene, language, notes)
         if plan is not None:
@@ -158,15 +158,15 @@ def narration_plan(scene_class: type, options: dict, scene_file: str, scene: str
                    voice_waits: list[int] | None):
     """The NarrationPlan of a render whose scene asks for narration or subtitles; None for a silent one (and for
     a segment's worker, which gets its waits from the parent)."""
-    from .story.narrate import plan_narration
-    from .story.options import narration_request
+    from convanim.manim.story.narrate import plan_narration
+    from convanim.manim.story.options import narration_request
 
     request = narration_request(scene_class, options) if voice_waits is None else None
     return None if request is None else plan_narration(request, scene_file, scene, settings)
 
 
 def finish_narration(video: Path, plan, out: Path) -> None:
-    from .story.narrate import finish_narration as finish
+    from convanim.manim.story.narrate import finish_narration as finish
 
     finish(video, plan, out)
 
@@ -175,7 +175,7 @@ def deck_notes(scene_class: type, options: dict, scene_file: str, scene: str, se
                ) -> tuple[str, list[str]]:
     """The scene's language and each story step's narration in it, as its slide's speaker notes (none for a
     scene without a spoken story)."""
-    from .story.timeline import story_timeline
+    from convanim.manim.story.timeline import story_timeline
 
     language = options.get("language", getattr(scene_class, "language", "en"))
     try:

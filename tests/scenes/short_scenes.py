@@ -15,7 +15,7 @@ class KernelTooLarge(ConvLayerScene):
     kernel_size = (5, 5)
 
 
-from convanim.manim.feature_map_scene import FeatureMapScene  # noqa: E402
+from convanim.manim.families.feature_map_scene import FeatureMapScene  # noqa: E402
 
 
 class NotAPhoto(FeatureMapScene):
@@ -39,7 +39,7 @@ class OneWait(ShortConv):
         self.wait(0.5)
 
 
-from convanim.manim.batched_scene import BatchedScene  # noqa: E402
+from convanim.manim.rendering.batched_scene import BatchedScene  # noqa: E402
 
 
 class NoStory(BatchedScene):

@@ -1,6 +1,6 @@
 """convanim.manim.speed: how a frame gets drawn and written fast, each piece switchable from a scene's options.
 
-:class:`convanim.manim.batched_scene.BatchedScene` uses them all; each module is one narrow, documented
+:class:`convanim.manim.rendering.batched_scene.BatchedScene` uses them all; each module is one narrow, documented
 override of manimgl 1.7.2 or one drawing shortcut that leaves the frames as manimgl draws them:
 
 - :mod:`.fill_canvas`: a frame-sized canvas for vector fills (manimgl's is twice the frame, cleared whole);

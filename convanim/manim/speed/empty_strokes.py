@@ -5,7 +5,7 @@ manimgl 1.7.2 draws every vector render group in two passes: its fills
 through the stroke program's geometry shader.  That shader emits nothing for
 a curve whose three stroke widths are all zero, or whose three stroke alphas
 are (``quadratic_bezier/stroke/geom.glsl``).  Our cells, rings and glyphs
-have no strokes: outlines are drawn as fills (see :func:`convanim.manim.cells.ring`).
+have no strokes: outlines are drawn as fills (see :func:`convanim.manim.mobjects.cells.ring`).
 So almost every stroke pass draws no pixel, yet on a CPU renderer (Mesa
 llvmpipe) it still runs the vertex and geometry shaders over every vertex.
 
@@ -20,7 +20,7 @@ skipped; 24.8-26.0 s against 27.2-28.7 s (three interleaved pairs).
 """
 from __future__ import annotations
 
-from .. import _gl  # noqa: F401  (must come before manimlib)
+from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib.shader_wrapper import VShaderWrapper
 
 _MANIMGL_RENDER_STROKE = VShaderWrapper.render_stroke

@@ -1,6 +1,6 @@
 """Fading mobjects drawn once and composited with their opacity each frame.
 
-While an :class:`~convanim.manim.fades.OpacityFade` plays, its mobject keeps
+While an :class:`~convanim.manim.animations.fades.OpacityFade` plays, its mobject keeps
 its shape and colours; only every alpha is scaled by one share.  Drawing it
 as vectors every frame gathers and uploads every glyph's vertices again and
 runs the fill pass over its box: a caption cross-fade (two captions, about
@@ -26,10 +26,10 @@ from __future__ import annotations
 import moderngl
 import numpy as np
 
-from .. import _gl  # noqa: F401  (must come before manimlib)
+from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import VMobject
 
-from .still_layer import PixelMapping, render_within_box
+from convanim.manim.speed.still_layer import PixelMapping, render_within_box
 
 _VERTEX = """
 #version 330

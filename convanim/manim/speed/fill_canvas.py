@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import moderngl
 
-from .. import _gl  # noqa: F401  (must come before manimlib)
+from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib.shader_wrapper import VShaderWrapper
 
 _manimgl_fill_canvas = VShaderWrapper.get_fill_canvas

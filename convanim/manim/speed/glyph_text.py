@@ -11,7 +11,7 @@ at the origin, and every placement is a copy of that mobject shifted by the
 ``use``'s ``(x, y)``.  Styles and labels are then what manimgl builds (a
 test compares them with manimgl's ``Text`` in every caption language).  The
 outlines are the font's: each cubic curve becomes quadratic pieces within a
-tolerance (:mod:`convanim.manim.glyph_outlines`), where manimgl's own
+tolerance (:mod:`convanim.manim.mobjects.glyph_outlines`), where manimgl's own
 conversion drew spikes on some CJK glyphs (ん, へ, 入, …).
 
 An SVG with anything else (a transform, a rectangle for an underline, an
@@ -23,11 +23,11 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 
-from .. import _gl  # noqa: F401  (must come before manimlib)
+from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import Text, VMobject
 from manimlib.mobject.svg.svg_mobject import SVGMobject
 
-from ..glyph_outlines import SVG_UNITS_PER_POINT, TOLERANCE_EM, ExactOutlinePath, exact_outlines
+from convanim.manim.mobjects.glyph_outlines import SVG_UNITS_PER_POINT, TOLERANCE_EM, ExactOutlinePath, exact_outlines
 
 SVG = "{http://www.w3.org/2000/svg}"
 HREF = "{http://www.w3.org/1999/xlink}href"
@@ -126,7 +126,7 @@ def small_svg(root: ET.Element, symbol: ET.Element, chain: list[ET.Element], hre
 
 class GlyphCachedSVG(SVGMobject):
     """An SVGMobject whose ``mobjects_from_svg_string`` converts each distinct glyph once (see module), its
-    cubic curves within a tolerance of the font's (:mod:`convanim.manim.glyph_outlines`)."""
+    cubic curves within a tolerance of the font's (:mod:`convanim.manim.mobjects.glyph_outlines`)."""
 
     @property
     def hash_seed(self) -> tuple:  # manimgl's cache of whole SVGs: one entry per outline conversion

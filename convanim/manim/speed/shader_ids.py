@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _gl  # noqa: F401  (must come before manimlib)
+from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib.shader_wrapper import ShaderWrapper
 
 _MANIMGL_REFRESH_ID = ShaderWrapper.refresh_id

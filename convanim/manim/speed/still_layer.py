@@ -50,7 +50,7 @@ from typing import NamedTuple
 import numpy as np
 import OpenGL.GL as gl
 
-from .. import _gl  # noqa: F401  (must come before manimlib)
+from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import FRAME_HEIGHT, FRAME_WIDTH, Mobject
 
 
@@ -226,7 +226,7 @@ def hole_box(mapping: PixelMapping, mob: Mobject) -> np.ndarray | None:
     """The pixel box ``[x0, y0, x1, y1]`` inside ``mob``'s :func:`mobject_box` that ``mob`` leaves as it was, but
     for a residue, or None when it has none that can be told.
 
-    Told for a ring (:func:`convanim.manim.cells.ring`, the frames around grids and cells): a mobject of
+    Told for a ring (:func:`convanim.manim.mobjects.cells.ring`, the frames around grids and cells): a mobject of
     its own (no submobjects), neither fixed in the frame nor depth-tested, seen by an unturned camera, whose
     points make two closed paths, each once round an axis-aligned rectangle (:func:`rectangle_path`), the
     second inside the first and running the other way round, so that manimgl's winding fill leaves it

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import weakref
 
-from .. import _gl  # noqa: F401  (must come before manimlib)
+from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 import manimlib.shader_wrapper as shader_wrapper
 from manimlib.utils.shaders import PROGRAM_UNIFORM_MIRRORS
 from manimlib.utils.shaders import get_shader_program as _manimgl_get_shader_program

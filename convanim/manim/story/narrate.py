@@ -27,8 +27,8 @@ from convanim.narration.soundtrack import ffmetadata_chapters, mix, mux, write_w
 from convanim.narration.story import StepText
 from convanim.narration.voices import SAMPLE_RATE, decode, recordings, synthesize
 
-from .options import NarrationRequest
-from .timeline import StoryTimeline, story_timeline
+from convanim.manim.story.options import NarrationRequest
+from convanim.manim.story.timeline import StoryTimeline, story_timeline
 
 
 @dataclass

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from convanim.languages import LANGUAGES
 
-from ..option_kinds import Flag, FreeText, Number, Refused
-from ..options import Option
+from convanim.manim.options.option_kinds import Flag, FreeText, Number, Refused
+from convanim.manim.options.options import Option
 
 
 class NarrationOptions:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from convanim.narration.story import StepText
 
-from .options import NarrationOptions
-from .steps import StorySteps, with_story_steps
+from convanim.manim.story.options import NarrationOptions
+from convanim.manim.story.steps import StorySteps, with_story_steps
 
 #: The worker's error output kept in a failure's message.
 ERROR_TAIL = 1500
@@ -53,7 +53,7 @@ class StoryTimeline:
 
 
 def frame_count(run_time: float, fps: int) -> int:
-    from ..segments import frame_count as count
+    from convanim.manim.rendering.segments import frame_count as count
 
     return count(run_time, fps)
 
@@ -84,9 +84,9 @@ def record(scene_file: str, scene: str, settings: list[str], languages: list[str
     """In this process (argv neutral): run the scene skipped and return its timeline (see the module)."""
     sys.argv = ["manimgl"]
     import convanim.manim._gl  # noqa: F401
-    from ..options import parse_options
-    from ..scene_files import load_scene_module, scene_classes
-    from .voiced import VoicedSteps
+    from convanim.manim.options.options import parse_options
+    from convanim.manim.rendering.scene_files import load_scene_module, scene_classes
+    from convanim.manim.story.voiced import VoicedSteps
 
     base = scene_classes(load_scene_module(scene_file))[scene]
     options = parse_options(base, settings)
@@ -133,7 +133,7 @@ if __name__ == "__main__":
     try:
         timeline = record(args.scene_file, args.scene, args.set, args.languages.split(","), json.loads(args.waits))
     except Exception as err:  # one line; 2 for what the user asked wrongly, as the render command
-        from ..scene_files import exit_code
+        from convanim.manim.rendering.scene_files import exit_code
 
         print(str(err), file=sys.stderr)
         sys.exit(exit_code(err))

@@ -10,7 +10,7 @@ put in between the steps.
 """
 from __future__ import annotations
 
-from .steps import StorySteps, with_story_steps
+from convanim.manim.story.steps import StorySteps, with_story_steps
 
 
 class VoicedSteps(StorySteps):

@@ -1,0 +1,1 @@
+"""Animations of our own: opacity-only fades and the shaded sweep."""

@@ -1,0 +1,2 @@
+"""Lecture-room tools: slide decks (reveal.js), handouts, notebook videos and the browser they are
+checked in."""
