@@ -20,24 +20,27 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from convanim.manim.options.common_options import (detailed_option, max_numbered_cells_option, palette_option, pause_time_option,
-                             stage_time_option, sweep_captions_option, sweep_time_option)
+from convanim.manim.options.common_options import (detailed_option, max_numbered_cells_option, palette_option,
+                                                   pause_time_option, stage_time_option, sweep_captions_option,
+                                                   sweep_time_option)
 from convanim.manim.options.option_kinds import Number, Flag, Choice
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, FRAME_X_RADIUS, FRAME_Y_RADIUS, LEFT, RIGHT, UP, ReplacementTransform, Transform, TransformFromCopy, VGroup, Write
+from manimlib import (DOWN, FRAME_X_RADIUS, FRAME_Y_RADIUS, LEFT, RIGHT, UP, ReplacementTransform, Transform,
+                      TransformFromCopy, VGroup, Write)
 from manimlib.animation.numbers import ChangeDecimalToValue
 from manimlib.utils.color import color_to_rgba
 
 from convanim import param_count, trace_conv2d
 from convanim.arithmetic.padding import padding_mask
-from convanim.statements import (Statement, channel_sum_statement, decimals_for, format_number,
-                                 output_label, running_statement)
+from convanim.statements import (Statement, channel_sum_statement, decimals_for, format_number, output_label,
+                                 running_statement)
 from convanim.arithmetic.trace import ConvStep, ConvTrace
 
 from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import (MIN_FONT_SIZE, BiasChip, ChannelStack, FlyInto, KernelOverlay, NumberGrid, WindowLens, caption_text,
-                    fit_font_size, frame_around, label_above, min_cell_for, swap_caption, swap_caption_with_note)
+from convanim.manim.mobjects.cells import (MIN_FONT_SIZE, BiasChip, ChannelStack, FlyInto, KernelOverlay, NumberGrid,
+                                           WindowLens, caption_text, fit_font_size, frame_around, label_above,
+                                           min_cell_for, swap_caption, swap_caption_with_note)
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.mobjects.free_space import box_of, drawn_boxes, free_spot
 from convanim.manim.animations.shade_sweep import ShadeSweep, SweepStep

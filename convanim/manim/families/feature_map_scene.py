@@ -18,14 +18,16 @@ import logging
 
 import numpy as np
 
-from convanim.manim.options.common_options import decimals_option, stage_time_option, pause_time_option, palette_option, seed_option
+from convanim.manim.options.common_options import (decimals_option, stage_time_option, pause_time_option,
+                                                   palette_option, seed_option)
 from convanim.manim.options.option_kinds import Whole, FreeText, Numbers, Maybe, InCode
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, LEFT, RIGHT, UP, GrowFromPoint, Group, Line, VGroup
 from manimlib.utils.color import color_to_rgba
 
-from convanim import Conv, MaxPool, ReLU, cat_photo, named_filter, photo_channels, read_photo, run_pipeline, trace_conv2d
+from convanim import (Conv, MaxPool, ReLU, cat_photo, named_filter, photo_channels, read_photo, run_pipeline,
+                      trace_conv2d)
 from convanim.inputs.filters import FILTER_NAMES
 from convanim.inputs.photo import GENERATED_PICTURE, Photo, generated_picture
 from convanim.networks.pipeline import Stage
@@ -33,7 +35,8 @@ from convanim.statements import decimals_for, format_number, running_statement
 from convanim.arithmetic.trace import ConvTrace
 
 from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import NumberGrid, caption_text, fit_font_size, label_above, min_cell_for, ring, swap_caption
+from convanim.manim.mobjects.cells import (NumberGrid, caption_text, fit_font_size, label_above, min_cell_for, ring,
+                                           swap_caption)
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.mobjects.images import ArrayImage, grey_pixels, rgb_pixels, signed_pixels
 from convanim.manim.mobjects.numbers import format_shape, widest_text
@@ -109,7 +112,7 @@ class FeatureMapScene(BatchedScene):
             raise ValueError(f"zoom_pixel {self.zoom_pixel} is outside the {oh}×{ow} map of filter "
                              f"{self.filters[self.zoom_filter]}")
         self.camera.background_rgba = list(color_to_rgba(self.palette.background))
-        self.num_decimals = 0 if self.trace.dtype.kind in "iu" else self.decimals
+        self.num_decimals = decimals_for(self.trace, self.decimals)
         self.build_photo()
         self.build_rows()
         self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option
+from convanim.manim.options.common_options import (stage_time_option, sweep_time_option, pause_time_option,
+                                                   palette_option, detailed_option)
 from convanim.manim.options.option_kinds import Number, Pair, Numbers
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -29,84 +30,16 @@ from convanim.arithmetic.geometry import sliding_geometry
 from convanim.arithmetic.im2col import FillStep, Im2ColProduct
 from convanim.arithmetic.padding import pad_input, padding_mask
 
-from convanim.statements import format_number, products_statement
+from convanim.statements import decimals_for, format_number, products_statement
 
 from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import (MIN_FONT_SIZE, FlyInto, NumberGrid, caption_text, fit_font_size, frame_around, label_above,
-                    shade_of, swap_caption)
+from convanim.manim.mobjects.cells import (MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, frame_around,
+                                           label_above, swap_caption)
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.options.layer_options import LayerOptions, PlaneInput
+from convanim.manim.mobjects.matrix_grid import MatrixGrid
 from convanim.manim.mobjects.numbers import widest_text
 from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
-
-
-class MatrixGrid(NumberGrid):
-    """A matrix whose entries appear one by one: ``fill_entry`` sets a value, ``filled`` says which are shown.
-
-    Where its numbers would be drawn below the minimum size (``numbered=False``), a filled cell is shaded by its
-    value within ``values``' range (darker for smaller) and the captions write the numbers of the step in focus.
-    """
-
-    def __init__(self, shape: tuple[int, int], cell_size: float, color: str, decimals: int, font_size: float,
-                 values: np.ndarray | None = None):
-        numbered = font_size >= MIN_FONT_SIZE or values is None
-        super().__init__(np.zeros(shape, dtype=np.int64), cell_size, color, decimals, font_size=font_size,
-                         fill_opacity=0.25, show_numbers=numbered)
-        for square in self.squares:  # empty: the colour of the matrix, faint, until an entry arrives
-            square.set_fill(color, opacity=0.25)
-        self.range = (0.0, 0.0) if values is None else (float(np.min(values)), float(np.max(values)))
-        self.filled = np.zeros(shape, dtype=bool)
-        self.values = np.full(shape, np.nan)
-        for number in self.numbers:
-            number.set_opacity(0)
-
-    def entry_fill(self, i: int, j: int, value: object, color: str) -> str:
-        return color if self.show_numbers else shade_of(value, *self.range, color)
-
-    def fill_entry(self, i: int, j: int, value: object, source, color: str) -> list:
-        """Entry (i, j) takes ``value``; returns the animations: ``source`` flies in, the cell turns ``color``
-        (shaded by value in a matrix without numbers)."""
-        self.filled[i, j] = True
-        self.values[i, j] = float(value)
-        fill = self.cell(i, j).animate.set_fill(self.entry_fill(i, j, value, color), opacity=1)
-        if not self.show_numbers:
-            flying, finish = self.receive([source.copy()], [(i, j)], {})
-            return [*flying, fill]
-        self.set_number(i, j, value)
-        return [FlyInto(source, self.number(i, j)), fill]
-
-    def set_entry(self, i: int, j: int, value: object, color: str) -> None:
-        """Entry (i, j) shows ``value`` now (no animation)."""
-        self.filled[i, j] = True
-        self.values[i, j] = float(value)
-        self.cell(i, j).set_fill(self.entry_fill(i, j, value, color), opacity=1)
-        if self.show_numbers:
-            self.set_number(i, j, value)
-            self.number(i, j).set_opacity(1)
-
-    def show_entry(self, i: int, j: int, value: object, color: str) -> list:
-        """Entry (i, j) appears in place with ``value`` (no source flies in)."""
-        self.filled[i, j] = True
-        self.values[i, j] = float(value)
-        appear = [self.cell(i, j).animate.set_fill(self.entry_fill(i, j, value, color), opacity=1)]
-        if self.show_numbers:
-            self.set_number(i, j, value)
-            appear.append(self.number(i, j).animate.set_opacity(1))
-        return appear
-
-    def shown_matrix(self) -> np.ndarray:
-        """The drawn values, NaN where no entry is shown yet (a matrix without numbers: the values its shades
-        stand for)."""
-        shown = self.shown_values() if self.show_numbers else self.values
-        return np.where(self.filled, shown, np.nan)
-
-    def row_frame(self, i: int, color: str):
-        return frame_around(VGroup(*(self.cell(i, j) for j in range(self.shape[1]))), color, buff=0.03,
-                            thickness=0.04)
-
-    def column_frame(self, j: int, color: str):
-        return frame_around(VGroup(*(self.cell(i, j) for i in range(self.shape[0]))), color, buff=0.03,
-                            thickness=0.04)
 
 
 class Im2ColScene(LayerOptions, BatchedScene):
@@ -150,7 +83,7 @@ class Im2ColScene(LayerOptions, BatchedScene):
                                                   method="window")
         self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         r = self.record
-        self.num_decimals = 0 if r.output.dtype.kind in "iu" else self.decimals
+        self.num_decimals = decimals_for(r.output, self.decimals)
         self.input_shape = x.shape
         self.weight = r.weight_matrix.T.reshape(w.shape)
         self.build_inputs(pad_input(x.astype(r.cols.dtype), r.geometry.pads))
@@ -425,7 +358,7 @@ class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
                       for m in self.METHODS}
         self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         kernel_steps = self.loops["kernel"]
-        self.num_decimals = 0 if x.dtype.kind in "iu" else 2
+        self.num_decimals = decimals_for(x, 2)
         self.matrix_shape = (len(self.loops["window"]), len(kernel_steps))  # one channel: OH·OW × KH·KW
         pads = sliding_geometry(x.shape[1:], self.kernel_size, self.stride, self.padding, self.dilation).pads
         mask = padding_mask(x.shape[1:], pads)

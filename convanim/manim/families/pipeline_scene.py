@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import decimals_option, stage_time_option, pause_time_option, palette_option, seed_option
+from convanim.manim.options.common_options import (decimals_option, stage_time_option, pause_time_option,
+                                                   palette_option, seed_option)
 from convanim.manim.options.option_kinds import Whole, Number, Flag, Numbers, Values, Maybe
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -23,7 +24,8 @@ from convanim import Conv, MaxPool, ReLU, blur_filter, digit_image, edge_filter,
 from convanim.networks.pipeline import Flatten, Layer, Linear, Softmax, Stage, stage_name
 
 from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, frame_around, swap_caption
+from convanim.manim.mobjects.cells import (MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, frame_around,
+                                           swap_caption)
 from convanim.manim.animations.fades import FadeIn
 from convanim.manim.mobjects.images import ArrayImage, grey_pixels, signed_pixels
 from convanim.manim.mobjects.numbers import format_shape, widest_text

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (decimals_option, detailed_option, palette_option, pause_time_option, stage_time_option,
-                             sweep_time_option)
-from convanim.manim.options.option_kinds import Whole, Flag, Choice, Pair, Maybe
-from convanim.manim.options.options import Option
+from convanim.manim.options.common_options import (decimals_option, detailed_option, palette_option, pause_time_option,
+                                                   stage_time_option, sweep_time_option)
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, VGroup
 from manimlib.utils.color import color_to_rgba
@@ -21,31 +19,17 @@ from convanim.arithmetic.padding import padding_mask
 from convanim.arithmetic.pool_trace import PoolStep, PoolTrace
 
 from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import NumberGrid, caption_text, fit_font_size, label_above, readable_cell, ring, swap_caption
+from convanim.manim.mobjects.cells import (NumberGrid, caption_text, fit_font_size, label_above, readable_cell, ring,
+                                           swap_caption)
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.options.layer_options import PlaneInput
 from convanim.manim.mobjects.size_statements import settings_parts, size_formulas
-from convanim.statements import Statement, format_number, join_terms, relation_for
+from convanim.statements import Statement, decimals_for, format_number, join_terms, relation_for
 
 from convanim.manim.mobjects.numbers import widest_text
 from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
 from convanim.manim.mobjects.unvisited import unvisited_label, unvisited_marks
-
-
-class PoolLayerOptions:
-    """A pooling layer as class attributes, as ``torch.nn.functional``'s arguments (shared by the forward and
-    backward pooling scenes)."""
-
-    mode: str = Option("max", Choice("max", "avg"), "max or average pooling")
-    input_size: tuple[int, int] = Option((4, 4), Pair(1, 64), "the input's height and width (H, W)")
-    kernel_size: object = Option(2, Pair(1, 11), "the window's height and width")
-    stride: object = Option(None, Maybe(Pair(1, 8), "the kernel size"), "the step between windows")
-    padding: object = Option(0, Pair(0, 8), "cells added on each side (max: -inf, avg: 0)")
-    dilation: object = Option(1, Pair(1, 8), "the spacing of the window's cells (max pooling only)")
-    ceil_mode: bool = Option(False, Flag(), "round the output size up: the last window may run past the edge")
-    count_include_pad: bool = Option(True, Flag(), "avg: padding cells count in the divisor")
-    divisor_override: float | None = Option(None, Maybe(Whole(1, 10_000), "the window's count"),
-                                            "avg: the divisor of every window")
+from convanim.manim.options.pool_options import PoolLayerOptions
 
 
 class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
@@ -80,7 +64,7 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
         g = t.geometry
         self.num_decimals = 0 if (self.mode == "max" and t.output.dtype.kind in "iu") else self.decimals
         hp, wp = t.padded.shape[1:]
-        input_decimals = 0 if t.input.dtype.kind in "iu" else self.decimals
+        input_decimals = decimals_for(t.input, self.decimals)
         # as large as the room allows, and no smaller than the widest number needs (MIN_FONT_SIZE)
         cell = readable_cell(min(0.75, 5.0 / max(hp, wp)), t.input, input_decimals)
         top, _, left, _ = g.pads

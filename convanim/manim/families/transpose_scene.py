@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option,
-                             seed_option)
+from convanim.manim.options.common_options import (stage_time_option, sweep_time_option, pause_time_option,
+                                                   palette_option, detailed_option, seed_option)
 from convanim.manim.options.option_kinds import Whole, Pair, WholeRange, Values, Maybe
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -26,7 +26,8 @@ from convanim.arithmetic.transpose_trace import ScatterStep, TransposeTrace
 
 from convanim.manim.families.arithmetic_scene import ConvArithmetic
 from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import NumberGrid, caption_text, fit_font_size, frame_around, label_above, ring, swap_caption
+from convanim.manim.mobjects.cells import (NumberGrid, caption_text, fit_font_size, frame_around, label_above, ring,
+                                           swap_caption)
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.mobjects.numbers import format_value, make_number
 from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette

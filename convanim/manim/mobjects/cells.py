@@ -6,8 +6,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import (DOWN, FRAME_X_RADIUS, RIGHT, UP, AnimationGroup, Polygon, Rectangle, RoundedRectangle, Square, Text,
-                      Transform, VGroup, VMobject, interpolate_color)
+from manimlib import (DOWN, FRAME_X_RADIUS, RIGHT, UP, AnimationGroup, Polygon, Rectangle, RoundedRectangle, Square,
+                      Text, Transform, VGroup, VMobject, interpolate_color)
 from manimlib.animation import fading
 from manimlib.utils.rate_functions import smooth, squish_rate_func
 
@@ -46,6 +46,12 @@ def min_cell_for(widest: str, share: float = 0.78) -> float:
 def readable_cell(preferred: float, values, decimals: int) -> float:
     """The preferred cell side, or larger where the widest of ``values`` would fall under :data:`MIN_FONT_SIZE`."""
     return max(preferred, min_cell_for(widest_text(values, decimals)))
+
+
+def readable_grid(values: np.ndarray, preferred: float, color: str, decimals: int, mask=None,
+                  padding_color: str = "#424242") -> NumberGrid:
+    """A NumberGrid with the preferred cell side, or larger where its widest number would be too small."""
+    return NumberGrid(values, readable_cell(preferred, values, decimals), color, decimals, mask, padding_color)
 
 
 class NumberGrid(VGroup):
@@ -155,7 +161,8 @@ class NumberGrid(VGroup):
                           font_size=self.font_size)
         return probe.get_width() / 2, probe.get_height() / 2
 
-    def receive(self, flying: Sequence, cells: Sequence[tuple[int, int]], totals: dict) -> tuple[list, Callable[[], None]]:
+    def receive(self, flying: Sequence, cells: Sequence[tuple[int, int]],
+                totals: dict) -> tuple[list, Callable[[], None]]:
         """Numbers landing and adding in: each of ``flying`` moves onto its cell of ``cells`` and fades as it
         arrives (over the first half of the animation), while each cell of ``totals`` ((i, j) -> value) fades
         its old number out and, over the second half, its total in.  Returns the animations and ``finish()``,

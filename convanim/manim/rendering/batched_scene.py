@@ -61,7 +61,8 @@ from convanim.manim.speed.render_state import RenderState
 from convanim.manim.speed.settings import SpeedSettings
 from convanim.manim.speed.uniform_mirror import use_fresh_uniforms_for_new_programs
 from convanim.manim.speed.still_layer import (JOIN_BELOW, StillLayer, camera_key, family_ids, hole_box, live_after_cut,
-                                live_clusters, mobject_box, moving_units, pixel_mapping, render_within_box)
+                                              live_clusters, mobject_box, moving_units, pixel_mapping,
+                                              render_within_box)
 
 use_frame_sized_fill_canvas()  # see fill_canvas.py: the fill pass was most of a frame's cost
 use_fast_shader_ids()  # see shader_ids.py: restyling a glyph printed numpy arrays

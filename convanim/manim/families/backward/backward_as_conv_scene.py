@@ -21,8 +21,10 @@ from manimlib import DOWN, UP, VGroup
 
 from convanim.statements import products_statement, sum_statement
 
-from convanim.manim.mobjects.cells import KernelOverlay, NumberGrid, caption_text, fit_font_size, label_above, readable_cell
-from convanim.manim.families.backward.conv_backward_scene import ConvGradientScene, readable_grid
+from convanim.manim.mobjects.cells import (KernelOverlay, NumberGrid, caption_text, fit_font_size, label_above,
+                                           readable_cell)
+from convanim.manim.families.backward.conv_backward_scene import ConvGradientScene
+from convanim.manim.mobjects.cells import readable_grid
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.mobjects.numbers import widest_text
 

@@ -22,7 +22,7 @@ from convanim.statements import products_statement
 from convanim.manim.mobjects.cells import MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, label_above
 from convanim.manim.families.backward.conv_backward_scene import ConvGradientScene
 from convanim.manim.animations.fades import FadeIn, FadeOut
-from convanim.manim.families.im2col_scene import MatrixGrid
+from convanim.manim.mobjects.matrix_grid import MatrixGrid
 from convanim.manim.mobjects.numbers import widest_text
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (stage_time_option, sweep_time_option, pause_time_option, palette_option, detailed_option,
-                             max_numbered_cells_option, sweep_captions_option)
+from convanim.manim.options.common_options import (stage_time_option, sweep_time_option, pause_time_option,
+                                                   palette_option, detailed_option, max_numbered_cells_option,
+                                                   sweep_captions_option)
 from convanim.manim.options.option_kinds import Whole, Flag
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -25,22 +26,16 @@ from convanim import trace_conv2d_backward
 from convanim.arithmetic.backward_trace import ConvGradTrace
 from convanim.arithmetic.conv import check_conv
 from convanim.arithmetic.padding import padding_mask
-from convanim.statements import format_number, products_statement, sum_statement
+from convanim.statements import decimals_for, format_number, products_statement, sum_statement
 
 from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import (NotedCaption, NumberGrid, caption_text, fit_font_size, label_above, readable_cell, ring,
-                    shade_of, swap_caption_with_note)
+from convanim.manim.mobjects.cells import (NotedCaption, NumberGrid, caption_text, fit_font_size, label_above,
+                                           readable_cell, readable_grid, ring, shade_of, swap_caption_with_note)
 from convanim.manim.animations.fades import FadeIn, FadeOut, fade_out_then_in
 from convanim.manim.options.layer_options import LayerOptions, UpstreamGradient
 from convanim.manim.mobjects.numbers import make_number, set_number, widest_text
 from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
 from convanim.manim.animations.shade_sweep import ShadeSweep, SweepStep
-
-
-def readable_grid(values: np.ndarray, preferred: float, color: str, decimals: int, mask=None,
-                  padding_color: str = "#424242") -> NumberGrid:
-    """A NumberGrid with the preferred cell side, or larger where its widest number would be too small."""
-    return NumberGrid(values, readable_cell(preferred, values, decimals), color, decimals, mask, padding_color)
 
 
 #: Sums of at most this many terms are written out term by term; longer ones say what they sum.
@@ -71,10 +66,10 @@ class ConvGradientScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedSce
                                            self.padding_mode)
         self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         t = self.trace
-        self.x_decimals = 0 if t.padded.dtype.kind in "iu" else self.decimals
-        self.g_decimals = 0 if t.grad_output.dtype.kind in "iu" else self.decimals
-        self.w_decimals = 0 if t.grad_weight.dtype.kind in "iu" else self.decimals
-        self.k_decimals = 0 if t.weight.dtype.kind in "iu" else self.decimals
+        self.x_decimals = decimals_for(t.padded, self.decimals)
+        self.g_decimals = decimals_for(t.grad_output, self.decimals)
+        self.w_decimals = decimals_for(t.grad_weight, self.decimals)
+        self.k_decimals = decimals_for(t.weight, self.decimals)
         self.marks = VGroup()
         return t
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (MAX_DECIMALS, decimals_option, stage_time_option, sweep_time_option, pause_time_option,
-                             palette_option, detailed_option, seed_option)
+from convanim.manim.options.common_options import (MAX_DECIMALS, decimals_option, stage_time_option, sweep_time_option,
+                                                   pause_time_option, palette_option, detailed_option, seed_option)
 from convanim.manim.options.option_kinds import Whole, Number
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (decimals_option, stage_time_option, sweep_time_option, pause_time_option, palette_option,
-                             detailed_option)
+from convanim.manim.options.common_options import (decimals_option, stage_time_option, sweep_time_option,
+                                                   pause_time_option, palette_option, detailed_option)
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, Transform, VGroup
 from manimlib.utils.color import color_to_rgba
@@ -22,16 +22,16 @@ from convanim.arithmetic.pool import check_pool
 from convanim.arithmetic.backward_trace import PoolGradTrace
 from convanim.arithmetic.padding import padding_mask
 from convanim.arithmetic.pool_trace import PoolStep
-from convanim.statements import Statement, format_number, join_terms, relation_for
+from convanim.statements import Statement, decimals_for, format_number, join_terms, relation_for
 
 from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import (NotedCaption, NumberGrid, caption_text, fit_font_size, label_above, readable_cell, ring,
-                    swap_caption)
+from convanim.manim.mobjects.cells import (NotedCaption, NumberGrid, caption_text, fit_font_size, label_above,
+                                           readable_cell, ring, swap_caption)
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.options.layer_options import PlaneInput, UpstreamGradient
 from convanim.manim.mobjects.numbers import make_number, set_number, widest_text
 from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
-from convanim.manim.families.pool_scene import PoolLayerOptions
+from convanim.manim.options.pool_options import PoolLayerOptions
 
 
 class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneInput, BatchedScene):
@@ -74,18 +74,18 @@ class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneI
         hp, wp = t.forward.padded.shape[1:]
         top, _, left, _ = g.pads
         mask = padding_mask(g.input, (top, hp - top - g.input[0], left, wp - left - g.input[1]))
-        in_decimals = 0 if t.forward.input.dtype.kind in "iu" else self.decimals
+        in_decimals = decimals_for(t.forward.input, self.decimals)
         shown = t.forward.padded[0].astype(object)
         shown[mask] = -np.inf if self.mode == "max" else 0
         self.input_grid = NumberGrid(shown, min(0.7, 3.8 / max(hp, wp)), pal.input, in_decimals, mask, pal.padding)
         self.input_grid.move_to(np.array([-4.45, -0.45, 0]))
-        self.grad_decimals = 0 if t.grad_output.dtype.kind in "iu" else self.decimals
+        self.grad_decimals = decimals_for(t.grad_output, self.decimals)
         out_cell = readable_cell(min(0.8, 2.6 / max(g.out)), t.grad_output, self.grad_decimals)
         self.grad_out_grid = NumberGrid(t.grad_output[0], out_cell, pal.output, self.grad_decimals,
                                         font_size=fit_font_size(out_cell, widest_text(t.grad_output,
                                                                                       self.grad_decimals)))
         self.grad_out_grid.move_to(np.array([-0.35, -0.45, 0]))
-        self.in_decimals = 0 if t.grad_input.dtype.kind in "iu" else self.decimals
+        self.in_decimals = decimals_for(t.grad_input, self.decimals)
         cell = readable_cell(min(0.7, 3.8 / max(g.input)), t.grad_input, self.in_decimals)
         font = fit_font_size(cell, widest_text(t.grad_input, self.in_decimals))
         zero = np.zeros(g.input, dtype=t.grad_input.dtype)
