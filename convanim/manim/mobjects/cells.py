@@ -166,13 +166,14 @@ class NumberGrid(VGroup):
         """Numbers landing and adding in: each of ``flying`` moves onto its cell of ``cells`` and fades as it
         arrives (over the first half of the animation), while each cell of ``totals`` ((i, j) -> value) fades
         its old number out and, over the second half, its total in.  Returns the animations and ``finish()``,
-        to call once they played (the totals become the grid's numbers; the flying ones leave the scene).
+        to call once they played (the totals become the grid's numbers).  The flying ones leave the scene as
+        they land.
 
         No frame shows a number landed over another (digits over digits), nor a value other than the old
         and the total.  A grid without numbers only receives the flying numbers.
         """
         first_half = squish_rate_func(smooth, 0.0, 0.5)
-        flights = [n.animate(rate_func=first_half).move_to(self.cell(*c)).set_opacity(0)
+        flights = [n.animate(rate_func=first_half, remover=True).move_to(self.cell(*c)).set_opacity(0)
                    for n, c in zip(flying, cells)]
         if not self.show_numbers:
             return flights, lambda: None
@@ -182,8 +183,6 @@ class NumberGrid(VGroup):
         def finish() -> None:
             for (i, j), number in zip(totals, new):
                 self.numbers.replace_submobject(self.index(i, j), number)
-            for mob in flying:
-                mob.set_opacity(0)
 
         return flights + fade_out_then_in(old, new), finish
 

@@ -39,8 +39,8 @@ class MatrixGrid(NumberGrid):
         self.values[i, j] = float(value)
         fill = self.cell(i, j).animate.set_fill(self.entry_fill(i, j, value, color), opacity=1)
         if not self.show_numbers:
-            flying, finish = self.receive([source.copy()], [(i, j)], {})
-            return [*flying, fill]
+            flights, _ = self.receive([source.copy()], [(i, j)], {})
+            return [*flights, fill]
         self.set_number(i, j, value)
         return [FlyInto(source, self.number(i, j)), fill]
 

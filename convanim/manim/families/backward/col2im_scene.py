@@ -198,7 +198,6 @@ class Col2ImScene(ConvGradientScene):
             self.play(marks, *landings, self.caption_animation(caption), run_time=run_time)
             for finish in finishes:
                 finish()
-            self.remove(*flying)
             self.after_row(i)
 
     def drop_padding(self) -> None:

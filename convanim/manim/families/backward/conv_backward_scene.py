@@ -348,7 +348,6 @@ class ConvBackwardScene(ConvGradientScene):
         landing, finish = grid.receive(flying, [b for _, b, _ in moves], {b: value for _, b, value in moves})
         self.play(*landing, self.fade_cells([a for a, _, _ in moves]), FadeOut(self.marks), run_time=self.stage_time)
         finish()
-        self.remove(*flying)
         self.marks = VGroup()
 
     def fade_cells(self, cells: list):
