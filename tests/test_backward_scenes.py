@@ -153,10 +153,10 @@ def test_gradient_descent_fades_each_grids_numbers_out_before_the_new_ones_in():
 class FilterRecording:
     """Mixin: when a filter's gradients are complete, note the drawn dL/dw grids and dL/db; keep every caption."""
 
-    def caption_animation(self, text):
+    def caption_to(self, text, font_size=None):
         self.said = getattr(self, "said", [])
         self.said.append(str(text))
-        return super().caption_animation(text)
+        return super().caption_to(text, font_size)
 
     def after_filter(self, f):
         self.drawn = getattr(self, "drawn", [])

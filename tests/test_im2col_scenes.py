@@ -151,8 +151,8 @@ def test_im2col_captions_write_out_the_first_dot_products():
     captions = []
 
     class Recorded(im2col_scenes.Im2Col):
-        def set_caption(self, text):
-            animation = super().set_caption(text)
+        def caption_to(self, text, font_size=None):
+            animation = super().caption_to(text, font_size)
             captions.append(self.caption.text)  # read back from the new caption mobject
             return animation
 

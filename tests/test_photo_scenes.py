@@ -88,9 +88,9 @@ def test_without_scikit_image_a_generated_picture_and_a_note(monkeypatch):
     class Recorded(feature_maps.FeatureMaps):
         captions = []
 
-        def set_caption(self, text):
+        def caption_to(self, text, font_size=None):
             type(self).captions.append(text)
-            return super().set_caption(text)
+            return super().caption_to(text, font_size)
 
     with pytest.warns(UserWarning, match="scikit-image is not installed"):
         scene = run(Recorded)

@@ -14,7 +14,8 @@ from .headless import prepare_environment
 prepare_environment()
 
 _EXPORTS = {
-    # the scene families a lecturer subclasses
+    # the scene families a lecturer subclasses, and the base they share (for a new family)
+    "FamilyScene": ".families.family_scene",
     "ConvLayerScene": ".families.conv_scene",
     "ConvArithmetic": ".families.arithmetic_scene",
     "PaddingModes": ".families.arithmetic_scene",

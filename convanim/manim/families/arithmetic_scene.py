@@ -3,21 +3,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import palette_option
 from convanim.manim.options.option_kinds import Whole, Values
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, VGroup
-from manimlib.utils.color import color_to_rgba
 
 from convanim.arithmetic.padding import PADDING_MODES, pad_input, padding_mask
 
-from convanim.manim.rendering.batched_scene import BatchedScene
+from convanim.manim.families.family_scene import FamilyScene
 from convanim.manim.mobjects.cells import MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, label_above, shade
 from convanim.manim.mobjects.numbers import widest_text
 from convanim.manim.families.conv_scene import ConvLayerScene
 from convanim.manim.animations.fades import FadeIn
-from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
 from convanim.manim.mobjects.unvisited import unvisited_label, unvisited_marks
 
 
@@ -69,21 +66,22 @@ class ConvArithmetic(ConvLayerScene):
         self.wait(self.pause_time)
 
 
-class PaddingModes(BatchedScene):
+class PaddingModes(FamilyScene):
     """One input padded four ways side by side: zeros, reflect, replicate, circular.
 
     Options: ``input_values`` (H, W), ``pad`` (cells on every side),
-    ``palette``.  Padding values come from the core's ``pad_input``.
+    ``palette``, ``stage_time`` (each mode's grid), ``pause_time`` (at the end).  Padding values come from the
+    core's ``pad_input``.
     """
 
     input_values: np.ndarray = Option(np.arange(1, 17).reshape(4, 4), Values(2, "shaped (H, W)"), "the input plane")
     pad: int = Option(2, Whole(0, 8), "cells of padding on every side")
-    palette: Palette = palette_option(DEFAULT_PALETTE)
 
     # convanim slides: a new slide before each of these steps.
     slide_cuts: tuple[str, ...] = ("show_padding_mode",)
 
     def setup(self) -> None:
+        super().setup()
         x = np.asarray(self.input_values)
         pads = (self.pad,) * 4
         mask = padding_mask(x.shape, pads)
@@ -107,11 +105,10 @@ class PaddingModes(BatchedScene):
         self.title.to_edge(UP, buff=0.25)
 
     def construct(self) -> None:
-        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         self.play(FadeIn(self.title))
         for mode in self.grids:
             self.show_padding_mode(mode)
-        self.wait(1.0)
+        self.wait(self.pause_time)
 
     def narrator(self, language: str):
         """The spoken story in ``language`` (see :mod:`convanim.narration.small_scenes`)."""
@@ -121,4 +118,5 @@ class PaddingModes(BatchedScene):
 
     def show_padding_mode(self, mode: str) -> None:
         """The input padded with ``mode``, and its label."""
-        self.play(FadeIn(self.grids[mode]), FadeIn(self.labels[list(self.grids).index(mode)]), run_time=0.8)
+        self.play(FadeIn(self.grids[mode]), FadeIn(self.labels[list(self.grids).index(mode)]),
+                  run_time=self.stage_time)

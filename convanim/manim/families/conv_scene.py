@@ -20,8 +20,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from convanim.manim.options.common_options import (detailed_option, max_numbered_cells_option, palette_option,
-                                                   pause_time_option, stage_time_option, sweep_captions_option,
+from convanim.manim.options.common_options import (detailed_option, max_numbered_cells_option, sweep_captions_option,
                                                    sweep_time_option)
 from convanim.manim.options.option_kinds import Number, Flag, Choice
 from convanim.manim.options.options import Option
@@ -29,7 +28,6 @@ from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import (DOWN, FRAME_X_RADIUS, FRAME_Y_RADIUS, LEFT, RIGHT, UP, ReplacementTransform, Transform,
                       TransformFromCopy, VGroup, Write)
 from manimlib.animation.numbers import ChangeDecimalToValue
-from manimlib.utils.color import color_to_rgba
 
 from convanim import param_count, trace_conv2d
 from convanim.arithmetic.padding import padding_mask
@@ -37,20 +35,19 @@ from convanim.statements import (Statement, channel_sum_statement, decimals_for,
                                  running_statement)
 from convanim.arithmetic.trace import ConvStep, ConvTrace
 
-from convanim.manim.rendering.batched_scene import BatchedScene
+from convanim.manim.families.family_scene import FamilyScene
 from convanim.manim.mobjects.cells import (MIN_FONT_SIZE, BiasChip, ChannelStack, FlyInto, KernelOverlay, NumberGrid,
                                            WindowLens, caption_text, fit_font_size, frame_around, label_above,
-                                           min_cell_for, swap_caption, swap_caption_with_note)
+                                           min_cell_for)
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.mobjects.free_space import box_of, drawn_boxes, free_spot
 from convanim.manim.animations.shade_sweep import ShadeSweep, SweepStep
 from convanim.manim.mobjects.size_statements import settings_parts, size_formulas
 from convanim.manim.options.layer_options import LayerOptions
 from convanim.manim.mobjects.numbers import make_number, set_number, warn_non_finite, widest_text
-from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
 
 
-class ConvLayerScene(LayerOptions, BatchedScene):
+class ConvLayerScene(LayerOptions, FamilyScene):
     """Base scene for one conv layer.  Options (class attributes):
 
     Layer and values: see :class:`LayerOptions` (``in_channels``,
@@ -73,7 +70,6 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     step, much quicker to render).
     """
 
-    palette: Palette = palette_option(DEFAULT_PALETTE)
     max_numbered_cells: int = max_numbered_cells_option(256)
     #: As a slide deck (convanim.manim.lecture.slides): a new slide before each of these steps, and before each sweep.
     slide_cuts: tuple[str, ...] = ("show_filter", "bring_channel_forward", "compute_step_in_detail", "conclude")
@@ -89,14 +85,16 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     order: str = Option("channel", Choice("channel", "cell"),
                         "'channel': each channel over every cell; 'cell': the first output cell's whole story first")
     detailed_steps: int = detailed_option(4, "steps")
-    stage_time: float = stage_time_option(0.8)
     sweep_time: float = sweep_time_option(1 / 3)
     sweep_captions: int = sweep_captions_option(64)
     sweep_in_rows: bool = Option(True, Flag(), "play a sweep over grids without numbers a row at a time (the same "
                                                 "frames, a quicker render)")
-    pause_time: float = pause_time_option(1.0)
+    CAPTION_SIZE = LONG_CAPTION_SIZE = 28
 
     # -- drawing -----------------------------------------------------------------
+    def hold_caption(self, mob):
+        return self.on_top(mob)
+
     def on_top(self, mob):
         """Put ``mob`` in the moving layer (drawn in a batch of its own) when the scene is large.
 
@@ -119,7 +117,6 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         # The options and the core are checked here, before any frame is written.
         self.trace = self.get_trace()
         self.steps = list(self.trace.steps(self.order))
-        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         t = self.trace
         warn_non_finite(type(self).__name__, input_values=t.input, weight_values=t.layer.weight,
                         bias_values=t.layer.bias)
@@ -129,6 +126,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         self.weight_decimals = decimals_for(t.layer.weight, self.decimals)
         self.bias_decimals = decimals_for(t.layer.bias if t.has_bias else t.input, self.decimals)
         self.layered = t.padded[0].size + t.output[0].size > self.max_numbered_cells
+        super().setup()  # the background and the caption (on top when layered)
         self.build_input_stack()
         self.build_output_grids()
         self.build_filter_panel(0)
@@ -136,8 +134,6 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         self.output_frame = None
         self.kernel_frame = None
         self.cell_marker = None
-        self.caption = self.on_top(caption_text(" ", 28).to_edge(DOWN, buff=0.3))
-        self.approximate_note = None
         self.products = VGroup()
         self.lens: WindowLens | None = None
         self.sum_number = None
@@ -368,8 +364,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         cells = [(i, j) for i in range(oh) for j in range(ow)]
         text = (self.tr("every output of filter {f} starts at its bias b = {b}", f=f, b=self.bias_chip_text(f))
                 if t.has_bias else self.tr("no bias: every output of filter {f} starts at 0", f=f))
-        self.caption, caption = swap_caption(self.caption, text, 26)
-        self.on_top(self.caption)
+        caption = self.caption_to(text, font_size=26)
         if grid.show_numbers:
             source = self.bias_chip.value if t.has_bias else None
             moves = [FlyInto(source, grid.number(i, j)) if source is not None else
@@ -442,7 +437,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     def compute_step_in_detail(self, step: ConvStep) -> None:
         self.lens = self.window_lens(step)
         self.slide_kernel(step, self.stage_time, self.mark_output_cell(step),
-                          self.caption_animation(self.window_caption(step)), *self.opening(self.lens))
+                          self.caption_to(self.window_caption(step)), *self.opening(self.lens))
         self.after_stage("kernel", step)
         self.show_products(step)
         self.after_stage("products", step)
@@ -547,7 +542,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         self.on_top(self.sum_label)
         caption = []
         if self.steps_shown == 0 or self.single_term:
-            caption = [self.caption_animation(self.products_statement(step))]
+            caption = [self.caption_to(self.products_statement(step))]
         # The products fly onto the sum's place and fade as the sum appears there (a Transform of nine numbers
         # into one would leave shrunken glyph pieces on screen at the end of the play).
         self.play(*(p.animate.move_to(self.sum_number).set_opacity(0) for p in self.products),
@@ -580,7 +575,7 @@ class ConvLayerScene(LayerOptions, BatchedScene):
         """The sum flies into the output cell, which counts up to the new running sum."""
         grid = self.output_grids[step.filter]
         count_up = [ChangeDecimalToValue(grid.number(step.oy, step.ox), step.running_after)] if grid.show_numbers else []
-        caption = [] if self.single_term else [self.caption_animation(self.equation(step))]
+        caption = [] if self.single_term else [self.caption_to(self.equation(step))]
         closing = [FadeOut(self.lens)] if self.lens is not None else []
         self.lens = None
         self.play(self.sum_number.animate.move_to(grid.cell(step.oy, step.ox)).set_opacity(0), *count_up,
@@ -627,20 +622,9 @@ class ConvLayerScene(LayerOptions, BatchedScene):
     def sweep_caption(self, step: ConvStep) -> list:
         """The caption of a quick step: its running sum; in a long sweep, one caption for all of it."""
         if not self.long_sweep:
-            return [self.caption_animation(self.equation(step))]
+            return [self.caption_to(self.equation(step))]
         quickly = self.tr("the other windows, quickly: each adds Σ window × kernel into its output cell")
-        return [] if self.caption.text.replace("\n", " ") == quickly else [self.caption_animation(quickly)]
-
-    def caption_animation(self, text: "str | Statement"):
-        """Cross-fade to ``text``; the first statement written with ≈ brings the note that says why."""
-        had_note = self.approximate_note is not None
-        approximate = isinstance(text, Statement) and text.approximate
-        self.caption, self.approximate_note, animation = swap_caption_with_note(
-            self.caption, self.approximate_note, str(text), 28, approximate)
-        self.on_top(self.caption)
-        if self.approximate_note is not None and not had_note:
-            self.on_top(self.approximate_note)
-        return animation
+        return [] if self.caption.text.replace("\n", " ") == quickly else [self.caption_to(quickly)]
 
     def equation(self, step: ConvStep) -> Statement:
         """The running sum after this step, from the trace (see :func:`convanim.statements.running_statement`)."""

@@ -18,13 +18,11 @@ import logging
 
 import numpy as np
 
-from convanim.manim.options.common_options import (decimals_option, stage_time_option, pause_time_option,
-                                                   palette_option, seed_option)
+from convanim.manim.options.common_options import (decimals_option, seed_option)
 from convanim.manim.options.option_kinds import Whole, FreeText, Numbers, Maybe, InCode
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, LEFT, RIGHT, UP, GrowFromPoint, Group, Line, VGroup
-from manimlib.utils.color import color_to_rgba
 
 from convanim import (Conv, MaxPool, ReLU, cat_photo, named_filter, photo_channels, read_photo, run_pipeline,
                       trace_conv2d)
@@ -34,19 +32,17 @@ from convanim.networks.pipeline import Stage
 from convanim.statements import decimals_for, format_number, running_statement
 from convanim.arithmetic.trace import ConvTrace
 
-from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import (NumberGrid, caption_text, fit_font_size, label_above, min_cell_for, ring,
-                                           swap_caption)
+from convanim.manim.families.family_scene import FamilyScene
+from convanim.manim.mobjects.cells import (NumberGrid, caption_text, fit_font_size, label_above, min_cell_for, ring)
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.mobjects.images import ArrayImage, grey_pixels, rgb_pixels, signed_pixels
 from convanim.manim.mobjects.numbers import format_shape, widest_text
-from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
 
 #: Colours of the photo's channels in the zoomed window.
 RGB_COLORS = ("#C62828", "#2E7D32", "#1565C0")
 
 
-class FeatureMapScene(BatchedScene):
+class FeatureMapScene(FamilyScene):
     """Feature maps of a photo.  Options (class attributes):
 
     ``photo_source``: ``'cat'`` (scikit-image's chelsea; a generated picture
@@ -71,10 +67,7 @@ class FeatureMapScene(BatchedScene):
         None, Maybe(Numbers(2, "a pair row,col of whole numbers", whole=True, low=0), "the centre of the map"),
         "the pixel of the zoomed map whose window is shown")
     seed: int = seed_option(4, "the random filters")
-    palette: Palette = palette_option(DEFAULT_PALETTE)
     decimals: int = decimals_option(2)
-    stage_time: float = stage_time_option(0.8)
-    pause_time: float = pause_time_option(1.0)
 
     # -- values ------------------------------------------------------------------
     # convanim slides: a new slide before each of these steps.
@@ -89,6 +82,7 @@ class FeatureMapScene(BatchedScene):
         return read_photo(self.photo_source)
 
     def setup(self) -> None:
+        super().setup()
         # Everything is checked here, before any frame is written.
         self.photo = self.get_photo()
         x = photo_channels(self.photo)
@@ -111,11 +105,9 @@ class FeatureMapScene(BatchedScene):
         if not (0 <= oy < oh and 0 <= ox < ow):
             raise ValueError(f"zoom_pixel {self.zoom_pixel} is outside the {oh}×{ow} map of filter "
                              f"{self.filters[self.zoom_filter]}")
-        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         self.num_decimals = decimals_for(self.trace, self.decimals)
         self.build_photo()
         self.build_rows()
-        self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
 
     # -- building ----------------------------------------------------------------
     def build_photo(self) -> None:
@@ -168,15 +160,11 @@ class FeatureMapScene(BatchedScene):
         self.show_window_arithmetic()
         self.conclude()
 
-    def set_caption(self, text: str):
-        self.caption, animation = swap_caption(self.caption, text, 24)
-        return animation
-
     def show_photo(self) -> None:
         c, h, w = self.input.shape
         note = (self.lookup(self.photo.note.split(" -- ")[0]) if self.photo.note
                 else self.tr("a photo is {c} channels of {shape} numbers", c=c, shape=f"{h}×{w}"))
-        self.play(FadeIn(self.photo_image), FadeIn(self.photo_label), self.set_caption(note),
+        self.play(FadeIn(self.photo_image), FadeIn(self.photo_label), self.caption_to(note),
                   run_time=self.stage_time)
         self.wait(self.pause_time)
 
@@ -188,7 +176,7 @@ class FeatureMapScene(BatchedScene):
         conv, _, pool = row["stages"][1:]
         count = self.tr("parameters = {formula}", formula=f"{size}·{size}·{c}·1 + 1 = {conv.params}")
         self.play(FadeIn(row["kernel"]), FadeIn(row["name"]), FadeIn(row["params"]),
-                  self.set_caption(self.tr("{kind} filter {size} on {c} channels, one output map: {count}",
+                  self.caption_to(self.tr("{kind} filter {size} on {c} channels, one output map: {count}",
                                            kind=self.kind_name(kind), size=f"{size}×{size}", c=c, count=count)),
                   run_time=self.stage_time)
         captions = [self.tr("conv: {formula} = {rows} rows, map {shape}", formula=conv.formula.split(" = ")[-2],
@@ -198,7 +186,7 @@ class FeatureMapScene(BatchedScene):
                             shape=format_shape(pool.shape))]
         sources = [self.photo_image, row["maps"][0], row["maps"][1]]
         for image, label, source, text in zip(row["maps"], row["labels"], sources, captions):
-            self.play(GrowFromPoint(image, source.get_center()), FadeIn(label), self.set_caption(text),
+            self.play(GrowFromPoint(image, source.get_center()), FadeIn(label), self.caption_to(text),
                       run_time=self.stage_time)
 
     def zoom_to_window(self) -> None:
@@ -223,7 +211,7 @@ class FeatureMapScene(BatchedScene):
         link = Line(self.pixel_ring.get_top(), self.window_ring.get_bottom(), stroke_width=2,
                     color=self.palette.product)
         self.play(FadeIn(self.pixel_ring), FadeIn(self.window_ring), FadeIn(link),
-                  self.set_caption(self.tr("pixel ({y}, {x}) of the {kind} map comes from one {size} window of the "
+                  self.caption_to(self.tr("pixel ({y}, {x}) of the {kind} map comes from one {size} window of the "
                                            "photo", y=oy, x=ox, kind=self.kind_name(self.filters[self.zoom_filter][0]),
                                            size=f"{kh}×{kw}")), run_time=self.stage_time)
         self.link = link
@@ -290,7 +278,7 @@ class FeatureMapScene(BatchedScene):
             self.play(FadeOut(self.crop), FadeOut(self.crop_ring), run_time=self.stage_time / 2)
         if self.window_layout == "together":
             for k, line in enumerate(lines):
-                self.play(FadeIn(line), self.set_caption(self.channel_caption(steps[k])), run_time=self.stage_time)
+                self.play(FadeIn(line), self.caption_to(self.channel_caption(steps[k])), run_time=self.stage_time)
         else:
             sums = VGroup()
             for k, line in enumerate(lines):
@@ -302,10 +290,10 @@ class FeatureMapScene(BatchedScene):
                 else:
                     sums.arrange(RIGHT, buff=0.5).next_to(lines[0], DOWN, buff=0.45)
                 previous = [FadeOut(lines[k - 1])] if k else []
-                self.play(*previous, FadeIn(line), FadeIn(gathered), self.set_caption(self.channel_caption(steps[k])),
+                self.play(*previous, FadeIn(line), FadeIn(gathered), self.caption_to(self.channel_caption(steps[k])),
                           run_time=self.stage_time)
         self.after_window_numbers()
-        self.play(self.set_caption(str(running_statement(t, steps[-1], self.decimals, self.lookup))),
+        self.play(self.caption_to(str(running_statement(t, steps[-1], self.decimals, self.lookup))),
                   run_time=self.stage_time)
         self.wait(self.pause_time)
 
@@ -382,7 +370,7 @@ class FeatureMapScene(BatchedScene):
     def conclude(self) -> None:
         oy, ox = self.zoom_pixel
         shape = self.pipelines[self.zoom_filter][1].shape
-        self.play(self.set_caption(self.tr("pixel ({y}, {x}) = {value}; the {shape} map is one such sum per window",
+        self.play(self.caption_to(self.tr("pixel ({y}, {x}) = {value}; the {shape} map is one such sum per window",
                                            y=oy, x=ox, value=format_number(self.trace.output[0, oy, ox],
                                                                            self.num_decimals),
                                            shape=f"{shape[1]}×{shape[2]}")),

@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (stage_time_option, sweep_time_option, pause_time_option,
-                                                   palette_option, detailed_option)
+from convanim.manim.options.common_options import (sweep_time_option, detailed_option)
 from convanim.manim.options.option_kinds import Number, Pair, Numbers
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, LEFT, RIGHT, UP, AnimationGroup, VGroup, Write
-from manimlib.utils.color import color_to_rgba
+from manimlib import DOWN, LEFT, RIGHT, UP, VGroup, Write
 
 from convanim import im2col_conv2d, im2col_steps
 from convanim.arithmetic.geometry import sliding_geometry
@@ -32,17 +30,16 @@ from convanim.arithmetic.padding import pad_input, padding_mask
 
 from convanim.statements import decimals_for, format_number, products_statement
 
-from convanim.manim.rendering.batched_scene import BatchedScene
+from convanim.manim.families.family_scene import FamilyScene
 from convanim.manim.mobjects.cells import (MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, frame_around,
-                                           label_above, swap_caption)
+                                           label_above)
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.options.layer_options import LayerOptions, PlaneInput
 from convanim.manim.mobjects.matrix_grid import MatrixGrid
 from convanim.manim.mobjects.numbers import widest_text
-from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
 
 
-class Im2ColScene(LayerOptions, BatchedScene):
+class Im2ColScene(LayerOptions, FamilyScene):
     """A conv layer computed as im2col + one matrix product.  Options (class attributes):
 
     Layer and values: see :class:`LayerOptions` (groups=1 and zero padding
@@ -60,19 +57,18 @@ class Im2ColScene(LayerOptions, BatchedScene):
     weight_range = (-3, 3)
     bias_range = (-9, 9)
 
-    palette: Palette = palette_option(DEFAULT_PALETTE)
     detailed_rows: int = detailed_option(2, "rows of the im2col matrix")
     detailed_products: int = detailed_option(2, "products")
-    stage_time: float = stage_time_option(0.8)
     sweep_time: float = sweep_time_option(1 / 3)
-    pause_time: float = pause_time_option(1.0)
 
     # -- building ----------------------------------------------------------------
     # convanim slides: a new slide before each of these steps.
     slide_cuts: tuple[str, ...] = ("unroll_windows", "flatten_filters", "multiply_rows_by_columns", "add_bias",
                                    "fold_into_maps", "conclude")
+    CAPTION_SIZE = LONG_CAPTION_SIZE = 26
 
     def setup(self) -> None:
+        super().setup()
         if self.groups != 1 or self.padding_mode != "zeros":
             raise ValueError(f"{type(self).__name__}: the im2col scene shows groups=1 with zero padding; got "
                              f"groups={self.groups!r}, padding_mode={self.padding_mode!r}")
@@ -81,7 +77,6 @@ class Im2ColScene(LayerOptions, BatchedScene):
         self.record: Im2ColProduct = im2col_conv2d(x, w, b, self.stride, self.padding, self.dilation)
         self.steps: list[FillStep] = im2col_steps(x, w.shape[2:], self.stride, self.padding, self.dilation,
                                                   method="window")
-        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         r = self.record
         self.num_decimals = decimals_for(r.output, self.decimals)
         self.input_shape = x.shape
@@ -90,7 +85,6 @@ class Im2ColScene(LayerOptions, BatchedScene):
         self.build_filters()
         self.build_matrices()
         self.build_output_maps()
-        self.caption = caption_text(" ", 26).to_edge(DOWN, buff=0.3)
 
     def build_inputs(self, padded: np.ndarray) -> None:
         pal, g = self.palette, self.record.geometry
@@ -170,10 +164,6 @@ class Im2ColScene(LayerOptions, BatchedScene):
         self.fold_into_maps()
         self.conclude()
 
-    def set_caption(self, text: str) -> AnimationGroup:
-        self.caption, animation = swap_caption(self.caption, text, 26)
-        return animation
-
     def introduce_layer(self) -> None:
         c, h, w = self.input_shape
         f, _, kh, kw = self.weight.shape
@@ -184,7 +174,7 @@ class Im2ColScene(LayerOptions, BatchedScene):
                   FadeIn(self.filter_labels), run_time=self.stage_time)
         rows, k = self.record.cols.shape
         self.play(FadeIn(self.cols_matrix), FadeIn(self.matrix_labels[0]),
-                  self.set_caption(self.tr("each of the {rows} windows becomes a row of {count} values", rows=rows,
+                  self.caption_to(self.tr("each of the {rows} windows becomes a row of {count} values", rows=rows,
                                            count=f"{c}·{kh}·{kw} = {k}")),
                   run_time=self.stage_time)
         self.wait(self.pause_time)
@@ -198,7 +188,7 @@ class Im2ColScene(LayerOptions, BatchedScene):
             frames = [frame_around(self.window_cells(step, k), self.palette.product, buff=0.04, thickness=0.05)
                       for k in range(self.input_shape[0])]
             new_marks = frames + [self.cols_matrix.row_frame(int(step.rows[0]), self.palette.product)]
-            caption = self.set_caption(self.tr("window ({y}, {x}) → row {row}", y=step.counter[0], x=step.counter[1],
+            caption = self.caption_to(self.tr("window ({y}, {x}) → row {row}", y=step.counter[0], x=step.counter[1],
                                                row=step.rows[0]))
             self.play(*(FadeOut(m) for m in marks), *(FadeIn(m) for m in new_marks), caption, run_time=run_time)
             copies = []
@@ -219,7 +209,7 @@ class Im2ColScene(LayerOptions, BatchedScene):
         """Each filter's kernels, read channel by channel and row by row, become one column of W."""
         f, c, kh, kw = self.weight.shape
         self.play(FadeIn(self.weight_matrix), FadeIn(self.matrix_labels[1]),
-                  self.set_caption(self.tr("each filter's {count} weights become a column of W, in the same order",
+                  self.caption_to(self.tr("each filter's {count} weights become a column of W, in the same order",
                                            count=f"{c}·{kh}·{kw}")),
                   run_time=self.stage_time)
         for i in range(f):
@@ -246,7 +236,7 @@ class Im2ColScene(LayerOptions, BatchedScene):
                              self.weight_matrix.column_frame(j, self.palette.product)]
                 self.play(*(FadeOut(m) for m in marks), *(FadeIn(m) for m in new_marks),
                           *self.output_matrix.show_entry(i, j, r.product[i, j], self.palette.product),
-                          self.set_caption(self.dot_product(i, j, detailed)),
+                          self.caption_to(self.dot_product(i, j, detailed)),
                           run_time=self.stage_time if detailed else self.sweep_time)
                 marks = new_marks
                 shown += 1
@@ -267,7 +257,7 @@ class Im2ColScene(LayerOptions, BatchedScene):
         rows, f = r.product.shape
         appear = [a for j in range(f) for a in self.bias_row.show_entry(0, j, r.bias[j], self.palette.bias)]
         self.play(FadeIn(self.plus), FadeIn(self.bias_row), *appear, FadeIn(self.matrix_labels[2]),
-                  self.set_caption(self.tr("add the bias row to every row; {values}", values="; ".join(
+                  self.caption_to(self.tr("add the bias row to every row; {values}", values="; ".join(
                       f"b[{j}] = {format_number(r.bias[j], self.num_decimals)}" for j in range(f)))),
                   run_time=self.stage_time)
         animations = []
@@ -286,7 +276,7 @@ class Im2ColScene(LayerOptions, BatchedScene):
         rows, f = r.output_matrix.shape
         oh, ow = r.geometry.out
         self.play(*(FadeIn(m) for m in self.output_maps), FadeIn(self.map_labels),
-                  self.set_caption(self.tr("fold: each column's {rows} values become an output map {shape}", rows=rows,
+                  self.caption_to(self.tr("fold: each column's {rows} values become an output map {shape}", rows=rows,
                                            shape=f"{oh}×{ow}")),
                   run_time=self.stage_time)
         for j in range(f):
@@ -301,7 +291,7 @@ class Im2ColScene(LayerOptions, BatchedScene):
     def conclude(self) -> None:
         rows, k = self.record.cols.shape
         f = self.record.weight_matrix.shape[1]
-        self.play(self.set_caption(self.tr("{product}: every window of every filter in one product, equal to conv2d",
+        self.play(self.caption_to(self.tr("{product}: every window of every filter in one product, equal to conv2d",
                                            product=f"({rows}×{k}) · ({k}×{f}) + b = {rows}×{f}")),
                   run_time=self.stage_time)
         self.wait(self.pause_time)
@@ -323,14 +313,14 @@ class Im2ColScene(LayerOptions, BatchedScene):
         """Called when the output maps are complete."""
 
 
-class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
+class Im2ColLoopOrdersScene(PlaneInput, FamilyScene):
     """The im2col matrix filled by kernel tap and by window, side by side.  Options (class attributes):
 
     ``input_size`` (H, W), ``kernel_size``, ``stride``, ``padding``,
     ``dilation``; ``input_values`` (H, W) or ``seed`` with ``input_range``;
     ``book_case`` (input side, kernel side) whose loop counts are quoted at
-    the end (Saito's 28×28 with a 5×5 kernel); ``palette``; ``step_time``
-    (one pass of either loop: both run at the same pace), ``pause_time``.
+    the end (Saito's 28×28 with a 5×5 kernel); ``palette``; ``stage_time`` (the title and the closing
+    comparison), ``step_time`` (one pass of either loop: both run at the same pace), ``pause_time``.
     """
 
     input_size = (5, 5)
@@ -342,21 +332,20 @@ class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
     book_case: tuple[int, int] = Option(
         (28, 5), Numbers(2, "a pair such as 28,5 of whole numbers of 1 or more", whole=True, low=1),
         "the input side and kernel side whose loop counts are quoted at the end")
-    palette: Palette = palette_option(DEFAULT_PALETTE)
     step_time: float = Option(0.4, Number(0.01, 30), "seconds of one pass of either loop")
-    pause_time: float = pause_time_option(1.0)
 
     METHODS = ("kernel", "window")
 
     # convanim slides: a new slide before each of these steps.
     slide_cuts: tuple[str, ...] = ("run_both_loops", "compare_matrices")
+    CAPTION_SIZE = LONG_CAPTION_SIZE = 26
 
     def setup(self) -> None:
+        super().setup()
         x = self.get_input()[None]
         # The core checks every option here, before any frame is written.
         self.loops = {m: im2col_steps(x, self.kernel_size, self.stride, self.padding, self.dilation, method=m)
                       for m in self.METHODS}
-        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         kernel_steps = self.loops["kernel"]
         self.num_decimals = decimals_for(x, 2)
         self.matrix_shape = (len(self.loops["window"]), len(kernel_steps))  # one channel: OH·OW × KH·KW
@@ -376,7 +365,6 @@ class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
             panel = VGroup(grid, matrix).arrange(RIGHT, buff=0.6).move_to(np.array([side * 3.55, -0.45, 0]))
             counter = caption_text(" ", 22).next_to(panel, UP, buff=0.25)
             self.panels[method] = {"grid": grid, "matrix": matrix, "panel": panel, "counter": counter}
-        self.caption = caption_text(" ", 26).to_edge(DOWN, buff=0.3)
 
     def construct(self) -> None:
         self.introduce_loops()
@@ -395,7 +383,7 @@ class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
             header = caption_text(names[method], 24, "#E0E0E0").next_to(p["counter"], UP, buff=0.12)
             self.headers.add(header)
         self.play(Write(self.title), *(FadeIn(p["panel"]) for p in self.panels.values()), FadeIn(self.headers),
-                  run_time=0.8)
+                  run_time=self.stage_time)
         self.wait(self.pause_time / 2)
 
     def counter_text(self, method: str, index: int) -> str:
@@ -435,11 +423,10 @@ class Im2ColLoopOrdersScene(PlaneInput, BatchedScene):
         side, k = self.book_case
         book = self.book_passes()
         frames = [frame_around(self.panels[m]["matrix"], self.palette.winner, buff=0.06) for m in self.METHODS]
-        self.caption, fade = swap_caption(
-            self.caption, self.tr("the same matrix: {few} passes against {many}; for a {input} input and a {kernel} "
+        fade = self.caption_to(self.tr("the same matrix: {few} passes against {many}; for a {input} input and a {kernel} "
                                   "kernel: {book_few} against {book_many}", few=cols, many=rows, input=f"{side}×{side}",
-                                  kernel=f"{k}×{k}", book_few=book["kernel"], book_many=book["window"]), 26)
-        self.play(*(FadeIn(f) for f in frames), fade, run_time=0.8)
+                                  kernel=f"{k}×{k}", book_few=book["kernel"], book_many=book["window"]))
+        self.play(*(FadeIn(f) for f in frames), fade, run_time=self.stage_time)
         self.wait(self.pause_time)
 
     def book_passes(self) -> dict[str, int]:

@@ -12,27 +12,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (decimals_option, stage_time_option, pause_time_option,
-                                                   palette_option, seed_option)
+from convanim.manim.options.common_options import (decimals_option, seed_option)
 from convanim.manim.options.option_kinds import Whole, Number, Flag, Numbers, Values, Maybe
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, LEFT, RIGHT, Arrow, GrowFromPoint, Group, Rectangle, VGroup
-from manimlib.utils.color import color_to_rgba
 
 from convanim import Conv, MaxPool, ReLU, blur_filter, digit_image, edge_filter, random_filter, run_pipeline
 from convanim.networks.pipeline import Flatten, Layer, Linear, Softmax, Stage, stage_name
 
-from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import (MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, frame_around,
-                                           swap_caption)
+from convanim.manim.families.family_scene import FamilyScene
+from convanim.manim.mobjects.cells import (MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, frame_around)
 from convanim.manim.animations.fades import FadeIn
 from convanim.manim.mobjects.images import ArrayImage, grey_pixels, signed_pixels
 from convanim.manim.mobjects.numbers import format_shape, widest_text
-from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
 
 
-class PipelineScene(BatchedScene):
+class PipelineScene(FamilyScene):
     """A small CNN on a digit.  Options (class attributes):
 
     ``digit`` (0-9) and ``input_size`` for the project's hand-made digit, or
@@ -64,9 +60,6 @@ class PipelineScene(BatchedScene):
                                                         50, 0), Numbers(3, "three angles theta,phi,gamma in degrees"),
                                                         "the 3D view's camera")
     stack_depth: float = Option(0.7, Number(above=0, high=5), 'the depth between stacked maps')
-    palette: Palette = palette_option(DEFAULT_PALETTE)
-    stage_time: float = stage_time_option(0.8)
-    pause_time: float = pause_time_option(1.0)
 
     # -- values ------------------------------------------------------------------
     # convanim slides: a new slide before each of these steps.
@@ -91,11 +84,10 @@ class PipelineScene(BatchedScene):
                 Conv(weight2, bias2 * 0.1), ReLU(), MaxPool(self.pool_size)]
 
     def setup(self) -> None:
+        super().setup()
         # The core checks every layer against the maps reaching it, before any frame is written.
         self.stages: list[Stage] = run_pipeline(self.get_input(), self.get_layers())
-        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         self.build_columns()
-        self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
 
     # -- building ----------------------------------------------------------------
     def build_columns(self) -> None:
@@ -227,12 +219,8 @@ class PipelineScene(BatchedScene):
         if self.stacked_view:
             self.turn_to_stacked_view()
 
-    def set_caption(self, text: str):
-        self.caption, animation = swap_caption(self.caption, text, 24)
-        return animation
-
     def show_input(self) -> None:
-        self.play(FadeIn(self.columns[0]), FadeIn(self.labels[0]), self.set_caption(self.input_caption()),
+        self.play(FadeIn(self.columns[0]), FadeIn(self.labels[0]), self.caption_to(self.input_caption()),
                   run_time=self.stage_time)
         self.wait(self.pause_time / 2)
 
@@ -277,12 +265,12 @@ class PipelineScene(BatchedScene):
         arrow = Arrow(previous.get_right(), column.get_left(), buff=0.08, stroke_width=3,
                       fill_color="#9E9E9E", stroke_color="#9E9E9E") if gap > 0.45 else VGroup()  # no stub arrows
         self.play(GrowFromPoint(column, previous.get_center()), FadeIn(self.labels[j]), FadeIn(arrow),
-                  self.set_caption(self.stage_caption(self.stages[j])), run_time=self.stage_time)
+                  self.caption_to(self.stage_caption(self.stages[j])), run_time=self.stage_time)
         self.after_stage(j)
         self.wait(self.pause_time / 2)
 
     def summarize_shapes(self) -> None:
-        self.play(self.set_caption(self.shapes_caption()), run_time=self.stage_time)
+        self.play(self.caption_to(self.shapes_caption()), run_time=self.stage_time)
         self.wait(self.pause_time)
 
     def shapes_caption(self) -> str:

@@ -8,31 +8,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (decimals_option, detailed_option, palette_option, pause_time_option,
-                                                   stage_time_option, sweep_time_option)
+from convanim.manim.options.common_options import (decimals_option, detailed_option, sweep_time_option)
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, VGroup
-from manimlib.utils.color import color_to_rgba
 
 from convanim import trace_pool2d
 from convanim.arithmetic.padding import padding_mask
 from convanim.arithmetic.pool_trace import PoolStep, PoolTrace
 
-from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import (NumberGrid, caption_text, fit_font_size, label_above, readable_cell, ring,
-                                           swap_caption)
+from convanim.manim.families.family_scene import FamilyScene
+from convanim.manim.mobjects.cells import (NumberGrid, caption_text, fit_font_size, label_above, readable_cell, ring)
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.options.layer_options import PlaneInput
 from convanim.manim.mobjects.size_statements import settings_parts, size_formulas
 from convanim.statements import Statement, decimals_for, format_number, join_terms, relation_for
 
 from convanim.manim.mobjects.numbers import widest_text
-from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
 from convanim.manim.mobjects.unvisited import unvisited_label, unvisited_marks
 from convanim.manim.options.pool_options import PoolLayerOptions
 
 
-class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
+class PoolingScene(PoolLayerOptions, PlaneInput, FamilyScene):
     """Pooling over one channel.  Options (class attributes):
 
     ``mode`` ('max' or 'avg'), ``input_size``, ``kernel_size``, ``stride``
@@ -44,22 +40,20 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
     """
 
     decimals: int = decimals_option(2)
-    palette: Palette = palette_option(DEFAULT_PALETTE)
     detailed_windows: int = detailed_option(3, "windows")
     #: As a slide deck (convanim.manim.lecture.slides): a slide per detailed window, one for the sweep, one for the end.
     slide_cuts: tuple[str, ...] = ("explain_window", "mark_unvisited_cells")
     slide_runs: tuple[str, ...] = ("sweep_window",)
-    stage_time: float = stage_time_option(0.8)
     sweep_time: float = sweep_time_option(1 / 3)
-    pause_time: float = pause_time_option(1.0)
+    LONG_CAPTION_SIZE = 20
 
     def setup(self) -> None:
+        super().setup()
         x = self.get_input()
         # The core checks every option here, before any frame is written.
         self.trace: PoolTrace = trace_pool2d(x[None], self.kernel_size, self.mode, self.stride, self.padding,
                                              self.dilation, self.ceil_mode, self.count_include_pad,
                                              self.divisor_override)
-        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         t, pal = self.trace, self.palette
         g = t.geometry
         self.num_decimals = 0 if (self.mode == "max" and t.output.dtype.kind in "iu") else self.decimals
@@ -97,7 +91,6 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
         self.formula = VGroup(*(caption_text(line, 22, "#E0E0E0") for line in size_formulas(
             self.tr, self.lookup, g, self.ceil_mode))).arrange(DOWN, buff=0.08)
         self.formula.next_to(self.title, DOWN, buff=0.12)
-        self.caption = caption_text(" ", 26).to_edge(DOWN, buff=0.3)
         self.window_frames = None
         self.winner_mark = None
 
@@ -174,11 +167,11 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
 
     def explain_window(self, step: PoolStep) -> None:
         self.move_window(step, self.stage_time)
-        self.play(*self.winner_animation(step), self.caption_animation(step), run_time=self.stage_time)
+        self.play(*self.winner_animation(step), self.caption_to(self.equation(step)), run_time=self.stage_time)
         self.play(self.reveal_output(step), run_time=self.stage_time)
 
     def sweep_window(self, step: PoolStep) -> None:
-        self.move_window(step, self.sweep_time, *self.winner_animation(step), self.caption_animation(step),
+        self.move_window(step, self.sweep_time, *self.winner_animation(step), self.caption_to(self.equation(step)),
                          self.reveal_output(step))
 
     def equation(self, step: PoolStep) -> str:
@@ -214,11 +207,6 @@ class PoolingScene(PoolLayerOptions, PlaneInput, BatchedScene):
         rows = np.asarray(step.rows) >= g.input[0] + top + bottom
         cols = np.asarray(step.cols) >= g.input[1] + left + right
         return rows[:, None] | cols[None, :]
-
-    def caption_animation(self, step: PoolStep):
-        text = self.equation(step)
-        self.caption, animation = swap_caption(self.caption, text, 24 if len(text) < 70 else 20)
-        return animation
 
     def narrator(self, language: str):
         """The spoken story of this pooling layer in ``language`` (see :mod:`convanim.narration.pooling`)."""

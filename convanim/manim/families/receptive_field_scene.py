@@ -85,7 +85,7 @@ class ReceptiveFieldScene(PipelineScene):
             rows, cols = self.boxes[j]
             frames = VGroup(*(cell_frame(m, rows, cols, self.palette.winner) for m in self.stage_maps(j)))
             self.frames.insert(0, frames)
-            self.play(FadeIn(frames), self.set_caption(self.box_caption(j)), run_time=self.stage_time)
+            self.play(FadeIn(frames), self.caption_to(self.box_caption(j)), run_time=self.stage_time)
             self.after_box(j)
             self.wait(self.pause_time / 2)
 
@@ -93,14 +93,14 @@ class ReceptiveFieldScene(PipelineScene):
         """Size r, jump j and start u of each stage, from the one before (rows; Araujo et al., Distill 2019)."""
         for j in range(1, len(self.stages)):
             text = f"{self.stage_name(self.stages[j])}:  " + receptive_field_formula(self.fields[j - 1], self.fields[j])
-            self.play(self.set_caption(text), Indicate(self.labels[j]), run_time=self.stage_time)
+            self.play(self.caption_to(text), Indicate(self.labels[j]), run_time=self.stage_time)
             self.wait(self.pause_time / 2)
 
     def compare_with_closed_form(self) -> None:
         field = self.fields[-1]
         rows = field.cells(self.unit)[0]
         box = self.boxes[0][0]
-        self.play(self.set_caption(self.tr(
+        self.play(self.caption_to(self.tr(
             "closed form: rows u + oy·j = {u} + {oy}·{j} = {first} to {last}; read: rows {r0} to {r1}",
             u=field.start[0], oy=self.unit[0], j=field.jump[0], first=rows.start, last=rows.stop - 1,
             r0=box.start, r1=box.stop - 1).replace("-", "−")), run_time=self.stage_time)

@@ -18,24 +18,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import stage_time_option, pause_time_option, palette_option
 from convanim.manim.options.option_kinds import Whole, Number
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, RIGHT, UP, FadeTransform, Group
-from manimlib.utils.color import color_to_rgba
 
 from convanim import DigitCNN, handwritten_digits, trained_digit_cnn
 from convanim.networks.digit_cnn import DECIMALS
 
-from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import NumberGrid, caption_text, fit_font_size, swap_caption
+from convanim.manim.families.family_scene import FamilyScene
+from convanim.manim.mobjects.cells import NumberGrid, caption_text, fit_font_size
 from convanim.manim.families.conv_scene import ConvLayerScene
 from convanim.manim.animations.fades import FadeIn
 from convanim.manim.families.pipeline_scene import PipelineScene
 from convanim.manim.mobjects.images import ArrayImage, signed_pixels
 from convanim.manim.mobjects.numbers import widest_text
-from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
 
 
 class TrainedDigit:
@@ -90,7 +87,7 @@ class TrainedLayerScene(TrainedDigit, ConvLayerScene):
                         "trained on", total=total, digit=label) if shown == 1 else
                 self.tr("the first {n} of the {total} learned filters, on a handwritten {digit} the network never "
                         "trained on", n=shown, total=total, digit=label))
-        self.play(self.caption_animation(text), run_time=self.stage_time)
+        self.play(self.caption_to(text), run_time=self.stage_time)
         self.wait(self.pause_time)
 
 
@@ -130,7 +127,7 @@ class TrainedPipelineScene(TrainedDigit, PipelineScene):
         text = (self.tr("the network answers {predicted} ({percent}); the digit is {digit}: right", **fields)
                 if predicted == label else
                 self.tr("the network answers {predicted} ({percent}); the digit is {digit} ({truth}): wrong", **fields))
-        self.play(self.set_caption(text), run_time=self.stage_time)
+        self.play(self.caption_to(text), run_time=self.stage_time)
         self.wait(self.pause_time)
 
     def narrator(self, language: str):
@@ -140,22 +137,22 @@ class TrainedPipelineScene(TrainedDigit, PipelineScene):
         return VerdictNarrator(self.stages, self.digit()[1], language)
 
 
-class LearnedFiltersScene(BatchedScene):
+class LearnedFiltersScene(FamilyScene):
     """The first layer's filters through training.  Options: ``columns`` (filters per row), ``cell`` (side
     of a number's square), ``palette``,
     ``stage_time`` (each change), ``pause_time``."""
 
     columns: int = Option(3, Whole(1, 8), "filters per row")
     cell: float = Option(0.62, Number(above=0, high=2), "the side of a number's square")
-    palette: Palette = palette_option(DEFAULT_PALETTE)
-    stage_time: float = stage_time_option(1.0)
-    pause_time: float = pause_time_option(1.2)
+    stage_time = 1.0
+    pause_time = 1.2
     slide_cuts: tuple[str, ...] = ("show_snapshot",)
+    CAPTION_SIZE = LONG_CAPTION_SIZE = 26
 
     def setup(self) -> None:
+        super().setup()
         self.net = trained_digit_cnn()
         self.snapshots = self.net.snapshots
-        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         weights = np.stack([s.weight[:, 0] for s in self.snapshots])  # (snapshots, F, 3, 3)
         self.weight_top = float(np.abs(weights).max())  # full brightness in every image
         self.font = fit_font_size(self.cell, widest_text(weights, DECIMALS))
@@ -163,7 +160,6 @@ class LearnedFiltersScene(BatchedScene):
         self.panels.arrange_in_grid(n_cols=self.columns, h_buff=0.6, v_buff=0.45).move_to(np.array([0, -0.1, 0]))
         self.title = caption_text(self.tr("the first layer's {n} filters, learned from handwritten digits",
                                           n=weights.shape[1]), 28).to_edge(UP, buff=0.3)
-        self.caption = caption_text(" ", 26).to_edge(DOWN, buff=0.3)
         self.shown = 0
 
     def build_panel(self, f: int) -> Group:
@@ -203,12 +199,8 @@ class LearnedFiltersScene(BatchedScene):
             self.show_snapshot(k)
         self.conclude()
 
-    def set_caption(self, text: str):
-        self.caption, animation = swap_caption(self.caption, text, 26)
-        return animation
-
     def show_untrained_filters(self) -> None:
-        self.play(FadeIn(self.title), FadeIn(self.panels), self.set_caption(self.snapshot_caption(0)),
+        self.play(FadeIn(self.title), FadeIn(self.panels), self.caption_to(self.snapshot_caption(0)),
                   run_time=self.stage_time)
         self.after_snapshot(0)
         self.wait(self.pause_time)
@@ -224,7 +216,7 @@ class LearnedFiltersScene(BatchedScene):
             new_image = ArrayImage(w, self.filter_pixels(w), image.get_height()).move_to(image)
             changes.append(FadeTransform(image, new_image))
             self.panels[f][1].submobjects[1] = new_image
-        self.play(*changes, self.set_caption(self.snapshot_caption(k)), run_time=self.stage_time)
+        self.play(*changes, self.caption_to(self.snapshot_caption(k)), run_time=self.stage_time)
         for finish in finishes:
             finish()
         self.shown = k
@@ -233,7 +225,7 @@ class LearnedFiltersScene(BatchedScene):
 
     def conclude(self) -> None:
         last = self.snapshots[-1]
-        self.play(self.set_caption(self.tr(
+        self.play(self.caption_to(self.tr(
             "final filters, rounded to one decimal place: held-out accuracy {accuracy}",
             accuracy=f"{100 * last.accuracy:.1f}%")), run_time=self.stage_time)
         self.wait(self.pause_time)

@@ -12,25 +12,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (stage_time_option, sweep_time_option, pause_time_option,
-                                                   palette_option, detailed_option, seed_option)
+from convanim.manim.options.common_options import (sweep_time_option, detailed_option, seed_option)
 from convanim.manim.options.option_kinds import Whole, Pair, WholeRange, Values, Maybe
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, ReplacementTransform, VGroup
-from manimlib.utils.color import color_to_rgba
 
 from convanim import trace_conv2d, trace_conv_transpose2d, transpose_output_size_formula, transposed_as_direct
 from convanim.statements import format_number
 from convanim.arithmetic.transpose_trace import ScatterStep, TransposeTrace
 
 from convanim.manim.families.arithmetic_scene import ConvArithmetic
-from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import (NumberGrid, caption_text, fit_font_size, frame_around, label_above, ring,
-                                           swap_caption)
+from convanim.manim.families.family_scene import FamilyScene
+from convanim.manim.mobjects.cells import (NumberGrid, caption_text, fit_font_size, frame_around, label_above, ring)
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.mobjects.numbers import format_value, make_number
-from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
 
 
 def span(indices: list[int]) -> str:
@@ -95,24 +91,22 @@ class TransposedAsConv(TransposedLayer, ConvArithmetic):
         return []
 
 
-class TransposedScatter(TransposedLayer, BatchedScene):
+class TransposedScatter(TransposedLayer, FamilyScene):
     """The scatter view: each input value times the kernel, added into the output."""
 
-    palette: Palette = palette_option(DEFAULT_PALETTE)
     detailed_steps: int = detailed_option(2, "input cells")
-    stage_time: float = stage_time_option(0.8)
     sweep_time: float = sweep_time_option(2 / 3)
-    pause_time: float = pause_time_option(1.0)
 
     # convanim slides: a new slide before each of these steps (slide_runs: one per run of them).
     slide_cuts: tuple[str, ...] = ("scatter_in_detail",)
     slide_runs: tuple[str, ...] = ("scatter_quickly",)
+    CAPTION_SIZE = LONG_CAPTION_SIZE = 22
 
     def setup(self) -> None:
+        super().setup()
         x, w = self.transposed_arrays()
         self.trace: TransposeTrace = trace_conv_transpose2d(x, w, None, self.stride, self.padding,
                                                             self.output_padding)
-        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         t, pal = self.trace, self.palette
         h, wd = t.input.shape[1:]
         oh, ow = t.output.shape[1:]
@@ -134,7 +128,6 @@ class TransposedScatter(TransposedLayer, BatchedScene):
                                   + (f", output_padding {self.output_padding}" if self.output_padding else ""),
                                   28).to_edge(UP, buff=0.25)
         self.formula = caption_text(self.transposed_formula(), 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
-        self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
         self.marker = None
 
     def construct(self) -> None:
@@ -170,7 +163,7 @@ class TransposedScatter(TransposedLayer, BatchedScene):
         return min(self.out_font, 48 * 0.34 * self.out_cell / probe)
 
     def scatter_in_detail(self, step: ScatterStep) -> None:
-        self.play(self.mark_input(step), self.caption_animation(step), run_time=self.stage_time)
+        self.play(self.mark_input(step), self.caption_to(self.scatter_statement(step)), run_time=self.stage_time)
         products, lifts = VGroup(), []
         font, offset = self.stacked_font(), self.HALF_OFFSET * self.out_cell
         for ky, kx, r, c in self.target_cells(step):
@@ -189,7 +182,7 @@ class TransposedScatter(TransposedLayer, BatchedScene):
         self.play(FadeOut(products), FadeOut(frames), *self.update_output(step), run_time=self.stage_time)
 
     def scatter_quickly(self, step: ScatterStep) -> None:
-        self.play(self.mark_input(step), self.caption_animation(step), *self.update_output(step),
+        self.play(self.mark_input(step), self.caption_to(self.scatter_statement(step)), *self.update_output(step),
                   run_time=self.sweep_time)
 
     def update_output(self, step: ScatterStep) -> list:
@@ -218,10 +211,6 @@ class TransposedScatter(TransposedLayer, BatchedScene):
             text += " " + self.trn("({n} tap falls outside the output)", "({n} taps fall outside the output)",
                                    outside)
         return text
-
-    def caption_animation(self, step: ScatterStep):
-        self.caption, animation = swap_caption(self.caption, self.scatter_statement(step), 22)
-        return animation
 
     def narrator(self, language: str):
         """The spoken story of the scatter view in ``language`` (see :mod:`convanim.narration.transposed`)."""

@@ -16,25 +16,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (stage_time_option, sweep_time_option, pause_time_option,
-                                                   palette_option, detailed_option)
+from convanim.manim.options.common_options import (sweep_time_option, detailed_option)
 from convanim.manim.options.option_kinds import Whole, Number, Numbers
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, OUT, UP, Group, VPrism
-from manimlib.utils.color import color_to_rgba
+from manimlib import OUT, UP, Group, VPrism
 
 from convanim import macs, param_count, pixel_shuffle, trace_conv2d
 from convanim.arithmetic.shuffle import shuffle_destinations
 from convanim.arithmetic.trace import ConvTrace
 from convanim.statements import channel_sum_statement, running_statement
 
-from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import NumberGrid, caption_text, fit_font_size, swap_caption
+from convanim.manim.families.family_scene import FamilyScene
+from convanim.manim.mobjects.cells import NumberGrid, caption_text, fit_font_size
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.options.layer_options import LayerOptions
 from convanim.manim.mobjects.numbers import format_shape, widest_text
-from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
 
 
 def plane_depth(c: int, planes: int, gap: float) -> float:
@@ -42,7 +39,7 @@ def plane_depth(c: int, planes: int, gap: float) -> float:
     return ((planes - 1) / 2 - c) * gap
 
 
-class ConvVolumeScene(LayerOptions, BatchedScene):
+class ConvVolumeScene(LayerOptions, FamilyScene):
     """A conv layer as volumes.  Options: the layer's (:class:`LayerOptions`: ``in_channels``,
     ``input_size``, ``out_channels``, ``kernel_size``, ``groups``, ``seed``, values...), ``cell`` (side of a
     cell), ``plane_gap`` (depth between channel planes), ``camera_angles`` (theta, phi, gamma in degrees),
@@ -59,11 +56,9 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
                                                        "the camera")
     frame_height: float = Option(9.0, Number(above=0, high=40), 'the height of the view')
     detailed_positions: int = detailed_option(2, "positions")
-    palette: Palette = palette_option(DEFAULT_PALETTE)
-    stage_time: float = stage_time_option(0.8)
     sweep_time: float = sweep_time_option(1 / 3)
-    pause_time: float = pause_time_option(1.0)
     slide_cuts: tuple[str, ...] = ("show_filter", "conclude")
+    CAPTION_SIZE = LONG_CAPTION_SIZE = 26
 
     # -- values ------------------------------------------------------------------
     def get_trace(self) -> ConvTrace:
@@ -73,9 +68,15 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
 
     # -- building ----------------------------------------------------------------
     def setup(self) -> None:
+        super().setup()
         self.output_name = "y"  # the output's letter in captions: "d" while the depthwise stage is told
-        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
-        self.caption = caption_text(" ", 26).fix_in_frame().to_edge(DOWN, buff=0.3)
+        self.build_volumes()
+
+    def hold_caption(self, mob):
+        return mob.fix_in_frame()  # the camera turns; the caption stays where it is read
+
+    def build_volumes(self) -> None:
+        """The blocks of the layer, and the camera aimed at them."""
         self.use_trace(self.get_trace())
         self.aim_camera(max(self.trace.padded.shape[0], self.trace.output.shape[0]))
 
@@ -191,14 +192,9 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
                 for ox in range(ow):
                     self.slide_to(f, oy, ox)
 
-    def set_caption(self, text: str):
-        self.caption, animation = swap_caption(self.caption, str(text), 26)
-        self.caption.fix_in_frame()
-        return animation
-
     def introduce_volumes(self) -> None:
         self.play(FadeIn(self.input_block), FadeIn(self.input_label), FadeIn(self.output_block),
-                  FadeIn(self.output_label), self.set_caption(self.volumes_caption()), run_time=self.stage_time)
+                  FadeIn(self.output_label), self.caption_to(self.volumes_caption()), run_time=self.stage_time)
         self.wait(self.pause_time)
 
     def volumes_caption(self) -> str:
@@ -224,7 +220,7 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
                          first=channels[0], last=channels[-1]) if len(channels) > 1 else
                  self.tr("filter {f}: a {shape} block reading channel {channel}", f=f, shape=f"{cg}×{kh}×{kw}",
                          channel=channels[0]))
-        self.play(*animations, self.set_caption(reads), run_time=self.stage_time)
+        self.play(*animations, self.caption_to(reads), run_time=self.stage_time)
         self.window_box = prism
         self.wait(self.pause_time / 2)
 
@@ -238,7 +234,7 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
         if detailed:
             self.play(self.window_box.animate.move_to(target), run_time=run_time)
             for c in range(t.channels_per_filter):
-                self.play(self.set_caption(channel_sum_statement(t, t.step(f, c, oy, ox), self.decimals,
+                self.play(self.caption_to(channel_sum_statement(t, t.step(f, c, oy, ox), self.decimals,
                                                                  self.lookup)), run_time=run_time)
                 self.wait(self.pause_time / 2)
         last = t.step(f, t.channels_per_filter - 1, oy, ox)
@@ -247,7 +243,7 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
         self.play(*([] if detailed else [self.window_box.animate.move_to(target)]),
                   grid.number(oy, ox).animate.set_opacity(1),
                   grid.cell(oy, ox).animate.set_fill(self.palette.output),
-                  self.set_caption(running_statement(t, last, self.decimals, self.lookup, self.output_name)),
+                  self.caption_to(running_statement(t, last, self.decimals, self.lookup, self.output_name)),
                   run_time=run_time)
         grid.number(oy, ox).set_opacity(1)  # the state the animation ends in, on the number itself too
         self.window_box.cells = target.cells
@@ -259,7 +255,7 @@ class ConvVolumeScene(LayerOptions, BatchedScene):
     def conclude(self) -> None:
         t = self.trace
         self.play(FadeOut(self.window_box), FadeOut(self.filter_block), FadeOut(self.filter_block.label),
-                  self.set_caption(self.tr(
+                  self.caption_to(self.tr(
             "each filter block made one output channel: output {shape}", shape=format_shape(t.output.shape))),
             run_time=self.stage_time)
         self.wait(self.pause_time)
@@ -333,7 +329,7 @@ class DepthwiseSeparableScene(ConvVolumeScene):
         self.output_name = "y"
         self.use_trace(self.layers[1])
         self.play(FadeIn(self.input_block), FadeIn(self.input_label), FadeIn(self.output_block),
-                  FadeIn(self.output_label), self.set_caption(self.volumes_caption()), run_time=self.stage_time)
+                  FadeIn(self.output_label), self.caption_to(self.volumes_caption()), run_time=self.stage_time)
         self.wait(self.pause_time)
 
     def compare_counts(self) -> None:
@@ -346,7 +342,7 @@ class DepthwiseSeparableScene(ConvVolumeScene):
             m2=macs(c, f, 1, out), shape=f"{c}×{k[0]}×{k[1]}", p=param_count(c, f, k), m=macs(c, f, k, out))
         counts.update(ps=counts["p1"] + counts["p2"], ms=counts["m1"] + counts["m2"])
         self.play(FadeOut(self.window_box), FadeOut(self.filter_block), FadeOut(self.filter_block.label),
-                  self.set_caption(self.tr(
+                  self.caption_to(self.tr(
                       "depthwise + pointwise: {p1} + {p2} = {ps} parameters, {m1} + {m2} = {ms} multiply-adds; "
                       "a standard conv with {f} filters {shape}: {p} parameters, {m} multiply-adds", f=f,
                       **counts)), run_time=self.stage_time)
@@ -366,7 +362,7 @@ class PixelShuffleScene(ConvVolumeScene):
     cell, output_cell = 0.8, 0.8
     slide_cuts: tuple[str, ...] = ("move_plane", "conclude")
 
-    def setup(self) -> None:
+    def build_volumes(self) -> None:
         r = self.upscale_factor
         if self.input_values is not None:
             x = np.asarray(self.input_values)
@@ -377,8 +373,6 @@ class PixelShuffleScene(ConvVolumeScene):
         self.values = x
         self.output = pixel_shuffle(x, r)  # checks the shapes: channels divisible by r²
         self.destinations = shuffle_destinations(x.shape, r)
-        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
-        self.caption = caption_text(" ", 26).fix_in_frame().to_edge(DOWN, buff=0.3)
         self.input_block = self.build_block(x, self.palette.input, np.array([-3.0, 0.0, 0.0]))
         self.output_block = self.build_block(self.output, self.palette.padding, np.array([3.2, 0.0, 0.0]),
                                              cell=self.output_cell)
@@ -393,7 +387,7 @@ class PixelShuffleScene(ConvVolumeScene):
     def construct(self) -> None:
         r, c_in = self.upscale_factor, self.values.shape[0]
         self.play(FadeIn(self.input_block), FadeIn(self.input_label), FadeIn(self.output_block),
-                  FadeIn(self.output_label), self.set_caption(self.tr(
+                  FadeIn(self.output_label), self.caption_to(self.tr(
                       "pixel shuffle, r = {r}: {c_in} channels become {c_out}, each {r}×{r} block of an output "
                       "channel made of {r2} input channels", r=r, c_in=c_in, c_out=self.output.shape[0], r2=r * r)),
                   run_time=self.stage_time)
@@ -416,7 +410,7 @@ class PixelShuffleScene(ConvVolumeScene):
             flying = source.number(h, w).copy()
             moves.append(flying.animate.move_to(target.cell(oy, ox)).scale(self.output_cell / self.cell))
             self.moved.append(((k, h, w), (int(oc), int(oy), int(ox))))
-        self.play(*moves, self.set_caption(self.tr(
+        self.play(*moves, self.caption_to(self.tr(
             "channel {k} = {c}·{r2} + {i}·{r} + {j}: to rows h·{r} + {i}, columns w·{r} + {j} of output channel {c}",
             k=k, c=c, r2=r * r, i=i, r=r, j=j)), run_time=self.stage_time)
         for (h, w), value in np.ndenumerate(self.values[k]):
@@ -429,7 +423,7 @@ class PixelShuffleScene(ConvVolumeScene):
         self.wait(self.pause_time / 2)
 
     def conclude(self) -> None:
-        self.play(self.set_caption(self.tr("the same {n} numbers, moved: nothing is added or multiplied",
+        self.play(self.caption_to(self.tr("the same {n} numbers, moved: nothing is added or multiplied",
                                            n=self.values.size)), run_time=self.stage_time)
         self.wait(self.pause_time)
 

@@ -464,25 +464,6 @@ def swap_caption_with_note(old: Text, note: Text | None, text: str, font_size: f
     return caption, note, animation
 
 
-class NotedCaption:
-    """Scene mixin: ``caption_animation(text)`` cross-fades the bottom caption (``self.caption``) and
-    brings the ≈ note (``self.approximate_note``) with the first statement written with ≈."""
-
-    caption: Text
-    approximate_note: Text | None
-
-    def place_caption(self) -> None:
-        """An empty caption at the bottom of the frame, and no ≈ note yet (call in ``setup()``)."""
-        self.caption = caption_text(" ", 24).to_edge(DOWN, buff=0.3)
-        self.approximate_note = None
-
-    def caption_animation(self, text: object):
-        text = str(text)
-        self.caption, self.approximate_note, animation = swap_caption_with_note(
-            self.caption, self.approximate_note, text, 24 if len(text) < 70 else 20, " ≈ " in text)
-        return animation
-
-
 def label_above(mob, text: str, font_size: float = 24, color: str = "#BDBDBD", buff: float = 0.18) -> Text:
     """A small label placed above ``mob`` (at least the language's smallest caption size), moved sideways as
     far as it takes to stay inside the frame."""

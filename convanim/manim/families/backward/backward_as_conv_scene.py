@@ -92,7 +92,7 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
                 self.tr("dL/dx = Σ over f of (dL/dy[f] with {around} zeros around) read by w[f,c] turned 180°",
                         around=around))
         self.rule = caption_text(rule, 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
-        self.place_caption()
+        super().setup()  # the background and an empty caption
         self.overlay = VGroup()
 
     def grad_input_label(self, j: int):
@@ -129,7 +129,7 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
     def introduce(self) -> None:
         self.play(*(FadeIn(m) for m in (self.title, self.rule, self.padded_grad, self.kernel_grid,
                                         self.grad_input_grid, self.labels[0], self.labels[1], self.labels[3])),
-                  self.caption_animation(self.tr("{map} with zeros inserted and around it: every window of the "
+                  self.caption_to(self.tr("{map} with zeros inserted and around it: every window of the "
                                                  "backward convolution fits inside", map=f"dL/dy[{self.filters[0]}]")),
                   run_time=self.stage_time)
 
@@ -141,7 +141,7 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
             self.kernel_grid.set_number(i, k, value)
         labels = VGroup(self.padded_label(f), self.kernel_label(f), self.flipped_label(f), self.labels[3])
         self.play(FadeOut(self.labels[:3]), FadeIn(labels[:3]), FadeOut(self.flipped_grid), FadeOut(self.overlay),
-                  self.caption_animation(self.tr("{map} adds its part to every cell of dL/dx", map=f"dL/dy[{f}]")),
+                  self.caption_to(self.tr("{map} adds its part to every cell of dL/dx", map=f"dL/dy[{f}]")),
                   run_time=self.stage_time)
         self.labels, self.overlay = labels, VGroup()
 
@@ -174,7 +174,7 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
         else:
             caption = self.tr("{map}'s windows add their sums to what dL/dx holds so far", map=f"dL/dy[{f}]")
         self.play(FadeIn(overlay.shift(overlay.shift_onto(self.padded_grad, 0, 0))),
-                  self.caption_animation(caption), run_time=self.stage_time / 2)
+                  self.caption_to(caption), run_time=self.stage_time / 2)
         self.overlay = overlay
         for n, (y, x) in enumerate((y, x) for y in range(oh) for x in range(ow)):
             step = t.step(c, j, y, x)
@@ -185,14 +185,14 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
             shift = overlay.shift_onto(self.padded_grad, int(rows[0]), int(cols[0]))
             statement = self.cell_statement(j, f, n, step) if n < self.detailed_cells else None
             if statement is not None:
-                self.play(overlay.animate.shift(shift), self.caption_animation(statement), run_time=self.stage_time)
+                self.play(overlay.animate.shift(shift), self.caption_to(statement), run_time=self.stage_time)
                 self.play(target.animate.set_opacity(1), run_time=self.stage_time / 2)
                 self.wait(self.stage_time if j == 0 else self.stage_time / 2)
             else:
                 sweep = []
                 if n == self.detailed_cells or (n == 0 and j > 0 and j < len(self.filters) - 1) or (
                         n == 0 and self.detailed_cells == 0):
-                    sweep = [self.caption_animation(self.tr("the other windows over {map}, each adding its sum to its "
+                    sweep = [self.caption_to(self.tr("the other windows over {map}, each adding its sum to its "
                                                             "dL/dx cell", map=f"dL/dy[{f}]"))]
                 self.play(overlay.animate.shift(shift), target.animate.set_opacity(1), *sweep,
                           run_time=self.sweep_time)
@@ -260,7 +260,7 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
                                     self.g_decimals, x_grid.clearance())
             overlay.shift(overlay.shift_onto(x_grid, 0, 0))
             self.play(FadeOut(self.overlay), FadeIn(overlay), FadeOut(labels[1:]), FadeIn(w_label), FadeIn(g_label),
-                      self.caption_animation(self.tr("{target}: {map} slides over x, channel {channel}, its cells "
+                      self.caption_to(self.tr("{target}: {map} slides over x, channel {channel}, its cells "
                                                      "{s} apart: each position gives one weight's gradient",
                                                      target=f"dL/dw[{f},{self.local}]", map=f"dL/dy[{f}]", channel=c,
                                                      s=s[0])),
@@ -275,14 +275,14 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
                     statement = products_statement(f"dL/dw[{f},{self.local},{ky},{kx}]", step.window.ravel(),
                                                    step.weights.ravel(), step.channel_sum, self.x_decimals,
                                                    self.g_decimals, self.w_decimals)
-                    self.play(overlay.animate.shift(shift), self.caption_animation(statement),
+                    self.play(overlay.animate.shift(shift), self.caption_to(statement),
                               run_time=self.stage_time)
                     self.play(target.animate.set_opacity(1), run_time=self.stage_time / 2)
                     self.wait(self.stage_time)
                 else:
                     sweep = []
                     if j == 0 and n == self.detailed_weights and n > 0:
-                        sweep = [self.caption_animation(self.tr("the other positions of {map}: one weight's gradient "
+                        sweep = [self.caption_to(self.tr("the other positions of {map}: one weight's gradient "
                                                                 "each", map=f"dL/dy[{f}]"))]
                     self.play(overlay.animate.shift(shift), target.animate.set_opacity(1), *sweep,
                               run_time=self.sweep_time)
@@ -290,7 +290,7 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
         self.weight_labels = labels
 
     def conclude(self) -> None:
-        self.play(FadeOut(self.overlay), self.caption_animation(
+        self.play(FadeOut(self.overlay), self.caption_to(
             self.tr("both are convolutions, and they end on the scatter's numbers: dL/dx by the turned kernels, "
                     "dL/dw by the gradient maps")), run_time=self.stage_time)
 

@@ -75,7 +75,7 @@ class Col2ImScene(ConvGradientScene):
         self.title = caption_text(self.tr("col2im: the backward pass as Deep Learning from Scratch codes it"), 28)
         self.title.to_edge(UP, buff=0.25)
         self.rule = caption_text("dx = col2im(dout @ W_colᵀ)", 24, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
-        self.place_caption()
+        super().setup()  # the background and an empty caption
 
     def entry_color(self, j: int) -> str:
         """Column j of W_colᵀ and dcols belongs to input channel j // (KH·KW): that channel's colour."""
@@ -130,7 +130,7 @@ class Col2ImScene(ConvGradientScene):
             source = self.grad_maps[f].piece(row // ow, row % ow)
             flights += self.dout.fill_entry(row, f, value, source, self.palette.output)
         self.play(FadeIn(self.dout), FadeIn(self.labels[0]), run_time=self.stage_time / 2)
-        self.play(*flights, self.caption_animation(self.tr("dout: dL/dy with one row per window ({n}) and one "
+        self.play(*flights, self.caption_to(self.tr("dout: dL/dy with one row per window ({n}) and one "
                                                            "column per filter", n=oh * ow)),
                   run_time=self.stage_time)
         self.after_stage("dout")
@@ -138,7 +138,7 @@ class Col2ImScene(ConvGradientScene):
     def multiply_by_weight_columns(self) -> None:
         r = self.record
         rows, k = r.grad_cols.shape
-        self.play(FadeIn(self.dcols), FadeIn(self.labels[2]), self.caption_animation(self.tr(
+        self.play(FadeIn(self.dcols), FadeIn(self.labels[2]), self.caption_to(self.tr(
             "dcols = dout @ W_colᵀ: each entry is a row of dout times a column of W_colᵀ")), run_time=self.stage_time)
         n = 0
         for i in range(rows):
@@ -150,7 +150,7 @@ class Col2ImScene(ConvGradientScene):
                     animations += self.dcols.show_entry(i, j, r.grad_cols[i, j], self.entry_color(j))
                 n += 1
             if animations:
-                caption = ([self.caption_animation(self.tr("row {i} of dcols: window {i}'s entries, each Σ over the "
+                caption = ([self.caption_to(self.tr("row {i} of dcols: window {i}'s entries, each Σ over the "
                                                            "filters of dout · weight", i=i))]
                            if i == 0 or n - k <= self.detailed_products else [])
                 self.play(*animations, *caption, run_time=self.sweep_time)
@@ -162,7 +162,7 @@ class Col2ImScene(ConvGradientScene):
                                        self.g_decimals, self.k_decimals, self.w_decimals)
         marks = self.mark([VGroup(*(self.dout.cell(i, q) for q in range(self.dout.shape[1]))),
                            VGroup(*(self.weights_t.cell(q, j) for q in range(self.weights_t.shape[0])))])
-        self.play(marks, self.caption_animation(statement), run_time=self.stage_time)
+        self.play(marks, self.caption_to(statement), run_time=self.stage_time)
         self.play(*self.dcols.show_entry(i, j, r.grad_cols[i, j], self.entry_color(j)), run_time=self.stage_time / 2)
         self.wait(self.stage_time / 2)
 
@@ -172,7 +172,7 @@ class Col2ImScene(ConvGradientScene):
         rows, k = r.grad_cols.shape
         oh, ow = r.geometry.out
         self.play(FadeOut(self.marks), FadeIn(self.grad_input_grids), FadeIn(self.grad_input_labels),
-                  self.caption_animation(self.tr("col2im: each row goes back to its window, each entry to the cell "
+                  self.caption_to(self.tr("col2im: each row goes back to its window, each entry to the cell "
                                                  "it was read from; overlapping windows add up")),
                   run_time=self.stage_time)
         self.marks = VGroup()
@@ -195,7 +195,7 @@ class Col2ImScene(ConvGradientScene):
             marks = self.mark([VGroup(*(self.dcols.cell(i, q) for q in range(k)))])
             run_time = self.stage_time if i < self.detailed_rows else self.sweep_time
             self.add(*flying)
-            self.play(marks, *landings, self.caption_animation(caption), run_time=run_time)
+            self.play(marks, *landings, self.caption_to(caption), run_time=run_time)
             for finish in finishes:
                 finish()
             self.after_row(i)
@@ -206,13 +206,13 @@ class Col2ImScene(ConvGradientScene):
         fades = [m.animate.set_opacity(0) for grid in self.grad_input_grids
                  for (i, j), padded in np.ndenumerate(grid.mask) if padded
                  for m in ((grid.cell(i, j), grid.number(i, j)) if grid.show_numbers else (grid.cell(i, j),))]
-        self.play(*fades, FadeOut(self.marks), self.caption_animation(
+        self.play(*fades, FadeOut(self.marks), self.caption_to(
             self.tr("col2im drops what lands on the padding: those cells are not part of the input")),
             run_time=self.stage_time)
         self.marks = VGroup()
 
     def conclude(self) -> None:
-        self.play(FadeOut(self.marks), self.caption_animation(
+        self.play(FadeOut(self.marks), self.caption_to(
             self.tr("dx = col2im(dout @ W_colᵀ): the same dL/dx as the scatter, one matrix product and one fold")),
             run_time=self.stage_time)
         self.marks = VGroup()

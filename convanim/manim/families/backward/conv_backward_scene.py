@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (stage_time_option, sweep_time_option, pause_time_option,
-                                                   palette_option, detailed_option, max_numbered_cells_option,
+from convanim.manim.options.common_options import (sweep_time_option, detailed_option, max_numbered_cells_option,
                                                    sweep_captions_option)
 from convanim.manim.options.option_kinds import Whole, Flag
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, AnimationGroup, Transform, VGroup
-from manimlib.utils.color import color_to_rgba
 
 from convanim import trace_conv2d_backward
 from convanim.arithmetic.backward_trace import ConvGradTrace
@@ -28,13 +26,12 @@ from convanim.arithmetic.conv import check_conv
 from convanim.arithmetic.padding import padding_mask
 from convanim.statements import decimals_for, format_number, products_statement, sum_statement
 
-from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import (NotedCaption, NumberGrid, caption_text, fit_font_size, label_above,
-                                           readable_cell, readable_grid, ring, shade_of, swap_caption_with_note)
+from convanim.manim.families.family_scene import FamilyScene
+from convanim.manim.mobjects.cells import (NumberGrid, caption_text, fit_font_size, label_above, readable_cell,
+                                           readable_grid, ring, shade_of)
 from convanim.manim.animations.fades import FadeIn, FadeOut, fade_out_then_in
 from convanim.manim.options.layer_options import LayerOptions, UpstreamGradient
 from convanim.manim.mobjects.numbers import make_number, set_number, widest_text
-from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
 from convanim.manim.animations.shade_sweep import ShadeSweep, SweepStep
 
 
@@ -42,15 +39,15 @@ from convanim.manim.animations.shade_sweep import ShadeSweep, SweepStep
 WRITTEN_TERMS = 16
 
 
-class ConvGradientScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedScene):
+class ConvGradientScene(UpstreamGradient, LayerOptions, FamilyScene):
     """What the conv backward scenes share: the layer's options and dL/dy as class attributes, the traced
     backward pass (``self.trace``), the decimals each array is written with, and rings that mark cells."""
 
-    palette: Palette = palette_option(DEFAULT_PALETTE)
     max_numbered_cells: int = max_numbered_cells_option(256)
-    stage_time: float = stage_time_option(0.9)
+    stage_time = 0.9
+    LONG_CAPTION_SIZE = 20
     sweep_time: float = sweep_time_option(0.6)
-    pause_time: float = pause_time_option(1.5)
+    pause_time = 1.5
 
     def grid(self, values: np.ndarray, preferred: float, color: str, decimals: int, mask=None) -> NumberGrid:
         """A grid of ``values``: numbered and readable, or, past ``max_numbered_cells``, shaded by value
@@ -64,7 +61,6 @@ class ConvGradientScene(NotedCaption, UpstreamGradient, LayerOptions, BatchedSce
         grad = self.get_grad(self.output_shape(x, w))
         self.trace = trace_conv2d_backward(x, w, grad, self.stride, self.padding, self.dilation, self.groups,
                                            self.padding_mode)
-        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         t = self.trace
         self.x_decimals = decimals_for(t.padded, self.decimals)
         self.g_decimals = decimals_for(t.grad_output, self.decimals)
@@ -145,7 +141,7 @@ class ConvBackwardScene(ConvGradientScene):
         self.title.to_edge(UP, buff=0.25)
         rule = self.tr("dL/db[f] = Σ dL/dy[f];  dL/dw[f,c,ky,kx] = Σ over windows of x · dL/dy[f]")
         self.rule = caption_text(rule, 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
-        self.place_caption()
+        super().setup()  # the background and an empty caption
         self._pending = []
 
     def make_weight_labels(self, f: int) -> VGroup:
@@ -200,7 +196,7 @@ class ConvBackwardScene(ConvGradientScene):
         target = make_number(t.grad_bias[f], self.g_decimals, 36, self.palette.bias).move_to(self.bias_number)
         self.remove(self.bias_number)
         self.bias_number = target
-        self.play(self.mark([self.grad_maps[f]]), FadeIn(target), self.caption_animation(statement),
+        self.play(self.mark([self.grad_maps[f]]), FadeIn(target), self.caption_to(statement),
                   run_time=self.stage_time)
 
     def show_channel(self, f: int, c: int) -> None:
@@ -235,7 +231,7 @@ class ConvBackwardScene(ConvGradientScene):
             rows, cols = t.weight_sources(ky, kx)
             cells = [self.input_grid.cell(r, q) for r in rows for q in cols]
             self.play(self.mark(cells + [self.grad_maps[f], self.weight_grids[c].cell(ky, kx)]),
-                      self.caption_animation(statement), run_time=self.stage_time)
+                      self.caption_to(statement), run_time=self.stage_time)
             self.play(self.weight_grids[c].number(ky, kx).animate.set_opacity(1), run_time=self.stage_time / 2)
             self.wait(self.stage_time / 2)
         rest = taps[detailed:]
@@ -244,13 +240,11 @@ class ConvBackwardScene(ConvGradientScene):
                               target=f"dL/dw[{f},{c}]", source=f"dL/dy[{f}]", n=t.geometry.out[0] * t.geometry.out[1])
             self.play(self.mark([self.grad_maps[f], self.weight_grids[c]]),
                       *(self.weight_grids[c].number(ky, kx).animate.set_opacity(1) for ky, kx in rest),
-                      self.caption_animation(caption), run_time=self.sweep_time)
+                      self.caption_to(caption), run_time=self.sweep_time)
         self.after_channel(f, c)
 
     def conclude(self) -> None:
-        self.caption, self.approximate_note, animation = swap_caption_with_note(
-            self.caption, self.approximate_note,
-            self.tr("every weight learns from every window it took part in: x · dL/dy, summed"), 24, False)
+        animation = self.caption_to(self.tr("every weight learns from every window it took part in: x · dL/dy, summed"))
         self.play(FadeOut(self.marks), animation, run_time=self.stage_time)
         self.marks = VGroup()
         self.wait(self.pause_time / 2)
@@ -286,7 +280,7 @@ class ConvBackwardScene(ConvGradientScene):
         self.play(FadeOut(self.weight_grids), FadeOut(self.weight_labels), FadeOut(self.bias_label),
                   FadeOut(self.bias_number), FadeOut(self.input_label), FadeIn(channel_label),
                   FadeIn(self.grad_input_grid), FadeIn(grad_label), FadeIn(self.kernel_grid), FadeIn(self.kernel_label),
-                  self.caption_animation(self.tr("dL/dx: each window sends dL/dy × its kernel back to the cells it "
+                  self.caption_to(self.tr("dL/dx: each window sends dL/dy × its kernel back to the cells it "
                                                  "read")),
                   run_time=self.stage_time)
         self.input_label = channel_label
@@ -304,9 +298,7 @@ class ConvBackwardScene(ConvGradientScene):
                     n += 1
                 if quick:
                     self.sweep_windows(c, f, quick)
-        self.caption, self.approximate_note, animation = swap_caption_with_note(
-            self.caption, self.approximate_note,
-            self.tr("dL/dx: each input cell gathers dL/dy × weight from every window that read it"), 24, False)
+        animation = self.caption_to(self.tr("dL/dx: each input cell gathers dL/dy × weight from every window that read it"))
         self.play(FadeOut(self.marks), animation, run_time=self.stage_time)
         self.marks = VGroup()
         if any(t.geometry.pads):
@@ -324,7 +316,7 @@ class ConvBackwardScene(ConvGradientScene):
         outside_cols = [j for j in range(wp) if grid.mask[:, j].all()]
         if t.padding_mode == "zeros":
             self.play(self.fade_cells([(i, j) for i in range(hp) for j in range(wp) if grid.mask[i, j]]),
-                      self.caption_animation(self.tr("the padding cells are not part of the input: their gradients "
+                      self.caption_to(self.tr("the padding cells are not part of the input: their gradients "
                                                      "are dropped, and dL/dx is what is left")),
                       run_time=self.stage_time)
             return
@@ -343,7 +335,7 @@ class ConvBackwardScene(ConvGradientScene):
         shows ``value`` (its total once every move has landed); the ``from`` cells fade."""
         grid = self.grad_input_grid
         flying = [(grid.number(*a) if grid.show_numbers else grid.cell(*a)).copy() for a, _, _ in moves]
-        self.play(self.caption_animation(caption), self.mark([grid.cell(*a) for a, _, _ in moves]),
+        self.play(self.caption_to(caption), self.mark([grid.cell(*a) for a, _, _ in moves]),
                   run_time=self.stage_time)
         landing, finish = grid.receive(flying, [b for _, b, _ in moves], {b: value for _, b, value in moves})
         self.play(*landing, self.fade_cells([a for a, _, _ in moves]), FadeOut(self.marks), run_time=self.stage_time)
@@ -388,15 +380,15 @@ class ConvBackwardScene(ConvGradientScene):
                 self._pending.append((int(r), int(q), after[0]))
         marks = self.mark([self.grad_maps[f].cell(oy, ox), self.kernel_grid, VGroup(*region)])
         if detailed:
-            self.play(marks, self.caption_animation(caption), run_time=self.stage_time)
+            self.play(marks, self.caption_to(caption), run_time=self.stage_time)
             self.play(*changes, run_time=self.stage_time)
         elif (oy, ox) == (0, 0) or self._numbered_windows(c) <= self.sweep_captions:
-            self.play(marks, *changes, self.caption_animation(caption), run_time=self.sweep_time)
+            self.play(marks, *changes, self.caption_to(caption), run_time=self.sweep_time)
         else:  # a long sweep: one caption for all of it (a new one each 1/15 s could not be read)
             sweep = []
             quickly = self.tr("the other windows, quickly: each adds its dL/dy × the kernel into the cells it read")
             if self.caption.text.replace("\n", " ") != quickly:  # caption_text may have wrapped it
-                sweep = [self.caption_animation(quickly)]
+                sweep = [self.caption_to(quickly)]
             self.play(marks, *changes, *sweep, run_time=self.sweep_time)
         self.settle()
 
@@ -428,7 +420,7 @@ class ConvBackwardScene(ConvGradientScene):
         self.marks = self.rings_around([self.grad_maps[f].cell(oy, ox), self.kernel_grid, regions[0]])
         self.add(self.marks)
         quickly = self.tr("the other windows, quickly: each adds its dL/dy × the kernel into the cells it read")
-        caption = [self.caption_animation(quickly)] if self.caption.text.replace("\n", " ") != quickly else []
+        caption = [self.caption_to(quickly)] if self.caption.text.replace("\n", " ") != quickly else []
         self.play(ShadeSweep(steps, self.marks), *caption, run_time=self.sweep_time * len(windows))
 
     def _numbered_windows(self, c: int) -> int:

@@ -10,25 +10,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (MAX_DECIMALS, decimals_option, stage_time_option, sweep_time_option,
-                                                   pause_time_option, palette_option, detailed_option, seed_option)
+from convanim.manim.options.common_options import (MAX_DECIMALS, decimals_option, sweep_time_option, detailed_option,
+                                                   seed_option)
 from convanim.manim.options.option_kinds import Whole, Number
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, VGroup
-from manimlib.utils.color import color_to_rgba
 
 from convanim import EdgeProblem, TrainingRun, edge_learning_problem
 from convanim.statements import Statement, format_number, relation_for
 
-from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import NotedCaption, NumberGrid, caption_text, label_above, readable_cell
+from convanim.manim.families.family_scene import FamilyScene
+from convanim.manim.mobjects.cells import NumberGrid, caption_text, label_above, readable_cell
 from convanim.manim.animations.fades import FadeIn, FadeOut, fade_out_then_in
 from convanim.manim.mobjects.numbers import make_number, set_number
-from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
 
 
-class GradientDescentScene(NotedCaption, BatchedScene):
+class GradientDescentScene(FamilyScene):
     """Gradient descent on :func:`convanim.edge_learning_problem`.  Options (class attributes):
 
     ``num_images``, ``image_size``, ``seed``, ``lr``, ``steps`` (the
@@ -46,10 +44,10 @@ class GradientDescentScene(NotedCaption, BatchedScene):
     detailed_steps: int = detailed_option(2, "steps")
     decimals: int = decimals_option(2)
     loss_decimals: int = Option(4, Whole(0, MAX_DECIMALS), "decimal places of the loss")
-    palette: Palette = palette_option(DEFAULT_PALETTE)
-    stage_time: float = stage_time_option(0.9)
+    stage_time = 0.9
+    LONG_CAPTION_SIZE = 20
     sweep_time: float = sweep_time_option(0.4)
-    pause_time: float = pause_time_option(1.5)
+    pause_time = 1.5
 
     # convanim slides: a new slide before each of these steps (slide_runs: one per run of them).
     slide_cuts: tuple[str, ...] = ("take_step_in_detail", "compare_with_the_answer")
@@ -63,7 +61,6 @@ class GradientDescentScene(NotedCaption, BatchedScene):
             raise ValueError(f"{type(self).__name__}.shown_image must be in 0..{self.num_images - 1}; "
                              f"got {self.shown_image}")
         self.run: TrainingRun = self.problem.train()
-        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         pal, d = self.palette, self.decimals
         first = self.run.steps[0]
         k = self.shown_image
@@ -99,7 +96,7 @@ class GradientDescentScene(NotedCaption, BatchedScene):
         self.lr_text = np.format_float_positional(self.lr, trim="-")
         rule = self.tr("each step: y = x ∗ w, the loss L, dL/dw, then w ← w − {lr}·dL/dw", lr=self.lr_text)
         self.rule = caption_text(rule, 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
-        self.place_caption()
+        super().setup()  # the background and an empty caption
 
     # -- the story -------------------------------------------------------------
     def construct(self) -> None:
@@ -118,19 +115,19 @@ class GradientDescentScene(NotedCaption, BatchedScene):
                                         self.loss_label, self.loss_number)), run_time=self.stage_time)
 
     def take_step_in_detail(self, step) -> None:
-        self.play(*self.forward_animations(step), self.caption_animation(self.loss_statement(step)),
+        self.play(*self.forward_animations(step), self.caption_to(self.loss_statement(step)),
                   run_time=self.stage_time)
         self.wait(self.stage_time / 2)
-        self.play(*self.gradient_animations(step), self.caption_animation(self.gradient_statement(step)),
+        self.play(*self.gradient_animations(step), self.caption_to(self.gradient_statement(step)),
                   run_time=self.stage_time)
         self.wait(self.stage_time / 2)
-        self.play(*self.update_animations(step), self.caption_animation(self.update_statement(step)),
+        self.play(*self.update_animations(step), self.caption_to(self.update_statement(step)),
                   run_time=self.stage_time)
         self.wait(self.stage_time / 2)
 
     def take_step_quickly(self, step) -> None:
         self.play(*self.forward_animations(step), *self.gradient_animations(step), *self.update_animations(step),
-                  self.caption_animation(self.loss_statement(step)), run_time=self.sweep_time)
+                  self.caption_to(self.loss_statement(step)), run_time=self.sweep_time)
 
     def forward_animations(self, step) -> list:
         """y for the shown example, and the loss over every example, from the recorded step."""
@@ -176,7 +173,7 @@ class GradientDescentScene(NotedCaption, BatchedScene):
                        n=len(self.run.steps), distance=format_number(distance, self.decimals))
         note = [FadeOut(self.approximate_note)] if self.approximate_note is not None else []
         self.play(FadeOut(self.grad_grid), FadeOut(self.labels[3]), FadeIn(answer), FadeIn(label),
-                  self.caption_animation(text), *note, run_time=self.stage_time)
+                  self.caption_to(text), *note, run_time=self.stage_time)
         self.approximate_note = None
         self.answer_grid = answer
         self.wait(self.pause_time)

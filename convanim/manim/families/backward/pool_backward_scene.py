@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (decimals_option, stage_time_option, sweep_time_option,
-                                                   pause_time_option, palette_option, detailed_option)
+from convanim.manim.options.common_options import (decimals_option, sweep_time_option, detailed_option)
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, Transform, VGroup
-from manimlib.utils.color import color_to_rgba
 
 from convanim import trace_pool2d_backward
 from convanim.arithmetic.pool import check_pool
@@ -24,17 +22,16 @@ from convanim.arithmetic.padding import padding_mask
 from convanim.arithmetic.pool_trace import PoolStep
 from convanim.statements import Statement, decimals_for, format_number, join_terms, relation_for
 
-from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import (NotedCaption, NumberGrid, caption_text, fit_font_size, label_above,
-                                           readable_cell, ring, swap_caption)
+from convanim.manim.families.family_scene import FamilyScene
+from convanim.manim.mobjects.cells import (NumberGrid, caption_text, fit_font_size, label_above, readable_cell,
+                                           ring)
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.options.layer_options import PlaneInput, UpstreamGradient
 from convanim.manim.mobjects.numbers import make_number, set_number, widest_text
-from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
 from convanim.manim.options.pool_options import PoolLayerOptions
 
 
-class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneInput, BatchedScene):
+class PoolBackwardScene(UpstreamGradient, PoolLayerOptions, PlaneInput, FamilyScene):
     """The backward pass of pooling over one channel.  Options (class attributes):
 
     the forward layer as :class:`~convanim.manim.families.pool_scene.PoolingScene`
@@ -49,11 +46,9 @@ class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneI
     grad_seed: int = 11
     grad_range: tuple[int, int] = (-3, 6)
     decimals: int = decimals_option(2)
-    palette: Palette = palette_option(DEFAULT_PALETTE)
     detailed_windows: int = detailed_option(3, "windows")
-    stage_time: float = stage_time_option(0.8)
     sweep_time: float = sweep_time_option(0.5)
-    pause_time: float = pause_time_option(1.0)
+    LONG_CAPTION_SIZE = 20
 
     # -- building --------------------------------------------------------------------
     # convanim slides: a new slide before each of these steps (slide_runs: one per run of them).
@@ -67,7 +62,6 @@ class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneI
         self.trace: PoolGradTrace = trace_pool2d_backward(
             x[None], grad[None], self.kernel_size, self.mode, self.stride, self.padding, self.dilation,
             self.ceil_mode, self.count_include_pad, self.divisor_override)
-        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
         t, pal = self.trace, self.palette
         g = t.geometry
         self.forward = t.forward
@@ -104,7 +98,7 @@ class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneI
                                   28).to_edge(UP, buff=0.25)
         self.rule = caption_text(self.rule_text(), 22, "#E0E0E0")
         self.rule.next_to(self.title, DOWN, buff=0.12)
-        self.place_caption()
+        super().setup()  # the background and an empty caption
         self.frames = None
 
     def output_shape(self, x: np.ndarray) -> tuple[int, int]:
@@ -195,20 +189,19 @@ class PoolBackwardScene(NotedCaption, UpstreamGradient, PoolLayerOptions, PlaneI
                 self.remove(item)
 
     def send_back_in_detail(self, step: PoolStep) -> None:
-        self.move_frames(step, self.stage_time, self.caption_animation(self.statement(step)))
+        self.move_frames(step, self.stage_time, self.caption_to(self.statement(step)))
         self.play(*self.send_animations(step), run_time=self.stage_time)
         self.finish_sending()
         self.wait(self.stage_time / 2)
 
     def send_back_quickly(self, step: PoolStep) -> None:
-        self.move_frames(step, self.sweep_time, self.caption_animation(self.statement(step)))
+        self.move_frames(step, self.sweep_time, self.caption_to(self.statement(step)))
         self.play(*self.send_animations(step), run_time=self.sweep_time)
         self.finish_sending()
 
     def conclude(self) -> None:
         self.play(FadeOut(self.frames), run_time=self.stage_time / 2)
-        self.caption, animation = swap_caption(self.caption, self.conclusion(), 24)
-        self.play(animation, run_time=self.stage_time)
+        self.play(self.caption_to(self.conclusion()), run_time=self.stage_time)
         self.wait(self.pause_time)
 
     def conclusion(self) -> str:

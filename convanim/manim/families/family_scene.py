@@ -1,0 +1,81 @@
+"""FamilyScene: what every scene family shares, the one base their scenes stand on.
+
+A family (conv layer, pooling, im2col, volumes, the backward families, …)
+subclasses it and adds its own layer, mobjects and story.  The base owns:
+
+- the look: ``palette`` (declared), and the background painted from it;
+- the pacing: ``stage_time`` and ``pause_time`` (declared; a family sets its
+  own default with a plain assignment, ``stage_time = 0.9``).  Families that
+  sweep declare their own ``sweep_time``: a family without sweeps has no
+  such option to set;
+- the caption at the bottom of the frame, changed only through
+  :meth:`FamilyScene.caption_to`, which also brings the note that says why a
+  statement is written with ``≈`` the first time one is;
+- ``setup()``: the background and an empty caption.  A family's ``setup``
+  calls ``super().setup()`` first.
+
+Layout constants (``CAPTION_SIZE``, ``LONG_CAPTION_SIZE``) are capitals and
+are not options: a lecturer's variant changes the layer, not the type.
+"""
+from __future__ import annotations
+
+from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
+from manimlib import DOWN
+from manimlib.utils.color import color_to_rgba
+
+from convanim.manim.mobjects.cells import caption_text, swap_caption_with_note
+from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
+from convanim.manim.options.common_options import palette_option, pause_time_option, stage_time_option
+from convanim.manim.rendering.batched_scene import BatchedScene
+
+#: Captions at least this many characters long are written at ``LONG_CAPTION_SIZE``.
+LONG_CAPTION = 70
+
+
+class FamilyScene(BatchedScene):
+    """The base of every scene family: palette and background, pacing, and one bottom caption.
+
+    ``self.caption`` is the caption shown now (a Text); ``self.approximate_note``
+    the ≈ note once a statement has brought it, else None.
+    """
+
+    palette: Palette = palette_option(DEFAULT_PALETTE)
+    stage_time: float = stage_time_option(0.8)
+    pause_time: float = pause_time_option(1.0)
+
+    #: The caption's font size, and the size of captions of LONG_CAPTION characters or more.
+    CAPTION_SIZE: float = 24
+    LONG_CAPTION_SIZE: float = 24
+
+    def setup(self) -> None:
+        """The background from the palette and an empty caption at the bottom of the frame."""
+        self.camera.background_rgba = list(color_to_rgba(self.palette.background))
+        self.caption = self.hold_caption(caption_text(" ", self.CAPTION_SIZE).to_edge(DOWN, buff=0.3))
+        self.approximate_note = None
+
+    def caption_size(self, text: str) -> float:
+        """The font size ``text`` is captioned at (before :func:`caption_text` fits it to the frame)."""
+        return self.CAPTION_SIZE if len(text) < LONG_CAPTION else self.LONG_CAPTION_SIZE
+
+    def hold_caption(self, mob):
+        """Where a new caption (or the ≈ note) is kept: as it is here; a family whose camera moves fixes it in
+        the frame, one that layers its mobjects puts it on top.  Returns ``mob``."""
+        return mob
+
+    def caption_to(self, text: object, font_size: float | None = None):
+        """The animation that changes the caption to ``text`` (a string, or a core Statement): the old caption
+        fades out, then the new one in; the first statement written with ≈ brings the note that says why, and
+        the note stays above every caption after it.  ``font_size`` replaces :meth:`caption_size` (before
+        :func:`caption_text` fits it to the frame)."""
+        approximate = getattr(text, "approximate", False) or " ≈ " in str(text)
+        text = str(text)
+        had_note = self.approximate_note is not None
+        self.caption, self.approximate_note, animation = swap_caption_with_note(
+            self.caption, self.approximate_note, text, font_size or self.caption_size(text), approximate)
+        self.hold_caption(self.caption)
+        if self.approximate_note is not None and not had_note:
+            self.hold_caption(self.approximate_note)
+        return animation
+
+
+__all__ = ["FamilyScene", "LONG_CAPTION"]
