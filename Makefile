@@ -46,7 +46,7 @@ test: $(TEST_STAMP)
 
 # The scene fuzzing of issue 32 with five times the examples `make test` draws (30 a family: dozens).
 fuzz: $(TEST_STAMP)
-	CONVANIM_FUZZ_SCALE=5 $(VPY) -m pytest -q -n auto --dist load tests/test_variant_families.py tests/test_variant_layouts.py
+	CONVANIM_FUZZ_SCALE=5 $(VPY) -m pytest -q -n auto --dist load tests/families/test_variant_families.py tests/families/test_variant_layouts.py
 
 demo: $(RENDER_STAMP)
 	$(VPY) -m convanim.manim.render scenes/conv3x3.py Conv3x3 --quality 1080p --out $(DEMO_OUT)

@@ -4,7 +4,9 @@ manimlib parses ``sys.argv`` when it is first imported, so the import
 happens here with a neutral argv; convanim.manim then switches pyglet to
 headless mode and OpenGL to EGL (see convanim/manim/headless.py).
 """
+import importlib.util
 import sys
+from pathlib import Path
 
 _saved = sys.argv
 sys.argv = ["manimgl"]
@@ -101,3 +103,15 @@ def draws(mob, value) -> bool:
 
 
 __all__ = ["run", "glyphs_match", "draws", "format_value", "shown_value", "shown_string"]
+
+
+SCENES = Path(__file__).resolve().parents[1] / "scenes"
+
+
+def load_module(name):
+    """The gallery's scene file ``scenes/<name>.py``, imported as a module."""
+    spec = importlib.util.spec_from_file_location(f"family_{name}", SCENES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module

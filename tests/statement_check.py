@@ -90,3 +90,13 @@ def labelled_totals(text: str) -> list[tuple[str, str]]:
             except ValueError:
                 out.append((parts[0][1], parts[-1][1]))
     return out
+
+
+#: The caption and narration languages the tests speak.
+LANGUAGES = ["en", "th", "ja", "zh-Hans", "zh-Hant", "de"]
+NUMBER = re.compile(r"(?<![A-Za-z])[−-]?\d+(?:\.\d+)?")  # not the 2 of im2col
+
+
+def numbers(text):
+    """Every number said, as floats (U+2212 read as minus); map, row and column indices included."""
+    return [float(n.replace("−", "-")) for n in NUMBER.findall(text)]

@@ -1,0 +1,52 @@
+"""Rendering in tests: the short test scenes, the render command at 480p, and reading its video back
+(ffprobe for the stream, ffmpeg for raw frames)."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHORT = ROOT / "tests" / "scenes" / "short_scenes.py"
+FPS = 30
+
+
+def load_short(name):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("short_scenes_for_render", SHORT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
+def render(scene_file, scene, out, *flags):
+    """The render command at 480p; in one process unless ``flags`` say --jobs (test_segments covers the
+    parallel path, which writes the same file)."""
+    jobs = [] if "--jobs" in flags else ["--jobs", "1"]
+    return subprocess.run([sys.executable, "-m", "convanim.manim.render", str(scene_file), scene, "--quality",
+                           "480p", "--out", str(out), *jobs, *flags], cwd=ROOT, capture_output=True, text=True)
+
+
+def probe(path):
+    out = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                          "stream=width,height,nb_frames,nb_read_frames,r_frame_rate", "-of", "json", str(path)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)["streams"][0]
+
+
+def frames_at(path, indices, size=(854, 480)):
+    select = "+".join(f"eq(n\\,{i})" for i in indices)
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-vf", f"select={select}", "-vsync", "0",
+                          "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(raw, dtype=np.uint8).reshape(len(indices), size[1], size[0], 3)
+
+
+@pytest.fixture(scope="module")
+def conv_video(tmp_path_factory):
+    """A short conv scene rendered at 480p (the full Conv3x3 is `make demo`'s, at 1080p: 78 s here at 480p)."""
+    out = tmp_path_factory.mktemp("render") / "ShortConv.mp4"
+    result = render(SHORT, "ShortConv", out)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return out
