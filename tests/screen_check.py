@@ -45,6 +45,7 @@ class Seen:
     kind: str              # "number" or "text"
     box: tuple = ()        # (x0, y0, x1, y1) of its glyphs on screen, in frame units
     ident: int = 0         # id() of the mobject (one mobject is seen after a play and again after a wait)
+    shot: int = 0          # which record: one after each play and one after each wait
 
 
 @dataclass
@@ -95,7 +96,8 @@ def visible(mob) -> bool:
 
 
 def record_screen(scene, screen: Screen, play: int) -> None:
-    """Note every visible Text and number of the scene."""
+    """Note every visible Text and number of the scene, as one shot."""
+    shot = screen.seen[-1].shot + 1 if screen.seen else 1
     half_w, half_h = FRAME_WIDTH / 2 + 1e-3, FRAME_HEIGHT / 2 + 1e-3
     for mob in scene.get_mobject_family_members():
         if isinstance(mob, DecimalNumber):
@@ -110,7 +112,7 @@ def record_screen(scene, screen: Screen, play: int) -> None:
             continue
         x0, y0, x1, y1 = screen_box(scene, mob)
         inside = -half_w <= x0 and x1 <= half_w and -half_h <= y0 and y1 <= half_h
-        screen.seen.append(Seen(play, text, glyph_height(scene, mob), inside, kind, (x0, y0, x1, y1), id(mob)))
+        screen.seen.append(Seen(play, text, glyph_height(scene, mob), inside, kind, (x0, y0, x1, y1), id(mob), shot))
 
 
 def recording(scene_class):
@@ -136,16 +138,16 @@ def recording(scene_class):
 
 
 def overlap_problems(screen: Screen, resolution: int = 480) -> list[str]:
-    """Two numbers drawn over each other after a play: their glyph boxes overlap by more than a pixel at
-    ``resolution`` each way (digits written over digits)."""
+    """Two numbers drawn over each other at once (after a play or a wait): their glyph boxes overlap by more
+    than a pixel at ``resolution`` each way (digits written over digits)."""
     slack = FRAME_HEIGHT / resolution
     problems = []
-    by_play: dict[int, dict[int, Seen]] = {}
+    by_shot: dict[int, list[Seen]] = {}
     for s in screen.seen:
         if s.kind == "number":
-            by_play.setdefault(s.play, {})[s.ident] = s  # the last sight of each mobject after that play
-    for play, seen in by_play.items():
-        numbers = list(seen.values())
+            by_shot.setdefault(s.shot, []).append(s)
+    for numbers in by_shot.values():
+        play = numbers[0].play
         for i, a in enumerate(numbers):
             for b in numbers[i + 1:]:
                 if (min(a.box[2], b.box[2]) - max(a.box[0], b.box[0]) > slack

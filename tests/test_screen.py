@@ -229,26 +229,10 @@ def test_statements_hold_and_labels_name_what_they_show(name, screens):
 @pytest.mark.parametrize("name", list(ALL))
 def test_every_text_and_number_is_readable_and_inside_the_frame(name, resolution, screens):
     problems = size_problems(screens(name).screen, resolution)
-    if name in TILTED:  # still a defect (README, known limits): the sizes only; the frame holds them all
-        assert [p for p in problems if " px tall " in p], f"{name} is readable now: take it off TILTED"
-        problems = [p for p in problems if " px tall " not in p]
     assert not problems, f"{name}:\n" + "\n".join(problems[:20])
 
 
-#: Scenes seen through a tilted camera whose digits and labels, lying in planes tipped 55° from the viewer, are
-#: drawn 3.7 to 5.7 px tall at 480p on screen (measured through the camera's view and perspective,
-#: screen_check.on_screen): under the 8 px rule.  Turning the numbers to face the camera made them taller than
-#: their foreshortened cells (digits over the next row's); the fix is a layout of its own (issue 32, left open).
-TILTED = {"ConvVolume", "GroupedConv", "DepthwiseConv", "PointwiseConv", "DepthwiseSeparable", "PixelShuffle",
-          "PipelineStacked"}
-
-
-#: The 3D volume scenes are left out of the overlap check: their planes stand one behind the other, and a back
-#: plane's numbers show through a front plane's cells on screen (TILTED's layout problem).
-THREE_D = {"ConvVolume", "GroupedConv", "DepthwiseConv", "PointwiseConv", "DepthwiseSeparable", "PixelShuffle"}
-
-
-@pytest.mark.parametrize("name", [n for n in ALL if n not in THREE_D])
+@pytest.mark.parametrize("name", list(ALL))
 def test_no_two_numbers_are_drawn_over_each_other(name, screens):
     problems = overlap_problems(screens(name).screen)
     assert not problems, f"{name}:\n" + "\n".join(problems[:20])

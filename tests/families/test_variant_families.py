@@ -253,8 +253,9 @@ def volume_layers(draw):
 @FUZZ
 @given(volume_layers())
 def test_volume_variants(options):
-    """Everything inside the frame and every statement true.  Sizes and overlaps are not checked: the tilted
-    planes draw their digits under 8 px (test_screen.TILTED, README known limits)."""
+    """Everything inside the frame and every statement true.  Sizes are not checked: the view is fitted to the
+    blocks, and a block of many planes (six channels of 7×7 padded cells, stacked down the screen) is drawn
+    under 8 px (README, known limits)."""
     scene = run(recording(type("Drawn", (ConvVolumeScene,), dict(options))))
     assert [p for p in size_problems(scene.screen) if " px tall " not in p] == []
     assert [p for text in scene.screen.statements() for p in arithmetic_problems(text)] == []

@@ -117,3 +117,30 @@ def test_pixel_shuffle_moves_every_value_where_torch_puts_it():
     for k, (visible,) in scene.landed.items():
         assert visible.sum() == 4 * (k + 1)
         assert visible[k // 2::2, k % 2::2].all()
+
+
+def plane_boxes(scene, block):
+    """Each plane's box where the camera draws it (frame units)."""
+    from screen_check import screen_box
+    return [screen_box(scene, plane) for plane in block]
+
+
+def overlapping(boxes):
+    return [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes[i + 1:], i + 1)
+            if min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])]
+
+
+@pytest.mark.parametrize("name", ["ConvVolume", "GroupedConv", "DepthwiseSeparable", "PixelShuffle"])
+def test_no_plane_covers_another_on_screen_and_the_back_is_drawn_as_large_as_the_front(name):
+    scene = run(getattr(volumes, name))
+    for block in (scene.input_block, scene.output_block):
+        boxes = plane_boxes(scene, block)
+        assert overlapping(boxes) == []
+        heights = [y1 - y0 for _, y0, _, y1 in boxes]
+        assert max(heights) / min(heights) < 1.03  # a narrow field of view: depth barely shrinks a plane
+
+
+def test_the_overlap_reading_finds_planes_set_too_close():
+    """plane_gap set by hand to 0.5 puts the planes over each other, and the reading above says so."""
+    scene = run(type("Close", (volumes.ConvVolume,), {"plane_gap": 0.5}))
+    assert overlapping(plane_boxes(scene, scene.input_block))

@@ -16,17 +16,25 @@ from convanim.manim.options.common_options import (decimals_option, seed_option)
 from convanim.manim.options.option_kinds import Whole, Number, Flag, Numbers, Values, Maybe
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, LEFT, RIGHT, Arrow, GrowFromPoint, Group, Rectangle, VGroup
+from manimlib import DEGREES, DOWN, LEFT, RIGHT, UP, Arrow, GrowFromPoint, Group, Rectangle, Transform, VGroup
 
 from convanim import Conv, MaxPool, ReLU, blur_filter, digit_image, edge_filter, random_filter, run_pipeline
 from convanim.networks.pipeline import Flatten, Layer, Linear, Softmax, Stage, stage_name
 
 from convanim.manim.families.family_scene import FamilyScene
+from convanim.manim.rendering.camera_view import ROOM_ABOVE_CAPTION, face_camera, fit_view
 from convanim.manim.mobjects.cells import (MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, frame_around)
 from convanim.manim.animations.fades import FadeIn
 from convanim.manim.mobjects.images import ArrayImage, grey_pixels, signed_pixels
 from convanim.manim.mobjects.numbers import format_shape, widest_text
 
+
+#: The stacked view's field of view: narrow (the camera far away), so that the stacks at the back are drawn
+#: nearly as large as those in front.
+STACKED_FIELD_OF_VIEW = 10 * DEGREES
+
+#: The stage names grow by this much in the stacked view (a fitted view of seven stacks draws them smaller).
+STACKED_NAME_SCALE = 1.25
 
 class PipelineScene(FamilyScene):
     """A small CNN on a digit.  Options (class attributes):
@@ -281,15 +289,21 @@ class PipelineScene(FamilyScene):
                        shapes=" → ".join(format_shape(s.shape) for s in self.stages))
 
     def turn_to_stacked_view(self) -> None:
-        """Each stage's maps stand one behind the other; the camera turns to see the stacks."""
-        moves = []
+        """Each stage's maps stand one behind the other; the camera turns to see the stacks (nearly in parallel,
+        so that a far stack is drawn as large as a near one), and each stage's name turns to face the viewer.
+        The view ends fitted to the stacks and their names."""
+        places = []
         for column in self.columns:
             centre = column.get_center()
-            for k, mob in enumerate(column):
-                moves.append(mob.animate.move_to(centre + np.array([0, 0, -self.stack_depth * k])))
+            places += [(mob, centre + np.array([0, 0, -self.stack_depth * k])) for k, mob in enumerate(column)]
+        view = self.frame.copy().reorient(*self.stacked_angles).set_field_of_view(STACKED_FIELD_OF_VIEW)
+        names = [face_camera(view, label.copy().scale(STACKED_NAME_SCALE).move_to(
+                     column.get_center() + (column[0].get_height() / 2 + 0.9) * UP)) for label, column in
+                 zip(self.labels, self.columns)]  # just above each stack's front map
+        fit_view(view, [mob.copy().move_to(point) for mob, point in places] + names, ROOM_ABOVE_CAPTION)
         self.caption.fix_in_frame()
-        self.play(*moves, self.frame.animate.reorient(*self.stacked_angles).set_height(9.5),
-                  run_time=2 * self.stage_time)
+        self.play(*(mob.animate.move_to(point) for mob, point in places), Transform(self.frame, view),
+                  *(Transform(label, name) for label, name in zip(self.labels, names)), run_time=2 * self.stage_time)
         self.wait(self.pause_time)
 
     def narrator(self, language: str):

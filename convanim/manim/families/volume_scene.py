@@ -17,10 +17,10 @@ from __future__ import annotations
 import numpy as np
 
 from convanim.manim.options.common_options import (sweep_time_option, detailed_option)
-from convanim.manim.options.option_kinds import Whole, Number, Numbers
+from convanim.manim.options.option_kinds import Maybe, Whole, Number, Numbers
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import OUT, UP, Group, VPrism
+from manimlib import DEGREES, FRAME_HEIGHT, OUT, UP, Group, VPrism
 
 from convanim import macs, param_count, pixel_shuffle, trace_conv2d
 from convanim.arithmetic.shuffle import shuffle_destinations
@@ -28,10 +28,28 @@ from convanim.arithmetic.trace import ConvTrace
 from convanim.statements import channel_sum_statement, running_statement
 
 from convanim.manim.families.family_scene import FamilyScene
+from convanim.manim.rendering.camera_view import ROOM_ABOVE_CAPTION, face_camera, fit_view, project
 from convanim.manim.mobjects.cells import NumberGrid, caption_text, fit_font_size
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.options.layer_options import LayerOptions
 from convanim.manim.mobjects.numbers import format_shape, widest_text
+
+
+#: The field of view of the 3D scenes' camera: narrow, so that depth barely changes a plane's size on screen.
+FIELD_OF_VIEW = 6 * DEGREES
+
+#: The space on screen between one plane and the next (frame units).
+PLANE_SPACE = 0.2
+
+#: The height of a plane's digits, as a share of a cell's side: the cells are drawn shorter than wide (the
+#: planes are tilted away from the viewer), and the 2D grids' 0.45 would leave most of their height empty.
+DIGIT_HEIGHT = 0.6
+
+#: The font size of a block's label (before the view is fitted).
+LABEL_SIZE = 28
+
+#: The most the fitted view magnifies small blocks (times the unscaled frame).
+LARGEST_ZOOM = 1.25
 
 
 def plane_depth(c: int, planes: int, gap: float) -> float:
@@ -42,7 +60,8 @@ def plane_depth(c: int, planes: int, gap: float) -> float:
 class ConvVolumeScene(LayerOptions, FamilyScene):
     """A conv layer as volumes.  Options: the layer's (:class:`LayerOptions`: ``in_channels``,
     ``input_size``, ``out_channels``, ``kernel_size``, ``groups``, ``seed``, values...), ``cell`` (side of a
-    cell), ``plane_gap`` (depth between channel planes), ``camera_angles`` (theta, phi, gamma in degrees),
+    cell), ``plane_gap`` (depth between channel planes; None: just enough to keep them apart on screen),
+    ``camera_angles`` (theta, phi, gamma in degrees), ``frame_height`` (None: the view fitted to the blocks),
     ``detailed_positions`` (positions whose arithmetic is written), ``palette``, ``stage_time``,
     ``sweep_time``, ``pause_time``."""
 
@@ -50,11 +69,14 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
     output_cell: float = Option(0.75, Number(above=0, high=2), 'the side of an output cell')
     filter_x: float = Option(0.4, Number(-7, 7), "the filter's x")
     #: The output's letter in the statements (y[f,oy,ox]); a scene of two layers names the first one's d.
-    plane_gap: float = Option(2.2, Number(above=0, high=10), 'the depth between channel planes')
-    camera_angles: tuple[float, float, float] = Option((-20,
-                                                       55, 0), Numbers(3, "three angles theta,phi,gamma in degrees"),
+    plane_gap: float | None = Option(None, Maybe(Number(above=0, high=10), "just enough to keep the planes apart "
+                                                                             "on screen"),
+                                     'the depth between channel planes')
+    camera_angles: tuple[float, float, float] = Option((-15, 45, 0),
+                                                       Numbers(3, "three angles theta,phi,gamma in degrees"),
                                                        "the camera")
-    frame_height: float = Option(9.0, Number(above=0, high=40), 'the height of the view')
+    frame_height: float | None = Option(None, Maybe(Number(above=0, high=40), "fitted to the blocks"),
+                                        'the height of the view')
     detailed_positions: int = detailed_option(2, "positions")
     sweep_time: float = sweep_time_option(1 / 3)
     slide_cuts: tuple[str, ...] = ("show_filter", "conclude")
@@ -77,17 +99,42 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
 
     def build_volumes(self) -> None:
         """The blocks of the layer, and the camera aimed at them."""
+        self.turn_camera()
         self.use_trace(self.get_trace())
-        self.aim_camera(max(self.trace.padded.shape[0], self.trace.output.shape[0]))
 
-    def aim_camera(self, planes: int) -> None:
-        """Turn the camera onto the blocks; more planes need it further back (their depth runs down the screen)."""
+    def turn_camera(self) -> None:
+        """The camera at ``camera_angles``, seeing nearly in parallel (a narrow field of view from far away):
+        a plane in the back is drawn as large as the one in front, so every plane's numbers are as readable."""
         self.frame.reorient(*self.camera_angles)
-        self.frame.set_height(self.frame_height * max(1.0, (planes - 1) / 2 * 0.8 + 0.2))
+        self.frame.set_field_of_view(FIELD_OF_VIEW)
+
+    def fit_camera(self, mobjects: list) -> None:
+        """The view fitted to ``mobjects`` above the caption (or ``frame_height`` tall, centred on them)."""
+        if self.frame_height is None:
+            fit_view(self.frame, mobjects, ROOM_ABOVE_CAPTION, largest_zoom=LARGEST_ZOOM)
+        else:
+            self.frame.set_height(self.frame_height)
+            fit_view(self.frame, mobjects, ROOM_ABOVE_CAPTION, largest_zoom=FRAME_HEIGHT / self.frame_height)
+
+    def depth_gap(self, planes: list[tuple[int, int, float]]) -> float:
+        """``plane_gap``, or the depth between planes that puts each one just clear of the next on screen:
+        ``planes`` holds (rows, columns, cell side) of each kind of plane the blocks have."""
+        if self.plane_gap is not None:
+            return self.plane_gap
+        tallest = 0.0
+        for rows, cols, cell in planes:
+            h, w = rows * cell / 2, cols * cell / 2
+            corners = np.array([[-w, -h, 0], [w, -h, 0], [w, h, 0], [-w, h, 0]])
+            drawn = project(self.frame, corners)[:, 1]
+            tallest = max(tallest, float(np.ptp(drawn)))
+        per_depth = abs(float(np.diff(project(self.frame, np.array([[0, 0, 0], [0, 0, 1.0]]))[:, 1])[0]))
+        return (tallest + PLANE_SPACE) / max(per_depth, 0.2)
 
     def use_trace(self, trace: ConvTrace) -> None:
         """Build the input and output blocks of the layer ``trace`` records (the output's numbers hidden)."""
         self.trace = t = trace
+        f, cg, kh, kw = t.weight.shape
+        self.gap = self.depth_gap([(*t.padded.shape[1:], self.cell), (kh, kw, self.cell)])  # input and filters
         self.input_block = self.build_block(t.padded, self.palette.input, np.array([-3.0, 0.0, 0.0]),
                                             colors=[self.channel_color(c) for c in range(t.padded.shape[0])])
         self.output_block = self.build_block(t.output, self.palette.padding, np.array([3.6, 0.0, 0.0]),
@@ -96,6 +143,9 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
             grid.numbers.set_opacity(0)  # empty until its filter passes
         self.input_label = self.block_label(self.input_block, self.input_title())
         self.output_label = self.block_label(self.output_block, self.output_title())
+        filters = [self.build_filter_block(f) for f in range(t.num_filters)]  # where they will come, to fit them
+        self.fit_camera([self.input_block, self.input_label, self.output_block, self.output_label,
+                         *filters, *(block.label for block in filters)])
         self.filter_block: Group | None = None
         self.window_box = None
         self.positions_shown = 0
@@ -114,25 +164,27 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
 
     def build_block(self, values: np.ndarray, color: str, centre: np.ndarray, colors: list[str] | None = None,
                     cell: float | None = None) -> Group:
-        """(C, H, W) ``values`` as C numbered planes, ``plane_gap`` apart in depth, plane 0 in front."""
+        """(C, H, W) ``values`` as C numbered planes, plane 0 in front: the input's ``self.gap`` apart in depth
+        with the input's cells, or as far apart as planes of their own ``cell`` need."""
+        gap = self.gap if cell is None else self.depth_gap([(*values.shape[1:], cell)])
         cell = cell or self.cell
-        font = fit_font_size(cell, widest_text(values, self.decimals))
+        font = fit_font_size(cell, widest_text(values, self.decimals), height_share=DIGIT_HEIGHT)
         planes = []
         for c in range(values.shape[0]):
             grid = NumberGrid(values[c], cell, colors[c] if colors else color, self.decimals, font_size=font,
                               fill_opacity=0.85)
-            grid.move_to(centre + OUT * plane_depth(c, values.shape[0], self.plane_gap))
+            grid.move_to(centre + OUT * plane_depth(c, values.shape[0], gap))
             planes.append(grid)
         return Group(*planes)
 
     def plane_z(self, c: int) -> float:
         """The depth of input channel ``c``'s plane."""
-        return plane_depth(c, self.trace.padded.shape[0], self.plane_gap)
+        return plane_depth(c, self.trace.padded.shape[0], self.gap)
 
     def build_filter_block(self, f: int) -> Group:
         """Filter ``f``'s kernels as numbered planes, each at the depth of the input channel it reads."""
         t = self.trace
-        font = fit_font_size(self.cell, widest_text(t.weight, self.decimals))
+        font = fit_font_size(self.cell, widest_text(t.weight, self.decimals), height_share=DIGIT_HEIGHT)
         planes = []
         for k, c in enumerate(self.filter_channels(f)):
             grid = NumberGrid(t.weight[f, k], self.cell, self.group_kernel_color(f), self.decimals, font_size=font,
@@ -145,8 +197,9 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
         return block
 
     def block_label(self, block: Group, text: str):
-        label = caption_text(text, 24, "#BDBDBD")
-        return label.move_to(block[0].get_top() + UP * 0.45)
+        """``text`` above the block's front plane, turned to face the viewer."""
+        label = caption_text(text, LABEL_SIZE, "#BDBDBD")
+        return face_camera(self.frame, label.move_to(block[0].get_top() + UP * 0.45))
 
     def window_prism(self, f: int, oy: int, ox: int) -> VPrism:
         """Filter ``f``'s block at output (oy, ox): over the window's cells, as deep as its channels."""
@@ -373,6 +426,8 @@ class PixelShuffleScene(ConvVolumeScene):
         self.values = x
         self.output = pixel_shuffle(x, r)  # checks the shapes: channels divisible by r²
         self.destinations = shuffle_destinations(x.shape, r)
+        self.turn_camera()
+        self.gap = self.depth_gap([(*x.shape[1:], self.cell)])
         self.input_block = self.build_block(x, self.palette.input, np.array([-3.0, 0.0, 0.0]))
         self.output_block = self.build_block(self.output, self.palette.padding, np.array([3.2, 0.0, 0.0]),
                                              cell=self.output_cell)
@@ -381,7 +436,7 @@ class PixelShuffleScene(ConvVolumeScene):
         self.input_label = self.block_label(self.input_block, self.tr("input  {shape}", shape=format_shape(x.shape)))
         self.output_label = self.block_label(self.output_block, self.tr("output  {shape}",
                                                                         shape=format_shape(self.output.shape)))
-        self.aim_camera(x.shape[0])
+        self.fit_camera([self.input_block, self.input_label, self.output_block, self.output_label])
         self.moved: list = []
 
     def construct(self) -> None:

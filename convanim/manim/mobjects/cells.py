@@ -30,11 +30,12 @@ MIN_FONT_SIZE = 19.0
 CAPTION_WIDTH = 13.4
 
 
-def fit_font_size(cell: float, widest: str, share: float = 0.78) -> float:
-    """Font size at which ``widest`` fills ``share`` of a cell of side ``cell`` (at most 0.5 cell high)."""
+def fit_font_size(cell: float, widest: str, share: float = 0.78, height_share: float = 0.45) -> float:
+    """Font size at which ``widest`` fills ``share`` of a cell of side ``cell``, its digits at most
+    ``height_share`` of the cell high."""
     probe = text_line(widest, font_size=48)
     by_width = 48 * share * cell / max(probe.get_width(), 1e-6)
-    by_height = 48 * 0.45 * cell / max(probe.get_height(), 1e-6)
+    by_height = 48 * height_share * cell / max(probe.get_height(), 1e-6)
     return float(min(by_width, by_height))
 
 
