@@ -9,7 +9,7 @@ from PIL import Image
 
 from manim_support import run  # noqa: I001  (imports manimlib first)
 from convanim.manim.mobjects.cells import MIN_FONT_SIZE, NumberGrid
-from convanim import output_size
+from convanim import generated_picture, output_size
 from manim_support import load_module
 from render_support import SHORT, render
 
@@ -109,7 +109,9 @@ def test_bad_photos_fail_at_setup(tmp_path):
     cases = [({"photo_source": str(big)}, r"photo is 20×1100 pixels; .* photo_max_side=1024"),
              ({"photo_source": str(tmp_path / "none.png")}, r"photo file not found: .*none.png"),
              ({"photo_source": "generated", "zoom_pixel": (400, 3)}, r"zoom_pixel \(400, 3\) is outside the 298×449"),
-             ({"photo_source": str(grey), "filters": (("edge", 3), ("blur", 50))}, r"layer 1 \(Conv\) .*\(50, 50\)")]
+             ({"photo_source": str(grey), "filters": (("edge", 3), ("blur", 50))}, r"layer 1 \(Conv\) .*\(50, 50\)"),
+             ({"photo_source": "generated", "filters": (("edge", 4),)},
+              r"Bad.filters\[0\] = \('edge', 4\): edge filter size must be odd")]
     for options, message in cases:
         with pytest.raises((ValueError, FileNotFoundError), match=message):
             run(type("Bad", (feature_maps.FeatureMapScene,), options))
@@ -228,3 +230,27 @@ def test_a_lecturers_own_small_photo_zooms_into_the_centre_of_its_map(tmp_path):
     assert scene.zoom_pixel == (31, 31)
     oy, ox = scene.zoom_pixel
     assert scene.trace.output.shape[1:] == (62, 62) and 0 <= oy < 62 and 0 <= ox < 62
+
+
+def test_a_window_too_large_for_numbers_is_shaded_by_value_and_its_sums_written():
+    """A 7×7 edge filter's window arithmetic has no room for its numbers at the minimum size: the window, kernel
+    and products are shaded by value (brighter for larger, in value order), and each channel's sum is written."""
+    class Large(feature_maps.FeatureMapScene):
+        photo_source, filters, decimals = "generated", (("edge", 7),), 0
+
+    scene = run(Large)
+    x = np.moveaxis(generated_picture(), -1, 0).astype(np.int64)  # (3, H, W) pixels
+    oy, ox = scene.zoom_pixel
+    kernel = np.zeros((7, 7), dtype=np.int64)  # by hand: the vertical-edge kernel, −1 on the left, +1 on the right
+    kernel[:, 0], kernel[:, -1] = -1, 1
+    for c in range(3):
+        window = x[c, oy:oy + 7, ox:ox + 7]  # no padding: output (oy, ox) reads rows oy.., columns ox..
+        for grid, values in ((scene.window_grids[c], window), (scene.kernel_grids[c], kernel),
+                             (scene.product_grids[c], window * kernel)):
+            assert not grid.show_numbers
+            light = np.array([[sum(int(grid.cell(i, j).get_fill_color()[k:k + 2], 16) for k in (1, 3, 5))
+                               for j in range(7)] for i in range(7)])
+            order = np.argsort(values, axis=None, kind="stable")
+            assert np.all(np.diff(light.flat[order]) >= -3)  # brighter for larger (hex rounding: a few steps)
+            assert light.flat[order[-1]] > light.flat[order[0]] or values.min() == values.max()
+        assert scene.sum_numbers[c].text == f"Σ = {int(np.sum(window * kernel))}"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from screen_check import fuzz_settings, overlap_problems, recording, run, size_problems  # noqa: I001  (imports manimlib first)
 from statement_check import arithmetic_problems
 from convanim.manim import (Col2ImScene, ConvArithmetic, ConvBackwardAsConvolutionScene, ConvBackwardScene,
-                            ConvVolumeScene, GradientDescentScene, Im2ColLoopOrdersScene, Im2ColScene, PaddingModes,
+                            ConvVolumeScene, FeatureMapScene, GradientDescentScene, Im2ColLoopOrdersScene, Im2ColScene, PaddingModes,
                             PipelineScene, PoolBackwardScene, PoolingScene, ReceptiveFieldScene, TransposedScatter)
 
 
@@ -259,3 +259,28 @@ def test_volume_variants(options):
     scene = run(recording(type("Drawn", (ConvVolumeScene,), dict(options))))
     assert [p for p in size_problems(scene.screen) if " px tall " not in p] == []
     assert [p for text in scene.screen.statements() for p in arithmetic_problems(text)] == []
+
+
+@st.composite
+def feature_map_variants(draw):
+    """The generated picture (no download, no scikit-image) through one to three filters of any kind and size."""
+    kinds = [draw(st.sampled_from(["edge", "blur", "random"])) for _ in range(draw(st.integers(1, 3)))]
+    filters = tuple((kind, draw(st.sampled_from([3, 5, 7, 9, 11]) if kind == "edge" else st.integers(2, 12)))
+                    for kind in kinds)  # an edge filter has a centre: odd sizes
+    return {"photo_source": "generated", "filters": filters, "pool_size": draw(st.integers(1, 4)),
+            "zoom_filter": draw(st.integers(0, len(filters) - 1)), "seed": draw(st.integers(0, 99)),
+            "decimals": draw(st.integers(0, 3)), "stage_time": 0.1, "pause_time": 0.1, "language": draw(LANGUAGES)}
+
+
+@fuzz_settings(4)
+@given(feature_map_variants())
+def test_feature_map_variants(options):
+    check(FeatureMapScene, options)
+
+
+def test_descent_grids_fit_the_widest_number_of_any_step():
+    """make fuzz found it: with lr 0.5 the weights grow from 0.0 to ±14.0 in one step, and grids sized for the
+    first step's numbers drew '−14.0' over its neighbour."""
+    scene = check(GradientDescentScene, {"num_images": 1, "image_size": 3, "seed": 1, "lr": 0.5, "steps": 2,
+                                         "decimals": 1, "detailed_steps": 0})
+    assert np.abs(scene.weight_grid.shown_values()).max() >= 10  # the numbers that grew

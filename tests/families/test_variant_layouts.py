@@ -167,3 +167,29 @@ def test_large_conv_layers_stay_readable_and_true(options):
     assert size_problems(scene.screen) == []
     assert overlap_problems(scene.screen) == []
     assert [p for text in scene.screen.statements() for p in arithmetic_problems(text)] == []
+
+
+def opacity(number) -> float:
+    """How opaque a number's glyphs are drawn (the most opaque of them)."""
+    return max(float(m.get_fill_opacity()) for m in number.family_members_with_points())
+
+
+def test_a_lens_over_numbered_input_cells_hides_the_numbers_under_it():
+    """make fuzz found it: a 9×9 input of three-digit numbers has its numbers drawn, but its products (−620) are
+    too wide for its cells; the lens beside the window lay over other input numbers.  Those fade while it is
+    open and come back after."""
+    hidden = []
+
+    class Lensed(ConvLayerScene):
+        in_channels, out_channels, input_size, kernel_size = 1, 1, (9, 9), (1, 5)
+        input_range, weight_range, seed, detailed_steps = (0, 182), (-9, 0), 0, 1
+
+        def after_stage(self, stage, step):
+            super().after_stage(stage, step)
+            if stage == "products" and self.lens is not None:
+                hidden.append([opacity(n) for n in self.lens_covers])
+
+    scene = run(recording(Lensed))
+    assert hidden and hidden[0] and max(hidden[0]) == 0.0  # the lens lay over some numbers, hidden meanwhile
+    assert all(opacity(n) == 1.0 for n in scene.input_stack.front_grid().numbers)
+    assert overlap_problems(scene.screen) == [] and size_problems(scene.screen) == []

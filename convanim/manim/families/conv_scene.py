@@ -136,6 +136,7 @@ class ConvLayerScene(LayerOptions, FamilyScene):
         self.cell_marker = None
         self.products = VGroup()
         self.lens: WindowLens | None = None
+        self.lens_covers: list = []  # the input numbers under the lens, hidden while it is open
         self.sum_number = None
         self.steps_shown = 0
 
@@ -489,7 +490,11 @@ class ConvLayerScene(LayerOptions, FamilyScene):
         place = free_spot((lens.get_width(), lens.get_height()), window.get_center(), avoid)
         if place is None:  # nowhere free: over the input, away from the window (the products stay readable)
             return None
-        return self.on_top(lens.move_to(place))
+        self.on_top(lens.move_to(place))
+        x0, y0, x1, y1 = box_of(lens)
+        self.lens_covers = [n for n in (grid.numbers if grid.show_numbers else []) if not (
+            n.get_right()[0] <= x0 or x1 <= n.get_left()[0] or n.get_top()[1] <= y0 or y1 <= n.get_bottom()[1])]
+        return lens
 
     def overlays(self) -> list:
         return [m for m in (self.overlay, self.kernel_frame) if m is not None]
@@ -498,9 +503,18 @@ class ConvLayerScene(LayerOptions, FamilyScene):
         """The strip at the bottom of the frame the captions take."""
         return -FRAME_X_RADIUS, -FRAME_Y_RADIUS, FRAME_X_RADIUS, float(self.caption.get_bottom()[1]) + 0.5
 
-    @staticmethod
-    def opening(lens: WindowLens | None) -> list:
-        return [FadeIn(lens)] if lens is not None else []
+    def opening(self, lens: WindowLens | None) -> list:
+        """The lens comes; the input numbers it lies over go while it is open (never two numbers in one place)."""
+        if lens is None:
+            return []
+        return [FadeIn(lens), *(n.animate.set_opacity(0) for n in self.lens_covers)]
+
+    def closing(self) -> list:
+        """The lens goes, and the input numbers it lay over come back."""
+        if self.lens is None:
+            return []
+        back, self.lens_covers = self.lens_covers, []
+        return [FadeOut(self.lens), *(n.animate.set_opacity(1) for n in back)]
 
     def show_products(self, step: ConvStep) -> None:
         """Each weight becomes its product, drawn over the input cell it multiplies (or over the lens' cell,
@@ -576,7 +590,7 @@ class ConvLayerScene(LayerOptions, FamilyScene):
         grid = self.output_grids[step.filter]
         count_up = [ChangeDecimalToValue(grid.number(step.oy, step.ox), step.running_after)] if grid.show_numbers else []
         caption = [] if self.single_term else [self.caption_to(self.equation(step))]
-        closing = [FadeOut(self.lens)] if self.lens is not None else []
+        closing = self.closing()
         self.lens = None
         self.play(self.sum_number.animate.move_to(grid.cell(step.oy, step.ox)).set_opacity(0), *count_up,
                   FadeOut(self.sum_label), *caption, *closing,

@@ -14,7 +14,6 @@ for the parameter counts.
 """
 from __future__ import annotations
 
-import logging
 
 import numpy as np
 
@@ -94,7 +93,12 @@ class FeatureMapScene(FamilyScene):
         if not 0 <= self.zoom_filter < len(self.filters):
             raise ValueError(f"zoom_filter must index filters (0..{len(self.filters) - 1}); got {self.zoom_filter}")
         self.input = x
-        self.weights = [named_filter(kind, size, c, self.seed) for kind, size in self.filters]
+        self.weights = []
+        for i, (kind, size) in enumerate(self.filters):
+            try:
+                self.weights.append(named_filter(kind, size, c, self.seed))
+            except ValueError as err:  # the core's rule, said of the option that broke it
+                raise ValueError(f"{type(self).__name__}.filters[{i}] = {(kind, size)!r}: {err}") from None
         self.pipelines: list[list[Stage]] = [
             run_pipeline(x, [Conv(wt, b), ReLU(), MaxPool(self.pool_size)]) for wt, b in self.weights]
         wt, b = self.weights[self.zoom_filter]
@@ -257,23 +261,12 @@ class FeatureMapScene(FamilyScene):
                       (("window", places["window"]), ("weights", places["kernel"]), ("products", places["products"]))),
                      key=len)
         cell = max(min(0.42, 4.4 / (c * kh + c - 1), 1.6 / kw), min_cell_for(widest))
-        font = fit_font_size(cell, widest)
-        self.window_grids, self.kernel_grids, self.product_grids, self.sum_numbers = [], [], [], []
-        lines = []
-        for k, step in enumerate(steps):
-            colour = RGB_COLORS[k] if c == 3 else self.palette.input
-            window = NumberGrid(step.window, cell, colour, places["window"], font_size=font)
-            kernel = NumberGrid(step.weights, cell, self.palette.kernel, places["kernel"], font_size=font)
-            products = NumberGrid(step.products, cell, "#5D4037", places["products"], font_size=font)
-            total = caption_text(f"Σ = {format_number(step.channel_sum, self.num_decimals)}", 20)
-            name = caption_text(self.channel_name(k), 20, "#BDBDBD")
-            lines.append(VGroup(VGroup(name, window), caption_text("×", 24), kernel, caption_text("=", 24),
-                                VGroup(products, total)))
-            self.window_grids.append(window)
-            self.kernel_grids.append(kernel)
-            self.product_grids.append(products)
-            self.sum_numbers.append(total)
+        lines = self.window_lines(steps, places, cell, fit_font_size(cell, widest))
         self.window_layout = self.arrange_window_lines(lines, cell)
+        while self.window_layout == "shaded":  # too large for numbers at the minimum size: cells shaded by value
+            cell *= self.window_scale
+            lines = self.window_lines(steps, places, cell, None)
+            self.window_layout = self.arrange_window_lines(lines, cell)
         if self.window_room != self.WINDOW_ROOMS[0]:
             self.play(FadeOut(self.crop), FadeOut(self.crop_ring), run_time=self.stage_time / 2)
         if self.window_layout == "together":
@@ -297,6 +290,29 @@ class FeatureMapScene(FamilyScene):
                   run_time=self.stage_time)
         self.wait(self.pause_time)
 
+    def window_lines(self, steps: list, places: dict, cell: float, font: float | None) -> list[VGroup]:
+        """One line per channel: its name over its window, ×, the kernel, =, the products over their sum; the
+        grids numbered at ``font``, or (``font`` None) shaded by value, the sum still written."""
+        c = len(steps)
+        self.window_grids, self.kernel_grids, self.product_grids, self.sum_numbers = [], [], [], []
+        lines = []
+        for k, step in enumerate(steps):
+            colour = RGB_COLORS[k] if c == 3 else self.palette.input
+            window, kernel, products = (
+                NumberGrid(values, cell, color, places[name], font_size=font, show_numbers=font is not None)
+                for values, color, name in ((step.window, colour, "window"), (step.weights, self.palette.kernel,
+                                                                              "kernel"),
+                                            (step.products, "#5D4037", "products")))
+            total = caption_text(f"Σ = {format_number(step.channel_sum, self.num_decimals)}", 20)
+            name = caption_text(self.channel_name(k), 20, "#BDBDBD")
+            lines.append(VGroup(VGroup(name, window), caption_text("×", 24), kernel, caption_text("=", 24),
+                                VGroup(products, total)))
+            self.window_grids.append(window)
+            self.kernel_grids.append(kernel)
+            self.product_grids.append(products)
+            self.sum_numbers.append(total)
+        return lines
+
     #: Rooms for the window arithmetic, (left, right, bottom, top) in scene units: right of the enlarged
     #: window, then (when the lines need it, and the enlarged window fades out) right of the photo.
     WINDOW_ROOMS = ((0.45, 7.0, -2.75, 3.45), (-1.85, 7.0, -3.05, 3.8))
@@ -306,7 +322,8 @@ class FeatureMapScene(FamilyScene):
 
         A line is: the channel's name over its window, ×, kernel, =, the products over their sum.  Layouts,
         in order: 'together' (all channels at once), 'one at a time', 'one at a time, two rows' (window ×
-        kernel over = products).  Returns the layout; ``self.window_room`` is the room used.
+        kernel over = products).  Returns the layout; ``self.window_room`` is the room used.  When none fits
+        (a large kernel): 'shaded', and ``self.window_scale``, how much smaller the cells must be.
         """
         layouts = ("together", "one at a time", "one at a time, two rows")
         for room in self.WINDOW_ROOMS:
@@ -317,22 +334,18 @@ class FeatureMapScene(FamilyScene):
             else:
                 continue
             break
-        else:  # nothing fits at the minimum size: shrink to the widest room, and say so
+        else:  # nothing fits at the minimum size: the caller draws the grids shaded, this much smaller
             width, height = size
-            scale = min((room[1] - room[0]) / width, (room[3] - room[2]) / height)
-            for line in lines:
-                line.scale(scale)
-            logging.getLogger("convanim").warning(
-                "%s: the %d×%d window arithmetic does not fit at the minimum font size; drawn at %.0f%% of it "
-                "(use fewer decimals or a smaller kernel to keep it readable)", type(self).__name__,
-                *self.trace.geometry.kernel, 100 * scale)
+            self.window_scale = min(0.97 * (room[1] - room[0]) / width, 0.97 * (room[3] - room[2]) / height, 0.9)
+            return "shaded"
         self.window_room = room
         centre = np.array([(room[0] + room[1]) / 2, (room[2] + room[3]) / 2, 0])
         if layout == "together":
             VGroup(*lines).move_to(centre)
         else:
-            for line in lines:  # above the gathered sums
-                line.move_to(centre + 0.35 * UP)
+            lift = 0.0 if layout.endswith("two rows") else 0.35  # above the gathered sums (in two rows: beside)
+            for line in lines:
+                line.move_to(centre + lift * UP)
         return layout
 
     @staticmethod

@@ -21,9 +21,9 @@ from convanim import EdgeProblem, TrainingRun, edge_learning_problem
 from convanim.statements import Statement, format_number, relation_for
 
 from convanim.manim.families.family_scene import FamilyScene
-from convanim.manim.mobjects.cells import NumberGrid, caption_text, label_above, readable_cell
+from convanim.manim.mobjects.cells import NumberGrid, caption_text, fit_font_size, label_above, readable_cell
 from convanim.manim.animations.fades import FadeIn, FadeOut, fade_out_then_in
-from convanim.manim.mobjects.numbers import make_number, set_number
+from convanim.manim.mobjects.numbers import make_number, set_number, widest_text
 
 
 class GradientDescentScene(FamilyScene):
@@ -61,22 +61,22 @@ class GradientDescentScene(FamilyScene):
             raise ValueError(f"{type(self).__name__}.shown_image must be in 0..{self.num_images - 1}; "
                              f"got {self.shown_image}")
         self.run: TrainingRun = self.problem.train()
-        pal, d = self.palette, self.decimals
+        pal = self.palette
         first = self.run.steps[0]
         k = self.shown_image
         self.image_grid = NumberGrid(self.problem.images[k, 0].astype(np.int64), min(0.5, 2.7 / self.image_size),
                                      pal.input)
         self.image_grid.move_to(np.array([-5.3, -0.3, 0]))
         outputs = np.stack([st.output[k, 0] for st in self.run.steps])
-        self.output_grid = NumberGrid(first.output[k, 0], readable_cell(0.62, outputs, d), pal.output, d)
+        self.output_grid = self.grid_for(outputs, 0.62, pal.output)
         self.output_grid.move_to(np.array([-2.3, 0.85, 0]))
         self.target_grid = NumberGrid(self.problem.targets[k, 0].astype(np.int64), 0.62, pal.muted)
         self.target_grid.move_to(np.array([-2.3, -1.6, 0]))
         weights = np.stack([st.new_weight[0, 0] for st in self.run.steps])
-        self.weight_grid = NumberGrid(first.weight[0, 0], readable_cell(0.75, weights, d), pal.kernel, d)
+        self.weight_grid = self.grid_for(np.concatenate([first.weight[0, 0][None], weights]), 0.75, pal.kernel)
         self.weight_grid.move_to(np.array([1.0, 0.35, 0]))
         grads = np.stack([st.grad_weight[0, 0] for st in self.run.steps])
-        self.grad_grid = NumberGrid(first.grad_weight[0, 0], readable_cell(0.75, grads, d), pal.bias, d)
+        self.grad_grid = self.grid_for(grads, 0.75, pal.bias)
         self.grad_grid.move_to(np.array([4.3, 0.35, 0]))
         for number in self.grad_grid.numbers:  # shown once the first backward pass has run
             number.set_opacity(0)
@@ -97,6 +97,13 @@ class GradientDescentScene(FamilyScene):
         rule = self.tr("each step: y = x ∗ w, the loss L, dL/dw, then w ← w − {lr}·dL/dw", lr=self.lr_text)
         self.rule = caption_text(rule, 22, "#E0E0E0").next_to(self.title, DOWN, buff=0.12)
         super().setup()  # the background and an empty caption
+
+    def grid_for(self, values: np.ndarray, preferred: float, color: str) -> NumberGrid:
+        """A grid showing ``values[0]`` (S, H, W: what it shows at each step), its cells and font sized for the
+        widest number of any step, so that a value that grows during training still fits its cell."""
+        d = self.decimals
+        cell = readable_cell(preferred, values, d)
+        return NumberGrid(values[0], cell, color, d, font_size=fit_font_size(cell, widest_text(values, d)))
 
     # -- the story -------------------------------------------------------------
     def construct(self) -> None:
