@@ -46,6 +46,8 @@ class FamilyScene(BatchedScene):
     #: The caption's font size, and the size of captions of LONG_CAPTION characters or more.
     CAPTION_SIZE: float = 24
     LONG_CAPTION_SIZE: float = 24
+    #: The font size of a sentence that closes a stage (one line, not shrunk as a long statement is).
+    CLOSING_SIZE: float = 24
 
     def setup(self) -> None:
         """The background from the palette and an empty caption at the bottom of the frame."""

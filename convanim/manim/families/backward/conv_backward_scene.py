@@ -244,7 +244,8 @@ class ConvBackwardScene(ConvGradientScene):
         self.after_channel(f, c)
 
     def conclude(self) -> None:
-        animation = self.caption_to(self.tr("every weight learns from every window it took part in: x · dL/dy, summed"))
+        animation = self.caption_to(self.tr("every weight learns from every window it took part in: x · dL/dy, summed"),
+                                    font_size=self.CLOSING_SIZE)
         self.play(FadeOut(self.marks), animation, run_time=self.stage_time)
         self.marks = VGroup()
         self.wait(self.pause_time / 2)
@@ -298,7 +299,8 @@ class ConvBackwardScene(ConvGradientScene):
                     n += 1
                 if quick:
                     self.sweep_windows(c, f, quick)
-        animation = self.caption_to(self.tr("dL/dx: each input cell gathers dL/dy × weight from every window that read it"))
+        animation = self.caption_to(
+            self.tr("dL/dx: each input cell gathers dL/dy × weight from every window that read it"), font_size=self.CLOSING_SIZE)
         self.play(FadeOut(self.marks), animation, run_time=self.stage_time)
         self.marks = VGroup()
         if any(t.geometry.pads):

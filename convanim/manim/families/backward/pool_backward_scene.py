@@ -201,7 +201,7 @@ class PoolBackwardScene(UpstreamGradient, PoolLayerOptions, PlaneInput, FamilySc
 
     def conclude(self) -> None:
         self.play(FadeOut(self.frames), run_time=self.stage_time / 2)
-        self.play(self.caption_to(self.conclusion()), run_time=self.stage_time)
+        self.play(self.caption_to(self.conclusion(), font_size=self.CLOSING_SIZE), run_time=self.stage_time)
         self.wait(self.pause_time)
 
     def conclusion(self) -> str:
