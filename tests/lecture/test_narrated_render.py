@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from render_support import SHORT, frames_at, probe, render
+from render_support import SHORT, conv_video, frames_at, probe, render  # noqa: F401  (conv_video: a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 FPS, RATE = 30, 48_000
@@ -46,11 +46,9 @@ def timeline():
 
 
 @pytest.fixture(scope="module")
-def silent(tmp_path_factory):
-    out = tmp_path_factory.mktemp("silent") / "silent.mp4"
-    result = render(SHORT, "ShortConv", out)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return out
+def silent(conv_video):
+    """The short conv scene without narration (render_support's conv_video)."""
+    return conv_video
 
 
 @pytest.fixture(scope="module")
