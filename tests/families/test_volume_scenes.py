@@ -144,3 +144,28 @@ def test_the_overlap_reading_finds_planes_set_too_close():
     """plane_gap set by hand to 0.5 puts the planes over each other, and the reading above says so."""
     scene = run(type("Close", (volumes.ConvVolume,), {"plane_gap": 0.5}))
     assert overlapping(plane_boxes(scene, scene.input_block))
+
+
+def test_a_block_too_tall_for_readable_digits_is_shaded_by_value_and_its_names_stay_readable():
+    """Six channels of 7×7 padded cells stack too tall for 8 px digits: the planes are shaded by value (brighter
+    for larger, each plane by its own range), the outputs light up in value order, the block names grow to
+    the readable size, and the statements still hold the numbers."""
+    from screen_check import recording, size_problems, overlap_problems
+
+    class Six(volumes.ConvVolumeScene):
+        in_channels, out_channels, input_size, padding, detailed_positions = 6, 2, (5, 5), 1, 1
+
+    scene = run(recording(Six))
+    assert not scene.numbered
+    t = scene.trace
+    for c, plane in enumerate(scene.input_block):
+        assert not plane.show_numbers
+        light = np.array([sum(int(sq.get_fill_color()[k:k + 2], 16) for k in (1, 3, 5)) for sq in plane.squares])
+        order = np.argsort(t.padded[c], axis=None, kind="stable")
+        assert np.all(np.diff(light[order]) >= -3)
+    lit = np.array([[sum(int(sq.get_fill_color()[k:k + 2], 16) for k in (1, 3, 5)) for sq in grid.squares]
+                    for grid in scene.output_block]).ravel()
+    order = np.argsort(t.output, axis=None, kind="stable")
+    assert np.all(np.diff(lit[order]) >= -3) and lit[order[-1]] > lit[order[0]]
+    assert size_problems(scene.screen) == [] and overlap_problems(scene.screen) == []
+    assert any("y[0,0,0]" in text for text in scene.screen.statements())

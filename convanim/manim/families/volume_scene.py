@@ -28,8 +28,8 @@ from convanim.arithmetic.trace import ConvTrace
 from convanim.statements import channel_sum_statement, running_statement
 
 from convanim.manim.families.family_scene import FamilyScene
-from convanim.manim.rendering.camera_view import ROOM_ABOVE_CAPTION, face_camera, fit_view, project
-from convanim.manim.mobjects.cells import NumberGrid, caption_text, fit_font_size
+from convanim.manim.rendering.camera_view import ROOM_ABOVE_CAPTION, face_camera, fit_view, project, screen_box
+from convanim.manim.mobjects.cells import MIN_LETTER_HEIGHT, NumberGrid, caption_text, fit_font_size, shade_of
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.options.layer_options import LayerOptions
 from convanim.manim.mobjects.numbers import format_shape, widest_text
@@ -131,24 +131,45 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
         return (tallest + PLANE_SPACE) / max(per_depth, 0.2)
 
     def use_trace(self, trace: ConvTrace) -> None:
-        """Build the input and output blocks of the layer ``trace`` records (the output's numbers hidden)."""
+        """Build the input and output blocks of the layer ``trace`` records (the output's numbers hidden), and
+        fit the view to them.  Where the fitted view would draw the planes' digits under the minimum size (a
+        block of many planes), the planes are shaded by value instead, and the captions carry the numbers."""
         self.trace = t = trace
         f, cg, kh, kw = t.weight.shape
         self.gap = self.depth_gap([(*t.padded.shape[1:], self.cell), (kh, kw, self.cell)])  # input and filters
+        for self.numbered in (True, False):
+            self.build_blocks()
+            if not self.numbered or self.smallest_digit() >= MIN_LETTER_HEIGHT:
+                break
+        self.filter_block: Group | None = None
+        self.window_box = None
+        self.positions_shown = 0
+
+    def build_blocks(self) -> None:
+        """The input and output blocks and their names, the view fitted to them and to the filter blocks."""
+        t = self.trace
         self.input_block = self.build_block(t.padded, self.palette.input, np.array([-3.0, 0.0, 0.0]),
                                             colors=[self.channel_color(c) for c in range(t.padded.shape[0])])
         self.output_block = self.build_block(t.output, self.palette.padding, np.array([3.6, 0.0, 0.0]),
                                              cell=self.output_cell)
         for grid in self.output_block:
             grid.numbers.set_opacity(0)  # empty until its filter passes
+            if not grid.show_numbers:
+                grid.squares.set_fill(self.palette.padding)
         self.input_label = self.block_label(self.input_block, self.input_title())
         self.output_label = self.block_label(self.output_block, self.output_title())
-        filters = [self.build_filter_block(f) for f in range(t.num_filters)]  # where they will come, to fit them
-        self.fit_camera([self.input_block, self.input_label, self.output_block, self.output_label,
-                         *filters, *(block.label for block in filters)])
-        self.filter_block: Group | None = None
-        self.window_box = None
-        self.positions_shown = 0
+        for _ in range(2):  # the names grown to the readable size in the fitted view, and the view fitted again
+            filters = [self.build_filter_block(f) for f in range(t.num_filters)]  # where they will come
+            self.fit_camera([self.input_block, self.input_label, self.output_block, self.output_label,
+                             *filters, *(block.label for block in filters)])
+            for label in (self.input_label, self.output_label):
+                self.readable(label)
+        self.sample_numbers = [grid.numbers[0] for block in (self.input_block, self.output_block, *filters)
+                               for grid in block[:1] if grid.show_numbers]
+
+    def smallest_digit(self) -> float:
+        """The height on screen (frame units) of the shortest of the blocks' numbers."""
+        return min(screen_box(self.frame, [n])[3] - screen_box(self.frame, [n])[1] for n in self.sample_numbers)
 
     def input_title(self) -> str:
         return self.tr("input  {shape}", shape=format_shape(self.trace.input.shape))
@@ -172,7 +193,7 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
         planes = []
         for c in range(values.shape[0]):
             grid = NumberGrid(values[c], cell, colors[c] if colors else color, self.decimals, font_size=font,
-                              fill_opacity=0.85)
+                              fill_opacity=0.85, show_numbers=self.numbered)
             grid.move_to(centre + OUT * plane_depth(c, values.shape[0], gap))
             planes.append(grid)
         return Group(*planes)
@@ -188,7 +209,7 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
         planes = []
         for k, c in enumerate(self.filter_channels(f)):
             grid = NumberGrid(t.weight[f, k], self.cell, self.group_kernel_color(f), self.decimals, font_size=font,
-                              fill_opacity=0.85)
+                              fill_opacity=0.85, show_numbers=self.numbered)
             grid.move_to(np.array([self.filter_x, 0.0, self.plane_z(c)]))
             planes.append(grid)
         block = Group(*planes)
@@ -197,9 +218,18 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
         return block
 
     def block_label(self, block: Group, text: str):
-        """``text`` above the block's front plane, turned to face the viewer."""
+        """``text`` above the block's front plane, turned to face the viewer, readable in the current view."""
         label = caption_text(text, LABEL_SIZE, "#BDBDBD")
-        return face_camera(self.frame, label.move_to(block[0].get_top() + UP * 0.45))
+        return self.readable(face_camera(self.frame, label.move_to(block[0].get_top() + UP * 0.45)))
+
+    def readable(self, label):
+        """``label`` grown about its centre until its letters are drawn at least MIN_LETTER_HEIGHT tall in the
+        current view (a view fitted to a block of many planes draws everything smaller); returns it."""
+        tallest = max(screen_box(self.frame, [glyph])[3] - screen_box(self.frame, [glyph])[1]
+                      for glyph in label.submobjects if glyph.has_points())
+        if tallest < MIN_LETTER_HEIGHT * 1.02:
+            label.scale(MIN_LETTER_HEIGHT * 1.02 / tallest)
+        return label
 
     def window_prism(self, f: int, oy: int, ox: int) -> VPrism:
         """Filter ``f``'s block at output (oy, ox): over the window's cells, as deep as its channels."""
@@ -291,14 +321,19 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
                                                                  self.lookup)), run_time=run_time)
                 self.wait(self.pause_time / 2)
         last = t.step(f, t.channels_per_filter - 1, oy, ox)
-        grid.set_number(oy, ox, last.running_after)
-        grid.number(oy, ox).set_opacity(0)  # the new glyphs, hidden until the cell lights up
-        self.play(*([] if detailed else [self.window_box.animate.move_to(target)]),
-                  grid.number(oy, ox).animate.set_opacity(1),
-                  grid.cell(oy, ox).animate.set_fill(self.palette.output),
+        if grid.show_numbers:
+            grid.set_number(oy, ox, last.running_after)
+            grid.number(oy, ox).set_opacity(0)  # the new glyphs, hidden until the cell lights up
+            lights = [grid.number(oy, ox).animate.set_opacity(1),
+                      grid.cell(oy, ox).animate.set_fill(self.palette.output)]
+        else:  # shaded by its value among the layer's outputs
+            lights = [grid.cell(oy, ox).animate.set_fill(shade_of(last.running_after, float(t.output.min()),
+                                                                  float(t.output.max()), self.palette.output))]
+        self.play(*([] if detailed else [self.window_box.animate.move_to(target)]), *lights,
                   self.caption_to(running_statement(t, last, self.decimals, self.lookup, self.output_name)),
                   run_time=run_time)
-        grid.number(oy, ox).set_opacity(1)  # the state the animation ends in, on the number itself too
+        if grid.show_numbers:
+            grid.number(oy, ox).set_opacity(1)  # the state the animation ends in, on the number itself too
         self.window_box.cells = target.cells
         self.positions_shown += 1
         self.after_position(f, oy, ox)
@@ -426,6 +461,7 @@ class PixelShuffleScene(ConvVolumeScene):
         self.values = x
         self.output = pixel_shuffle(x, r)  # checks the shapes: channels divisible by r²
         self.destinations = shuffle_destinations(x.shape, r)
+        self.numbered = True  # the values fly: always numbers
         self.turn_camera()
         self.gap = self.depth_gap([(*x.shape[1:], self.cell)])
         self.input_block = self.build_block(x, self.palette.input, np.array([-3.0, 0.0, 0.0]))
