@@ -139,7 +139,7 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
         self.gap = self.depth_gap([(*t.padded.shape[1:], self.cell), (kh, kw, self.cell)])  # input and filters
         for self.numbered in (True, False):
             self.build_blocks()
-            if not self.numbered or self.smallest_digit() >= MIN_LETTER_HEIGHT:
+            if not self.numbered or self.smallest_digit() >= MIN_LETTER_HEIGHT * 1.005:
                 break
         self.filter_block: Group | None = None
         self.window_box = None
@@ -164,12 +164,18 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
                              *filters, *(block.label for block in filters)])
             for label in (self.input_label, self.output_label):
                 self.readable(label)
-        self.sample_numbers = [grid.numbers[0] for block in (self.input_block, self.output_block, *filters)
-                               for grid in block[:1] if grid.show_numbers]
+        self.all_numbers = [n for block in (self.input_block, self.output_block, *filters) for grid in block
+                            if grid.show_numbers for n in grid.numbers]
 
     def smallest_digit(self) -> float:
-        """The height on screen (frame units) of the shortest of the blocks' numbers."""
-        return min(screen_box(self.frame, [n])[3] - screen_box(self.frame, [n])[1] for n in self.sample_numbers)
+        """The height on screen (frame units) of the shortest of the blocks' numbers: each number's tallest
+        glyph (a row of tilted digits spans more than one digit's height)."""
+        return min(self.glyph_height(n) for n in self.all_numbers)
+
+    def glyph_height(self, mob) -> float:
+        """The height on screen of ``mob``'s tallest glyph (its submobjects with points)."""
+        boxes = [screen_box(self.frame, [m]) for m in mob.family_members_with_points()]
+        return max(y1 - y0 for _, y0, _, y1 in boxes)
 
     def input_title(self) -> str:
         return self.tr("input  {shape}", shape=format_shape(self.trace.input.shape))
@@ -225,8 +231,7 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
     def readable(self, label):
         """``label`` grown about its centre until its letters are drawn at least MIN_LETTER_HEIGHT tall in the
         current view (a view fitted to a block of many planes draws everything smaller); returns it."""
-        tallest = max(screen_box(self.frame, [glyph])[3] - screen_box(self.frame, [glyph])[1]
-                      for glyph in label.submobjects if glyph.has_points())
+        tallest = self.glyph_height(label)
         if tallest < MIN_LETTER_HEIGHT * 1.02:
             label.scale(MIN_LETTER_HEIGHT * 1.02 / tallest)
         return label
