@@ -485,14 +485,20 @@ class ConvLayerScene(LayerOptions, FamilyScene):
         grid = self.input_stack.front_grid()
         rows, cols = step.sources.rows, step.sources.cols
         window = VGroup(grid.cell(rows[0], cols[0]), grid.cell(rows[-1], cols[-1]))
-        avoid = [*drawn_boxes(self.mobjects, leave_out=[self.input_stack, self.caption, *self.overlays()]),
-                 box_of(window), self.caption_band()]
-        place = free_spot((lens.get_width(), lens.get_height()), window.get_center(), avoid)
-        if place is None:  # nowhere free: over the input, away from the window (the products stay readable)
+        labels = [m for m in (self.input_label, getattr(self, "_channel_label", None)) if m is not None]
+        for may_cover in ([], labels):  # first beside everything; else over the input's labels too (hidden)
+            avoid = [*drawn_boxes(self.mobjects, leave_out=[self.input_stack, self.caption, *self.overlays(),
+                                                            *may_cover]),
+                     box_of(window), self.caption_band()]
+            place = free_spot((lens.get_width(), lens.get_height()), window.get_center(), avoid)
+            if place is not None:
+                break
+        else:  # nowhere free
             return None
         self.on_top(lens.move_to(place))
         x0, y0, x1, y1 = box_of(lens)
-        self.lens_covers = [n for n in (grid.numbers if grid.show_numbers else []) if not (
+        under = [*(grid.numbers if grid.show_numbers else []), *may_cover]
+        self.lens_covers = [n for n in under if not (
             n.get_right()[0] <= x0 or x1 <= n.get_left()[0] or n.get_top()[1] <= y0 or y1 <= n.get_bottom()[1])]
         return lens
 
