@@ -282,3 +282,16 @@ def test_descent_grids_fit_the_widest_number_of_any_step():
     scene = check(GradientDescentScene, {"num_images": 1, "image_size": 3, "seed": 1, "lr": 0.5, "steps": 2,
                                          "decimals": 1, "detailed_steps": 0})
     assert np.abs(scene.weight_grid.shown_values()).max() >= 10  # the numbers that grew
+
+
+def test_descent_grids_too_wide_for_their_column_are_shaded():
+    """make fuzz found it: lr 0.5 with three decimals diverges to weights like −910.000; grids sized for them
+    overlapped their neighbours.  Such a grid is shaded by value, its shades following each step's values."""
+    scene = check(GradientDescentScene, {"num_images": 1, "image_size": 3, "seed": 1, "lr": 0.5, "steps": 4,
+                                         "decimals": 3, "detailed_steps": 0})
+    assert not scene.weight_grid.show_numbers
+    w = scene.run.steps[-1].new_weight[0, 0]
+    light = np.array([sum(int(sq.get_fill_color()[k:k + 2], 16) for k in (1, 3, 5))
+                      for sq in scene.weight_grid.squares])
+    order = np.argsort(w, axis=None, kind="stable")
+    assert np.all(np.diff(light[order]) >= -3) and light[order[-1]] > light[order[0]]

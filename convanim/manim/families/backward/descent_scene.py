@@ -21,10 +21,13 @@ from convanim import EdgeProblem, TrainingRun, edge_learning_problem
 from convanim.statements import Statement, format_number, relation_for
 
 from convanim.manim.families.family_scene import FamilyScene
-from convanim.manim.mobjects.cells import NumberGrid, caption_text, fit_font_size, label_above, readable_cell
+from convanim.manim.mobjects.cells import NumberGrid, caption_text, fit_font_size, label_above, readable_cell, shade
 from convanim.manim.animations.fades import FadeIn, FadeOut, fade_out_then_in
 from convanim.manim.mobjects.numbers import make_number, set_number, widest_text
 
+
+#: The width a grid may take in its column (frame units): the columns' centres are 3.3 apart.
+COLUMN_ROOM = 3.0
 
 class GradientDescentScene(FamilyScene):
     """Gradient descent on :func:`convanim.edge_learning_problem`.  Options (class attributes):
@@ -80,6 +83,8 @@ class GradientDescentScene(FamilyScene):
         self.grad_grid.move_to(np.array([4.3, 0.35, 0]))
         for number in self.grad_grid.numbers:  # shown once the first backward pass has run
             number.set_opacity(0)
+        if not self.grad_grid.show_numbers:
+            self.grad_grid.squares.set_fill(self.palette.padding)
         self.labels = VGroup(
             label_above(self.image_grid, self.tr("x, example {n} of {total}", n=k + 1, total=self.num_images)),
             label_above(self.output_grid, "y = x ∗ w"),
@@ -100,9 +105,14 @@ class GradientDescentScene(FamilyScene):
 
     def grid_for(self, values: np.ndarray, preferred: float, color: str) -> NumberGrid:
         """A grid showing ``values[0]`` (S, H, W: what it shows at each step), its cells and font sized for the
-        widest number of any step, so that a value that grows during training still fits its cell."""
+        widest number of any step, so that a value that grows during training still fits its cell.  Where
+        those cells would make the grid wider than its column (a run that diverges to −2048.000), the grid
+        is shaded by value instead, and the captions write the numbers in focus."""
         d = self.decimals
         cell = readable_cell(preferred, values, d)
+        columns = values.shape[-1]
+        if cell * columns > COLUMN_ROOM:
+            return NumberGrid(values[0], min(preferred, COLUMN_ROOM / columns), color, d, show_numbers=False)
         return NumberGrid(values[0], cell, color, d, font_size=fit_font_size(cell, widest_text(values, d)))
 
     # -- the story -------------------------------------------------------------
@@ -156,7 +166,11 @@ class GradientDescentScene(FamilyScene):
 
     def change_grid(self, grid: NumberGrid, values: np.ndarray) -> list:
         """The numbers of ``grid`` fade out, then the new ``values`` fade in (no frame shows a glyph between
-        two numbers); the grid holds the new numbers once the play is over."""
+        two numbers); the grid holds the new numbers once the play is over.  A shaded grid takes the new
+        values' shades."""
+        if not grid.show_numbers:
+            return [grid.cell(i, j).animate.set_fill(shade(values, i, j, grid.cell_color))
+                    for (i, j), _ in np.ndenumerate(values)]
         fades, finish = grid.fade_to_values(values)
         self.after_play(finish)
         return fades
