@@ -7,6 +7,7 @@ headless mode and OpenGL to EGL (see convanim/manim/headless.py).
 import importlib.util
 import sys
 from pathlib import Path
+import numpy as np
 
 _saved = sys.argv
 sys.argv = ["manimgl"]
@@ -115,3 +116,9 @@ def load_module(name):
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def lightness(grid) -> np.ndarray:
+    """How light each cell of a shaded grid is drawn, (rows·cols,) in cell order: the sum of its fill's red,
+    green and blue (0-765), read from the colour the cell is filled with."""
+    return np.array([sum(int(sq.get_fill_color()[k:k + 2], 16) for k in (1, 3, 5)) for sq in grid.squares])

@@ -10,7 +10,7 @@ from PIL import Image
 from manim_support import run  # noqa: I001  (imports manimlib first)
 from convanim.manim.mobjects.cells import MIN_FONT_SIZE, NumberGrid
 from convanim import generated_picture, output_size
-from manim_support import load_module
+from manim_support import lightness, load_module
 from render_support import SHORT, render
 
 feature_maps = load_module("feature_maps")
@@ -248,8 +248,7 @@ def test_a_window_too_large_for_numbers_is_shaded_by_value_and_its_sums_written(
         for grid, values in ((scene.window_grids[c], window), (scene.kernel_grids[c], kernel),
                              (scene.product_grids[c], window * kernel)):
             assert not grid.show_numbers
-            light = np.array([[sum(int(grid.cell(i, j).get_fill_color()[k:k + 2], 16) for k in (1, 3, 5))
-                               for j in range(7)] for i in range(7)])
+            light = lightness(grid)
             order = np.argsort(values, axis=None, kind="stable")
             assert np.all(np.diff(light.flat[order]) >= -3)  # brighter for larger (hex rounding: a few steps)
             assert light.flat[order[-1]] > light.flat[order[0]] or values.min() == values.max()

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from screen_check import fuzz_settings, overlap_problems, recording, run, size_problems  # noqa: I001  (imports manimlib first)
 from statement_check import arithmetic_problems
+from manim_support import lightness
 from convanim.manim import (Col2ImScene, ConvArithmetic, ConvBackwardAsConvolutionScene, ConvBackwardScene,
                             ConvVolumeScene, FeatureMapScene, GradientDescentScene, Im2ColLoopOrdersScene, Im2ColScene, PaddingModes,
                             PipelineScene, PoolBackwardScene, PoolingScene, ReceptiveFieldScene, TransposedScatter)
@@ -291,7 +292,6 @@ def test_descent_grids_too_wide_for_their_column_are_shaded():
                                          "decimals": 3, "detailed_steps": 0})
     assert not scene.weight_grid.show_numbers
     w = scene.run.steps[-1].new_weight[0, 0]
-    light = np.array([sum(int(sq.get_fill_color()[k:k + 2], 16) for k in (1, 3, 5))
-                      for sq in scene.weight_grid.squares])
+    light = lightness(scene.weight_grid)
     order = np.argsort(w, axis=None, kind="stable")
     assert np.all(np.diff(light[order]) >= -3) and light[order[-1]] > light[order[0]]

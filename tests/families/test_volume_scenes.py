@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from manim_support import run  # noqa: I001  (imports manimlib first)
-from manim_support import load_module
+from manim_support import lightness, load_module
 
 volumes = load_module("volumes")
 
@@ -160,11 +160,10 @@ def test_a_block_too_tall_for_readable_digits_is_shaded_by_value_and_its_names_s
     t = scene.trace
     for c, plane in enumerate(scene.input_block):
         assert not plane.show_numbers
-        light = np.array([sum(int(sq.get_fill_color()[k:k + 2], 16) for k in (1, 3, 5)) for sq in plane.squares])
+        light = lightness(plane)
         order = np.argsort(t.padded[c], axis=None, kind="stable")
         assert np.all(np.diff(light[order]) >= -3)
-    lit = np.array([[sum(int(sq.get_fill_color()[k:k + 2], 16) for k in (1, 3, 5)) for sq in grid.squares]
-                    for grid in scene.output_block]).ravel()
+    lit = np.concatenate([lightness(grid) for grid in scene.output_block])
     order = np.argsort(t.output, axis=None, kind="stable")
     assert np.all(np.diff(lit[order]) >= -3) and lit[order[-1]] > lit[order[0]]
     assert size_problems(scene.screen) == [] and overlap_problems(scene.screen) == []
