@@ -8,7 +8,9 @@
 #   make test   the render set-up + Chromium (for the slide-deck test) + the test
 #               extra and its oracle, PyTorch's CPU build (the CUDA build only
 #               where an NVIDIA GPU is seen); pytest
-#   make bench  the test set-up; benchmark tables (core vs PyTorch, render vs empty scene)
+#   make bench  the test set-up; benchmark tables (core vs PyTorch, render vs empty scene), recorded in
+#               benchmarks/results/ (the docs' benchmarks page shows them)
+#   make docs   the test set-up (Sphinx is in the test extra); the documentation site into docs/_build/html
 #
 # Two stamps in .venv: rendering never installs the test extra, and running
 # one target after the other installs nothing twice.
@@ -39,7 +41,7 @@ export PYGLET_HEADLESS := 1
 TORCH_VERSION   := 2.13.0
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
-.PHONY: test fuzz demo media bench messages system-deps test-system-deps venv oracle clean
+.PHONY: test fuzz demo media bench docs messages system-deps test-system-deps venv oracle clean
 
 test: $(TEST_STAMP)
 	$(VPY) -m pytest -q -n auto --dist loadfile
@@ -55,8 +57,14 @@ media: $(RENDER_STAMP)
 	$(VPY) media/make_media.py
 
 bench: $(TEST_STAMP)
-	$(VPY) benchmarks/bench_core.py
-	$(VPY) benchmarks/bench_render.py
+	$(VPY) benchmarks/bench_core.py --record
+	$(VPY) benchmarks/bench_narration.py --record
+	$(VPY) benchmarks/bench_render.py --record
+
+# Warnings are errors and every reference must resolve (nitpicky); builds offline.
+docs: $(TEST_STAMP)
+	$(VPY) -m sphinx -W --keep-going -n -q -b html docs docs/_build/html
+	@echo "docs: open docs/_build/html/index.html"
 
 # install-debs PACKAGES: apt-get install the ones not installed (when root; otherwise say what to run).
 define install-debs
@@ -128,4 +136,4 @@ $(TEST_STAMP): $(RENDER_STAMP) | test-system-deps
 oracle: $(TEST_STAMP)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis docs/_build

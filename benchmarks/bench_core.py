@@ -23,7 +23,7 @@ import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
 import convanim as ca  # noqa: E402
-from common import median_seconds, paired_medians, print_table  # noqa: E402
+from common import median_seconds, paired_medians, print_table, recorded  # noqa: E402
 
 
 def conv_cases(rng):
@@ -126,6 +126,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    start = time.perf_counter()
-    main()
-    print(f"\n(benchmark took {time.perf_counter() - start:.0f} s)")
+    with recorded("bench_core"):
+        start = time.perf_counter()
+        main()
+        print(f"\n(benchmark took {time.perf_counter() - start:.0f} s)")

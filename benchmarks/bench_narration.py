@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_render import ONE, timed_render  # noqa: E402
-from common import print_table  # noqa: E402
+from common import print_table, recorded  # noqa: E402
 
 
 def main() -> None:
@@ -63,4 +63,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recorded("bench_narration"):
+        main()

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import print_table  # noqa: E402
+from common import print_table, recorded  # noqa: E402
 
 from convanim.manim.rendering.segments import default_jobs  # noqa: E402  (imports neither manimlib nor torch)
 
@@ -207,4 +207,5 @@ def measure_against_empty(pairs: list[tuple[str, str]], with_speedup: set[tuple[
     return per_frame
 
 if __name__ == "__main__":
-    main()
+    with recorded("bench_render"):
+        main()

@@ -1,9 +1,18 @@
-"""Timing helpers shared by the benchmark scripts: medians of repeated runs, one table."""
+"""Timing helpers shared by the benchmark scripts: medians of repeated runs, one table, and the record of a run
+that the docs' benchmarks page shows (``--record``)."""
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import platform
 import statistics
+import sys
 import time
-from typing import Callable
+from pathlib import Path
+from typing import Callable, Iterator
+
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def median_seconds(fn: Callable[[], object], repeats: int = 5, warmup: int = 1) -> float:
@@ -37,3 +46,46 @@ def print_table(headers: list[str], rows: list[list[object]]) -> None:
     print("|" + "|".join("---" for _ in headers) + "|")
     for row in rows:
         print("| " + " | ".join(str(v) for v in row) + " |")
+
+
+class Tee(io.TextIOBase):
+    """Writes to every stream it holds."""
+
+    def __init__(self, *streams):
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()
+
+
+@contextlib.contextmanager
+def recorded(script: str) -> Iterator[None]:
+    """With ``--record`` on the command line (taken off before the script parses its own), what the script prints
+    is also written to ``benchmarks/results/<script>.md`` when it finishes, under a line saying how and where it
+    ran. The docs include those files as they are, and tests/test_docs.py checks every figure the README and the
+    benchmarks page quote against them."""
+    if "--record" not in sys.argv:
+        yield
+        return
+    sys.argv.remove("--record")
+    command = " ".join(["python", f"benchmarks/{script}.py", *sys.argv[1:]])
+    captured = io.StringIO()
+    stdout = sys.stdout
+    sys.stdout = Tee(stdout, captured)
+    try:
+        yield
+    finally:
+        sys.stdout = stdout
+    RESULTS.mkdir(exist_ok=True)
+    header = (f"Recorded by `{command}` on {time.strftime('%Y-%m-%d')}: {platform.machine()}, "
+              f"{os.cpu_count()} cores, Python {platform.python_version()}.\n\n")
+    temporary = RESULTS / f".{script}.md.partial"
+    temporary.write_text(header + captured.getvalue(), encoding="utf-8")
+    os.replace(temporary, RESULTS / f"{script}.md")
+    print(f"recorded benchmarks/results/{script}.md", file=sys.stderr)

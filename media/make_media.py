@@ -1,4 +1,4 @@
-"""Make the stills, the gallery and the GIFs shown in the README (run by `make media`).
+"""Make the stills, the gallery and the GIFs shown in the README and the docs (run by `make media`).
 
     python media/make_media.py
 
@@ -9,7 +9,6 @@ skipped, one frame drawn) and saved at 960 px wide; the GIF is cut from a
 from __future__ import annotations
 
 import importlib.util
-import json
 import subprocess
 import sys
 import tempfile
@@ -116,7 +115,7 @@ def capture_volume() -> None:
     Capturing(skip_animations=True).run()
 
 
-GALLERY_FILES = ["scenes/arithmetic.py", "scenes/transposed.py", "scenes/pooling.py", "scenes/im2col.py",
+GALLERY_FILES = ["scenes/conv3x3.py", "scenes/arithmetic.py", "scenes/transposed.py", "scenes/pooling.py", "scenes/im2col.py",
                  "scenes/feature_maps.py", "scenes/pipeline.py", "scenes/backward.py", "scenes/trained.py",
                  "scenes/receptive_field.py", "scenes/volumes.py"]
 #: Scenes with photos and maps keep more colours than the flat-coloured grids.
@@ -124,31 +123,27 @@ PHOTO_FILES = {"scenes/feature_maps.py", "scenes/pipeline.py", "scenes/trained.p
 GALLERY_WIDTH = 480
 
 
-def gallery() -> list[tuple[str, str, str, str]]:
-    """The last frame of every scene of GALLERY_FILES; returns (file, scene, first docstring line, image).
+def gallery() -> None:
+    """The last frame of every scene of GALLERY_FILES, into media/gallery/<Scene>.png (the docs' family pages show
+    them beside each scene's description).
 
     Each scene file runs in a process of its own: manimgl keeps a full-frame
     fill texture alive for every scene a process has drawn, and after some
     thirty scenes the renderer starts drawing frames without their fills.
     """
-    rows = []
     for scene_file in GALLERY_FILES:
         out = subprocess.run([sys.executable, __file__, "--gallery-file", scene_file], check=True, cwd=ROOT,
                              capture_output=True, text=True).stdout
         for line in out.splitlines():
-            if line.startswith("{"):
-                row = json.loads(line)
-                rows.append((row["file"], row["scene"], row["doc"], row["image"]))
-                print(f"wrote media/{row['image']}")
-    return rows
+            if line.startswith("wrote "):
+                print(line)
 
 
 def gallery_file(scene_file: str) -> None:
-    """Render the last frame of each scene of one file (in this process); print one JSON line per scene."""
-    spec = importlib.util.spec_from_file_location(Path(scene_file).stem, ROOT / scene_file)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    for scene_class in module.SCENES_IN_ORDER:
+    """Render the last frame of each scene of one file (in this process); print ``wrote PATH`` for each."""
+    from convanim.manim.rendering.scene_files import load_scene_module, scene_classes
+
+    for scene_class in scene_classes(load_scene_module(str(ROOT / scene_file), Path(scene_file).stem)).values():
         scene = scene_class(skip_animations=True)
         scene.run()
         scene.update_frame(force_draw=True)
@@ -157,22 +152,7 @@ def gallery_file(scene_file: str) -> None:
         name = f"gallery/{scene_class.__name__}.png"
         (MEDIA / "gallery").mkdir(exist_ok=True)
         image.quantize(256 if scene_file in PHOTO_FILES else 64).save(MEDIA / name, optimize=True)
-        doc = (scene_class.__doc__ or next((b.__doc__ for b in scene_class.__mro__[1:] if b.__doc__), "")) or ""
-        print(json.dumps({"file": scene_file, "scene": scene_class.__name__, "doc": doc.strip().splitlines()[0],
-                          "image": name}), flush=True)
-
-
-def write_gallery_table(rows) -> None:
-    """Replace the README's gallery block (between the two marker comments) with a table of the stills."""
-    lines = ["| scene | what it shows | last frame |", "|---|---|---|"]
-    for scene_file, name, doc, image in rows:
-        lines.append(f"| `manimgl {scene_file} {name}` | {doc} | ![{name}](media/{image}) |")
-    readme = ROOT / "README.md"
-    text = readme.read_text()
-    start, end = "<!-- gallery start -->", "<!-- gallery end -->"
-    head, rest = text.split(start)
-    _, tail = rest.split(end)
-    readme.write_text(head + start + "\n" + "\n".join(lines) + "\n" + end + tail)
+        print(f"wrote media/{name}", flush=True)
 
 
 def make_gif(scene_file: str, name: str, start: float, seconds: float, out: str) -> None:
@@ -229,7 +209,7 @@ def main() -> None:
     capture_pool_backward()
     capture_receptive_field()
     capture_volume()
-    write_gallery_table(gallery())
+    gallery()
     narrated_still()
     make_gif("scenes/conv3x3.py", "Conv3x3", start=3.0, seconds=9.0, out="conv3x3.gif")
     make_gif("scenes/pooling.py", "MaxPoolPadded", start=2.0, seconds=6.0, out="maxpool_padded.gif")

@@ -23,3 +23,6 @@ class MnistSizedConv(ConvLayerScene):
     input_range, weight_range, bias_range = (0, 9), (-1, 1), (0, 9)
     detailed_steps = 2
     sweep_time = 1 / 15
+
+
+SCENES_IN_ORDER = [Conv3x3, MnistSizedConv]

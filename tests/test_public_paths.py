@@ -11,7 +11,7 @@ PUBLIC = {"convanim", "convanim.manim"}
 
 
 def sources() -> dict[str, str]:
-    out = {str(p.relative_to(ROOT)): p.read_text() for p in sorted((ROOT / "scenes").glob("*.py"))}
+    out = {str(p.relative_to(ROOT)): p.read_text() for p in sorted((ROOT / "scenes").glob("[!_]*.py"))}
     out |= {str(p.relative_to(ROOT)): p.read_text() for p in sorted((ROOT / "examples").glob("*.py"))}
     for notebook in sorted((ROOT / "examples").glob("*.ipynb")):
         cells = json.loads(notebook.read_text())["cells"]

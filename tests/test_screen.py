@@ -47,7 +47,7 @@ def scene_classes(path: Path) -> dict[str, type]:
             if inspect.isclass(cls) and issubclass(cls, BatchedScene) and cls.__module__ == spec.name}
 
 
-SHIPPED = {name: cls for path in sorted((ROOT / "scenes").glob("*.py")) for name, cls in scene_classes(path).items()}
+SHIPPED = {name: cls for path in sorted((ROOT / "scenes").glob("[!_]*.py")) for name, cls in scene_classes(path).items()}
 
 
 # -- lecture variants a user would write in three lines --------------------------------------------

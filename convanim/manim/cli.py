@@ -1,11 +1,15 @@
 """The ``convanim`` command: list, render and still the project's scenes without writing Python.
 
-    convanim list                                   # every scene of scenes/*.py, one line each
+    convanim list                                   # every scene of scenes/*.py here, else of the gallery
     convanim list --options Conv3x3                 # the options a lecturer may set, with their rules
     convanim render scenes/conv3x3.py Conv3x3 --quality 720p --out conv.mp4 --set in_channels=2 --set stride=2
-    convanim still scenes/pooling.py MaxPool2x2 --out pool.png
-    convanim slides scenes/conv3x3.py Conv3x3 --out deck --pdf   # deck/index.html, deck/handout.pdf
-    convanim script scenes/conv3x3.py Conv3x3 --out conv3x3.vtt  # the narration, one cue per step
+    convanim render conv3x3 Conv3x3                 # a gallery name works from any folder
+    convanim still pooling MaxPool2x2 --out pool.png
+    convanim slides conv3x3 Conv3x3 --out deck --pdf              # deck/index.html, deck/handout.pdf
+    convanim script conv3x3 Conv3x3 --out conv3x3.vtt             # the narration, one cue per step
+
+FILE is a scene file, or the name of one of the gallery's (installed with the package) when no such file
+exists.  Default qualities: render 1080p, still 480p, slides 720p.
 
 ``--set NAME=VALUE`` sets one of the scene's declared options (``convanim
 list --options SCENE`` lists them with their rules); an unknown name or a
@@ -25,35 +29,39 @@ from convanim.manim.render import QUALITY_FLAGS, render_and_report
 
 
 def default_scene_files() -> list[Path]:
-    """The project's scene files: ``scenes/*.py`` under the current folder."""
-    return sorted(Path("scenes").glob("*.py"))
+    """The scene files to list when none are given: ``scenes/*.py`` under the current folder, else the gallery."""
+    from convanim.manim.rendering.scene_files import gallery_files
+
+    here = sorted(p for p in Path("scenes").glob("*.py") if not p.name.startswith("_"))
+    return here or gallery_files()
 
 
 def list_scenes(files: list[str], options_of: str | None = None) -> int:
-    """Print ``FILE SCENE  first line of its docstring`` for every scene of ``files``; with ``options_of``, that
+    """Print ``FILE SCENE  description`` for every scene of ``files`` (a gallery file as its name, ``conv3x3``); with ``options_of``, that
     scene's options instead (:func:`print_options`)."""
-    paths = [Path(f) for f in files] or default_scene_files()
-    if not paths:
-        print("convanim list: no scene files given and no scenes/*.py here", file=sys.stderr)
-        return 2
-    missing = [str(p) for p in paths if not p.is_file()]
-    if missing:
-        print(f"convanim list: scene file not found: {', '.join(missing)}", file=sys.stderr)
+    from convanim.manim.rendering.scene_files import resolve_scene_file
+
+    try:
+        paths = [resolve_scene_file(f) for f in files] or default_scene_files()
+    except FileNotFoundError as err:
+        print(f"convanim list: {err}", file=sys.stderr)
         return 2
     sys.argv = ["manimgl"]  # manimlib reads argv on import
     import convanim.manim._gl  # noqa: F401
 
-    from convanim.manim.rendering.scene_files import load_scene_module, scene_classes
+    from convanim.manim.rendering.scene_files import (gallery_folder, load_scene_module, scene_classes,
+                                                      scene_description)
 
     scenes = {}
+    gallery = gallery_folder().resolve()
     for n, path in enumerate(paths):
         module = load_scene_module(str(path), f"convanim_list_{n}")
+        # a gallery file not under the current folder is shown by the name that renders it from anywhere
+        shown = path.stem if path.is_absolute() and path.resolve().parent == gallery else path
         for name, cls in scene_classes(module).items():
             scenes.setdefault(name, cls)
             if options_of is None:
-                doc = next((c.__doc__ for c in cls.__mro__ if c.__doc__), "") or ""
-                first = doc.strip().splitlines()[0] if doc.strip() else ""
-                print(f"{path} {name}  {first}")
+                print(f"{shown} {name}  {scene_description(cls)}")
     if options_of is not None:
         if options_of not in scenes:
             print(f"convanim list: --options {options_of!r}: no scene of that name in "
@@ -85,12 +93,14 @@ def run_script(args: argparse.Namespace) -> int:
 
     from convanim.narration.cues import Cue, write_webvtt
     from convanim.manim.options.options import OptionError, parse_assignment
-    from convanim.manim.rendering.scene_files import exit_code
+    from convanim.manim.rendering.scene_files import exit_code, resolve_scene_file
     from convanim.manim.story.timeline import story_timeline
 
     out = Path(args.out or f"{args.scene}.vtt")
-    if not Path(args.scene_file).is_file():
-        print(f"convanim script: scene file not found: {args.scene_file}", file=sys.stderr)
+    try:
+        args.scene_file = str(resolve_scene_file(args.scene_file))
+    except FileNotFoundError as err:
+        print(f"convanim script: {err}", file=sys.stderr)
         return 2
     try:
         language = next((parse_assignment(s)[1] for s in reversed(args.set) if parse_assignment(s)[0] == "language"),
@@ -130,11 +140,15 @@ def run_slides(args: argparse.Namespace) -> int:
     """Render the scene as a deck into OUT/slides, then OUT/index.html (self-contained) and OUT/handout.pdf."""
     from convanim.manim.lecture.revealjs import RevealJsUnavailable, make_self_contained
 
+    import tempfile
+
     out = Path(args.out)
     folder = out / "slides"
-    code = render_and_report("convanim slides", args.verbose, args.scene_file, args.scene,
-                             out=str(out / f"{args.scene}.mp4"), quality=args.quality, settings=args.set,
-                             deck_folder=str(folder), speed=args.speed)
+    # the deck is the slides' videos; the movie manimgl writes beside them (its last piece) is not kept
+    with tempfile.TemporaryDirectory(prefix="convanim-slides-") as scratch:
+        code = render_and_report("convanim slides", args.verbose, args.scene_file, args.scene,
+                                 out=str(Path(scratch, f"{args.scene}.mp4")), quality=args.quality,
+                                 settings=args.set, deck_folder=str(folder), speed=args.speed, quiet=True)
     if code:
         return code
     html = out / "index.html"
@@ -163,13 +177,16 @@ def run_slides(args: argparse.Namespace) -> int:
     return 0
 
 
+FILE_HELP = "a scene file, or a gallery name (conv3x3, pooling, ...: convanim list shows them)"
+
+
 def scene_command(commands, name: str, quality: str, out_help: str, out_metavar: str, out_required: bool = False,
                   **description) -> argparse.ArgumentParser:
     """A command that renders a scene: FILE SCENE --quality --out --set --verbose (each command's defaults)."""
     sub = commands.add_parser(name, **description)
-    sub.add_argument("scene_file", metavar="FILE")
+    sub.add_argument("scene_file", metavar="FILE", help=FILE_HELP)
     sub.add_argument("scene", metavar="SCENE")
-    sub.add_argument("--quality", choices=list(QUALITY_FLAGS), default=quality)
+    sub.add_argument("--quality", choices=list(QUALITY_FLAGS), default=quality, help=f"default: {quality}")
     sub.add_argument("--out", required=out_required, metavar=out_metavar, help=out_help)
     sub.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="set an option of the scene, e.g. --set stride=2 (repeatable; convanim list --options "
@@ -186,7 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     listing = commands.add_parser("list", help="every scene of the scene files, with its one-line description",
-                                  description="Every scene of the given scene files (default: scenes/*.py).")
+                                  description="Every scene of the given scene files (default: scenes/*.py in the current folder, "
+                                              "else the gallery installed with convanim).")
     listing.add_argument("files", nargs="*", metavar="FILE")
     listing.add_argument("--options", metavar="SCENE", default=None,
                          help="list the options SCENE declares (what --set takes): value, description and rule")
@@ -212,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
                                              "those of the silent video.  Edit the texts and render with "
                                              "--set narration_script=PATH.vtt; record <id>.wav files for "
                                              "--set narration=FOLDER.")
-    script.add_argument("scene_file", metavar="FILE")
+    script.add_argument("scene_file", metavar="FILE", help=FILE_HELP)
     script.add_argument("scene", metavar="SCENE")
     script.add_argument("--out", metavar="PATH.vtt", help="file to write (default: SCENE.vtt)")
     script.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
@@ -221,7 +239,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        return run_command(build_parser().parse_args(argv))
+    except BrokenPipeError:  # `convanim list | head`: the reader has gone, nothing more to say
+        sys.stderr.close()
+        return 0
+
+
+def run_command(args: argparse.Namespace) -> int:
     if args.command == "list":
         return list_scenes(args.files, args.options)
     if args.command == "slides":

@@ -22,7 +22,8 @@ import numpy as np
 
 from convanim.manim.headless import RenderSetupError, check_render_tools, prepare_environment
 from convanim.manim.options.options import OptionError, parse_options
-from convanim.manim.rendering.scene_files import SceneNotFoundError, exit_code, load_scene_module, scene_classes
+from convanim.manim.rendering.scene_files import (SceneNotFoundError, exit_code, load_scene_module, resolve_scene_file,
+                                                  scene_classes)
 from convanim.manim.rendering.segments import default_jobs, render_segments
 from convanim.manim.speed.settings import speed_environment
 
@@ -97,8 +98,7 @@ def render_with_speed(scene_file: str, scene: str, out: str, quality: str, still
     """:func:`render`, its speed switches in the environment."""
     if quality not in QUALITY_FLAGS:
         raise OptionError(f"quality must be one of {', '.join(QUALITY_FLAGS)}; got {quality!r}")
-    if not Path(scene_file).is_file():
-        raise FileNotFoundError(f"scene file not found: {scene_file}")
+    scene_file = str(resolve_scene_file(scene_file))
     jobs = default_jobs() if jobs is None else jobs
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise OptionError(f"jobs must be a positive int; got {jobs!r}")
@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scene_file")
     parser.add_argument("scene")
-    parser.add_argument("--quality", choices=sorted(QUALITY_FLAGS), default="1080p")
+    parser.add_argument("--quality", choices=sorted(QUALITY_FLAGS), default="1080p", help="default: 1080p")
     parser.add_argument("--out", required=True, help="file to write (.mp4, .png with --still, .gif with --gif)")
     parser.add_argument("--still", action="store_true", help="write the last frame as PNG")
     parser.add_argument("--gif", action="store_true", help="write a GIF instead of an MP4")
@@ -229,9 +229,10 @@ def main(argv: list[str] | None = None) -> int:
                              voice_waits=waits, speed=args.speed)
 
 
-def render_and_report(prog: str, verbose: bool, scene_file: str, scene: str, **keywords) -> int:
-    """:func:`render`, then ``wrote PATH`` (exit 0) or one line on stderr and :func:`exit_code`; the whole
-    traceback too with ``verbose``."""
+def render_and_report(prog: str, verbose: bool, scene_file: str, scene: str, quiet: bool = False,
+                      **keywords) -> int:
+    """:func:`render`, then ``wrote PATH`` (exit 0; not when ``quiet``) or one line on stderr and
+    :func:`exit_code`; the whole traceback too with ``verbose``."""
     try:
         path = render(scene_file, scene, **keywords)
     except Exception as err:  # one line for the lecturer; --verbose for the developer
@@ -239,7 +240,8 @@ def render_and_report(prog: str, verbose: bool, scene_file: str, scene: str, **k
             traceback.print_exc()
         print(f"{prog}: {failure_message(err, scene)}", file=sys.stderr)
         return exit_code(err)
-    print(f"wrote {path}")
+    if not quiet:
+        print(f"wrote {path}")
     return 0
 
 

@@ -35,7 +35,7 @@ def load(path, name=None):
 
 def gallery_scenes():
     scenes = []
-    for n, path in enumerate(sorted((ROOT / "scenes").glob("*.py"))):
+    for n, path in enumerate(sorted((ROOT / "scenes").glob("[!_]*.py"))):
         scenes += list(scene_classes(load_scene_module(str(path), f"options_gallery_{n}")).values())
     return scenes
 

@@ -97,6 +97,58 @@ def test_list_prints_every_scene_with_its_description():
     assert "scenes/backward.py Col2Im  Im2Col's layer" in result.stdout
 
 
+def docstring_paragraphs() -> dict[tuple[str, str], str]:
+    """Each gallery scene's description read from the scene files' source with ast (not through convanim): the
+    first paragraph of its docstring, or of the class it derives from in the same file."""
+    import ast
+    import inspect
+
+    out = {}
+    for path in sorted((ROOT / "scenes").glob("[!_]*.py")):
+        classes = {node.name: node for node in ast.parse(path.read_text()).body if isinstance(node, ast.ClassDef)}
+        for name, node in classes.items():
+            doc, here = ast.get_docstring(node), node
+            while doc is None and here.bases and getattr(here.bases[0], "id", None) in classes:
+                here = classes[here.bases[0].id]
+                doc = ast.get_docstring(here)
+            if doc is not None:
+                out[(path.stem, name)] = " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
+    return out
+
+
+def test_list_in_an_empty_folder_lists_the_whole_gallery_with_whole_descriptions(tmp_path):
+    """Issue 35: `convanim list` anywhere lists the installed gallery, each scene by the name that renders it,
+    with its docstring's first paragraph whole (four were cut mid-sentence at the end of a line)."""
+    result = subprocess.run([COMMAND, "list"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    listed = {}
+    for line in result.stdout.splitlines():
+        file, scene, description = re.match(r"(\S+) (\S+)  (.*)$", line).groups()
+        assert (ROOT / "scenes" / f"{file}.py").is_file(), line
+        listed[(file, scene)] = description
+    expected = docstring_paragraphs()  # every scene class of the gallery has a docstring, or its base in the file
+    assert set(listed) <= set(expected) and len(listed) >= 60
+    for scene, description in listed.items():
+        assert description == expected[scene]
+        assert description.endswith((".", ")", "!")), (scene, description)  # a whole sentence, not a cut line
+    assert ("conv3x3", "MnistSizedConv") in listed and ("conv3x3", "Conv3x3") in listed
+
+
+def test_a_gallery_name_renders_from_any_folder_and_a_wrong_one_lists_the_gallery(tmp_path):
+    result = subprocess.run([COMMAND, "list", "conv3x3"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert [line.split()[:2] for line in result.stdout.splitlines()] == [["conv3x3", "Conv3x3"],
+                                                                         ["conv3x3", "MnistSizedConv"]]
+    for command in (["render", "conv4x4", "Conv3x3"], ["still", "scenes/conv4x4.py", "Conv3x3"],
+                    ["script", "conv4x4", "Conv3x3"], ["list", "conv4x4"]):
+        result = subprocess.run([COMMAND, *command], cwd=tmp_path, capture_output=True, text=True)
+        assert result.returncode == 2, result.stderr
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and "scene file not found" in lines[0], result.stderr
+        assert all(stem in lines[0] for stem in ("conv3x3", "pooling", "volumes", "backward")), lines[0]
+        assert list(tmp_path.iterdir()) == []
+
+
 def test_still_and_render_write_only_finished_files(tmp_path):
     png = tmp_path / "short.png"
     result = convanim("still", SHORT, "ShortConv", "--out", png, "--set", "in_channels=1")
@@ -140,6 +192,12 @@ def test_every_error_exits_2_with_one_line_and_writes_nothing(tmp_path, args, me
 def test_help_on_each_command(command):
     result = convanim(*command, "--help")
     assert result.returncode == 0 and "usage: convanim" in result.stdout
+
+
+@pytest.mark.parametrize("command, quality", [("render", "1080p"), ("still", "480p"), ("slides", "720p")])
+def test_help_says_each_commands_default_quality(command, quality):
+    result = convanim(command, "--help")
+    assert f"default: {quality}" in " ".join(result.stdout.split())
 
 
 def test_a_missing_command_or_argument_is_a_usage_error():

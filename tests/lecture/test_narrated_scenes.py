@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def gallery() -> list[tuple[str, str]]:
     found = []
-    for n, path in enumerate(sorted((ROOT / "scenes").glob("*.py"))):
+    for n, path in enumerate(sorted((ROOT / "scenes").glob("[!_]*.py"))):
         module = load_scene_module(str(path), f"narrated_gallery_{n}")
         found += [(path.name, name) for name in scene_classes(module)]
     return found

@@ -8,7 +8,7 @@ from manim_support import run
 ROOT = Path(__file__).resolve().parents[2]
 
 
-SCENE_FILES = sorted((ROOT / "scenes").glob("*.py"))
+SCENE_FILES = sorted((ROOT / "scenes").glob("[!_]*.py"))
 
 
 def every_scene():

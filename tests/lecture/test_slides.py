@@ -70,6 +70,12 @@ def test_the_deck_has_a_slide_per_step_and_keeps_every_frame(deck):
     assert sum(counts) == frames(deck / "plain.mp4")  # the slides together are the plain video
 
 
+def test_the_deck_folder_holds_the_deck_and_nothing_else(deck):
+    """Issue 35: the movie manimgl writes while rendering a deck (its last second only) used to stay beside the deck
+    as OUT/<Scene>.mp4; plain.mp4 is the fixture's own render."""
+    assert sorted(p.name for p in deck.iterdir()) == ["handout.pdf", "index.html", "plain.mp4", "slides"]
+
+
 def test_the_html_deck_embeds_one_section_per_slide(deck):
     html = (deck / "index.html").read_text()
     slides = json.loads((deck / "slides" / "ShortConv.json").read_text())["slides"]
