@@ -200,12 +200,13 @@ def measure_against_empty(pairs: list[tuple[str, str]], with_speedup: set[tuple[
                          "-" if one is None else f"{one:.1f}", "-" if one is None else f"{one / s_time:.2f}",
                          f"{e_time:.1f}", f"{1e3 * s_time / s_frames:.1f}", f"{1e3 * e_time / e_frames:.1f}", goal])
             print(" | ".join(map(str, rows[-1])), file=sys.stderr, flush=True)  # progress
-    print(f"jobs: {default_jobs()} (the default: one per two cores)")
+    print(f"jobs: {default_jobs()} (the default: one per two cores)\n")
     print_table(["scene", "quality", "video s", "frames", "render s", "--jobs 1 s", "speed-up", "empty s",
                  "ms/frame", "empty ms/frame", "ratio (goal ≤ 2.0)"], rows)
     print(f"\ngoal ≤ 2.0 met by {sum(ratio <= 2.0 for ratio in ratios)} of {len(ratios)}")
     return per_frame
 
+
 if __name__ == "__main__":
-    with recorded("bench_render"):
+    with recorded("bench_render", modes=("--levers", "--goal", "--floor", "--family")):
         main()

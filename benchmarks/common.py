@@ -65,16 +65,18 @@ class Tee(io.TextIOBase):
 
 
 @contextlib.contextmanager
-def recorded(script: str) -> Iterator[None]:
+def recorded(script: str, modes: tuple[str, ...] = ()) -> Iterator[None]:
     """With ``--record`` on the command line (taken off before the script parses its own), what the script prints
     is also written to ``benchmarks/results/<script>.md`` when it finishes, under a line saying how and where it
-    ran. The docs include those files as they are, and tests/test_docs.py checks every figure the README and the
-    benchmarks page quote against them."""
+    ran; a run in one of ``modes`` (``--levers``) to ``<script>-levers.md``. The docs include those files as they
+    are, and tests/test_docs.py checks every figure the README and the benchmarks page quote against them."""
     if "--record" not in sys.argv:
         yield
         return
     sys.argv.remove("--record")
-    command = " ".join(["python", f"benchmarks/{script}.py", *sys.argv[1:]])
+    script_file = script
+    script += "".join("-" + mode.lstrip("-") for mode in modes if mode in sys.argv)
+    command = " ".join(["python", f"benchmarks/{script_file}.py", *sys.argv[1:]])
     captured = io.StringIO()
     stdout = sys.stdout
     sys.stdout = Tee(stdout, captured)

@@ -15,7 +15,7 @@ shows a returned figure inline):
 
 Each takes ``language`` (``en``, ``th``, ``ja``, ``zh-Hans``, ``zh-Hant``,
 ``de``, as the scenes' option): titles and axis labels come from the same
-catalogues (:mod:`convanim.languages`), drawn with DejaVu Sans and the
+catalogues (``convanim.languages``), drawn with DejaVu Sans and the
 language's script font.
 """
 from __future__ import annotations

@@ -11,13 +11,13 @@ One rule for every caption that states a computation:
   exactly from the numbers as written, the left side rounds to the right
   side (a sum of terms with ``d`` decimals must give the total exactly).
   When rounding the terms breaks that, the chain is written with ``≈``
-  and :attr:`Statement.approximate` tells the scene to say so once.
+  and ``Statement.approximate`` tells the scene to say so once.
 
 Nothing here imports manim: scenes turn a :class:`Statement` into text with
 ``str(statement)``, and tests parse that text back with :func:`evaluate`.
 The few words a statement carries ("after channel 0: … so far") are English
 message ids; a scene passes ``lookup`` (its language's catalogue, see
-:mod:`convanim.languages`) to have them in the viewer's language.
+``convanim.languages``) to have them in the viewer's language.
 """
 from __future__ import annotations
 

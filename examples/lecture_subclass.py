@@ -35,7 +35,7 @@ from convanim.manim import FeatureMapScene  # noqa: E402
 class MyPhotoEdges(FeatureMapScene):
     """Your own photo (any PNG/JPEG up to 1024 px a side; here the generated picture), two edge filters.
 
-    For a file: photo_source = "lecture/photos/street.jpg".
+    For a file of yours: photo_source = "photos/street.jpg" (relative to the folder you render from).
     """
 
     photo_source = "generated"

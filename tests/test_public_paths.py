@@ -1,6 +1,6 @@
 """The public API is two paths (issue 33): ``convanim`` (the core) and ``convanim.manim`` (every scene base,
 building block and helper a lecturer may use).  The scene files, the examples (scripts and notebooks) and the
-README's code import only from those two, so internal modules can move without breaking a lecture."""
+code of the README and the docs import only from those two, so internal modules can move without breaking a lecture."""
 import json
 import re
 from pathlib import Path
@@ -16,12 +16,14 @@ def sources() -> dict[str, str]:
     for notebook in sorted((ROOT / "examples").glob("*.ipynb")):
         cells = json.loads(notebook.read_text())["cells"]
         out[str(notebook.relative_to(ROOT))] = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    readme = (ROOT / "README.md").read_text()
-    out["README.md"] = "\n".join(re.findall(r"```(?:python|ipython)\n(.*?)```", readme, re.S))
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]:
+        if "_build" not in page.parts:
+            out[str(page.relative_to(ROOT))] = "\n".join(
+                re.findall(r"```(?:python|ipython)\n(.*?)```", page.read_text(), re.S))
     return out
 
 
-def test_scenes_examples_and_the_readme_import_only_the_two_public_paths():
+def test_scenes_examples_the_readme_and_the_docs_import_only_the_two_public_paths():
     found = {}
     for name, text in sources().items():
         for from_path, import_path in IMPORT.findall(text):

@@ -153,7 +153,7 @@ class ConvGradTrace(FilterGroups):
 
     def grad_rows_folded(self) -> np.ndarray:
         """``grad_padded`` with only the padding rows folded back: (C_in, H, Wp), the first half of
-        :func:`fold_padding` (rows, then columns, as ``grad_input`` is made)."""
+        ``fold_padding`` (rows, then columns, as ``grad_input`` is made)."""
         top, bottom = self.geometry.pads[:2]
         return fold_padding(self.grad_padded, (top, bottom, 0, 0), self.padding_mode)
 

@@ -26,7 +26,7 @@ def output_size(i: int, k: int, stride: int = 1, padding: int = 0, dilation: int
     the division rounds up, but a last window that would start inside the
     right/bottom padding is dropped, as PyTorch's pooling does.  ``padding``
     here is the padding on *each* side; for asymmetric padding pass the mean
-    of the two sides (``(before + after) / 2``), as :func:`padded_output_size` does.
+    of the two sides (``(before + after) / 2``), as ``padded_output_size`` does.
     Returns 0 or less when the kernel does not fit; callers check that.
     """
     if ceil_mode:
@@ -50,7 +50,7 @@ def output_size_formula(i: int, k: int, stride: int = 1, padding: int = 0, dilat
     the value comes from :func:`output_size`.  With ``ceil_mode`` the
     brackets round up, and a window that would start in the padding is
     dropped (said at the end when it happens; ``lookup`` gives that sentence
-    in the scene's language, see :mod:`convanim.statements`).
+    in the scene's language, see ``convanim.statements``).
     """
     lo, hi = ("⌈", "⌉") if ceil_mode else ("⌊", "⌋")
     o = output_size(i, k, stride, padding, dilation, ceil_mode)

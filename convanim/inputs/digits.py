@@ -39,7 +39,7 @@ class Digits:
 
 @lru_cache(maxsize=1)
 def handwritten_digits() -> Digits:
-    """scikit-learn's 1,797 digits, split into 1,437 to train on and :data:`HELD_OUT` (360) held out.
+    """scikit-learn's 1,797 digits, split into 1,437 to train on and ``HELD_OUT`` (360) held out.
 
     Raises ImportError naming the ``data`` extra when scikit-learn is missing.
     """

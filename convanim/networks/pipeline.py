@@ -112,7 +112,7 @@ STAGE_NAMES = {"conv": N_("conv {n}"), "ReLU": N_("ReLU {n}"), "max pool": N_("m
 
 
 def stage_name(name: str, lookup: Callable[[str], str] = untranslated) -> str:
-    """A :class:`Stage`'s ``name`` in the language ``lookup`` gives (see :mod:`convanim.statements`)."""
+    """A :class:`Stage`'s ``name`` in the language ``lookup`` gives (see ``convanim.statements``)."""
     kind, _, number = name.rpartition(" ")
     if kind in STAGE_NAMES:
         return lookup(STAGE_NAMES[kind]).format(n=number)

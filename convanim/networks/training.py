@@ -176,7 +176,7 @@ class EdgeProblem:
         return train_conv(self.images, self.targets, self.start, None, self.lr, self.steps)
 
     def distance(self, weight: object) -> float:
-        """How far ``weight`` (1, 1, 3, 3) is from the answer: the largest |weight − kernel|."""
+        """How far ``weight`` (1, 1, 3, 3) is from the answer: the largest ``|weight − kernel|``."""
         w = as_numeric_array("weight", weight)
         if w.shape != self.kernel.shape:
             raise ValueError(f"weight must have the kernel's shape {self.kernel.shape}; got {w.shape}")

@@ -107,7 +107,7 @@ def test_bad_photos_fail_at_setup(tmp_path):
     grey = tmp_path / "grey.png"
     Image.fromarray((np.arange(40 * 60).reshape(40, 60) % 251).astype(np.uint8)).save(grey)
     cases = [({"photo_source": str(big)}, r"photo is 20×1100 pixels; .* photo_max_side=1024"),
-             ({"photo_source": str(tmp_path / "none.png")}, r"photo file not found: .*none.png"),
+             ({"photo_source": str(tmp_path / "none.png")}, r"Bad\.photo_source = '.*none\.png': photo file not found"),
              ({"photo_source": "generated", "zoom_pixel": (400, 3)}, r"zoom_pixel \(400, 3\) is outside the 298×449"),
              ({"photo_source": str(grey), "filters": (("edge", 3), ("blur", 50))}, r"layer 1 \(Conv\) .*\(50, 50\)"),
              ({"photo_source": "generated", "filters": (("edge", 4),)},

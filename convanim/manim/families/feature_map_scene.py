@@ -78,7 +78,11 @@ class FeatureMapScene(FamilyScene):
             return cat_photo()
         if self.photo_source == "generated":
             return Photo(generated_picture(), GENERATED_PICTURE)
-        return read_photo(self.photo_source)
+        try:
+            return read_photo(self.photo_source)
+        except FileNotFoundError:
+            raise FileNotFoundError(f"{type(self).__name__}.photo_source = {self.photo_source!r}: photo file not found "
+                                    f"(give 'cat', 'generated' or the path of an image file)") from None
 
     def setup(self) -> None:
         super().setup()

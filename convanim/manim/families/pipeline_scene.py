@@ -42,10 +42,10 @@ class PipelineScene(FamilyScene):
     ``digit`` (0-9) and ``input_size`` for the project's hand-made digit, or
     ``input_values`` (H, W); ``kernel_size``, ``conv_channels`` (filters of
     each conv layer), ``pool_size``, ``seed`` (random filters); override
-    :meth:`get_layers` for other layers.  ``numbered_cells``: stages whose
+    ``get_layers()`` for other layers.  ``numbered_cells``: stages whose
     maps have at most this many values are drawn with numbers
     (``decimals`` places) when those numbers fit at the minimum font size,
-    else as images (see :meth:`numbered_layout`).  ``stacked_view``: end on a 3D view of the stacked
+    else as images (see ``numbered_layout()``).  ``stacked_view``: end on a 3D view of the stacked
     maps (camera ``stacked_angles`` theta, phi, gamma in degrees; ``stack_depth`` between maps).  ``palette``,
     ``stage_time``, ``pause_time``.
     """

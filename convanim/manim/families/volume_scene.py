@@ -10,7 +10,7 @@ same statements as Conv3x3); the rest sweep.  With ``groups`` each filter
 block reaches only its group's planes, drawn in its group's colour.
 
 Numbers and statements come from :func:`convanim.trace_conv2d` and
-:mod:`convanim.statements`; the scene computes nothing.
+``convanim.statements``; the scene computes nothing.
 """
 from __future__ import annotations
 

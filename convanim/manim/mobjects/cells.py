@@ -132,7 +132,7 @@ class NumberGrid(VGroup):
 
     def fade_to_values(self, values: np.ndarray) -> tuple[list, Callable[[], None]]:
         """Animations that fade the numbers out over the first half of the animation and the numbers of
-        ``values`` (rows, cols) in over the second (:func:`~convanim.manim.animations.fades.fade_out_then_in`), and
+        ``values`` (rows, cols) in over the second (``convanim.manim.animations.fades.fade_out_then_in``), and
         ``finish()``, to call once they played, which makes the new numbers the grid's.
 
         No frame shows a value other than the old and the new ones (a count passes through values that
