@@ -1,8 +1,9 @@
 """Narrated renders of a small scene at 480p: voices start with their steps, the animation waits for them,
 subtitles and chapters, TTS in six languages, segments, and every refusal (exit 2, one line, nothing written)."""
 import hashlib
-import re
 import math
+import os
+import re
 import subprocess
 import sys
 import wave
@@ -177,12 +178,28 @@ def test_the_draft_voice_speaks_every_language(language, tmp_path, monkeypatch):
     assert again == synthesize(text, language) and len(list(Path(tmp_path, "voices").glob("*.wav"))) == 1  # cached
 
 
-def test_a_tts_lecture_starts_each_voice_with_its_step(tmp_path, timeline, monkeypatch):
+@pytest.fixture(scope="module")
+def tts_lecture(tmp_path_factory):
+    """ShortConv narrated with the draft voice (a cold cache of its own), rendered once for the tests below."""
+    folder = tmp_path_factory.mktemp("tts")
+    out = folder / "tts.mp4"
+    before = os.environ.get("CONVANIM_CACHE")
+    os.environ["CONVANIM_CACHE"] = str(folder / "cache")
+    try:
+        result = render(SHORT, "ShortConv", out, "--set", "narration=tts")
+    finally:
+        if before is None:
+            del os.environ["CONVANIM_CACHE"]
+        else:
+            os.environ["CONVANIM_CACHE"] = before
+    assert result.returncode == 0, result.stderr[-2000:]
+    return out
+
+
+def test_a_tts_lecture_starts_each_voice_with_its_step(tts_lecture, tmp_path, timeline, monkeypatch):
     from convanim.narration.voices import decode, synthesize
     monkeypatch.setenv("CONVANIM_CACHE", str(tmp_path / "cache"))
-    out = tmp_path / "tts.mp4"
-    result = render(SHORT, "ShortConv", out, "--set", "narration=tts")
-    assert result.returncode == 0, result.stderr[-2000:]
+    out = tts_lecture
     clips = {t.id: decode(synthesize(t.text, "en")) for t in timeline.texts["en"] if t.text}
     lengths = {i: len(c) / RATE for i, c in clips.items()}
     starts, frames = expected_starts(timeline, lengths)
@@ -317,7 +334,7 @@ def test_a_tts_template_without_its_fields_is_refused(tmp_path):
     assert "ShortConv.tts_command = 'espeak-ng hello': the template must hold {text} and {out}" in line
 
 
-def test_another_tts_engine_plugs_in(tmp_path, timeline, monkeypatch):
+def test_another_tts_engine_plugs_in(tts_lecture, tmp_path, timeline, monkeypatch):
     """A lecturer's engine through tts_command: here espeak-ng at 120 words a minute (its default is 175), so
     every clip, and the lecture, is longer than with the default engine."""
     from convanim.narration.voices import decode, synthesize
@@ -330,9 +347,7 @@ def test_another_tts_engine_plugs_in(tmp_path, timeline, monkeypatch):
     slow = sum(len(decode(synthesize(text, "en", template))) for text in spoken)
     usual = sum(len(decode(synthesize(text, "en"))) for text in spoken)
     assert slow > 1.2 * usual
-    default = tmp_path / "default.mp4"
-    assert render(SHORT, "ShortConv", default, "--set", "narration=tts").returncode == 0
-    assert int(probe(out)["nb_read_frames"]) > int(probe(default)["nb_read_frames"])
+    assert int(probe(out)["nb_read_frames"]) > int(probe(tts_lecture)["nb_read_frames"])  # the default engine's
 
 
 def test_a_notebook_shows_a_narrated_lecture(recorded, tmp_path):
