@@ -1,6 +1,5 @@
 """Narrated renders of a small scene at 480p: voices start with their steps, the animation waits for them,
 subtitles and chapters, TTS in six languages, segments, and every refusal (exit 2, one line, nothing written)."""
-import hashlib
 import math
 import os
 import re
