@@ -10,6 +10,8 @@ from .config import set_memory_budget
 from .arithmetic.backward import avg_pool2d_backward, conv2d_backward, max_pool2d_backward
 from .arithmetic.backward_trace import (ConvGradTrace, InputContribution, PoolContribution, PoolGradTrace,
                                        trace_conv2d_backward, trace_pool2d_backward)
+from .arithmetic.activations import leaky_relu, sigmoid, tanh
+from .arithmetic.batch_norm import BatchNormTrace, batch_norm, trace_batch_norm
 from .arithmetic.conv import conv2d
 from .inputs.filters import blur_filter, edge_filter, named_filter, random_filter
 from .arithmetic.im2col import (Col2ImGradient, FillStep, Im2ColProduct, col2im, im2col, im2col_conv2d,
@@ -21,8 +23,11 @@ from .networks.training import (EdgeProblem, TrainingRun, TrainingStep, cross_en
 from .networks.digit_cnn import DigitCNN, FilterSnapshot, load_digit_cnn, train_digit_cnn, trained_digit_cnn
 from .networks.digit_cnn import WEIGHTS_FILE as DIGIT_CNN_WEIGHTS
 from .networks.from_torch import from_torch
-from .networks.pipeline import AvgPool, Conv, Flatten, Linear, MaxPool, ReLU, Softmax, Stage, run_pipeline
-from .arithmetic.pool import avg_pool2d, max_pool2d, relu
+from .networks.folding import fold_batchnorm
+from .networks.from_onnx import OnnxModelError, from_onnx, onnx_input_shape
+from .networks.pipeline import (AvgPool, BatchNorm, Conv, Flatten, GlobalAvgPool, GlobalMaxPool, LeakyReLU, Linear,
+                                MaxPool, ReLU, Sigmoid, Softmax, Stage, Tanh, run_pipeline)
+from .arithmetic.pool import avg_pool2d, global_avg_pool2d, global_max_pool2d, max_pool2d, relu
 from .arithmetic.pool_trace import PoolStep, PoolTrace, trace_pool2d
 from .arithmetic.shapes import (macs, output_size, output_size_formula, param_count, transpose_output_size,
                                 transpose_output_size_formula)
@@ -51,4 +56,7 @@ __all__ = [
     "output_size", "transpose_output_size", "output_size_formula", "transpose_output_size_formula",
     "param_count", "macs", "set_memory_budget",
     "pixel_shuffle", "pixel_unshuffle", "receptive_field", "receptive_box", "ReceptiveField",
+    "batch_norm", "trace_batch_norm", "BatchNormTrace", "fold_batchnorm", "global_avg_pool2d", "global_max_pool2d",
+    "leaky_relu", "sigmoid", "tanh", "from_onnx", "onnx_input_shape", "OnnxModelError",
+    "BatchNorm", "GlobalAvgPool", "GlobalMaxPool", "LeakyReLU", "Sigmoid", "Tanh",
 ]

@@ -18,7 +18,15 @@ def conv_pads(padding: object, kernel: Pair, stride: Pair, dilation: Pair) -> Pa
     ``'valid'`` is no padding.  ``'same'`` needs stride 1 and pads ``d(k-1)`` in
     all per axis, ``total // 2`` on the top/left and the rest on the
     bottom/right (PyTorch's rule, so even kernels pad one more at the end).
+    An int or a pair pads both sides of an axis alike, as PyTorch does; four
+    whole numbers are ``(top, bottom, left, right)`` as they are, for the
+    uneven pads an ONNX model may carry.
     """
+    if isinstance(padding, (tuple, list)) and len(padding) == 4:
+        if not all(isinstance(p, (int, np.integer)) and not isinstance(p, bool) and p >= 0 for p in padding):
+            raise ValueError(f"padding (top, bottom, left, right) must be four whole numbers of 0 or more; "
+                             f"got {tuple(padding)!r}")
+        return tuple(int(p) for p in padding)  # type: ignore[return-value]
     if isinstance(padding, str):
         choice("padding", padding, ("valid", "same"))
         if padding == "valid":

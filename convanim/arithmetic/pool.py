@@ -1,4 +1,4 @@
-"""max_pool2d, avg_pool2d and relu with PyTorch's semantics."""
+"""max_pool2d, avg_pool2d, their global forms and relu with PyTorch's semantics."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +8,7 @@ import numpy as np
 from .. import config
 from ..arguments import as_image_batch, as_numeric_array, pair, real_number
 from .geometry import WindowGeometry, sliding_geometry
-from .padding import pad_input
+from .padding import conv_pads, pad_input
 from .windows import kernel_slice
 
 
@@ -44,9 +44,16 @@ def check_pool(x: object, kernel_size: object, stride: object, padding: object, 
     """Validate pooling arguments (PyTorch's rules; stride defaults to kernel_size)."""
     x4, squeeze = as_image_batch("input", x)
     kernel = pair("kernel_size", kernel_size, 1)
-    pads = pair("padding", padding, 0)
-    if pads[0] > kernel[0] // 2 or pads[1] > kernel[1] // 2:
-        raise ValueError(f"padding {pads} must be at most half of kernel_size {kernel} "
+    if isinstance(padding, (tuple, list)) and len(padding) == 4:  # (top, bottom, left, right), as ONNX may pad
+        pads = conv_pads(padding, kernel, (1, 1), (1, 1))
+        if ceil_mode and (pads[0] != pads[1] or pads[2] != pads[3]):
+            raise ValueError(f"ceil_mode with uneven padding {pads} (top, bottom, left, right) is not supported")
+    else:
+        ph, pw = pair("padding", padding, 0)
+        pads = (ph, ph, pw, pw)
+    if max(pads[:2]) > kernel[0] // 2 or max(pads[2:]) > kernel[1] // 2:
+        shown = pads if isinstance(padding, (tuple, list)) and len(padding) == 4 else (pads[0], pads[2])
+        raise ValueError(f"padding {shown} must be at most half of kernel_size {kernel} "
                          f"(padding <= kernel_size // 2 on each axis, as PyTorch requires)")
     geometry = sliding_geometry(x4.shape[2:], kernel, stride, pads, dilation, bool(ceil_mode),
                                 stride_default=kernel)
@@ -163,3 +170,21 @@ def relu(input: object) -> np.ndarray:
     """``max(x, 0)`` elementwise, dtype kept; NaN stays NaN (as torch.relu)."""
     x = as_numeric_array("input", input)
     return np.maximum(x, x.dtype.type(0))
+
+
+def global_avg_pool2d(input: object) -> np.ndarray:
+    """The mean of each map: (N, C, H, W) -> (N, C, 1, 1), or (C, H, W) -> (C, 1, 1), as
+    ``torch.nn.AdaptiveAvgPool2d(1)`` and ONNX's GlobalAveragePool.  Integers are averaged as float64."""
+    x, squeeze = as_image_batch("input", input)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
+    out = x.mean(axis=(2, 3), keepdims=True)
+    return out[0] if squeeze else out
+
+
+def global_max_pool2d(input: object) -> np.ndarray:
+    """The largest value of each map: (N, C, H, W) -> (N, C, 1, 1), or (C, H, W) -> (C, 1, 1), as
+    ``torch.nn.AdaptiveMaxPool2d(1)`` and ONNX's GlobalMaxPool; dtype kept, a NaN in a map gives NaN."""
+    x, squeeze = as_image_batch("input", input)
+    out = x.max(axis=(2, 3), keepdims=True)
+    return out[0] if squeeze else out

@@ -6,7 +6,9 @@
 Every option the core's functions support carries over (stride, padding,
 dilation, groups, padding_mode, ceil_mode, count_include_pad,
 divisor_override); a module convanim cannot compute stops with its name and
-the list of what is supported.  torch is imported only when this is called
+the list of what is supported.  The layers compute what the model computes
+in eval mode (``model.eval()``): BatchNorm2d with its running statistics,
+Dropout passing its input through.  torch is imported only when this is called
 (``import convanim`` never imports it); weights are copied to numpy.
 """
 from __future__ import annotations
@@ -15,9 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .pipeline import AvgPool, Conv, Flatten, Layer, Linear, MaxPool, ReLU, Softmax
+from .pipeline import (AvgPool, BatchNorm, Conv, Flatten, GlobalAvgPool, GlobalMaxPool, Layer, LeakyReLU, Linear,
+                       MaxPool, ReLU, Sigmoid, Softmax, Tanh)
 
-SUPPORTED = "Conv2d, ReLU, MaxPool2d, AvgPool2d, Flatten, Linear, Softmax(dim=1 or -1) and Sequential"
+SUPPORTED = ("Conv2d, BatchNorm2d, ReLU, LeakyReLU, Sigmoid, Tanh, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d(1), "
+             "AdaptiveMaxPool2d(1), Dropout, Identity, Flatten, Linear, Softmax(dim=1 or -1) and Sequential")
 
 
 def _array(tensor) -> np.ndarray:
@@ -38,6 +42,27 @@ def _layer(module) -> list[Layer]:
                      padding_mode=module.padding_mode)]
     if isinstance(module, nn.ReLU):
         return [ReLU()]
+    if isinstance(module, nn.LeakyReLU):
+        return [LeakyReLU(float(module.negative_slope))]
+    if isinstance(module, nn.Sigmoid):
+        return [Sigmoid()]
+    if isinstance(module, nn.Tanh):
+        return [Tanh()]
+    if isinstance(module, (nn.Dropout, nn.Dropout2d, nn.Identity)):
+        return []  # inference: the input passes through
+    if isinstance(module, nn.BatchNorm2d):
+        if module.running_mean is None or module.running_var is None:
+            raise TypeError("BatchNorm2d(track_running_stats=False) is not supported: inference needs the running "
+                            "mean and variance")
+        return [BatchNorm(_array(module.running_mean), _array(module.running_var),
+                          None if module.weight is None else _array(module.weight),
+                          None if module.bias is None else _array(module.bias), float(module.eps))]
+    if isinstance(module, (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)):
+        size = module.output_size
+        if size not in (1, (1, 1), [1, 1]) or getattr(module, "return_indices", False):
+            raise TypeError(f"{type(module).__name__}(output_size={size!r}) is not supported; only output_size=1 "
+                            f"(global pooling)")
+        return [GlobalAvgPool() if isinstance(module, nn.AdaptiveAvgPool2d) else GlobalMaxPool()]
     if isinstance(module, nn.MaxPool2d):
         if module.return_indices:
             raise TypeError("MaxPool2d(return_indices=True) is not supported: a stage holds the maps only")

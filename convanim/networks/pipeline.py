@@ -5,7 +5,8 @@
 
 The stage outputs come from :func:`conv2d`, :func:`relu`, :func:`max_pool2d`
 and :func:`avg_pool2d` (every option of theirs is a field of the layer, as
-in PyTorch's modules), then :class:`Flatten`, :class:`Linear` and :class:`Softmax` for a
+in PyTorch's modules), inference batch norm, global pooling and the other
+activations, then :class:`Flatten`, :class:`Linear` and :class:`Softmax` for a
 classifier's head; each stage also carries its parameter count and, for
 conv and pooling, the output-size formula with its numbers (first axis).
 """
@@ -17,8 +18,10 @@ from typing import Callable, Sequence, Union
 import numpy as np
 
 from ..arguments import as_numeric_array, pair
+from ..arithmetic.activations import leaky_relu, sigmoid, tanh
+from ..arithmetic.batch_norm import batch_norm
 from ..arithmetic.conv import conv2d
-from ..arithmetic.pool import avg_pool2d, max_pool2d, relu
+from ..arithmetic.pool import avg_pool2d, global_avg_pool2d, global_max_pool2d, max_pool2d, relu
 from ..arithmetic.padding import conv_pads
 from ..arithmetic.shapes import output_size_formula, param_count, side_padding
 from ..statements import N_, untranslated
@@ -68,6 +71,46 @@ class AvgPool:
 
 
 @dataclass(frozen=True)
+class BatchNorm:
+    """Inference batch norm, as ``torch.nn.BatchNorm2d`` in eval mode: per channel
+    ``(x − mean) / sqrt(var + eps) · weight + bias``; ``mean``, ``var`` (the running statistics), ``weight`` (γ)
+    and ``bias`` (β) of shape (C,) (``weight`` and ``bias`` None: 1 and 0)."""
+
+    mean: np.ndarray
+    var: np.ndarray
+    weight: np.ndarray | None = None
+    bias: np.ndarray | None = None
+    eps: float = 1e-5
+
+
+@dataclass(frozen=True)
+class GlobalAvgPool:
+    """Each map's mean: (C, H, W) -> (C, 1, 1), as ``torch.nn.AdaptiveAvgPool2d(1)``."""
+
+
+@dataclass(frozen=True)
+class GlobalMaxPool:
+    """Each map's largest value: (C, H, W) -> (C, 1, 1), as ``torch.nn.AdaptiveMaxPool2d(1)``."""
+
+
+@dataclass(frozen=True)
+class LeakyReLU:
+    """``x`` where ``x ≥ 0``, else ``negative_slope · x``, as ``torch.nn.LeakyReLU``."""
+
+    negative_slope: float = 0.01
+
+
+@dataclass(frozen=True)
+class Sigmoid:
+    """``1 / (1 + e^(−x))`` on every value, as ``torch.nn.Sigmoid``."""
+
+
+@dataclass(frozen=True)
+class Tanh:
+    """``tanh(x)`` on every value, as ``torch.nn.Tanh``."""
+
+
+@dataclass(frozen=True)
 class Flatten:
     """The maps (C, H, W) as one vector (C·H·W,), row-major as ``torch.nn.Flatten`` (per sample)."""
 
@@ -85,7 +128,8 @@ class Softmax:
     """A vector of class scores (K,) as probabilities (K,), as ``torch.nn.Softmax(dim=-1)`` per sample."""
 
 
-Layer = Union[Conv, ReLU, MaxPool, AvgPool, Flatten, Linear, Softmax]
+Layer = Union[Conv, ReLU, MaxPool, AvgPool, BatchNorm, GlobalAvgPool, GlobalMaxPool, LeakyReLU, Sigmoid, Tanh,
+              Flatten, Linear, Softmax]
 
 
 @dataclass(frozen=True)
@@ -107,7 +151,9 @@ class Stage:
 #: How a stage is named ("conv 1", "max pool 2", "input"): English message ids, for stage_name.
 STAGE_NAMES = {"conv": N_("conv {n}"), "ReLU": N_("ReLU {n}"), "max pool": N_("max pool {n}"),
                "avg pool": N_("avg pool {n}"), "flatten": N_("flatten {n}"), "linear": N_("linear {n}"),
-               "softmax": N_("softmax {n}"),
+               "softmax": N_("softmax {n}"), "batch norm": N_("batch norm {n}"),
+               "global avg pool": N_("global avg pool {n}"), "global max pool": N_("global max pool {n}"),
+               "leaky ReLU": N_("leaky ReLU {n}"), "sigmoid": N_("sigmoid {n}"), "tanh": N_("tanh {n}"),
                "input": N_("input")}
 
 
@@ -129,7 +175,8 @@ def run_pipeline(input: object, layers: Sequence[Layer]) -> list[Stage]:
     if x.ndim != 3:
         raise ValueError(f"input must be 3-d (C, H, W); got shape {x.shape}")
     stages = [Stage("input", None, x, 0, "")]
-    counts = {"conv": 0, "relu": 0, "pool": 0, "avg pool": 0, "flatten": 0, "linear": 0, "softmax": 0}
+    counts = dict.fromkeys(("conv", "relu", "pool", "avg pool", "flatten", "linear", "softmax", "batch norm",
+                            "global avg pool", "global max pool", "leaky ReLU", "sigmoid", "tanh"), 0)
     for layer in layers:
         current = stages[-1].output
         try:
@@ -167,8 +214,23 @@ def _apply(layer: Layer, x: np.ndarray, counts: dict[str, int]) -> Stage:
     if isinstance(layer, ReLU):
         counts["relu"] += 1
         return Stage(f"ReLU {counts['relu']}", layer, relu(x), 0, "")
-    if isinstance(layer, (MaxPool, AvgPool)) and x.ndim != 3:
-        raise ValueError(f"pooling needs maps (C, H, W); got shape {x.shape}")
+    if isinstance(layer, (LeakyReLU, Sigmoid, Tanh)):
+        kind, function = {LeakyReLU: ("leaky ReLU", lambda v: leaky_relu(v, layer.negative_slope)),
+                          Sigmoid: ("sigmoid", sigmoid), Tanh: ("tanh", tanh)}[type(layer)]
+        counts[kind] += 1
+        return Stage(f"{kind} {counts[kind]}", layer, function(x), 0, "")
+    if isinstance(layer, (MaxPool, AvgPool, BatchNorm, GlobalAvgPool, GlobalMaxPool)) and x.ndim != 3:
+        raise ValueError(f"{type(layer).__name__} needs maps (C, H, W); got shape {x.shape}")
+    if isinstance(layer, BatchNorm):
+        counts["batch norm"] += 1
+        out = batch_norm(x, layer.mean, layer.var, layer.weight, layer.bias, layer.eps)
+        params = sum(np.asarray(v).size for v in (layer.weight, layer.bias) if v is not None)
+        return Stage(f"batch norm {counts['batch norm']}", layer, out, int(params), "")
+    if isinstance(layer, (GlobalAvgPool, GlobalMaxPool)):
+        kind = "global avg pool" if isinstance(layer, GlobalAvgPool) else "global max pool"
+        counts[kind] += 1
+        out = (global_avg_pool2d if isinstance(layer, GlobalAvgPool) else global_max_pool2d)(x)
+        return Stage(f"{kind} {counts[kind]}", layer, out, 0, "")
     if isinstance(layer, MaxPool):
         counts["pool"] += 1
         stride = layer.kernel_size if layer.stride is None else layer.stride
@@ -201,4 +263,5 @@ def _apply(layer: Layer, x: np.ndarray, counts: dict[str, int]) -> Stage:
         if x.ndim != 1:
             raise ValueError(f"Softmax needs a vector of class scores (Flatten and Linear first); got shape {x.shape}")
         return Stage(f"softmax {counts['softmax']}", layer, softmax(x), 0, "")
-    raise TypeError(f"layers must be Conv, ReLU, MaxPool, AvgPool, Flatten, Linear or Softmax; got {layer!r}")
+    raise TypeError(f"layers must be Conv, ReLU, MaxPool, AvgPool, BatchNorm, GlobalAvgPool, GlobalMaxPool, "
+                    f"LeakyReLU, Sigmoid, Tanh, Flatten, Linear or Softmax; got {layer!r}")

@@ -71,8 +71,8 @@ def test_the_layers_hold_numpy_copies_and_torch_stays_optional():
 
 
 @pytest.mark.parametrize("module, message", [
-    (nn.Sigmoid(), "Sigmoid is not supported; supported: Conv2d, ReLU, MaxPool2d, AvgPool2d, Flatten, Linear"),
-    (nn.Sequential(nn.Conv2d(1, 1, 3), nn.BatchNorm2d(1)), "BatchNorm2d is not supported"),
+    (nn.GELU(), "GELU is not supported; supported: Conv2d, BatchNorm2d, ReLU, LeakyReLU, Sigmoid, Tanh, MaxPool2d"),
+    (nn.Sequential(nn.Conv2d(1, 1, 3), nn.InstanceNorm2d(1)), "InstanceNorm2d is not supported"),
     (nn.MaxPool2d(2, return_indices=True), "return_indices=True"),
     (nn.Flatten(0), r"Flatten\(start_dim=0, end_dim=-1\) is not supported"),
     (nn.Softmax(dim=0), r"Softmax\(dim=0\) is not supported"),

@@ -45,7 +45,8 @@ def test_a_layer_that_does_not_fit_names_the_stage():
         run_pipeline(np.zeros((1, 28, 28)), layers)
     with pytest.raises(ValueError, match=r"input has 1 channels"):
         run_pipeline(np.zeros((1, 28, 28)), [Conv(np.ones((2, 3, 3, 3)))])
-    with pytest.raises(TypeError, match="layers must be Conv, ReLU, MaxPool, AvgPool, Flatten, Linear or Softmax"):
+    with pytest.raises(TypeError, match="layers must be Conv, ReLU, MaxPool, AvgPool, BatchNorm, GlobalAvgPool, "
+                                        "GlobalMaxPool, LeakyReLU, Sigmoid, Tanh, Flatten, Linear or Softmax"):
         run_pipeline(np.zeros((1, 8, 8)), ["relu"])
     with pytest.raises(ValueError, match=r"input must be 3-d \(C, H, W\); got shape \(8, 8\)"):
         run_pipeline(np.zeros((8, 8)), [ReLU()])
