@@ -73,7 +73,9 @@ def conv2d(input: object, weight: object, bias: object = None, stride: object = 
     C_in/groups, KH, KW); ``bias`` (C_out,); result (N, C_out, OH, OW) or
     (C_out, OH, OW) with ``OH = floor((H + 2p - d(KH-1) - 1)/s) + 1``.
     ``padding`` is an int, a pair, ``'valid'`` or ``'same'`` (stride 1 only;
-    an even kernel pads one more cell at the bottom/right).
+    an even kernel pads one more cell at the bottom/right), or four whole
+    numbers ``(top, bottom, left, right)`` for uneven pads (as ONNX models
+    carry them; torch would need ``F.pad`` first).
     ``padding_mode`` ``'zeros' | 'reflect' | 'replicate' | 'circular'`` pads
     first and then convolves, as ``torch.nn.Conv2d`` does.
     Integer inputs give exact integer results; NaN and inf propagate as in

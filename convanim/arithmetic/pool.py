@@ -70,7 +70,8 @@ def max_pool2d(input: object, kernel_size: object, stride: object = None, paddin
     """Max pooling as ``torch.nn.functional.max_pool2d``.
 
     ``input`` (N, C, H, W) or (C, H, W) -> (…, OH, OW).  Padding counts as
-    -inf and may be at most half the kernel.  With ``return_indices`` also
+    -inf and may be at most half the kernel; four whole numbers
+    ``(top, bottom, left, right)`` pad unevenly (not with ``ceil_mode``).  With ``return_indices`` also
     returns int64 indices ``h*W + w`` into the unpadded plane.  Ties go to the
     first maximum in row-major window order; a NaN wins (the last NaN when
     there are several) so NaN propagates; a window of all -inf reports its
