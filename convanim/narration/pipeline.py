@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from convanim.languages import lookup as catalogue_lookup
-from convanim.networks.pipeline import AvgPool, Conv, Flatten, Linear, MaxPool, ReLU, Softmax, stage_name
+from convanim.networks.pipeline import (AvgPool, BatchNorm, Conv, Flatten, GlobalAvgPool, GlobalMaxPool, LeakyReLU,
+                                       Linear, MaxPool, ReLU, Sigmoid, Softmax, Tanh, stage_name)
 
 from .story import Narrator, StepText
 
@@ -83,7 +84,28 @@ class PipelineNarrator(Narrator):
             return StepText(ident, title, self.tr(
                 "{name}: the scores become probabilities that add up to 100%. The most probable digit is {best}, at "
                 "{percent}.", name=name, best=best, percent=percent(stage.output[best])))
-        return StepText(ident, title, "")
+        return StepText(ident, title, self.say_activation(stage, before, name))
+
+    def say_activation(self, stage, before, name: str) -> str:
+        """What a batch norm, a global pooling or an activation other than ReLU does, in words."""
+        layer = stage.layer
+        if isinstance(layer, BatchNorm):
+            return self.tr("{name}: each channel has its mean taken away and is divided by its standard deviation, "
+                           "then scaled and shifted; {params} parameters.", name=name, params=stage.params)
+        if isinstance(layer, GlobalAvgPool):
+            return self.tr("{name}: each map of {h} by {w} becomes one number, its average.", name=name,
+                           h=before.shape[1], w=before.shape[2])
+        if isinstance(layer, GlobalMaxPool):
+            return self.tr("{name}: each map of {h} by {w} becomes one number, its largest value.", name=name,
+                           h=before.shape[1], w=before.shape[2])
+        if isinstance(layer, LeakyReLU):
+            return self.tr("{name}: every negative value is multiplied by {slope}.", name=name,
+                           slope=f"{layer.negative_slope:g}")
+        if isinstance(layer, Sigmoid):
+            return self.tr("{name}: every value is squeezed between 0 and 1.", name=name)
+        if isinstance(layer, Tanh):
+            return self.tr("{name}: every value is squeezed between minus 1 and 1.", name=name)
+        return ""
 
 
 class VerdictNarrator(PipelineNarrator):

@@ -19,7 +19,8 @@ from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DEGREES, DOWN, LEFT, RIGHT, UP, Arrow, GrowFromPoint, Group, Rectangle, Transform, VGroup
 
 from convanim import Conv, MaxPool, ReLU, blur_filter, digit_image, edge_filter, random_filter, run_pipeline
-from convanim.networks.pipeline import Flatten, Layer, Linear, Softmax, Stage, stage_name
+from convanim.networks.pipeline import (BatchNorm, Flatten, GlobalAvgPool, GlobalMaxPool, Layer, LeakyReLU, Linear,
+                                       Sigmoid, Softmax, Stage, Tanh, stage_name)
 
 from convanim.manim.families.family_scene import FamilyScene
 from convanim.manim.rendering.camera_view import ROOM_ABOVE_CAPTION, face_camera, fit_view
@@ -135,7 +136,8 @@ class PipelineScene(FamilyScene):
         if len(stage.shape) == 1:
             return self.draw_vector(stage, width)
         c, h, w = stage.shape
-        signed = stage.name.startswith("conv")
+        # maps that hold negative values (a conv's, a batch norm's, tanh's) in the kernel's and the output's colours
+        signed = stage.name.startswith("conv") or bool(np.nanmin(stage.output) < 0)
         layout = self.numbered_layout(stage, width)
         if layout is not None:
             cell, font = layout
@@ -265,6 +267,26 @@ class PipelineScene(FamilyScene):
             return self.tr("{name}: e^score / the sum of all e^score, probabilities that add up to 100%; "
                            "most probable: {best} ({percent})", name=name, best=best,
                            percent=self.percent(stage.output[best]))
+        return self.activation_caption(stage, name)
+
+    def activation_caption(self, stage: Stage, name: str) -> str:
+        """The caption of a batch norm, a global pooling or an activation other than ReLU."""
+        layer, before = stage.layer, self.stages[self.stages.index(stage) - 1]
+        if isinstance(layer, BatchNorm):
+            return self.tr("{name}: per channel c, (x − mean[c]) / √(var[c] + ε) · γ[c] + β[c]; {params} parameters",
+                           name=name, params=stage.params)
+        if isinstance(layer, (GlobalAvgPool, GlobalMaxPool)):
+            shape = f"{before.shape[1]}×{before.shape[2]}"
+            return self.tr("{name}: each {shape} map becomes one number, its mean", name=name, shape=shape) \
+                if isinstance(layer, GlobalAvgPool) else \
+                self.tr("{name}: each {shape} map becomes one number, its largest value", name=name, shape=shape)
+        if isinstance(layer, LeakyReLU):
+            return self.tr("{name}: every negative value is multiplied by {slope}", name=name,
+                           slope=f"{layer.negative_slope:g}")
+        if isinstance(layer, Sigmoid):
+            return self.tr("{name}: every value x becomes 1 / (1 + e^−x), between 0 and 1", name=name)
+        if isinstance(layer, Tanh):
+            return self.tr("{name}: every value x becomes tanh(x), between −1 and 1", name=name)
         return name
 
     def apply_stage(self, j: int) -> None:

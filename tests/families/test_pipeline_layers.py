@@ -1,0 +1,104 @@
+"""Issue 36: the pipeline scene draws batch norm, global pooling and the other activations: every map equal to
+torch's (read back from the drawn grids and images), their captions and spoken words in every language, nothing
+too small, nothing over anything else, no English left in Thai."""
+import re
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from screen_check import overlap_problems, recording, run, size_problems  # noqa: I001  (imports manimlib first)
+from statement_check import LANGUAGES, arithmetic_problems
+import convanim as ca
+from convanim.manim import PipelineScene
+from convanim.manim.mobjects.cells import NumberGrid
+
+
+def torch_network(seed=7):
+    """conv → batch norm → leaky ReLU → max pool → conv → tanh → global average pool → flatten → linear →
+    sigmoid, with trained-looking batch-norm statistics."""
+    torch.manual_seed(seed)
+    net = nn.Sequential(nn.Conv2d(1, 3, 3), nn.BatchNorm2d(3), nn.LeakyReLU(0.1), nn.MaxPool2d(2),
+                        nn.Conv2d(3, 2, 3), nn.Tanh(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(2, 4),
+                        nn.Sigmoid()).double()
+    with torch.no_grad():
+        net[1].running_mean.uniform_(-0.5, 0.5)
+        net[1].running_var.uniform_(0.2, 2)
+        net[1].weight.uniform_(0.5, 2)
+        net[1].bias.uniform_(-0.5, 0.5)
+    return net.eval()
+
+
+class NewLayers(PipelineScene):
+    input_size = 12
+
+    def get_layers(self):
+        return ca.from_torch(torch_network())
+
+
+def torch_stages(scene):
+    x = torch.from_numpy(scene.stages[0].output)[None]
+    outputs = []
+    with torch.no_grad():
+        for module in torch_network():
+            if isinstance(module, nn.Dropout):
+                continue
+            x = module(x)
+            outputs.append(x[0].numpy())
+    return outputs
+
+
+def test_every_new_stage_is_drawn_with_torchs_numbers():
+    scene = run(NewLayers)
+    expected = torch_stages(scene)
+    names = [s.name for s in scene.stages]
+    assert names == ["input", "conv 1", "batch norm 1", "leaky ReLU 1", "max pool 1", "conv 2", "tanh 1",
+                     "global avg pool 1", "flatten 1", "linear 1", "sigmoid 1"]
+    for column, stage, ref in zip(scene.columns[1:], scene.stages[1:], expected):
+        assert stage.shape == ref.shape
+        if len(ref.shape) == 1:
+            continue
+        if isinstance(column[0], NumberGrid):
+            for grid, r in zip(column, ref):
+                np.testing.assert_allclose(grid.shown_values(), np.round(r, scene.decimals), atol=1e-9)
+        else:
+            for image, r in zip(column, ref):
+                np.testing.assert_allclose(image.values, r, rtol=1e-9, atol=1e-12)
+    # the global pooling's maps are one number each: the mean of the tanh maps before it
+    pooled = scene.columns[7]
+    assert all(isinstance(grid, NumberGrid) and grid.shown_values().shape == (1, 1) for grid in pooled)
+    np.testing.assert_allclose([g.shown_values()[0, 0] for g in pooled], np.round(expected[5].mean(axis=(1, 2)), 1),
+                               atol=1e-9)
+    assert scene.stages[2].params == 6  # γ and β of 3 channels; the running statistics are not parameters
+
+
+WANTED = {  # stage index: what its caption says in English
+    2: "batch norm 1: per channel c, (x − mean[c]) / √(var[c] + ε) · γ[c] + β[c]; 6 parameters",
+    3: "leaky ReLU 1: every negative value is multiplied by 0.1",
+    6: "tanh 1: every value x becomes tanh(x), between −1 and 1",
+    7: "global avg pool 1: each 3×3 map becomes one number, its mean",
+    10: "sigmoid 1: every value x becomes 1 / (1 + e^−x), between 0 and 1",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_new_stages_are_captioned_and_told_in_every_language(language):
+    scene = run(recording(type("Told", (NewLayers,), {"language": language})))
+    assert size_problems(scene.screen) == [] and overlap_problems(scene.screen) == []
+    assert [p for text in scene.screen.statements() for p in arithmetic_problems(text)] == []
+    said = [" ".join(t.text.split()) for t in scene.screen.texts()]
+    narrator = scene.narrator(language)
+    for j, english in WANTED.items():
+        caption = scene.stage_caption(scene.stages[j])
+        assert " ".join(caption.split()) in said
+        spoken = narrator.say_apply_stage(j).text
+        assert spoken and "{" not in spoken and "{" not in caption
+        if language == "en":
+            assert " ".join(caption.split()) == english
+        else:
+            assert caption != english and spoken != narrator.__class__(scene.stages, "en").say_apply_stage(j).text
+        if language == "th":  # only names and formula symbols stay Latin
+            assert not [w for w in re.findall(r"[A-Za-z]{3,}", caption) if w not in ("ReLU", "Leaky", "mean", "var",
+                                                                                   "tanh")], caption
+    assert "0.1" in narrator.say_apply_stage(3).text  # the slope is said, in every language
