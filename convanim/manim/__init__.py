@@ -31,6 +31,7 @@ _EXPORTS = {
     "Im2ColLoopOrdersScene": ".families.im2col_scene",
     "FeatureMapScene": ".families.feature_map_scene",
     "PipelineScene": ".families.pipeline_scene",
+    "OnnxModelScene": ".families.model_scene",
     "ReceptiveFieldScene": ".families.receptive_field_scene",
     "DilatedReceptiveFieldScene": ".families.receptive_field_scene",
     "TrainedLayerScene": ".families.trained_scene",

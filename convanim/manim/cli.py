@@ -7,6 +7,7 @@
     convanim still pooling MaxPool2x2 --out pool.png
     convanim slides conv3x3 Conv3x3 --out deck --pdf              # deck/index.html, deck/handout.pdf
     convanim script conv3x3 Conv3x3 --out conv3x3.vtt             # the narration, one cue per step
+    convanim model net.onnx --image cat.jpg --out net.mp4         # your own network, stage by stage
 
 FILE is a scene file, or the name of one of the gallery's (installed with the package) when no such file
 exists.  Default qualities: render 1080p, still 480p, slides 720p.
@@ -122,6 +123,36 @@ def run_script(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_model(args: argparse.Namespace) -> int:
+    """Render the network of an ONNX model on a picture (OnnxModelScene), or its last frame with --still."""
+    prog = "convanim model"
+    model = Path(args.model)
+    if not model.is_file():
+        print(f"{prog}: model file not found: {model}", file=sys.stderr)
+        return 2
+    if args.image is not None and not Path(args.image).is_file():
+        print(f"{prog}: --image {args.image!r}: picture file not found", file=sys.stderr)
+        return 2
+    try:
+        low, high = (float(v) for v in args.scale.split(".."))
+        if not high > low:
+            raise ValueError
+    except ValueError:
+        print(f"{prog}: --scale {args.scale!r}: expected LOW..HIGH with LOW below HIGH, such as 0..1 or -1..1",
+              file=sys.stderr)
+        return 2
+    settings = [f"model={model.resolve()}", f"value_range={low},{high}"]
+    if args.image is not None:
+        settings.append(f"image={Path(args.image).resolve()}")
+    for name, text in (("input_mean", args.mean), ("input_std", args.std)):
+        if text is not None:
+            settings.append(f"{name}=[{text}]")
+    scene_file = str(Path(__file__).parent / "lecture" / "model_scene_file.py")
+    out = args.out or f"{model.stem}.{'png' if args.still else 'mp4'}"
+    return render_and_report(prog, args.verbose, scene_file, "YourModel", out=out, quality=args.quality,
+                             still=args.still, settings=settings + args.set, speed=args.speed)
+
+
 def manim_slides_convert(folder: Path, scene: str, dest: Path, *options: str) -> str | None:
     """Run ``manim-slides convert`` on the deck in ``folder``; the error's last lines, or None when done."""
     import shutil
@@ -224,6 +255,28 @@ def build_parser() -> argparse.ArgumentParser:
                                        "a reveal.js deck that needs no network (reveal.js is inlined).")
     slides.add_argument("--pdf", action="store_true",
                         help="also write OUT/handout.pdf: each slide's last frame, its speaker notes printed under it")
+    model = commands.add_parser("model", help="render your own network (an ONNX model) on a picture, stage by stage",
+                                description="Render an ONNX model's network on a picture, stage by stage (the "
+                                            "pipeline scene): numbers where they fit, shades where they do not, "
+                                            "ending on the class scores when the model ends in Linear/Softmax.")
+    model.add_argument("model", metavar="MODEL.onnx")
+    model.add_argument("--image", metavar="PICTURE", default=None,
+                       help="the picture, resized to the model's input and made grey or RGB by its channel count "
+                            "(default: a drawn digit for one channel, the cat for three)")
+    model.add_argument("--out", metavar="PATH", help="file to write (default: MODEL.mp4, or MODEL.png with --still)")
+    model.add_argument("--still", action="store_true", help="write the last frame as a PNG instead of a video")
+    model.add_argument("--quality", choices=list(QUALITY_FLAGS), default="1080p", help="default: 1080p")
+    model.add_argument("--scale", default="0..1", metavar="LOW..HIGH",
+                       help="the range the picture's 0..255 levels are mapped onto, as in training (default: 0..1)")
+    model.add_argument("--mean", default=None, metavar="M[,M,M]",
+                       help="subtracted per channel after --scale, as in training, e.g. 0.485,0.456,0.406")
+    model.add_argument("--std", default=None, metavar="S[,S,S]",
+                       help="each channel divided by it after --mean, e.g. 0.229,0.224,0.225")
+    model.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                       help="set an option of the scene (the pipeline scene's), e.g. --set numbered_cells=64 "
+                            "(repeatable)")
+    model.add_argument("--speed", action="append", default=[], metavar="NAME=VALUE", help=argparse.SUPPRESS)
+    model.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
     script = commands.add_parser("script", help="write the narration as WebVTT, one cue per story step",
                                  description="Write the scene's narration (generated from its trace, in its language) "
                                              "as WebVTT: one cue per spoken step, the cue id the step's id, the times "
@@ -253,6 +306,8 @@ def run_command(args: argparse.Namespace) -> int:
         return run_slides(args)
     if args.command == "script":
         return run_script(args)
+    if args.command == "model":
+        return run_model(args)
     return run_render(args, still=args.command == "still")
 
 

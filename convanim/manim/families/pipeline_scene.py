@@ -108,8 +108,9 @@ class PipelineScene(FamilyScene):
             x = (j - (n - 1) / 2) * spacing
             maps = self.draw_maps(stage, spacing)
             maps.move_to(np.array([x, -0.35, 0]))
-            label = VGroup(caption_text(self.stage_name(stage), 20),
-                           caption_text(format_shape(stage.shape), 18, "#BDBDBD"))
+            # each stage's name and shape within its column: shrunk, then wrapped (global avg pool 1) when long
+            label = VGroup(caption_text(self.stage_name(stage), 20, max_width=0.95 * spacing),
+                           caption_text(format_shape(stage.shape), 18, "#BDBDBD", max_width=0.95 * spacing))
             label.arrange(DOWN, buff=0.08).move_to(np.array([x, 2.95, 0]))
             self.columns.append(maps)
             self.labels.append(label)
