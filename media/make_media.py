@@ -14,6 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 MEDIA = ROOT / "media"
 STILL_WIDTH = 960
@@ -186,6 +188,38 @@ def narrated_still(out: str = "narrated_lecture.png") -> None:
     print(f"wrote media/{out}")
 
 
+def model_still(out: str = "your_model.png") -> None:
+    """`convanim model` on the shipped digit CNN written out as an ONNX model (onnx.helper, from its numpy weights)
+    and a held-out handwritten digit as a PNG: what a lecturer's own model looks like through the command."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    from PIL import Image
+
+    from convanim import handwritten_digits, trained_digit_cnn
+
+    net = trained_digit_cnn()
+    weights = {"w": net.conv_weight, "b": net.conv_bias, "lw": net.linear_weight, "lb": net.linear_bias}
+    nodes = [helper.make_node("Conv", ["image", "w", "b"], ["conv"], kernel_shape=[3, 3], name="conv"),
+             helper.make_node("Relu", ["conv"], ["relu"], name="relu"),
+             helper.make_node("MaxPool", ["relu"], ["pool"], kernel_shape=[2, 2], strides=[2, 2], name="pool"),
+             helper.make_node("Flatten", ["pool"], ["flat"], name="flatten"),
+             helper.make_node("Gemm", ["flat", "lw", "lb"], ["scores"], transB=1, name="linear"),
+             helper.make_node("Softmax", ["scores"], ["probabilities"], axis=-1, name="softmax")]
+    graph = helper.make_graph(nodes, "digit_cnn", [helper.make_tensor_value_info("image", TensorProto.FLOAT,
+                                                                                 [1, 1, 8, 8])],
+                              [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [1, 10])],
+                              [numpy_helper.from_array(v.astype(np.float32), k) for k, v in weights.items()])
+    with tempfile.TemporaryDirectory() as folder:
+        model = Path(folder, "digit_cnn.onnx")
+        onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), model)
+        digit = handwritten_digits().held_out_images[0]  # grey levels 0..16
+        Image.fromarray(np.rint(digit * 255 / 16).astype(np.uint8)).save(Path(folder, "digit.png"))
+        subprocess.run([sys.executable, "-m", "convanim.manim.cli", "model", str(model), "--image",
+                        str(Path(folder, "digit.png")), "--scale", "0..16", "--still", "--quality", "720p",
+                        "--out", str(MEDIA / out)], check=True, cwd=ROOT)
+    print(f"wrote media/{out}")
+
+
 def main() -> None:
     gallery_only = sys.argv[1:2] == ["--gallery-file"]
     target = sys.argv[2] if gallery_only else None
@@ -210,6 +244,7 @@ def main() -> None:
     capture_receptive_field()
     capture_volume()
     gallery()
+    model_still()
     narrated_still()
     make_gif("scenes/conv3x3.py", "Conv3x3", start=3.0, seconds=9.0, out="conv3x3.gif")
     make_gif("scenes/pooling.py", "MaxPoolPadded", start=2.0, seconds=6.0, out="maxpool_padded.gif")
