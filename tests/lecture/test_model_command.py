@@ -140,3 +140,17 @@ def test_every_refusal_is_one_line_and_writes_nothing(files, tmp_path, case, mes
     assert len(lines) == 1 and lines[0].startswith("convanim model: "), result.stderr[-2000:]
     assert re.search(message, lines[0]), lines[0]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_notebook_shows_a_model(files, tmp_path):
+    """convanim.manim.show and show_still take an ONNX model too; keywords are the model scene's options."""
+    from convanim.manim import show, show_still
+
+    still = show_still(str(files / "small.onnx"), image=str(files / "ramp.png"), out=tmp_path / "nb.png")
+    assert (tmp_path / "nb.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and still.data[:8] == b"\x89PNG\r\n\x1a\n"
+    video = show(str(files / "small.onnx"), out=tmp_path / "nb.mp4", image=str(files / "ramp.png"), stage_time=0.2,
+                 pause_time=0.2)
+    assert "<video" in video._repr_html_() and int(probe(tmp_path / "nb.mp4")["nb_read_frames"]) > 0
+    with pytest.raises(ValueError, match=r"YourModel\.image = '.*nope\.png': picture file not found"):
+        show_still(str(files / "small.onnx"), image=str(tmp_path / "nope.png"), out=tmp_path / "bad.png")
+    assert not (tmp_path / "bad.png").exists()

@@ -45,6 +45,8 @@ class OnnxModelScene(PipelineScene):
         if not self.model:
             raise ValueError(f"{type(self).__name__}.model is empty: give the path of an ONNX model "
                              f"(convanim model MODEL.onnx)")
+        if self.image and not Path(self.image).is_file():
+            raise FileNotFoundError(f"{type(self).__name__}.image = {self.image!r}: picture file not found")
         super().setup()
 
     def model_input_shape(self) -> tuple[int, int, int]:

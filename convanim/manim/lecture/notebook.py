@@ -53,12 +53,19 @@ def scene_location(scene: str | type, name: str | None) -> tuple[str, str]:
 
 def render_in_subprocess(command: str, scene: str | type, name: str | None, quality: str, out: str | Path | None,
                          attributes: dict) -> Path:
-    """Run ``convanim render|still`` for the scene; returns the file written."""
-    scene_file, scene_name = scene_location(scene, name)
+    """Run ``convanim render|still`` for the scene (``convanim model`` for an ONNX model); returns the file
+    written."""
     suffix = ".png" if command == "still" else ".mp4"
-    target = Path(out) if out is not None else MEDIA_FOLDER / f"{scene_name}{suffix}"
-    args = [sys.executable, "-m", "convanim.manim.cli", command, scene_file, scene_name, "--quality", quality,
-            "--out", str(target)]
+    if isinstance(scene, (str, Path)) and str(scene).endswith(".onnx"):  # your own network: convanim model
+        target = Path(out) if out is not None else MEDIA_FOLDER / f"{Path(scene).stem}{suffix}"
+        args = [sys.executable, "-m", "convanim.manim.cli", "model", str(scene), "--quality", quality,
+                "--out", str(target), *(["--still"] if command == "still" else [])]
+        command = "model"
+    else:
+        scene_file, scene_name = scene_location(scene, name)
+        target = Path(out) if out is not None else MEDIA_FOLDER / f"{scene_name}{suffix}"
+        args = [sys.executable, "-m", "convanim.manim.cli", command, scene_file, scene_name, "--quality", quality,
+                "--out", str(target)]
     for key, value in attributes.items():
         args += ["--set", f"{key}={option_text(value)}"]
     result = subprocess.run(args, capture_output=True, text=True)
@@ -72,7 +79,9 @@ def render_in_subprocess(command: str, scene: str | type, name: str | None, qual
 def show(scene: str | type, name: str | None = None, quality: str = "480p", out: str | Path | None = None,
          **attributes):
     """Render ``name`` from scene file ``scene`` (or a scene class) and return an
-    ``IPython.display.Video`` that plays under the cell (embedded, so the notebook keeps it)."""
+    ``IPython.display.Video`` that plays under the cell (embedded, so the notebook keeps it).  ``scene`` may
+    also be an ONNX model (``show("net.onnx", image="cat.jpg")``): its network, stage by stage, on the picture
+    (``convanim model``; keywords are OnnxModelScene's options)."""
     from IPython.display import Video
 
     path = render_in_subprocess("render", scene, name, quality, out, attributes)
