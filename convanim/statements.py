@@ -159,6 +159,18 @@ def products_statement(label: str, xs: Iterable[object], ws: Iterable[object], t
     return Statement(label, expression, shown_total, relation_for(expression, shown_total))
 
 
+def batch_norm_statement(trace, c: int, i: int, j: int, decimals: int, label: str = "y") -> Statement:
+    """One cell of an inference batch norm written out from its trace (:class:`~convanim.BatchNormTrace`):
+    ``y = (x − mean) / std · γ + β = total`` at channel ``c``, row ``i``, column ``j`` of a (C, H, W) trace, every
+    number rounded to ``decimals`` places (``≈`` when the rounded numbers do not give the rounded total)."""
+    x = trace.input[c, i, j]
+    centred = f"({format_number(x, decimals)} {MINUS} {factor(trace.mean[c], decimals)})"
+    expression = f"{centred} / {factor(trace.std[c], decimals)} {TIMES} {factor(trace.weight[c], decimals)}"
+    expression = join_terms([expression, format_number(trace.bias[c], decimals)])
+    total = format_number(trace.output[c, i, j], decimals)
+    return Statement(label, expression, total, relation_for(expression, total))
+
+
 def output_label(f: int, oy: int, ox: int, name: str = "y") -> str:
     """``y[f,oy,ox]``: the label of an output cell (its final value); ``name`` tells two layers' outputs apart."""
     return f"{name}[{f},{oy},{ox}]"

@@ -174,3 +174,14 @@ def test_a_small_cnn_with_batch_norm_and_global_pooling_from_torch_computes_what
 def test_modules_convanim_cannot_compute_are_named(module, message):
     with pytest.raises(TypeError, match=message):
         ca.from_torch(module)
+
+
+def test_a_batch_norm_cell_written_out_by_hand():
+    trace = ca.trace_batch_norm(np.array([[[6.0]], [[5.0]]]), [2, -1], [3, 8], [3, -1], [1, 0.5], eps=1)
+    assert str(ca.statements.batch_norm_statement(trace, 0, 0, 0, 0)) == "y = (6 − 2) / 2 · 3 + 1 = 7"
+    # channel 1: (5 + 1) / 3 · (−1) + 0.5 = −1.5, written with one place
+    assert str(ca.statements.batch_norm_statement(trace, 1, 0, 0, 1)) == "y = (5.0 − (−1)) / 3.0 · (−1) + 0.5 = −1.5"  # ints stay whole
+    # rounded numbers that do not give the rounded total say so: std √1.5 = 1.2247… is written 1.2, and
+    # 10 / 1.2 = 8.33 while the output 10 / 1.2247 = 8.165 is written 8.2
+    rough = ca.trace_batch_norm(np.array([[[10.0]]]), [0], [1.5], [1], [0], eps=0)
+    assert str(ca.statements.batch_norm_statement(rough, 0, 0, 0, 1)) == "y = (10.0 − 0) / 1.2 · 1 + 0 ≈ 8.2"

@@ -18,7 +18,9 @@ from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DEGREES, DOWN, LEFT, RIGHT, UP, Arrow, GrowFromPoint, Group, Rectangle, Transform, VGroup
 
-from convanim import Conv, MaxPool, ReLU, blur_filter, digit_image, edge_filter, random_filter, run_pipeline
+from convanim import (Conv, MaxPool, ReLU, blur_filter, digit_image, edge_filter, random_filter, run_pipeline,
+                      trace_batch_norm)
+from convanim.statements import batch_norm_statement
 from convanim.networks.pipeline import (BatchNorm, Flatten, GlobalAvgPool, GlobalMaxPool, Layer, LeakyReLU, Linear,
                                        Sigmoid, Softmax, Stage, Tanh, stage_name)
 
@@ -274,8 +276,11 @@ class PipelineScene(FamilyScene):
         """The caption of a batch norm, a global pooling or an activation other than ReLU."""
         layer, before = stage.layer, self.stages[self.stages.index(stage) - 1]
         if isinstance(layer, BatchNorm):
+            # the rule, then its first cell written out from the core's trace of the stage
+            trace = trace_batch_norm(before.output, layer.mean, layer.var, layer.weight, layer.bias, layer.eps)
+            cell = batch_norm_statement(trace, 0, 0, 0, max(self.decimals, 2))
             return self.tr("{name}: per channel c, (x − mean[c]) / √(var[c] + ε) · γ[c] + β[c]; {params} parameters",
-                           name=name, params=stage.params)
+                           name=name, params=stage.params) + f"; [0,0,0]: {cell}"
         if isinstance(layer, (GlobalAvgPool, GlobalMaxPool)):
             shape = f"{before.shape[1]}×{before.shape[2]}"
             return self.tr("{name}: each {shape} map becomes one number, its mean", name=name, shape=shape) \
