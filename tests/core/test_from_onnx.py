@@ -253,3 +253,11 @@ def _shape_of(chain, target):
     name = f"shape{chain.count}"
     chain.inits.append(numpy_helper.from_array(np.array(target, dtype=np.int64), name))
     return name
+
+
+def test_import_convanim_does_not_import_onnx():
+    import subprocess
+    import sys
+
+    code = "import sys, convanim; assert 'onnx' not in sys.modules and 'onnxruntime' not in sys.modules; print('ok')"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "ok"
