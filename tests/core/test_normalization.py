@@ -185,3 +185,29 @@ def test_a_batch_norm_cell_written_out_by_hand():
     # 10 / 1.2 = 8.33 while the output 10 / 1.2247 = 8.165 is written 8.2
     rough = ca.trace_batch_norm(np.array([[[10.0]]]), [0], [1.5], [1], [0], eps=0)
     assert str(ca.statements.batch_norm_statement(rough, 0, 0, 0, 1)) == "y = (10.0 − 0) / 1.2 · 1 + 0 ≈ 8.2"
+
+
+def test_a_picture_made_ready_for_a_model_by_hand(tmp_path):
+    """picture_for_model: resized with Pillow's Lanczos filter, grey or RGB by the model's channels, levels mapped
+    onto the range, then (x − mean) / std per channel; worked here from Pillow's own conversions."""
+    from PIL import Image
+
+    from convanim.inputs.model_input import picture_for_model
+
+    rng = np.random.default_rng(5)
+    rgb = rng.integers(0, 256, (20, 30, 3)).astype(np.uint8)
+    Image.fromarray(rgb).save(tmp_path / "rgb.png")
+    x = picture_for_model(tmp_path / "rgb.png", (3, 8, 12), value_range=(-1, 1), mean=(0.1, 0.2, 0.3),
+                          std=(0.5, 0.25, 2.0))
+    resized = np.asarray(Image.fromarray(rgb).resize((12, 8), Image.Resampling.LANCZOS)).astype(float)
+    expected = (resized / 255 * 2 - 1 - np.array([0.1, 0.2, 0.3])) / np.array([0.5, 0.25, 2.0])
+    np.testing.assert_allclose(x, expected.transpose(2, 0, 1), atol=1e-12)
+    grey = picture_for_model(tmp_path / "rgb.png", (1, 8, 12))  # one channel: the picture's luma, 0..1
+    luma = np.asarray(Image.fromarray(rgb).convert("L").resize((12, 8), Image.Resampling.LANCZOS)) / 255
+    np.testing.assert_allclose(grey[0], luma, atol=2 / 255)  # Pillow rounds its luma once more
+    with pytest.raises(ValueError, match=r"the model takes 2 input channels; a picture gives 1 \(grey\) or 3"):
+        picture_for_model(tmp_path / "rgb.png", (2, 8, 8))
+    with pytest.raises(ValueError, match=r"mean and std take one value or 3"):
+        picture_for_model(tmp_path / "rgb.png", (3, 8, 8), mean=(0.1, 0.2))
+    with pytest.raises(ValueError, match=r"std must be above 0"):
+        picture_for_model(None, (1, 8, 8), std=(0,))
