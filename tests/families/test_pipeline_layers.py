@@ -126,3 +126,33 @@ def test_the_batch_norm_caption_writes_its_first_cell_out_with_torchs_numbers():
     mean, var = bn.running_mean[0].item(), bn.running_var[0].item()
     expected = [x, mean, (var + bn.eps) ** 0.5, bn.weight[0].item(), bn.bias[0].item(), torch_stages(scene)[1][0, 0, 0]]
     np.testing.assert_allclose(numbers, expected, atol=0.005 + 1e-12)  # two places, as written
+
+
+def test_global_pooling_shrinks_each_map_onto_its_one_number():
+    """Global pooling's stage: a copy of each map of the stage before, at the end of the first play, lies on the
+    number it becomes (same centre, same size); then only the numbers stay."""
+    ends = []
+
+    class Watched(NewLayers):
+        def collapse_maps(self, previous, column, arrow, j):
+            play = self.play
+
+            def watching(*animations, **kwargs):
+                play(*animations, **kwargs)
+                ends.append([(m.get_center().copy(), m.get_width()) for m in self.mobjects if m not in before])
+            before = list(self.mobjects)
+            self.play = watching
+            try:
+                super().collapse_maps(previous, column, arrow, j)
+            finally:
+                self.play = play
+            self.targets = [(t.get_center(), t.get_width()) for t in column]
+            self.leftover = [m for m in self.mobjects if m not in before and m is not column]
+
+    scene = run(Watched)
+    shrunk = ends[0]
+    targets = scene.targets
+    assert len(targets) == 2
+    for centre, width in targets:  # each target number has a copy of a map lying on it
+        assert any(np.allclose(c, centre, atol=1e-6) and abs(w - width) < 1e-6 for c, w in shrunk)
+    assert all(not isinstance(m, type(scene.columns[6][0])) or m in scene.columns[6] for m in scene.leftover)

@@ -300,10 +300,24 @@ class PipelineScene(FamilyScene):
         gap = column.get_left()[0] - previous.get_right()[0]
         arrow = Arrow(previous.get_right(), column.get_left(), buff=0.08, stroke_width=3,
                       fill_color="#9E9E9E", stroke_color="#9E9E9E") if gap > 0.45 else VGroup()  # no stub arrows
-        self.play(GrowFromPoint(column, previous.get_center()), FadeIn(self.labels[j]), FadeIn(arrow),
-                  self.caption_to(self.stage_caption(self.stages[j])), run_time=self.stage_time)
+        if isinstance(self.stages[j].layer, (GlobalAvgPool, GlobalMaxPool)):
+            self.collapse_maps(previous, column, arrow, j)
+        else:
+            self.play(GrowFromPoint(column, previous.get_center()), FadeIn(self.labels[j]), FadeIn(arrow),
+                      self.caption_to(self.stage_caption(self.stages[j])), run_time=self.stage_time)
         self.after_stage(j)
         self.wait(self.pause_time / 2)
+
+    def collapse_maps(self, previous: Group, column: Group, arrow, j: int) -> None:
+        """Global pooling: a copy of each map of the stage before shrinks onto the one number it becomes, then
+        the number shows."""
+        shrinking = [source.copy() for source in previous]
+        self.add(*shrinking)
+        self.play(*(copy.animate.replace(target, stretch=True).set_opacity(0.35)
+                    for copy, target in zip(shrinking, column)), FadeIn(self.labels[j]), FadeIn(arrow),
+                  self.caption_to(self.stage_caption(self.stages[j])), run_time=self.stage_time)
+        self.remove(*shrinking)
+        self.play(FadeIn(column), run_time=self.stage_time / 2)
 
     def summarize_shapes(self) -> None:
         self.play(self.caption_to(self.shapes_caption()), run_time=self.stage_time)
