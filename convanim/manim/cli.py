@@ -291,7 +291,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Options whose values may start with a minus sign (``--scale -1..1``, ``--mean -0.5``): argparse would read
+#: such a value as an option of its own.
+SIGNED_VALUES = ("--scale", "--mean", "--std")
+
+
+def joined_signed_values(argv: list[str]) -> list[str]:
+    """``--scale -1..1`` as ``--scale=-1..1``, which argparse reads as the option's value."""
+    out, k = [], 0
+    while k < len(argv):
+        if argv[k] in SIGNED_VALUES and k + 1 < len(argv) and argv[k + 1].startswith("-"):
+            out.append(f"{argv[k]}={argv[k + 1]}")
+            k += 2
+        else:
+            out.append(argv[k])
+            k += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = joined_signed_values(list(sys.argv[1:] if argv is None else argv))
     try:
         return run_command(build_parser().parse_args(argv))
     except BrokenPipeError:  # `convanim list | head`: the reader has gone, nothing more to say

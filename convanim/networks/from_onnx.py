@@ -293,6 +293,8 @@ class _Reader:
         b = self.weight(node, 1, "weight")
         w = b if attrs.get("transB", 0) else b.T  # (out, in), as torch.nn.Linear keeps it
         c = self.weight(node, 2, "bias")
+        if c is not None and c.size not in (1, w.shape[0]):
+            raise OnnxModelError(f"node {node.name!r} (Gemm) has a bias of shape {c.shape} for {w.shape[0]} outputs")
         bias = None if c is None else np.broadcast_to(float(attrs.get("beta", 1.0)) * c, (w.shape[0],)).copy()
         self._linear(node, float(attrs.get("alpha", 1.0)) * w, bias)
 
@@ -306,6 +308,9 @@ class _Reader:
         if len(self.shape) != 1:
             raise OnnxModelError(f"node {node.name!r} ({node.op_type}) comes on maps of shape {self.shape}; "
                                  f"Flatten them first")
+        if weight.ndim != 2 or (self.shape[0] is not None and weight.shape[1] != self.shape[0]):
+            raise OnnxModelError(f"node {node.name!r} ({node.op_type}) has a weight of shape {b_shape(weight)} "
+                                 f"for a vector of {self.shape[0]} values")
         self.add(Linear(weight, bias))
 
     def _Add(self, node, attrs):
@@ -330,6 +335,11 @@ class _Reader:
             raise OnnxModelError(f"node {node.name!r} (Softmax) has axis {attrs['axis']}; only the class axis "
                                  f"(1 or -1) is supported")
         self.add(Softmax())
+
+
+def b_shape(weight: np.ndarray) -> tuple[int, ...]:
+    """A linear layer's weight shape as ONNX stores it, (in, out)."""
+    return tuple(weight.T.shape)
 
 
 def from_onnx(path_or_model, input_shape: tuple[int, int, int] | None = None) -> list[Layer]:

@@ -239,6 +239,12 @@ def test_refusals_name_the_node_or_the_file(tmp_path):
     chain.node("Reshape", _shape_of(chain, [1, 2, 8]))
     with pytest.raises(ca.OnnxModelError, match=r"node 'reshape2' \(Reshape\) to shape \[1, 2, 8\] is not supported"):
         ca.from_onnx(chain.model())
+    chain = Chain(1, 4, 4, np.random.default_rng(0))
+    chain.node("Flatten", axis=1)
+    chain.node("Gemm", chain.constant(np.ones((5, 3))), chain.constant(np.ones(3)))  # 5 inputs for 16 values
+    with pytest.raises(ca.OnnxModelError, match=r"node 'gemm4' \(Gemm\) has a weight of shape \(5, 3\) for a "
+                                                r"vector of 16 values"):
+        ca.from_onnx(chain.model())
     bad = tmp_path / "photo.onnx"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n not a model at all")
     with pytest.raises(ca.OnnxModelError, match=r"photo.onnx is not an ONNX model"):

@@ -154,3 +154,42 @@ def test_a_notebook_shows_a_model(files, tmp_path):
     with pytest.raises(ValueError, match=r"YourModel\.image = '.*nope\.png': picture file not found"):
         show_still(str(files / "small.onnx"), image=str(tmp_path / "nope.png"), out=tmp_path / "bad.png")
     assert not (tmp_path / "bad.png").exists()
+
+
+def rgb_model():
+    """A conv of 2 filters 3×3 over 3 channels, then global max pooling, Flatten and a Gemm: (1, 3, 9, 9) in."""
+    rng = np.random.default_rng(12)
+    inits = [numpy_helper.from_array(v.astype(np.float32), k) for k, v in
+             {"w": rng.normal(size=(2, 3, 3, 3)), "lw": rng.normal(size=(2, 3)), "lb": rng.normal(size=3)}.items()]
+    nodes = [helper.make_node("Conv", ["x", "w"], ["conv"], kernel_shape=[3, 3], name="conv"),
+             helper.make_node("GlobalMaxPool", ["conv"], ["gmp"], name="gmp"),
+             helper.make_node("Flatten", ["gmp"], ["flat"], name="flat"),
+             helper.make_node("Gemm", ["flat", "lw", "lb"], ["scores"], name="linear")]
+    graph = helper.make_graph(nodes, "rgb", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 9, 9])],
+                              [helper.make_tensor_value_info("scores", TensorProto.FLOAT, None)], inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def test_an_rgb_picture_is_mapped_and_normalised_as_the_options_say(tmp_path):
+    """--scale, --mean and --std on a colour picture: the command renders, and the same options in the scene give
+    the input worked out here from Pillow's resize and the scores onnxruntime gives for that input."""
+    onnx.save(rgb_model(), tmp_path / "rgb.onnx")
+    colours = np.random.default_rng(13).integers(0, 256, (15, 18, 3)).astype(np.uint8)
+    Image.fromarray(colours).save(tmp_path / "colours.png")
+    result = convanim("model", tmp_path / "rgb.onnx", "--image", tmp_path / "colours.png", "--scale", "-1..1",
+                      "--mean", "0.1,0.2,0.3", "--std", "0.5,0.25,2", "--still", "--quality", "480p",
+                      "--out", tmp_path / "rgb.png", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    from convanim.manim.rendering.scene_files import load_scene_module
+
+    module = load_scene_module(str(SCENE_FILE), "model_scene_file_rgb")
+    scene = run(type("Colours", (module.YourModel,), {
+        "model": str(tmp_path / "rgb.onnx"), "image": str(tmp_path / "colours.png"), "value_range": (-1.0, 1.0),
+        "input_mean": np.array([0.1, 0.2, 0.3]), "input_std": np.array([0.5, 0.25, 2.0])}))
+    resized = np.asarray(Image.fromarray(colours).resize((9, 9), Image.Resampling.LANCZOS)) / 255 * 2 - 1
+    expected_input = ((resized - [0.1, 0.2, 0.3]) / [0.5, 0.25, 2.0]).transpose(2, 0, 1)
+    np.testing.assert_allclose(scene.stages[0].output, expected_input, atol=1e-12)
+    session = onnxruntime.InferenceSession(rgb_model().SerializeToString(), providers=["CPUExecutionProvider"])
+    scores = session.run(None, {"x": expected_input[None].astype(np.float32)})[0][0]
+    np.testing.assert_allclose(scene.score_grid.shown_values()[:, 0], np.round(scores, 1), atol=1e-6)
+    assert [s.name for s in scene.stages] == ["input", "conv 1", "global max pool 1", "flatten 1", "linear 1"]
