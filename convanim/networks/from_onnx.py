@@ -309,8 +309,9 @@ class _Reader:
             raise OnnxModelError(f"node {node.name!r} ({node.op_type}) comes on maps of shape {self.shape}; "
                                  f"Flatten them first")
         if weight.ndim != 2 or (self.shape[0] is not None and weight.shape[1] != self.shape[0]):
-            raise OnnxModelError(f"node {node.name!r} ({node.op_type}) has a weight of shape {b_shape(weight)} "
-                                 f"for a vector of {self.shape[0]} values")
+            stored = tuple(weight.T.shape)  # (in, out), as ONNX stores it
+            raise OnnxModelError(f"node {node.name!r} ({node.op_type}) has a weight of shape {stored} for a vector "
+                                 f"of {self.shape[0]} values")
         self.add(Linear(weight, bias))
 
     def _Add(self, node, attrs):
@@ -335,11 +336,6 @@ class _Reader:
             raise OnnxModelError(f"node {node.name!r} (Softmax) has axis {attrs['axis']}; only the class axis "
                                  f"(1 or -1) is supported")
         self.add(Softmax())
-
-
-def b_shape(weight: np.ndarray) -> tuple[int, ...]:
-    """A linear layer's weight shape as ONNX stores it, (in, out)."""
-    return tuple(weight.T.shape)
 
 
 def from_onnx(path_or_model, input_shape: tuple[int, int, int] | None = None) -> list[Layer]:
