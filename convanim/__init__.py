@@ -23,7 +23,7 @@ from .networks.training import (EdgeProblem, TrainingRun, TrainingStep, cross_en
 from .networks.digit_cnn import DigitCNN, FilterSnapshot, load_digit_cnn, train_digit_cnn, trained_digit_cnn
 from .networks.digit_cnn import WEIGHTS_FILE as DIGIT_CNN_WEIGHTS
 from .networks.from_torch import from_torch
-from .networks.folding import fold_batchnorm
+from .networks.folding import FoldTrace, fold_batchnorm, trace_fold_batchnorm
 from .networks.from_onnx import OnnxModelError, from_onnx, onnx_input_shape
 from .networks.pipeline import (AvgPool, BatchNorm, Conv, Flatten, GlobalAvgPool, GlobalMaxPool, LeakyReLU, Linear,
                                 MaxPool, ReLU, Sigmoid, Softmax, Stage, Tanh, run_pipeline)
@@ -56,7 +56,7 @@ __all__ = [
     "output_size", "transpose_output_size", "output_size_formula", "transpose_output_size_formula",
     "param_count", "macs", "set_memory_budget",
     "pixel_shuffle", "pixel_unshuffle", "receptive_field", "receptive_box", "ReceptiveField",
-    "batch_norm", "trace_batch_norm", "BatchNormTrace", "fold_batchnorm", "global_avg_pool2d", "global_max_pool2d",
+    "batch_norm", "trace_batch_norm", "BatchNormTrace", "fold_batchnorm", "trace_fold_batchnorm", "FoldTrace", "global_avg_pool2d", "global_max_pool2d",
     "leaky_relu", "sigmoid", "tanh", "from_onnx", "onnx_input_shape", "OnnxModelError",
     "BatchNorm", "GlobalAvgPool", "GlobalMaxPool", "LeakyReLU", "Sigmoid", "Tanh",
 ]

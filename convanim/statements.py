@@ -171,6 +171,43 @@ def batch_norm_statement(trace, c: int, i: int, j: int, decimals: int, label: st
     return Statement(label, expression, total, relation_for(expression, total))
 
 
+def constant_text(value: float) -> str:
+    """A small constant such as a batch norm's ε written out in full (``0.00001``, never ``1e-05``)."""
+    return np.format_float_positional(float(value), trim="-")
+
+
+def fold_scale_statement(trace, f: int, decimals: int) -> Statement:
+    """Filter ``f``'s factor when a batch norm is folded into its conv (a :class:`~convanim.FoldTrace`):
+    ``s[f] = γ / √(σ² + ε) = 1.50 / √(0.25 + 0.00001) = 3.00``."""
+    expression = (f"{factor(trace.weight[f], decimals)} / √({format_number(trace.var[f], decimals)} + "
+                  f"{constant_text(trace.eps)})")
+    total = format_number(trace.scale[f], decimals)
+    return Statement(f"s[{f}] = γ / √(σ² + ε)", expression, total, relation_for(expression, total))
+
+
+def fold_bias_statement(trace, f: int, decimals: int) -> Statement:
+    """Filter ``f``'s folded bias: ``b′[f] = (b − μ) · s + β = (1 − 0.50) · 3.00 + (−0.30) = 1.20``, with ``s``
+    as :func:`fold_scale_statement` writes it (``≈`` when its rounding shows)."""
+    centred = f"({format_number(trace.conv_bias[f], decimals)} {MINUS} {factor(trace.mean[f], decimals)})"
+    expression = join_terms([f"{centred} {TIMES} {factor(trace.scale[f], decimals)}",
+                             format_number(trace.bias[f], decimals)])
+    total = format_number(trace.folded.bias[f], decimals)
+    return Statement(f"b′[{f}] = (b {MINUS} μ) {TIMES} s + β", expression, total, relation_for(expression, total))
+
+
+def conv_cell_statement(trace, f: int, oy: int, ox: int, decimals: int, name: str = "y") -> Statement:
+    """One output cell of a conv written out from its :class:`~convanim.ConvTrace`, every channel's products
+    and the bias: ``y[f,oy,ox] = x·w + x·w + … + b = output`` (integer arrays whole, floats to ``decimals``)."""
+    x_dec, w_dec = decimals_for(trace.input, decimals), decimals_for(trace.weight, decimals)
+    terms = [f"{factor(x, x_dec)}{TIMES}{factor(w, w_dec)}"
+             for x, w in zip(trace.window(f, oy, ox).ravel(), trace.weight[f].ravel())]
+    if trace.has_bias:
+        terms.append(format_number(trace.bias[f], decimals_for(trace.bias, decimals)))
+    expression = join_terms(terms)
+    total = format_number(trace.output[f, oy, ox], decimals_for(trace.output, decimals))
+    return Statement(output_label(f, oy, ox, name), expression, total, relation_for(expression, total))
+
+
 def output_label(f: int, oy: int, ox: int, name: str = "y") -> str:
     """``y[f,oy,ox]``: the label of an output cell (its final value); ``name`` tells two layers' outputs apart."""
     return f"{name}[{f},{oy},{ox}]"
@@ -210,11 +247,12 @@ def channel_sum_statement(trace, step, decimals: int, lookup: Callable[[str], st
 
 # -- reading statements back (tests, and anyone checking a caption) ------------------------------------
 
-_TOKEN = re.compile(r"\s*(NaN|−∞|-∞|∞|\d+(?:\.\d+)?|max|[()+\-−·×*/÷,])")
+_TOKEN = re.compile(r"\s*(NaN|−∞|-∞|∞|\d+(?:\.\d+)?|max|[()+\-−·×*/÷,√])")
 
 
 def evaluate(expression: str) -> Decimal:
-    """The exact value of a written expression: numbers, ``+ − · × ÷ /``, brackets and ``max(…)``.
+    """The exact value of a written expression: numbers, ``+ − · × ÷ /``, brackets, ``max(…)`` and ``√``
+    (to 60 digits).
 
     ``max`` follows PyTorch's max pooling: a NaN in the arguments wins.
     Raises ``ValueError`` for anything else (a word, an unbalanced bracket).
@@ -266,6 +304,9 @@ def _unary(tokens: list[str]) -> tuple[Decimal, list[str]]:
         if not rest or rest[0] != ")":
             raise ValueError("cannot evaluate: unbalanced bracket")
         return value, rest[1:]
+    if head == "√":
+        value, rest = _unary(tokens[1:])
+        return _EXACT.sqrt(value), rest
     if head == "max":
         if len(tokens) < 2 or tokens[1] != "(":
             raise ValueError("cannot evaluate: max without brackets")

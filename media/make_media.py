@@ -105,6 +105,18 @@ def capture_receptive_field() -> None:
     Capturing(skip_animations=True).run()
 
 
+def capture_folding() -> None:
+    """BatchNormFolding once the batch norm has given y: x, W and b, z, each channel's μ, σ², γ, β, and y."""
+    base = load("scenes/batch_norm.py", "BatchNormFolding")
+
+    class Capturing(base):
+        def apply_batch_norm(self):
+            super().apply_batch_norm()
+            save_frame(self, "batch_norm_folding.png")
+
+    Capturing(skip_animations=True).run()
+
+
 def capture_volume() -> None:
     """ConvVolume as filter 0's block reaches its second window (output y[0,0,1])."""
     base = load("scenes/volumes.py", "ConvVolume")
@@ -117,9 +129,8 @@ def capture_volume() -> None:
     Capturing(skip_animations=True).run()
 
 
-GALLERY_FILES = ["scenes/conv3x3.py", "scenes/arithmetic.py", "scenes/transposed.py", "scenes/pooling.py", "scenes/im2col.py",
-                 "scenes/feature_maps.py", "scenes/pipeline.py", "scenes/backward.py", "scenes/trained.py",
-                 "scenes/receptive_field.py", "scenes/volumes.py"]
+#: Every scene file of the gallery (the files of scenes/, as `convanim list` finds them).
+GALLERY_FILES = sorted(f"scenes/{p.name}" for p in (ROOT / "scenes").glob("[!_]*.py"))
 #: Scenes with photos and maps keep more colours than the flat-coloured grids.
 PHOTO_FILES = {"scenes/feature_maps.py", "scenes/pipeline.py", "scenes/trained.py", "scenes/receptive_field.py"}
 GALLERY_WIDTH = 480
@@ -243,6 +254,7 @@ def main() -> None:
     capture_pool_backward()
     capture_receptive_field()
     capture_volume()
+    capture_folding()
     gallery()
     model_still()
     narrated_still()

@@ -6,6 +6,7 @@ checks the screen against arithmetic, not against the code that wrote it.
 """
 from __future__ import annotations
 
+import decimal
 import math
 import re
 from fractions import Fraction
@@ -20,20 +21,30 @@ def _nanmax(*args):
     return max(args)
 
 
+def _sqrt(value):
+    """√ of an exact value, as a Fraction good to 50 digits (NaN and ∞ stay floats)."""
+    if isinstance(value, float):
+        return math.sqrt(value) if value >= 0 else math.nan
+    with decimal.localcontext() as context:
+        context.prec = 50
+        root = (decimal.Decimal(value.numerator) / decimal.Decimal(value.denominator)).sqrt()
+    return Fraction(root)
+
+
 def value_of(text: str):
     """The exact value of a written expression (Fraction, or float for NaN/∞); ValueError if it has words."""
     expr = text.strip()
     if not expr or re.search(r"[A-Za-z_]", expr.replace("NaN", "").replace("max", "")):
         raise ValueError(f"not arithmetic: {text!r}")
-    if re.search(r"[^\d.\s()+\-−·×÷/,∞NaNmx⌊⌋⌈⌉]", expr):
+    if re.search(r"[^\d.\s()+\-−·×÷/,∞NaNmx⌊⌋⌈⌉√]", expr):
         raise ValueError(f"not arithmetic: {text!r}")
     expr = (expr.replace("−", "-").replace("·", "*").replace("×", "*").replace("÷", "/")
             .replace("NaN", "NAN").replace("∞", "INF")
-            .replace("⌊", "FLOOR(").replace("⌋", ")").replace("⌈", "CEIL(").replace("⌉", ")"))
+            .replace("√", "SQRT").replace("⌊", "FLOOR(").replace("⌋", ")").replace("⌈", "CEIL(").replace("⌉", ")"))
     expr = _NUMBER.sub(lambda m: f"F('{m.group(0)}')", expr)
     try:
         return eval(expr, {"__builtins__": {}}, {"F": Fraction, "NAN": math.nan, "INF": math.inf, "max": _nanmax,
-                                                 "FLOOR": math.floor, "CEIL": math.ceil})
+                                                 "FLOOR": math.floor, "CEIL": math.ceil, "SQRT": _sqrt})
     except (SyntaxError, TypeError, NameError, ZeroDivisionError) as err:
         raise ValueError(f"not arithmetic: {text!r} ({err})") from None
 

@@ -111,6 +111,8 @@ ALL = {**SHIPPED, **VARIANTS}
 # -- what a label must equal ------------------------------------------------------------------------
 def expected_total(scene, label: str):
     """The value ``label`` names, from the scene's trace; None for labels that name no single value."""
+    if hasattr(scene, "fold"):  # BatchNormFolding: the conv's z, the batch norm's y, the folded conv's y′
+        return folding_total(scene, label)
     t = getattr(scene, "trace", None)
     if m := re.fullmatch(r"y\[(\d+),(\d+),(\d+)\]", label):
         return t.output[tuple(int(v) for v in m.groups())]
@@ -162,6 +164,16 @@ def expected_total(scene, label: str):
     return None
 
 
+def folding_total(scene, label: str):
+    """The value a BatchNormFolding label names: z, y, y′ cells, a filter's factor s or folded bias b′."""
+    if m := re.fullmatch(r"(z|y|y′)\[(\d+),(\d+),(\d+)\]", label):
+        maps = {"z": scene.z, "y": scene.y, "y′": scene.y_folded}[m.group(1)]
+        return maps[tuple(int(v) for v in m.groups()[1:])]
+    if m := re.fullmatch(r"(s|b′)\[(\d+)\]", label):
+        return (scene.fold.scale if m.group(1) == "s" else scene.fold.folded.bias)[int(m.group(2))]
+    return None
+
+
 def stage_of(scene, shown_name: str) -> str:
     """The core's name of the stage a caption names in the scene's language ('conv 1')."""
     return next(s.name for s in scene.stages if scene.stage_name(s) == shown_name)
@@ -176,7 +188,7 @@ def partial_gradients(scene, label: str):
 
 
 #: Labels that state a sum whose value is checked by its arithmetic alone (their terms are on screen).
-FREE_LABELS = re.compile(r"j|u|.*:\s+o|Σ channel \d+|Σ|index|.*parameters|parameters: .*|each output|.*: rows|.*: columns|o|"
+FREE_LABELS = re.compile(r"b|b′|μ|σ²|γ|β|j|u|.*:\s+o|Σ channel \d+|Σ|index|.*parameters|parameters: .*|each output|.*: rows|.*: columns|o|"
                          r"conv: .*|.* map .*|.*starts at its bias b|.*every window.*|.*passes.*|each share")
 
 

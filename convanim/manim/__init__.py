@@ -32,6 +32,7 @@ _EXPORTS = {
     "FeatureMapScene": ".families.feature_map_scene",
     "PipelineScene": ".families.pipeline_scene",
     "OnnxModelScene": ".families.model_scene",
+    "BatchNormFoldingScene": ".families.folding_scene",
     "ReceptiveFieldScene": ".families.receptive_field_scene",
     "DilatedReceptiveFieldScene": ".families.receptive_field_scene",
     "TrainedLayerScene": ".families.trained_scene",

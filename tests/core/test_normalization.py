@@ -89,6 +89,29 @@ def test_folding_by_hand():
     np.testing.assert_allclose(ca.run_pipeline(np.array([[[4.0]]]), [folded])[-1].output.ravel(), [23.0])
 
 
+
+def test_the_folding_terms_by_hand_and_their_statements():
+    # two filters: weight 2, bias 1 and weight −1, no bias; μ (0.5, 2), σ² (0.25, 4), ε 0, γ (1.5, −1), β (−0.3, 1)
+    # std (0.5, 2); s (3, −0.5); W′ (6, 0.5); b′ ((1 − 0.5)·3 − 0.3, (0 − 2)·(−0.5) + 1) = (1.2, 2)
+    trace = ca.trace_fold_batchnorm(ca.Conv(np.array([[[[2.0]]], [[[-1.0]]]]), np.array([1.0, 0.0])),
+                                    ca.BatchNorm([0.5, 2], [0.25, 4], [1.5, -1], [-0.3, 1], eps=0))
+    np.testing.assert_allclose(trace.std, [0.5, 2])
+    np.testing.assert_allclose(trace.scale, [3, -0.5])
+    np.testing.assert_allclose(trace.folded.weight.ravel(), [6, 0.5])
+    np.testing.assert_allclose(trace.folded.bias, [1.2, 2])
+    statements = ca.statements
+    assert str(statements.fold_scale_statement(trace, 0, 2)) == "s[0] = γ / √(σ² + ε) = 1.50 / √(0.25 + 0) = 3.00"
+    assert str(statements.fold_scale_statement(trace, 1, 1)) == "s[1] = γ / √(σ² + ε) = (−1.0) / √(4.0 + 0) = −0.5"
+    assert str(statements.fold_bias_statement(trace, 0, 2)) == \
+        "b′[0] = (b − μ) · s + β = (1.00 − 0.50) · 3.00 − 0.30 = 1.20"
+    assert str(statements.fold_bias_statement(trace, 1, 1)) == \
+        "b′[1] = (b − μ) · s + β = (0.0 − 2.0) · (−0.5) + 1.0 = 2.0"
+    # ε written out in full (whole numbers stay whole), and a rounded s that misses the bias says so: s = 1 / √(3 + 0.00001) = 0.57735…
+    rough = ca.trace_fold_batchnorm(ca.Conv(np.ones((1, 1, 1, 1)), np.array([10.0])), ca.BatchNorm([0], [3], [1], [0]))
+    assert str(statements.fold_scale_statement(rough, 0, 2)) == "s[0] = γ / √(σ² + ε) = 1 / √(3 + 0.00001) = 0.58"
+    assert str(statements.fold_bias_statement(rough, 0, 2)) == "b′[0] = (b − μ) · s + β = (10.00 − 0) · 0.58 + 0 ≈ 5.77"
+
+
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), shape=st.tuples(st.integers(1, 3), st.integers(1, 5), st.integers(1, 6),
                                                       st.integers(1, 6)))

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from screen_check import fuzz_settings, overlap_problems, recording, run, size_problems  # noqa: I001  (imports manimlib first)
 from statement_check import arithmetic_problems
 from manim_support import lightness
-from convanim.manim import (Col2ImScene, ConvArithmetic, ConvBackwardAsConvolutionScene, ConvBackwardScene,
+import convanim as ca
+from convanim.manim import (BatchNormFoldingScene, Col2ImScene, ConvArithmetic, ConvBackwardAsConvolutionScene, ConvBackwardScene,
                             ConvVolumeScene, FeatureMapScene, GradientDescentScene, Im2ColLoopOrdersScene, Im2ColScene, PaddingModes,
                             PipelineScene, PoolBackwardScene, PoolingScene, ReceptiveFieldScene, TransposedScatter)
 
@@ -295,3 +296,57 @@ def test_descent_grids_too_wide_for_their_column_are_shaded():
     light = lightness(scene.weight_grid)
     order = np.argsort(w, axis=None, kind="stable")
     assert np.all(np.diff(light[order]) >= -3) and light[order[-1]] > light[order[0]]
+
+
+@FUZZ
+@given(st.fixed_dictionaries({"in_channels": st.integers(1, 2), "input_size": st.integers(3, 6),
+                              "out_channels": st.integers(1, 3), "kernel_size": st.integers(1, 3),
+                              "stride": st.integers(1, 2), "padding": st.integers(0, 1),
+                              "eps": st.sampled_from([1e-5, 1e-3, 0.1, 1.0]), "seed": st.integers(0, 999),
+                              "decimals": st.integers(1, 3), "language": LANGUAGES}))
+def test_batch_norm_folding_variants(options):
+    """Every option within its declared range: readable (grids too large for their numbers are shaded), inside
+    the frame, nothing over anything, every statement true; y′ equal to y as drawn where numbers are drawn."""
+    scene = check(BatchNormFoldingScene, options)
+    for y, y_folded in zip(scene.y_grids, scene.y_folded_grids):
+        if y.show_numbers:
+            np.testing.assert_array_equal(y.shown_values(), y_folded.shown_values())
+
+
+@st.composite
+def stacks_of_new_layers(draw):
+    """A random stack of the layers issue 36 added (batch norm, leaky ReLU, sigmoid, tanh, global pooling) with
+    convs and max pooling, ending on a vector (flatten, linear, maybe softmax) or on maps."""
+    rng = np.random.default_rng(draw(st.integers(0, 999)))
+    channels, size, layers = 1, 14, []  # the scene's 14×14 digit
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["conv", "batch norm", "leaky", "sigmoid", "tanh", "pool"]))
+        if kind == "conv" and size >= 3:
+            out = draw(st.integers(1, 4))
+            layers.append(ca.Conv(rng.normal(size=(out, channels, 3, 3)), rng.normal(size=out) * 0.1))
+            channels, size = out, size - 2
+        elif kind == "batch norm":
+            layers.append(ca.BatchNorm(rng.normal(size=channels), rng.uniform(0.2, 2, channels),
+                                       rng.uniform(0.5, 2, channels), rng.normal(size=channels) * 0.3))
+        elif kind == "pool" and size >= 2:
+            layers.append(ca.MaxPool(2))
+            size //= 2
+        else:
+            layers.append({"leaky": ca.LeakyReLU(0.1), "sigmoid": ca.Sigmoid(), "tanh": ca.Tanh()}.get(kind, ca.ReLU()))
+    ending = draw(st.sampled_from(["maps", "global avg", "global max"]))
+    if ending != "maps":
+        layers += [ca.GlobalAvgPool() if ending == "global avg" else ca.GlobalMaxPool(), ca.Flatten()]
+        classes = draw(st.integers(2, 10))
+        layers.append(ca.Linear(rng.normal(size=(classes, channels)), rng.normal(size=classes)))
+        if draw(st.booleans()):
+            layers.append(ca.Softmax())
+    return {"layers": layers, "language": draw(LANGUAGES)}
+
+
+@FUZZ
+@given(stacks_of_new_layers())
+def test_pipeline_variants_with_the_new_layers(options):
+    """The pipeline scene on random stacks of the new layers: readable, inside the frame, nothing over anything,
+    every statement (a batch norm's first cell, written out) true."""
+    layers = options.pop("layers")
+    check(PipelineScene, {**options, "input_size": 14, "get_layers": lambda self: layers})
