@@ -29,6 +29,10 @@ from .networks.pipeline import (AvgPool, BatchNorm, Conv, Flatten, GlobalAvgPool
                                 MaxPool, ReLU, Sigmoid, Softmax, Stage, Tanh, run_pipeline)
 from .arithmetic.pool import avg_pool2d, global_avg_pool2d, global_max_pool2d, max_pool2d, relu
 from .arithmetic.pool_trace import PoolStep, PoolTrace, trace_pool2d
+from .arithmetic.conv_nd import conv1d, conv3d, conv_transpose1d
+from .arithmetic.pool_nd import avg_pool1d, avg_pool3d, max_pool1d, max_pool3d
+from .arithmetic.backward_nd import conv1d_backward, conv3d_backward
+from .arithmetic.signal import convolve2d, correlate2d, flip_kernel
 from .arithmetic.shapes import (macs, output_size, output_size_formula, param_count, transpose_output_size,
                                 transpose_output_size_formula)
 from .arithmetic.shuffle import pixel_shuffle, pixel_unshuffle
@@ -59,4 +63,6 @@ __all__ = [
     "batch_norm", "trace_batch_norm", "BatchNormTrace", "fold_batchnorm", "trace_fold_batchnorm", "FoldTrace", "global_avg_pool2d", "global_max_pool2d",
     "leaky_relu", "sigmoid", "tanh", "from_onnx", "onnx_input_shape", "OnnxModelError",
     "BatchNorm", "GlobalAvgPool", "GlobalMaxPool", "LeakyReLU", "Sigmoid", "Tanh",
+    "conv1d", "conv3d", "conv_transpose1d", "max_pool1d", "avg_pool1d", "max_pool3d", "avg_pool3d",
+    "conv1d_backward", "conv3d_backward", "correlate2d", "convolve2d", "flip_kernel",
 ]

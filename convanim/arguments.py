@@ -26,6 +26,39 @@ def as_image_batch(name: str, x: object) -> tuple[np.ndarray, bool]:
     )
 
 
+#: The axes of a batch with 1, 2 or 3 spatial axes, for messages.
+SPATIAL_AXES = {1: "L", 2: "H, W", 3: "D, H, W"}
+
+
+def as_batch(name: str, x: object, spatial: int) -> tuple[np.ndarray, bool]:
+    """Return ``x`` as an (N, C, *spatial axes) array and whether it came without the batch axis: (C, L) or
+    (N, C, L) for ``spatial=1``, (C, D, H, W) or (N, C, D, H, W) for 3."""
+    arr = as_numeric_array(name, x)
+    if arr.ndim == spatial + 1:
+        return arr[None], True
+    if arr.ndim == spatial + 2:
+        return arr, False
+    axes = SPATIAL_AXES[spatial]
+    raise ValueError(f"{name} must be {spatial + 1}-d (C, {axes}) or {spatial + 2}-d (N, C, {axes}); got shape "
+                     f"{arr.shape} ({arr.ndim}-d)")
+
+
+def whole_numbers(name: str, value: object, minimum: int, n: int) -> tuple[int, ...]:
+    """Normalise an int or a sequence of ``n`` ints (one per spatial axis), each at least ``minimum``."""
+    if isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, bool):
+        result = (int(value),) * n
+    elif isinstance(value, Sequence) and not isinstance(value, str) and len(value) == n and all(
+        isinstance(v, (numbers.Integral, np.integer)) and not isinstance(v, bool) for v in value
+    ):
+        result = tuple(int(v) for v in value)
+    else:
+        shown = "an int" if n == 1 else f"an int or {n} ints ({SPATIAL_AXES[n].lower()})"
+        raise TypeError(f"{name} must be {shown}; got {value!r}")
+    if min(result) < minimum:
+        raise ValueError(f"{name} must be >= {minimum}{'' if n == 1 else ' on every axis'}; got {value!r}")
+    return result
+
+
 def as_numeric_array(name: str, x: object) -> np.ndarray:
     """``np.asarray(x)`` after checking that it holds real numbers (bool, int or float)."""
     try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arguments import Pair, choice, pair
+from ..arguments import Pair, choice, pair, whole_numbers
 
 # (top, bottom, left, right), the order a picture is read in.
 Pads = tuple[int, int, int, int]
@@ -28,15 +28,53 @@ def conv_pads(padding: object, kernel: Pair, stride: Pair, dilation: Pair) -> Pa
                              f"got {tuple(padding)!r}")
         return tuple(int(p) for p in padding)  # type: ignore[return-value]
     if isinstance(padding, str):
-        choice("padding", padding, ("valid", "same"))
-        if padding == "valid":
-            return (0, 0, 0, 0)
-        if stride != (1, 1):
-            raise ValueError(f"padding='same' needs stride 1 on both axes; got stride={stride}")
-        th, tw = (d * (k - 1) for d, k in zip(dilation, kernel))
-        return (th // 2, th - th // 2, tw // 2, tw - tw // 2)
+        (top, bottom), (left, right) = axis_pads(padding, kernel, stride, dilation)
+        return (top, bottom, left, right)
     ph, pw = pair("padding", padding, 0)
     return (ph, ph, pw, pw)
+
+
+def axis_pads(padding: object, kernel: tuple[int, ...], stride: tuple[int, ...],
+              dilation: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
+    """``(before, after)`` for each spatial axis of a conv with ``len(kernel)`` of them (1, 2 or 3).
+
+    ``'valid'`` is no padding; ``'same'`` needs stride 1 and pads ``d(k−1)`` in all per axis, ``total // 2``
+    before and the rest after (PyTorch's rule); an int or one int per axis pads both sides alike.
+    """
+    n = len(kernel)
+    if isinstance(padding, str):
+        choice("padding", padding, ("valid", "same"))
+        if padding == "valid":
+            return ((0, 0),) * n
+        if any(s != 1 for s in stride):
+            raise ValueError(f"padding='same' needs stride 1 on {'every axis' if n > 2 else 'both axes' if n == 2 else 'its axis'}; "
+                             f"got stride={stride if n > 1 else stride[0]}")
+        totals = [d * (k - 1) for d, k in zip(dilation, kernel)]
+        return tuple((t // 2, t - t // 2) for t in totals)
+    return tuple((p, p) for p in whole_numbers("padding", padding, 0, n))
+
+
+def pad_axes(x: np.ndarray, pads: tuple[tuple[int, int], ...], mode: str = "zeros", value: float = 0) -> np.ndarray:
+    """Pad the last ``len(pads)`` axes of ``x`` by ``(before, after)`` each, as :func:`pad_input` does the last two
+    (``mode`` and PyTorch's limits alike, checked by :func:`check_axis_padding`)."""
+    widths = [(0, 0)] * (x.ndim - len(pads)) + list(pads)
+    if not any(b or a for b, a in pads):
+        return x
+    if mode == "zeros":
+        return np.pad(x, widths, mode="constant", constant_values=value)
+    return np.pad(x, widths, mode=_NUMPY_MODE[mode])
+
+
+def check_axis_padding(mode: str, pads: tuple[tuple[int, int], ...], sizes: tuple[int, ...]) -> None:
+    """:func:`check_padding_mode` for any number of axes: reflect pads < the axis, circular pads <= it."""
+    choice("padding_mode", mode, PADDING_MODES)
+    for axis, ((before, after), size) in enumerate(zip(pads, sizes)):
+        if mode == "reflect" and max(before, after) >= size:
+            raise ValueError(f"padding_mode='reflect' needs padding smaller than the input on each axis; got "
+                             f"padding {max(before, after)} on an axis of length {size} (input sizes {tuple(sizes)})")
+        if mode == "circular" and max(before, after) > size:
+            raise ValueError(f"padding_mode='circular' needs padding at most the input size on each axis; got "
+                             f"padding {max(before, after)} on an axis of length {size} (input sizes {tuple(sizes)})")
 
 
 def pad_input(x: np.ndarray, pads: Pads, mode: str = "zeros", value: float = 0) -> np.ndarray:

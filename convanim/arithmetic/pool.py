@@ -156,15 +156,20 @@ def pool_divisors(g: WindowGeometry, count_include_pad: bool, divisor_override: 
         if divisor_override == 0:
             raise ValueError("divisor_override must not be zero")
         return np.full(g.out, divisor_override, dtype=np.float64)
-    extents = []
-    for axis in (0, 1):
-        p = g.pads[2 * axis]
-        start = np.arange(g.out[axis]) * g.stride[axis] - p
-        end = np.minimum(start + g.kernel[axis], g.input[axis] + p)
-        if not count_include_pad:
-            start, end = np.maximum(start, 0), np.minimum(end, g.input[axis])
-        extents.append(end - start)
-    return (extents[0][:, None] * extents[1][None, :]).astype(np.float64)
+    rows, cols = (axis_extents(g.input[axis], g.kernel[axis], g.stride[axis], g.pads[2 * axis], g.out[axis],
+                               count_include_pad) for axis in (0, 1))
+    return (rows[:, None] * cols[None, :]).astype(np.float64)
+
+
+def axis_extents(size: int, k: int, stride: int, padding: int, out: int, count_include_pad: bool) -> np.ndarray:
+    """Along one axis, how many cells each of the ``out`` pooling windows counts, (out,) ints: the window
+    clipped to the padded input (``count_include_pad``) or to the input itself.  An average pool's divisor is
+    the product of its axes' extents (PyTorch's rule)."""
+    start = np.arange(out) * stride - padding
+    end = np.minimum(start + k, size + padding)
+    if not count_include_pad:
+        start, end = np.maximum(start, 0), np.minimum(end, size)
+    return end - start
 
 
 def relu(input: object) -> np.ndarray:
