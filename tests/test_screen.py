@@ -33,6 +33,7 @@ from convanim.manim.families.pipeline_scene import PipelineScene
 from convanim.manim.families.backward.pool_backward_scene import PoolBackwardScene
 from convanim.manim.families.pool_scene import PoolingScene
 from convanim.statements import APPROXIMATE_NOTE
+from convanim import FoldTrace
 from statement_check import agrees, arithmetic_problems, clauses, labelled_totals, value_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,7 +112,7 @@ ALL = {**SHIPPED, **VARIANTS}
 # -- what a label must equal ------------------------------------------------------------------------
 def expected_total(scene, label: str):
     """The value ``label`` names, from the scene's trace; None for labels that name no single value."""
-    if hasattr(scene, "fold"):  # BatchNormFolding: the conv's z, the batch norm's y, the folded conv's y′
+    if isinstance(getattr(scene, "fold", None), FoldTrace):  # BatchNormFolding: the conv's z, the batch norm's y, the folded conv's y′
         return folding_total(scene, label)
     t = getattr(scene, "trace", None)
     if m := re.fullmatch(r"y\[(\d+),(\d+),(\d+)\]", label):
