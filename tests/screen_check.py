@@ -95,8 +95,9 @@ def visible(mob) -> bool:
     return any(float(sm.get_fill_opacity()) > 0.05 for sm in mob.family_members_with_points())
 
 
-def record_screen(scene, screen: Screen, play: int) -> None:
-    """Note every visible Text and number of the scene, as one shot."""
+def record_screen(scene, screen: Screen, play: int, geometry: bool = True) -> None:
+    """Note every visible Text and number of the scene, as one shot (without ``geometry``: their words only,
+    no size and place)."""
     shot = screen.seen[-1].shot + 1 if screen.seen else 1
     half_w, half_h = FRAME_WIDTH / 2 + 1e-3, FRAME_HEIGHT / 2 + 1e-3
     for mob in scene.get_mobject_family_members():
@@ -110,13 +111,17 @@ def record_screen(scene, screen: Screen, play: int) -> None:
             continue
         if not re.search(r"\w", text):  # "=", "×", "+": operator signs are not words
             continue
+        if not geometry:
+            screen.seen.append(Seen(play, text, 0.0, True, kind, (), id(mob), shot))
+            continue
         x0, y0, x1, y1 = screen_box(scene, mob)
         inside = -half_w <= x0 and x1 <= half_w and -half_h <= y0 and y1 <= half_h
         screen.seen.append(Seen(play, text, glyph_height(scene, mob), inside, kind, (x0, y0, x1, y1), id(mob), shot))
 
 
-def recording(scene_class):
-    """A subclass of ``scene_class`` whose ``screen`` attribute collects what each play shows."""
+def recording(scene_class, geometry: bool = True):
+    """A subclass of ``scene_class`` whose ``screen`` attribute collects what each play shows (without
+    ``geometry``: the words only, which is quicker)."""
 
     class Recorded(scene_class):
         def setup(self):
@@ -127,11 +132,11 @@ def recording(scene_class):
         def play(self, *args, **kwargs):
             super().play(*args, **kwargs)
             self.plays_seen += 1
-            record_screen(self, self.screen, self.plays_seen)
+            record_screen(self, self.screen, self.plays_seen, geometry)
 
         def wait(self, *args, **kwargs):
             super().wait(*args, **kwargs)
-            record_screen(self, self.screen, self.plays_seen)
+            record_screen(self, self.screen, self.plays_seen, geometry)
 
     Recorded.__name__ = scene_class.__name__
     return Recorded
