@@ -1,0 +1,136 @@
+"""The PyTorch code for what a scene shows: the lines that build its layer with the shown weights and compute the
+shown output, and a runnable script with the arrays written out.
+
+A :class:`TorchCode` holds the lines a scene's closing card shows (they read arrays by name: ``x`` the input,
+``w`` the weights, ``b`` the biases) and those arrays.  :meth:`TorchCode.script` writes them out as
+``torch.tensor`` literals (float64, so that every number is the one on screen) before the lines; the script
+ends with the layer's output in ``y`` and prints it.  ``convanim code FILE SCENE`` prints that script.
+
+The lines build the layer as a module (``nn.Conv2d(...)`` and the like, ``from torch import nn``), writing every option that
+differs from PyTorch's default and always the kernel, stride and padding.  Nothing here imports torch or manim.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: The longest line a card shows; longer calls are broken after an argument.
+LINE_WIDTH = 60
+
+
+@dataclass(frozen=True)
+class TorchCode:
+    """``lines``: the PyTorch lines a card shows, ending with ``y = ...``; ``arrays``: the name and value of each
+    array they read (``x``, ``w``, ``b``)."""
+
+    lines: tuple[str, ...]
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def script(self) -> str:
+        """A runnable script: ``import torch`` and ``nn``, each array as a float64 tensor, the lines, ``print(y)``."""
+        head = ["import torch", "from torch import nn", ""]
+        head += [f"{name} = torch.tensor({np.asarray(value).tolist()!r}, dtype=torch.float64)"
+                 for name, value in self.arrays.items()]
+        return "\n".join(head + [""] + list(self.lines) + ["print(y)"]) + "\n"
+
+
+def shown(value: object) -> str:
+    """An option as Python writes it: ``1``, ``(1, 2)``, ``'same'``, ``True``."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, (tuple, list, np.ndarray)):
+        items = [int(v) for v in value]
+        return str(items[0]) if len(set(items)) == 1 else "(" + ", ".join(map(str, items)) + ")"
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return repr(float(value))
+
+
+def call_lines(head: str, arguments: list[str], width: int = LINE_WIDTH) -> list[str]:
+    """``head(arg, arg, ...)`` on one line, or broken after an argument with the rest lined up under the first."""
+    one = f"{head}({', '.join(arguments)})"
+    if len(one) <= width:
+        return [one]
+    indent = " " * (len(head) + 1)
+    lines, current = [], f"{head}("
+    for k, argument in enumerate(arguments):
+        piece = argument + (")" if k == len(arguments) - 1 else ",")
+        if current.strip() not in ("", f"{head}(") and len(current) + 1 + len(piece) > width:
+            lines.append(current)
+            current = indent + piece
+        else:
+            current += ("" if current.endswith("(") else " ") + piece
+    lines.append(current)
+    return lines
+
+
+def _options(pairs: list[tuple[str, object, object]]) -> list[str]:
+    """``name=value`` for each (name, value, default) whose value differs from the default (None: always)."""
+    return [f"{name}={shown(value)}" for name, value, default in pairs
+            if default is None or shown(value) != shown(default)]
+
+
+def conv_code(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, stride: object = 1, padding: object = 0,
+              dilation: object = 1, groups: int = 1, padding_mode: str = "zeros") -> TorchCode:
+    """The ``torch.nn.Conv1d`` / ``Conv2d`` / ``Conv3d`` (by ``weight``'s axes: (F, C/groups, *kernel)) that
+    computes ``y`` from ``x`` (C, *sizes) with these weights and options."""
+    spatial = np.ndim(weight) - 2
+    f, cg, *kernel = np.shape(weight)
+    c_in = cg * groups
+    options = _options([("kernel_size", tuple(kernel), None), ("stride", stride, None), ("padding", padding, None),
+                        ("dilation", dilation, 1), ("groups", groups, 1), ("bias", bias is not None, True),
+                        ("padding_mode", padding_mode, "zeros")])
+    lines = call_lines(f"conv = nn.Conv{spatial}d", [str(c_in), str(f), *options])
+    lines.append("conv.weight.data = w")
+    arrays = {"x": np.asarray(x), "w": np.asarray(weight)}
+    if bias is not None:
+        lines.append("conv.bias.data = b")
+        arrays["b"] = np.asarray(bias)
+    lines.append("y = conv(x)")
+    return TorchCode(tuple(lines), arrays)
+
+
+def conv_transpose_code(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, stride: object = 1,
+                        padding: object = 0, output_padding: object = 0, groups: int = 1,
+                        dilation: object = 1) -> TorchCode:
+    """The ``torch.nn.ConvTranspose1d`` / ``2d`` (by ``weight``'s axes: (C_in, C_out/groups, *kernel)) that
+    computes ``y`` from ``x``."""
+    spatial = np.ndim(weight) - 2
+    c_in, fg, *kernel = np.shape(weight)
+    options = _options([("kernel_size", tuple(kernel), None), ("stride", stride, None), ("padding", padding, None),
+                        ("output_padding", output_padding, 0), ("groups", groups, 1), ("bias", bias is not None, True),
+                        ("dilation", dilation, 1)])
+    lines = call_lines(f"conv = nn.ConvTranspose{spatial}d", [str(c_in), str(fg * groups), *options])
+    lines.append("conv.weight.data = w")
+    arrays = {"x": np.asarray(x), "w": np.asarray(weight)}
+    if bias is not None:
+        lines.append("conv.bias.data = b")
+        arrays["b"] = np.asarray(bias)
+    lines.append("y = conv(x)")
+    return TorchCode(tuple(lines), arrays)
+
+
+def pool_code(x: np.ndarray, mode: str, kernel_size: object, stride: object = None, padding: object = 0,
+              dilation: object = 1, ceil_mode: bool = False, count_include_pad: bool = True,
+              divisor_override: int | None = None) -> TorchCode:
+    """The ``torch.nn.MaxPool{1,2,3}d`` or ``AvgPool{1,2,3}d`` (``mode`` ``'max'`` or ``'avg'``; the
+    dimension from ``x``, (C, *sizes)) that computes ``y`` from ``x``."""
+    spatial = np.ndim(x) - 1
+    pairs = [("kernel_size", kernel_size, None), ("stride", kernel_size if stride is None else stride, None),
+             ("padding", padding, None)]
+    if mode == "max":
+        pairs += [("dilation", dilation, 1), ("ceil_mode", ceil_mode, False)]
+        head = f"pool = nn.MaxPool{spatial}d"
+    else:
+        pairs += [("ceil_mode", ceil_mode, False), ("count_include_pad", count_include_pad, True)]
+        if divisor_override is not None:
+            pairs.append(("divisor_override", int(divisor_override), None))
+        head = f"pool = nn.AvgPool{spatial}d"
+    lines = call_lines(head, _options(pairs)) + ["y = pool(x)"]
+    return TorchCode(tuple(lines), {"x": np.asarray(x)})
+
+
+__all__ = ["TorchCode", "conv_code", "conv_transpose_code", "pool_code", "call_lines", "shown"]

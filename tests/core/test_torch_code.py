@@ -1,0 +1,90 @@
+"""Issue 37: the PyTorch code for what is on screen.  The script of every layer kind, with random options, runs
+under torch and its ``y`` equals the core's output (itself checked against torch elsewhere); the lines stay
+short enough for a card; the options written are exactly those that differ from PyTorch's defaults."""
+import numpy as np
+import pytest
+import torch
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import convanim as ca
+from convanim.torch_code import LINE_WIDTH, call_lines, conv_code, conv_transpose_code, pool_code
+
+SOME = settings(max_examples=60, deadline=None, derandomize=True)
+
+
+def run_script(code) -> np.ndarray:
+    space = {}
+    exec(compile(code.script(), "<script>", "exec"), space)  # noqa: S102  (the test runs the code it wrote)
+    assert all(len(line) <= LINE_WIDTH for line in code.lines), code.lines
+    return space["y"].detach().numpy()
+
+
+@SOME
+@given(seed=st.integers(0, 999), spatial=st.sampled_from([1, 2, 3]), groups=st.sampled_from([1, 2]),
+       k=st.integers(1, 3), stride=st.integers(1, 2), dilation=st.integers(1, 2), pad=st.integers(0, 1),
+       same=st.booleans(), bias=st.booleans(), mode=st.sampled_from(["zeros", "reflect", "replicate", "circular"]))
+def test_the_conv_script_computes_the_cores_output(seed, spatial, groups, k, stride, dilation, pad, same, bias, mode):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-3, 4, (2 * groups, *[4] * spatial))
+    w = rng.integers(-2, 3, (2 * groups, 2, *[k] * spatial))
+    b = rng.integers(-9, 10, 2 * groups) if bias else None
+    padding = "same" if same and stride == 1 else pad
+    assume(dilation * (k - 1) < 4 + 2 * (pad if padding != "same" else 0))
+    function = {1: ca.conv1d, 2: ca.conv2d, 3: ca.conv3d}[spatial]
+    ours = function(x, w, b, stride, padding, dilation, groups, mode)
+    np.testing.assert_allclose(run_script(conv_code(x, w, b, stride, padding, dilation, groups, mode)), ours)
+
+
+@SOME
+@given(seed=st.integers(0, 999), spatial=st.sampled_from([1, 2]), groups=st.sampled_from([1, 2]),
+       k=st.integers(1, 3), stride=st.integers(1, 3), padding=st.integers(0, 1), output_padding=st.integers(0, 1),
+       dilation=st.integers(1, 2), bias=st.booleans())
+def test_the_transposed_script_computes_the_cores_output(seed, spatial, groups, k, stride, padding, output_padding,
+                                                         dilation, bias):
+    assume(output_padding < stride or output_padding < dilation)
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-3, 4, (2 * groups, *[3] * spatial))
+    w = rng.integers(-2, 3, (2 * groups, 2, *[k] * spatial))
+    b = rng.integers(-9, 10, 2 * groups) if bias else None
+    function = ca.conv_transpose1d if spatial == 1 else ca.conv_transpose2d
+    ours = function(x, w, b, stride, padding, output_padding, groups, dilation)
+    code = conv_transpose_code(x, w, b, stride, padding, output_padding, groups, dilation)
+    np.testing.assert_allclose(run_script(code), ours)
+
+
+@SOME
+@given(seed=st.integers(0, 999), spatial=st.sampled_from([1, 2, 3]), mode=st.sampled_from(["max", "avg"]),
+       k=st.integers(1, 3), stride=st.sampled_from([None, 1, 2]), dilation=st.integers(1, 2),
+       ceil_mode=st.booleans(), count_include_pad=st.booleans(), divisor=st.sampled_from([None, 3]))
+def test_the_pooling_script_computes_the_cores_output(seed, spatial, mode, k, stride, dilation, ceil_mode,
+                                                      count_include_pad, divisor):
+    x = np.random.default_rng(seed).normal(size=(2, *[5] * spatial)).round(2)
+    padding = k // 2
+    if mode == "max":
+        function = {1: ca.max_pool1d, 2: ca.max_pool2d, 3: ca.max_pool3d}[spatial]
+        ours = function(x, k, stride, padding, dilation, ceil_mode)
+        code = pool_code(x, "max", k, stride, padding, dilation, ceil_mode)
+    else:
+        assume(spatial != 1 or divisor is None)  # torch's avg_pool1d has no divisor_override
+        function = {1: ca.avg_pool1d, 2: ca.avg_pool2d, 3: ca.avg_pool3d}[spatial]
+        extra = () if spatial == 1 else (divisor,)
+        ours = function(x, k, stride, padding, ceil_mode, count_include_pad, *extra)
+        code = pool_code(x, "avg", k, stride, padding, 1, ceil_mode, count_include_pad, divisor)
+    np.testing.assert_allclose(run_script(code), ours, rtol=1e-12, atol=1e-15)
+
+
+def test_the_lines_by_hand():
+    code = conv_code(np.zeros((3, 4, 4)), np.zeros((2, 3, 3, 3)), np.zeros(2), stride=1, padding=1)
+    assert code.lines == ("conv = nn.Conv2d(3, 2, kernel_size=3, stride=1, padding=1)",
+                          "conv.weight.data = w", "conv.bias.data = b", "y = conv(x)")
+    code = conv_code(np.zeros((4, 5, 5)), np.zeros((4, 1, 3, 2)), None, stride=(2, 1), padding="same", dilation=2,
+                     groups=4, padding_mode="reflect")
+    assert code.lines == ("conv = nn.Conv2d(4, 4, kernel_size=(3, 2), stride=(2, 1),",
+                          "                 padding='same', dilation=2, groups=4,",
+                          "                 bias=False, padding_mode='reflect')",
+                          "conv.weight.data = w", "y = conv(x)")
+    assert pool_code(np.zeros((1, 4, 4)), "max", 2).lines == ("pool = nn.MaxPool2d(kernel_size=2, stride=2, padding=0)",
+                                                              "y = pool(x)")
+    assert call_lines("f", ["a", "b"]) == ["f(a, b)"]
+    assert "x = torch.tensor([[1, 2]], dtype=torch.float64)" in pool_code(np.array([[1, 2]]), "max", 1).script()
