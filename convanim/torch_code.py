@@ -29,7 +29,7 @@ class TorchCode:
 
     def script(self) -> str:
         """A runnable script: ``import torch`` and ``nn``, each array as a float64 tensor, the lines, ``print(y)``."""
-        head = ["import torch", "from torch import nn", ""]
+        head = ["import torch", "from torch import nn", "", "torch.set_grad_enabled(False)  # the forward pass only", ""]
         head += [f"{name} = torch.tensor({np.asarray(value).tolist()!r}, dtype=torch.float64)"
                  for name, value in self.arrays.items()]
         return "\n".join(head + [""] + list(self.lines) + ["print(y)"]) + "\n"

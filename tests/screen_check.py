@@ -103,6 +103,8 @@ def record_screen(scene, screen: Screen, play: int, geometry: bool = True) -> No
     for mob in scene.get_mobject_family_members():
         if isinstance(mob, DecimalNumber):
             kind, text = "number", mob.num_string
+        elif isinstance(mob, Text) and hasattr(mob, "code"):  # a code card's lines: code, not words or statements
+            kind, text = "code", mob.code
         elif isinstance(mob, Text) and not any(isinstance(p, DecimalNumber) for p in getattr(mob, "parents", [])):
             kind, text = "text", mob.text.replace("\n", " ")
         else:

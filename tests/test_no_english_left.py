@@ -19,6 +19,7 @@ NAMES = {
     "zeros", "reflect", "replicate", "circular", "conv",               # PyTorch's argument names and values
     "col2im", "im2col", "dcols", "dout", "W_col", "cols", "col", "out",  # Saito's functions and matrices
     "chelsea", "scikit-image",                                         # the photo's name and source
+    "PyTorch",                                                         # the library the code card is written for
 }
 TITLES = ["Deep Learning from Scratch"]  # a book's title, as published
 

@@ -123,6 +123,32 @@ def run_script(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_code(args: argparse.Namespace) -> int:
+    """Print (or write to --out) the scene's PyTorch code as a runnable script ending with its output in y."""
+    import os
+    import tempfile
+
+    from convanim.manim.render import failure_message
+    from convanim.manim.rendering.scene_code import scene_torch_code
+    from convanim.manim.rendering.scene_files import exit_code, resolve_scene_file
+
+    try:
+        script = scene_torch_code(str(resolve_scene_file(args.scene_file)), args.scene, args.set).script()
+    except Exception as err:  # one line; 2 for what the user asked wrongly
+        print(f"convanim code: {failure_message(err, args.scene)}", file=sys.stderr)
+        return exit_code(err)
+    if not args.out:
+        sys.stdout.write(script)
+        return 0
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=out.parent, suffix=".py", delete=False) as temp:
+        temp.write(script)
+    os.replace(temp.name, out)  # only a whole script reaches --out
+    print(f"wrote {out}")
+    return 0
+
+
 def run_model(args: argparse.Namespace) -> int:
     """Render the network of an ONNX model on a picture (OnnxModelScene), or its last frame with --still."""
     prog = "convanim model"
@@ -288,6 +314,16 @@ def build_parser() -> argparse.ArgumentParser:
     script.add_argument("--out", metavar="PATH.vtt", help="file to write (default: SCENE.vtt)")
     script.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="set an option of the scene, e.g. --set language=th (repeatable)")
+    code = commands.add_parser("code", help="print the PyTorch code of a scene's layer as a runnable script",
+                               description="Print the PyTorch lines that build the scene's layer with the weights "
+                                           "it shows and compute the output it shows (the lines of its closing "
+                                           "card), after the scene's arrays written out as tensors: a runnable "
+                                           "script that ends with the output in y.")
+    code.add_argument("scene_file", metavar="FILE", help=FILE_HELP)
+    code.add_argument("scene", metavar="SCENE")
+    code.add_argument("--out", metavar="PATH.py", help="file to write (default: print the script)")
+    code.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                      help="set an option of the scene, e.g. --set stride=2 (repeatable)")
     return parser
 
 
@@ -327,6 +363,8 @@ def run_command(args: argparse.Namespace) -> int:
         return run_script(args)
     if args.command == "model":
         return run_model(args)
+    if args.command == "code":
+        return run_code(args)
     return run_render(args, still=args.command == "still")
 
 

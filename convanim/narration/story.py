@@ -82,6 +82,11 @@ class Narrator(Words):
     def prepare(self, steps: list[list[Call]]) -> None:
         """Look over the whole story before saying it (e.g. which run ends a filter)."""
 
+    def say_show_code_card(self) -> StepText:
+        """The closing code card of a family that has one (``show_code``)."""
+        return StepText("code", self.tr("In PyTorch"), self.tr(
+            "The same layer in PyTorch: these lines build it with the weights shown and compute the output shown."))
+
     def say(self, call: Call, k: int) -> StepText:
         self.step_index = k
         method = getattr(self, f"say_{call.name}", None)

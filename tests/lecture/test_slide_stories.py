@@ -49,7 +49,8 @@ STORIES = {
     ("arithmetic.py", "PaddingModesCompared"): lambda s: 1 + len(s.grids),  # title, then each padding mode
     ("im2col.py", "Im2Col"): lambda s: 7,  # layer, unroll, flatten filters, multiply, bias, fold, conclusion
     ("im2col.py", "Im2ColLoopOrders"): lambda s: 3,  # the two loops, both run, the matrices compared
-    ("transposed.py", "StridesScatter"): lambda s: windows_story(s, s.detailed_steps, len(list(s.trace.steps()))),
+    # + the closing code card
+    ("transposed.py", "StridesScatter"): lambda s: windows_story(s, s.detailed_steps, len(list(s.trace.steps()))) + 1,
     ("backward.py", "MaxPoolBackward"): lambda s: windows_story(s, s.detailed_windows, len(list(s.forward.steps()))) + 1,
     ("backward.py", "GradientDescent"): lambda s: windows_story(s, s.detailed_steps, len(s.run.steps)) + 1,
     ("backward.py", "Col2Im"): lambda s: 5 + bool(s.padding),  # + the padding dropped, when there is any

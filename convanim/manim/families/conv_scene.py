@@ -20,8 +20,9 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from convanim.manim.options.common_options import (detailed_option, max_numbered_cells_option, sweep_captions_option,
-                                                   sweep_time_option)
+from convanim.manim.options.common_options import (detailed_option, max_numbered_cells_option, show_code_option,
+                                                   sweep_captions_option, sweep_time_option)
+from convanim.torch_code import TorchCode, conv_code
 from convanim.manim.options.option_kinds import Number, Flag, Choice
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -72,8 +73,10 @@ class ConvLayerScene(LayerOptions, FamilyScene):
 
     max_numbered_cells: int = max_numbered_cells_option(256)
     #: As a slide deck (convanim.manim.lecture.slides): a new slide before each of these steps, and before each sweep.
-    slide_cuts: tuple[str, ...] = ("show_filter", "bring_channel_forward", "compute_step_in_detail", "conclude")
+    slide_cuts: tuple[str, ...] = ("show_filter", "bring_channel_forward", "compute_step_in_detail", "conclude",
+                                   "show_code_card")
     slide_runs: tuple[str, ...] = ("sweep_step", "sweep_row")
+    show_code: bool = show_code_option()
     #: Where things go (scene units; the frame is 14.2 × 8): the input's centre x, the filter panel's centre x
     #: and its largest kernel cell and kernel width, the output column's centre x and width.
     input_x: float = Option(-4.1, Number(-7, 7), "the input's centre x (frame units; the frame is 14.2 wide)")
@@ -276,6 +279,7 @@ class ConvLayerScene(LayerOptions, FamilyScene):
                 self.sweep_step(step)
             self.step_done(step)
         self.conclude()
+        self.show_code_card()
 
     def runs_of_steps(self) -> list[list[ConvStep]]:
         """The steps in the order they are shown, in runs played together: one step each, except the quick
@@ -670,6 +674,12 @@ class ConvLayerScene(LayerOptions, FamilyScene):
             [self.tr("one window sum per input channel")] if t.channels_per_filter > 1
             else [self.tr("the sum of its window's products")])
         return self.tr("each output = {parts}", parts=" + ".join(parts))
+
+    def torch_code(self) -> TorchCode:
+        """``nn.Conv2d`` with the layer's options, the weights and biases shown, and the input shown."""
+        t = self.trace
+        return conv_code(t.input, t.weight, t.bias if t.has_bias else None, self.stride, self.padding, self.dilation,
+                         self.groups, self.padding_mode)
 
     def narrator(self, language: str):
         """The spoken story of this layer in ``language`` (see :mod:`convanim.narration.conv_layer`)."""

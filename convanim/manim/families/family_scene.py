@@ -12,7 +12,10 @@ subclasses it and adds its own layer, mobjects and story.  The base owns:
   :meth:`FamilyScene.caption_to`, which also brings the note that says why a
   statement is written with ``≈`` the first time one is;
 - ``setup()``: the background and an empty caption.  A family's ``setup``
-  calls ``super().setup()`` first.
+  calls ``super().setup()`` first;
+- the closing code card: a family whose layer PyTorch computes returns its
+  lines from :meth:`FamilyScene.torch_code`, declares ``show_code =
+  show_code_option()`` and ends its story with ``show_code_card()``.
 
 Layout constants (``CAPTION_SIZE``, ``LONG_CAPTION_SIZE``) are capitals and
 are not options: a lecturer's variant changes the layer, not the type.
@@ -23,7 +26,9 @@ from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN
 from manimlib.utils.color import color_to_rgba
 
+from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.mobjects.cells import caption_text, swap_caption_with_note
+from convanim.manim.mobjects.code_card import CodeCard
 from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
 from convanim.manim.options.common_options import palette_option, pause_time_option, stage_time_option
 from convanim.manim.rendering.batched_scene import BatchedScene
@@ -78,6 +83,27 @@ class FamilyScene(BatchedScene):
         if self.approximate_note is not None and not had_note:
             self.hold_caption(self.approximate_note)
         return animation
+
+    def torch_code(self):
+        """The PyTorch code of what the scene shows (a :class:`convanim.torch_code.TorchCode`), or None for a
+        family that has none."""
+        return None
+
+    def show_code_card(self) -> None:
+        """The closing card, when ``show_code`` is set: the scene fades out and the PyTorch lines that build its
+        layer with the weights shown and compute the output shown come in."""
+        code = self.torch_code()
+        if not getattr(self, "show_code", False) or code is None:
+            return
+        self.code_card = self.hold_caption(CodeCard(code.lines, self.tr("the same layer in PyTorch")))
+        self.code_card.move_to([0, 0.35, 0])
+        leaving = [m for m in self.mobjects if m is not self.caption and m is not self.approximate_note]
+        self.play(*(FadeOut(m) for m in leaving), run_time=self.stage_time / 2)
+        self.remove(*leaving)
+        names = ", ".join(code.arrays)
+        self.play(FadeIn(self.code_card), self.caption_to(self.tr("{names}: the numbers shown; y: the output shown",
+                                                                  names=names)), run_time=self.stage_time)
+        self.wait(self.pause_time)
 
 
 __all__ = ["FamilyScene", "LONG_CAPTION"]

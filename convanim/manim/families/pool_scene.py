@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (decimals_option, detailed_option, sweep_time_option)
+from convanim.manim.options.common_options import (decimals_option, detailed_option, show_code_option,
+                                                   sweep_time_option)
+from convanim.torch_code import TorchCode, pool_code
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, VGroup
 
@@ -42,7 +44,8 @@ class PoolingScene(PoolLayerOptions, PlaneInput, FamilyScene):
     decimals: int = decimals_option(2)
     detailed_windows: int = detailed_option(3, "windows")
     #: As a slide deck (convanim.manim.lecture.slides): a slide per detailed window, one for the sweep, one for the end.
-    slide_cuts: tuple[str, ...] = ("explain_window", "mark_unvisited_cells")
+    slide_cuts: tuple[str, ...] = ("explain_window", "mark_unvisited_cells", "show_code_card")
+    show_code: bool = show_code_option()
     slide_runs: tuple[str, ...] = ("sweep_window",)
     sweep_time: float = sweep_time_option(1 / 3)
     LONG_CAPTION_SIZE = 20
@@ -115,6 +118,13 @@ class PoolingScene(PoolLayerOptions, PlaneInput, FamilyScene):
                   run_time=self.stage_time / 2)
         self.mark_unvisited_cells()
         self.wait(self.pause_time)
+        self.show_code_card()
+
+    def torch_code(self) -> TorchCode:
+        """``nn.MaxPool2d`` or ``nn.AvgPool2d`` with the layer's options, on the input shown."""
+        return pool_code(self.trace.input.reshape(1, *self.trace.geometry.input), self.mode, self.kernel_size,
+                         self.stride, self.padding, self.dilation, self.ceil_mode, self.count_include_pad,
+                         self.divisor_override)
 
     def unvisited_cells(self) -> list[tuple[int, int]]:
         """Padded-input cells no window reads (from the trace's coverage)."""

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (sweep_time_option, detailed_option, seed_option)
+from convanim.manim.options.common_options import (sweep_time_option, detailed_option, seed_option, show_code_option)
+from convanim.torch_code import TorchCode, conv_transpose_code
 from convanim.manim.options.option_kinds import Whole, Pair, WholeRange, Values, Maybe
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -98,8 +99,9 @@ class TransposedScatter(TransposedLayer, FamilyScene):
     sweep_time: float = sweep_time_option(2 / 3)
 
     # convanim slides: a new slide before each of these steps (slide_runs: one per run of them).
-    slide_cuts: tuple[str, ...] = ("scatter_in_detail",)
+    slide_cuts: tuple[str, ...] = ("scatter_in_detail", "show_code_card")
     slide_runs: tuple[str, ...] = ("scatter_quickly",)
+    show_code: bool = show_code_option()
     CAPTION_SIZE = LONG_CAPTION_SIZE = 22
 
     def setup(self) -> None:
@@ -140,6 +142,12 @@ class TransposedScatter(TransposedLayer, FamilyScene):
                 self.scatter_quickly(step)
             self.after_step(step)
         self.wait(self.pause_time)
+        self.show_code_card()
+
+    def torch_code(self) -> TorchCode:
+        """``nn.ConvTranspose2d`` with the layer's options, the kernel shown (no bias) and the input shown."""
+        t = self.trace
+        return conv_transpose_code(t.input, t.weight, None, self.stride, self.padding, self.output_padding)
 
     def mark_input(self, step: ScatterStep):
         mark = frame_around(self.input_grid.cell(step.iy, step.ix), self.palette.product, buff=0.0, thickness=0.06)

@@ -5,7 +5,7 @@ description live here (see :mod:`convanim.manim.options.options`).
 """
 from __future__ import annotations
 
-from convanim.manim.options.option_kinds import InCode, Number, Whole
+from convanim.manim.options.option_kinds import Flag, InCode, Number, Whole
 from convanim.manim.options.options import Option
 from convanim.manim.mobjects.palette import Palette
 
@@ -62,3 +62,8 @@ def seed_option(default: int, what: str = "the values") -> Option:
 __all__ = ["MAX_DECIMALS", "decimals_option", "stage_time_option", "sweep_time_option", "pause_time_option",
            "palette_option", "slide_cuts_option", "slide_runs_option", "detailed_option", "max_numbered_cells_option",
            "sweep_captions_option", "seed_option"]
+
+
+def show_code_option(default: bool = True) -> Option:
+    return Option(default, Flag(), "end on a card with the PyTorch lines that build the layer and compute the output "
+                                   "shown (convanim code prints them as a script)")
