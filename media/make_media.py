@@ -117,6 +117,13 @@ def capture_folding() -> None:
     Capturing(skip_animations=True).run()
 
 
+def capture_code_card() -> None:
+    """Conv3x3's closing card: the PyTorch lines of the layer it showed."""
+    scene = load("scenes/conv3x3.py", "Conv3x3")(skip_animations=True)
+    scene.run()
+    save_frame(scene, "code_card.png")
+
+
 def capture_volume() -> None:
     """ConvVolume as filter 0's block reaches its second window (output y[0,0,1])."""
     base = load("scenes/volumes.py", "ConvVolume")
@@ -157,7 +164,8 @@ def gallery_file(scene_file: str) -> None:
     from convanim.manim.rendering.scene_files import load_scene_module, scene_classes
 
     for scene_class in scene_classes(load_scene_module(str(ROOT / scene_file), Path(scene_file).stem)).values():
-        scene = scene_class(skip_animations=True)
+        # the layer's last frame, not the closing code card (the family pages show the code apart)
+        scene = type(scene_class.__name__, (scene_class,), {"show_code": False})(skip_animations=True)
         scene.run()
         scene.update_frame(force_draw=True)
         image = scene.get_image()
@@ -255,6 +263,7 @@ def main() -> None:
     capture_receptive_field()
     capture_volume()
     capture_folding()
+    capture_code_card()
     gallery()
     model_still()
     narrated_still()

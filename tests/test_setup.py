@@ -90,7 +90,7 @@ RENDER_WITHOUT_TEST_PACKAGES = textwrap.dedent("""
     spec = importlib.util.spec_from_file_location("conv3x3", {scene_file!r})
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    scene = module.Conv3x3(skip_animations=True)
+    scene = type("Conv3x3", (module.Conv3x3,), {{"show_code": False}})(skip_animations=True)  # the layer, not its card
     scene.run()
     scene.update_frame(force_draw=True)
     scene.get_image().save({out!r})

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from convanim.manim.headless import RenderSetupError, check_render_tools, prepare_environment
-from convanim.manim.options.options import OptionError, parse_options
+from convanim.manim.options.options import OptionError, declared_options, parse_options
 from convanim.manim.rendering.scene_files import (SceneNotFoundError, exit_code, load_scene_module, resolve_scene_file,
                                                   scene_classes)
 from convanim.manim.rendering.segments import default_jobs, render_segments
@@ -128,6 +128,8 @@ def render_with_speed(scene_file: str, scene: str, out: str, quality: str, still
         if scene not in scenes:
             raise SceneNotFoundError(f"{scene_file} has no scene {scene!r}; its scenes: {', '.join(scenes)}")
         options = parse_options(scenes[scene], settings or [])
+        if still and "show_code" in declared_options(scenes[scene]) and "show_code" not in options:
+            options["show_code"] = False  # a still is a picture of the layer; --set show_code=true for the card
         check_render_tools(need_ffmpeg=not still)
         plan = narration_plan(scenes[scene], options, scene_file, scene, settings or [], voice_waits) if (
             video and not deck_folder) else None

@@ -14,8 +14,11 @@ SOME = settings(max_examples=60, deadline=None, derandomize=True)
 
 
 def run_script(code) -> np.ndarray:
-    space = {}
-    exec(compile(code.script(), "<script>", "exec"), space)  # noqa: S102  (the test runs the code it wrote)
+    space, grad = {}, torch.is_grad_enabled()
+    try:
+        exec(compile(code.script(), "<script>", "exec"), space)  # noqa: S102  (the test runs the code it wrote)
+    finally:
+        torch.set_grad_enabled(grad)  # the script turns gradients off for its process; not for the other tests
     assert all(len(line) <= LINE_WIDTH for line in code.lines), code.lines
     return space["y"].detach().numpy()
 

@@ -3,8 +3,10 @@ from convanim.manim import ConvLayerScene
 
 
 class ShortConv(ConvLayerScene):
-    """2 channels, 1 filter, one detailed step: a few seconds of video."""
+    """2 channels, 1 filter, one detailed step: a few seconds of video (no closing code card: the render tests
+    are about rendering; tests/families/test_code_cards.py tests the card)."""
     in_channels, out_channels = 2, 1
+    show_code = False
     detailed_steps = 1
     stage_time = 0.4
     pause_time = 0.3

@@ -279,7 +279,8 @@ class ConvLayerScene(LayerOptions, FamilyScene):
                 self.sweep_step(step)
             self.step_done(step)
         self.conclude()
-        self.show_code_card()
+        if self.show_code:
+            self.show_code_card()
 
     def runs_of_steps(self) -> list[list[ConvStep]]:
         """The steps in the order they are shown, in runs played together: one step each, except the quick

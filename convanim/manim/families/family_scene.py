@@ -15,7 +15,8 @@ subclasses it and adds its own layer, mobjects and story.  The base owns:
   calls ``super().setup()`` first;
 - the closing code card: a family whose layer PyTorch computes returns its
   lines from :meth:`FamilyScene.torch_code`, declares ``show_code =
-  show_code_option()`` and ends its story with ``show_code_card()``.
+  show_code_option()`` and ends its story with ``if self.show_code:
+  self.show_code_card()``.
 
 Layout constants (``CAPTION_SIZE``, ``LONG_CAPTION_SIZE``) are capitals and
 are not options: a lecturer's variant changes the layer, not the type.

@@ -118,7 +118,8 @@ class PoolingScene(PoolLayerOptions, PlaneInput, FamilyScene):
                   run_time=self.stage_time / 2)
         self.mark_unvisited_cells()
         self.wait(self.pause_time)
-        self.show_code_card()
+        if self.show_code:
+            self.show_code_card()
 
     def torch_code(self) -> TorchCode:
         """``nn.MaxPool2d`` or ``nn.AvgPool2d`` with the layer's options, on the input shown."""

@@ -142,7 +142,8 @@ class TransposedScatter(TransposedLayer, FamilyScene):
                 self.scatter_quickly(step)
             self.after_step(step)
         self.wait(self.pause_time)
-        self.show_code_card()
+        if self.show_code:
+            self.show_code_card()
 
     def torch_code(self) -> TorchCode:
         """``nn.ConvTranspose2d`` with the layer's options, the kernel shown (no bias) and the input shown."""

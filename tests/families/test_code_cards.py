@@ -1,0 +1,152 @@
+"""Issue 37: the closing code card.  For each family that has one, with random options within the declared
+ranges, the code the card shows (read from its text mobject) runs under torch on the scene's input, weights and
+biases and gives the output the scene draws (read back from its grids).  ``convanim code`` prints the same lines
+as a script that runs on its own; its refusals are one line with exit 2."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from screen_check import fuzz_settings, recording, run, size_problems  # noqa: I001  (imports manimlib first)
+from convanim import output_size
+from convanim.manim import ConvArithmetic, ConvLayerScene, PoolingScene, TransposedScatter
+from convanim.manim.mobjects.cells import NumberGrid
+
+SOME = fuzz_settings(4)
+
+
+def shown_code(scene) -> str:
+    """The lines the scene's code card draws, as drawn (its text mobject's code)."""
+    card = scene.code_card
+    assert card.lines in card.get_family() and scene.code_card in scene.mobjects
+    return card.lines.code
+
+
+def run_card(code: str, **arrays) -> np.ndarray:
+    """Run the card's lines under torch with the arrays it names, as float64 tensors; its y."""
+    space = {"torch": torch, "nn": torch.nn}
+    space.update({name: torch.tensor(np.asarray(value, dtype=np.float64)) for name, value in arrays.items()})
+    with torch.no_grad():
+        exec(compile(code, "<card>", "exec"), space)  # noqa: S102  (the test runs what the scene shows)
+    return space["y"].numpy()
+
+
+def drawn(grid: NumberGrid, fallback: np.ndarray) -> np.ndarray:
+    """What a grid draws: its numbers, or (a grid too large for numbers, shaded) the values it was made from."""
+    return grid.shown_values() if grid.show_numbers else fallback
+
+
+def decimals_of(grid: NumberGrid) -> float:
+    return 0.5 * 10.0 ** -grid.decimals + 1e-9
+
+
+@st.composite
+def conv_layers(draw):
+    groups = draw(st.sampled_from([1, 2]))
+    k = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    size = (draw(st.integers(k[0], 5)), draw(st.integers(k[1], 5)))
+    padding = draw(st.sampled_from([0, 1, "same", "valid"]))
+    stride = 1 if padding == "same" else draw(st.integers(1, 2))
+    dilation = draw(st.integers(1, 2))
+    pads = 1 if padding == 1 else 0
+    assume(all(output_size(i, kk, stride, pads, dilation) >= 1 for i, kk in zip(size, k)) or padding == "same")
+    mode = draw(st.sampled_from(["zeros", "reflect", "replicate", "circular"]))
+    if padding == "same":
+        assume(all(dilation * (kk - 1) - dilation * (kk - 1) // 2 < i for kk, i in zip(k, size)))
+    return {"in_channels": groups * draw(st.integers(1, 2)), "out_channels": groups * draw(st.integers(1, 2)),
+            "groups": groups, "input_size": size, "kernel_size": k, "stride": stride, "padding": padding,
+            "dilation": dilation, "padding_mode": mode, "use_bias": draw(st.booleans()),
+            "seed": draw(st.integers(0, 999)), "detailed_steps": 1, "language": draw(st.sampled_from(["en", "th"]))}
+
+
+@SOME
+@given(conv_layers())
+def test_the_conv_card_computes_the_drawn_output(options):
+    scene = run(recording(type("Drawn", (ConvLayerScene,), options)))
+    t = scene.trace
+    arrays = {"x": t.input, "w": t.weight} | ({"b": t.bias} if t.has_bias else {})
+    y = run_card(shown_code(scene), **arrays)
+    for f, grid in enumerate(scene.output_grids):
+        np.testing.assert_allclose(y[f], drawn(grid, t.output[f]), atol=decimals_of(grid))
+    assert size_problems(scene.screen) == []
+
+
+@SOME
+@given(st.fixed_dictionaries({"input_size": st.integers(3, 6).map(lambda n: (n, n)), "kernel_size": st.just((3, 3)),
+                              "padding": st.integers(0, 2), "stride": st.integers(1, 2), "dilation": st.integers(1, 2),
+                              "seed": st.integers(0, 99)}))
+def test_the_arithmetic_card_computes_the_drawn_output(options):
+    assume(output_size(options["input_size"][0], 3, options["stride"], options["padding"], options["dilation"]) >= 1)
+    scene = run(type("Drawn", (ConvArithmetic,), options))
+    t = scene.trace
+    y = run_card(shown_code(scene), x=t.input, w=t.weight)
+    np.testing.assert_allclose(y[0], drawn(scene.output_grids[0], t.output[0]), atol=decimals_of(scene.output_grids[0]))
+    assert "bias=False" in shown_code(scene) and "conv.bias.data" not in shown_code(scene)  # ConvArithmetic: no bias
+
+
+@SOME
+@given(st.fixed_dictionaries({"mode": st.sampled_from(["max", "avg"]), "kernel_size": st.integers(1, 3),
+                              "stride": st.sampled_from([None, 1, 2]), "dilation": st.integers(1, 2),
+                              "ceil_mode": st.booleans(), "count_include_pad": st.booleans(),
+                              "divisor_override": st.sampled_from([None, 3]), "input_size": st.just((5, 5)),
+                              "seed": st.integers(0, 99), "detailed_windows": st.just(1)}))
+def test_the_pooling_card_computes_the_drawn_output(options):
+    options["padding"] = options["kernel_size"] // 2
+    if options["mode"] == "avg":
+        options["dilation"] = 1
+    scene = run(type("Drawn", (PoolingScene,), options))
+    t = scene.trace
+    y = run_card(shown_code(scene), x=t.input.reshape(1, *t.geometry.input))
+    np.testing.assert_allclose(y[0], drawn(scene.output_grid, t.output[0]), atol=decimals_of(scene.output_grid))
+
+
+@SOME
+@given(st.fixed_dictionaries({"input_size": st.just((2, 3)), "kernel_size": st.just((3, 2)), "stride": st.integers(1, 3),
+                              "padding": st.integers(0, 1), "output_padding": st.integers(0, 1),
+                              "seed": st.integers(0, 99), "detailed_steps": st.just(1)}))
+def test_the_transposed_card_computes_the_drawn_output(options):
+    assume(options["output_padding"] < options["stride"])
+    scene = run(type("Drawn", (TransposedScatter,), options))
+    t = scene.trace
+    y = run_card(shown_code(scene), x=t.input, w=t.weight)
+    np.testing.assert_allclose(y[0], scene.output_grid.shown_values())
+
+
+def test_show_code_off_ends_on_the_layer():
+    scene = run(type("Plain", (ConvLayerScene,), {"show_code": False, "detailed_steps": 0}))
+    assert not hasattr(scene, "code_card") and all(g in scene.mobjects for g in scene.output_grids)
+
+
+def convanim(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "convanim.manim.cli", *args], capture_output=True, text=True)
+
+
+def test_the_code_command_prints_a_script_that_runs_on_its_own(tmp_path):
+    printed = convanim("code", "conv3x3", "Conv3x3", "--set", "stride=2", "--set", "padding=1")
+    assert printed.returncode == 0, printed.stderr
+    script = tmp_path / "conv.py"
+    script.write_text(printed.stdout + "np_y = y.numpy()\nimport numpy\nnumpy.save('y.npy', np_y)\n")
+    ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    y = np.load(tmp_path / "y.npy")
+    scene = run(type("Same", (ConvLayerScene,), {"stride": 2, "padding": 1, "detailed_steps": 0}))
+    np.testing.assert_array_equal(y, np.stack([g.shown_values() for g in scene.output_grids]))
+    assert "nn.Conv2d(3, 3, kernel_size=3, stride=2, padding=1)" in printed.stdout
+    written = convanim("code", "pooling", "MaxPool2x2", "--out", str(tmp_path / "pool.py"))
+    assert written.returncode == 0 and (tmp_path / "pool.py").read_text().rstrip().endswith("print(y)")
+
+
+@pytest.mark.parametrize("args, message", [
+    (("conv3x3", "Nope"), "has no scene 'Nope'"),
+    (("conv3x3", "Conv3x3", "--set", "stride=0"), "Conv3x3.stride = 0"),
+    (("pipeline", "Pipeline"), "Pipeline: its family has no PyTorch code yet"),
+    (("nowhere.py", "X"), "scene file not found: nowhere.py"),
+])
+def test_the_code_command_refuses_in_one_line(args, message, tmp_path):
+    result = convanim("code", *args, "--out", str(tmp_path / "x.py"))
+    assert result.returncode == 2 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.py").exists()
