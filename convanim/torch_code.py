@@ -113,6 +113,19 @@ def conv_transpose_code(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | No
     return TorchCode(tuple(lines), arrays)
 
 
+def true_convolution_code(x: np.ndarray, kernel: np.ndarray, mode: str = "valid") -> TorchCode:
+    """The true convolution of one channel ``x`` (H, W) with ``kernel`` (KH, KW), as ``scipy.signal.convolve2d``
+    with ``mode`` ``'valid'`` or ``'full'``: ``nn.Conv2d`` with the kernel turned by 180°
+    (``w.flip(-2, -1)``) and, for ``'full'``, padding ``k − 1``.  ``x`` is passed as (1, H, W), ``w`` as
+    (1, 1, KH, KW); ``y`` is (1, OH, OW)."""
+    kh, kw = np.shape(kernel)
+    padding = (kh - 1, kw - 1) if mode == "full" else 0
+    options = _options([("kernel_size", (kh, kw), None), ("padding", padding, None), ("bias", False, True)])
+    lines = call_lines("conv = nn.Conv2d", ["1", "1", *options])
+    lines += ["conv.weight.data = w.flip(-2, -1)", "y = conv(x)"]
+    return TorchCode(tuple(lines), {"x": np.asarray(x)[None], "w": np.asarray(kernel)[None, None]})
+
+
 def pool_code(x: np.ndarray, mode: str, kernel_size: object, stride: object = None, padding: object = 0,
               dilation: object = 1, ceil_mode: bool = False, count_include_pad: bool = True,
               divisor_override: int | None = None) -> TorchCode:
@@ -133,4 +146,5 @@ def pool_code(x: np.ndarray, mode: str, kernel_size: object, stride: object = No
     return TorchCode(tuple(lines), {"x": np.asarray(x)})
 
 
-__all__ = ["TorchCode", "conv_code", "conv_transpose_code", "pool_code", "call_lines", "shown"]
+__all__ = ["TorchCode", "conv_code", "conv_transpose_code", "pool_code", "true_convolution_code", "call_lines",
+           "shown"]

@@ -20,6 +20,7 @@ NAMES = {
     "col2im", "im2col", "dcols", "dout", "W_col", "cols", "col", "out",  # Saito's functions and matrices
     "chelsea", "scikit-image",                                         # the photo's name and source
     "PyTorch",                                                         # the library the code card is written for
+    "mode", "valid", "full",                                           # SciPy's argument name and values
 }
 TITLES = ["Deep Learning from Scratch"]  # a book's title, as published
 

@@ -112,6 +112,11 @@ ALL = {**SHIPPED, **VARIANTS}
 # -- what a label must equal ------------------------------------------------------------------------
 def expected_total(scene, label: str):
     """The value ``label`` names, from the scene's trace; None for labels that name no single value."""
+    if m := re.fullmatch(r"\(x ([⋆∗]) k\)\[(\d+),(\d+)\]", label):  # TrueConvolution: checked against SciPy
+        import scipy.signal
+
+        function = scipy.signal.correlate2d if m.group(1) == "⋆" else scipy.signal.convolve2d
+        return function(scene.x, scene.kernel, scene.mode)[int(m.group(2)), int(m.group(3))]
     if isinstance(getattr(scene, "fold", None), FoldTrace):  # BatchNormFolding: the conv's z, the batch norm's y, the folded conv's y′
         return folding_total(scene, label)
     t = getattr(scene, "trace", None)

@@ -33,6 +33,7 @@ _EXPORTS = {
     "PipelineScene": ".families.pipeline_scene",
     "OnnxModelScene": ".families.model_scene",
     "BatchNormFoldingScene": ".families.folding_scene",
+    "TrueConvolutionScene": ".families.true_convolution_scene",
     "ReceptiveFieldScene": ".families.receptive_field_scene",
     "DilatedReceptiveFieldScene": ".families.receptive_field_scene",
     "TrainedLayerScene": ".families.trained_scene",

@@ -8,7 +8,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import convanim as ca
-from convanim.torch_code import LINE_WIDTH, call_lines, conv_code, conv_transpose_code, pool_code
+from convanim.torch_code import (LINE_WIDTH, call_lines, conv_code, conv_transpose_code, pool_code,
+                                 true_convolution_code)
 
 SOME = settings(max_examples=60, deadline=None, derandomize=True)
 
@@ -75,6 +76,19 @@ def test_the_pooling_script_computes_the_cores_output(seed, spatial, mode, k, st
         ours = function(x, k, stride, padding, ceil_mode, count_include_pad, *extra)
         code = pool_code(x, "avg", k, stride, padding, 1, ceil_mode, count_include_pad, divisor)
     np.testing.assert_allclose(run_script(code), ours, rtol=1e-12, atol=1e-15)
+
+
+@SOME
+@given(seed=st.integers(0, 999), h=st.integers(1, 6), w=st.integers(1, 6), kh=st.integers(1, 4), kw=st.integers(1, 4),
+       mode=st.sampled_from(["valid", "full"]))
+def test_the_true_convolution_script_is_scipys_convolve2d(seed, h, w, kh, kw, mode):
+    import scipy.signal
+
+    assume(mode == "full" or (kh <= h and kw <= w))
+    rng = np.random.default_rng(seed)
+    x, k = rng.integers(-5, 6, (h, w)), rng.integers(-3, 4, (kh, kw))
+    y = run_script(true_convolution_code(x, k, mode))
+    np.testing.assert_array_equal(y[0], scipy.signal.convolve2d(x, k, mode))
 
 
 def test_the_lines_by_hand():

@@ -14,7 +14,8 @@ from manim_support import lightness
 import convanim as ca
 from convanim.manim import (BatchNormFoldingScene, Col2ImScene, ConvArithmetic, ConvBackwardAsConvolutionScene, ConvBackwardScene,
                             ConvVolumeScene, FeatureMapScene, GradientDescentScene, Im2ColLoopOrdersScene, Im2ColScene, PaddingModes,
-                            PipelineScene, PoolBackwardScene, PoolingScene, ReceptiveFieldScene, TransposedScatter)
+                            PipelineScene, PoolBackwardScene, PoolingScene, ReceptiveFieldScene, TransposedScatter,
+                            TrueConvolutionScene)
 
 
 LANGUAGES = st.sampled_from(["en", "th", "ja", "zh-Hant", "de"])
@@ -350,3 +351,21 @@ def test_pipeline_variants_with_the_new_layers(options):
     every statement (a batch norm's first cell, written out) true."""
     layers = options.pop("layers")
     check(PipelineScene, {**options, "input_size": 14, "get_layers": lambda self: layers})
+
+
+@FUZZ
+@given(st.fixed_dictionaries({"input_size": st.tuples(st.integers(2, 7), st.integers(2, 7)),
+                              "kernel_size": st.tuples(st.integers(1, 4), st.integers(1, 4)),
+                              "mode": st.sampled_from(["valid", "full"]), "seed": st.integers(0, 999),
+                              "detailed_steps": st.integers(0, 3), "language": LANGUAGES}))
+def test_true_convolution_variants(options):
+    """Readable, inside the frame, nothing over anything, both written-out sums true; the two outputs drawn are
+    SciPy's (where they are drawn with numbers)."""
+    import scipy.signal
+
+    assume(options["mode"] == "full" or all(k <= i for k, i in zip(options["kernel_size"], options["input_size"])))
+    scene = check(TrueConvolutionScene, options)
+    for grid, function in ((scene.correlation_grid, scipy.signal.correlate2d),
+                           (scene.convolution_grid, scipy.signal.convolve2d)):
+        if grid.show_numbers:
+            np.testing.assert_array_equal(grid.shown_values(), function(scene.x, scene.kernel, scene.mode))
