@@ -18,7 +18,7 @@ from convanim.manim.options.common_options import detailed_option, seed_option, 
 from convanim.manim.options.option_kinds import Choice, Maybe, Pair, Values, WholeRange
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, UP, VGroup
+from manimlib import UP, VGroup
 
 from convanim import convolve2d, correlate2d, flip_kernel, trace_conv2d
 from convanim.arithmetic.padding import padding_mask
