@@ -83,14 +83,18 @@ def conv_code(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, stride
     options = _options([("kernel_size", tuple(kernel), None), ("stride", stride, None), ("padding", padding, None),
                         ("dilation", dilation, 1), ("groups", groups, 1), ("bias", bias is not None, True),
                         ("padding_mode", padding_mode, "zeros")])
-    lines = call_lines(f"conv = nn.Conv{spatial}d", [str(c_in), str(f), *options])
-    lines.append("conv.weight.data = w")
+    return _module_code(call_lines(f"conv = nn.Conv{spatial}d", [str(c_in), str(f), *options]), x, weight, bias)
+
+
+def _module_code(lines: list[str], x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) -> TorchCode:
+    """The module built by ``lines`` (named ``conv``), its weights and bias set from ``w`` and ``b``, run on
+    ``x``."""
+    lines = lines + ["conv.weight.data = w"]
     arrays = {"x": np.asarray(x), "w": np.asarray(weight)}
     if bias is not None:
         lines.append("conv.bias.data = b")
         arrays["b"] = np.asarray(bias)
-    lines.append("y = conv(x)")
-    return TorchCode(tuple(lines), arrays)
+    return TorchCode(tuple(lines + ["y = conv(x)"]), arrays)
 
 
 def conv_transpose_code(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, stride: object = 1,
@@ -103,14 +107,8 @@ def conv_transpose_code(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | No
     options = _options([("kernel_size", tuple(kernel), None), ("stride", stride, None), ("padding", padding, None),
                         ("output_padding", output_padding, 0), ("groups", groups, 1), ("bias", bias is not None, True),
                         ("dilation", dilation, 1)])
-    lines = call_lines(f"conv = nn.ConvTranspose{spatial}d", [str(c_in), str(fg * groups), *options])
-    lines.append("conv.weight.data = w")
-    arrays = {"x": np.asarray(x), "w": np.asarray(weight)}
-    if bias is not None:
-        lines.append("conv.bias.data = b")
-        arrays["b"] = np.asarray(bias)
-    lines.append("y = conv(x)")
-    return TorchCode(tuple(lines), arrays)
+    return _module_code(call_lines(f"conv = nn.ConvTranspose{spatial}d", [str(c_in), str(fg * groups), *options]),
+                        x, weight, bias)
 
 
 def true_convolution_code(x: np.ndarray, kernel: np.ndarray, mode: str = "valid") -> TorchCode:

@@ -46,23 +46,30 @@ def check_conv(x: object, weight: object, bias: object = None, stride: object = 
     """Validate conv2d arguments; every error names the argument, shapes and rule."""
     x4, squeeze = as_image_batch("input", x)
     w = as_weight("weight", weight, "(C_out, C_in/groups, KH, KW)")
+    groups, b = check_channels(x4, w, bias, groups)
+    geometry = sliding_geometry(x4.shape[2:], w.shape[2:], stride, padding, dilation)
+    check_padding_mode(padding_mode, geometry.pads, x4.shape[2:])
+    config.check_allocation("conv2d output", (x4.shape[0], w.shape[0], *geometry.out), result_dtype(x4, w, b).itemsize)
+    return ConvLayer(x4, w, b, geometry, groups, padding_mode, squeeze)
+
+
+def check_channels(x: np.ndarray, w: np.ndarray, bias: object, groups: object) -> tuple[int, np.ndarray | None]:
+    """``groups`` and the bias checked against an input (N, C_in, ...) and a weight (C_out, C_in/groups, ...) of
+    any number of spatial axes; returns ``(groups, bias array or None)``."""
     groups = positive_int("groups", groups)
-    c_in, c_out = x4.shape[1], w.shape[0]
+    c_in, c_out = x.shape[1], w.shape[0]
     if c_in % groups or c_out % groups:
         raise ValueError(f"groups={groups} must divide both the input channels ({c_in}, input shape "
-                         f"{x4.shape}) and the output channels ({c_out}, weight shape {w.shape})")
+                         f"{x.shape}) and the output channels ({c_out}, weight shape {w.shape})")
     if w.shape[1] * groups != c_in:
-        raise ValueError(f"input has {c_in} channels (shape {x4.shape}) but weight {w.shape} with "
+        raise ValueError(f"input has {c_in} channels (shape {x.shape}) but weight {w.shape} with "
                          f"groups={groups} expects weight.shape[1] * groups = {w.shape[1] * groups}")
     b = None
     if bias is not None:
         b = as_numeric_array("bias", bias)
         if b.shape != (c_out,):
             raise ValueError(f"bias must have shape (C_out,) = ({c_out},) for weight {w.shape}; got {b.shape}")
-    geometry = sliding_geometry(x4.shape[2:], w.shape[2:], stride, padding, dilation)
-    check_padding_mode(padding_mode, geometry.pads, x4.shape[2:])
-    config.check_allocation("conv2d output", (x4.shape[0], c_out, *geometry.out), result_dtype(x4, w, b).itemsize)
-    return ConvLayer(x4, w, b, geometry, groups, padding_mode, squeeze)
+    return groups, b
 
 
 def conv2d(input: object, weight: object, bias: object = None, stride: object = 1, padding: object = 0,

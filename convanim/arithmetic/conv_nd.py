@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import config
 from ..arguments import as_batch, as_numeric_array, positive_int, result_dtype, whole_numbers
-from .conv import conv2d
+from .conv import check_channels, conv2d
 from .padding import axis_pads, check_axis_padding, pad_axes
 from .shapes import effective_kernel, padded_output_size, transpose_output_size
 from .transpose import conv_transpose2d
@@ -39,19 +39,7 @@ def check_conv_nd(input: object, weight: object, bias: object, stride: object, p
     w = as_numeric_array("weight", weight)
     if w.ndim != spatial + 2:
         raise ValueError(f"weight must be {spatial + 2}-d {KERNEL_AXES[spatial]}; got shape {w.shape}")
-    groups = positive_int("groups", groups)
-    c_in, c_out = x.shape[1], w.shape[0]
-    if c_in % groups or c_out % groups:
-        raise ValueError(f"groups={groups} must divide both the input channels ({c_in}, input shape {x.shape}) "
-                         f"and the output channels ({c_out}, weight shape {w.shape})")
-    if w.shape[1] * groups != c_in:
-        raise ValueError(f"input has {c_in} channels (shape {x.shape}) but weight {w.shape} with groups={groups} "
-                         f"expects weight.shape[1] * groups = {w.shape[1] * groups}")
-    b = None
-    if bias is not None:
-        b = as_numeric_array("bias", bias)
-        if b.shape != (c_out,):
-            raise ValueError(f"bias must have shape (C_out,) = ({c_out},) for weight {w.shape}; got {b.shape}")
+    groups, b = check_channels(x, w, bias, groups)
     strides = whole_numbers("stride", stride, 1, spatial)
     dilations = whole_numbers("dilation", dilation, 1, spatial)
     kernel = tuple(w.shape[2:])
@@ -67,7 +55,7 @@ def check_conv_nd(input: object, weight: object, bias: object, stride: object, p
                          f"larger than the padded input {shown(padded)} (input {shown(sizes)}, padding "
                          f"{shown(tuple(p[0] for p in pads))}); the output would be {shown(out)}")
     check_axis_padding(padding_mode, pads, sizes)
-    config.check_allocation(f"conv{spatial}d output", (x.shape[0], c_out, *out), result_dtype(x, w, b).itemsize)
+    config.check_allocation(f"conv{spatial}d output", (x.shape[0], w.shape[0], *out), result_dtype(x, w, b).itemsize)
     return x, w, b, strides, pads, dilations, groups, out, squeeze
 
 

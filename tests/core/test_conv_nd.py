@@ -79,34 +79,31 @@ def test_conv3d_is_torchs(case):
     np.testing.assert_allclose(ca.conv3d(x[0], w, b, stride, padding, dilation, groups, mode), ours[0])
 
 
-@MANY
-@given(conv_cases(1), st.integers(0, 2**32 - 1))
-def test_conv1d_backward_is_torch_autograds(case, seed):
+def check_backward(spatial, case, seed):
     x, w, _, stride, padding, dilation, groups, mode = case
-    module = torch_conv(1, x, w, None, stride, padding, dilation, groups, mode)
+    module = torch_conv(spatial, x, w, None, stride, padding, dilation, groups, mode)
     xt = torch.tensor(x, requires_grad=True)
     y = module(xt)
     g = torch.from_numpy(np.random.default_rng(seed).normal(size=tuple(y.shape)))
     y.backward(g)
-    gi, gw, gb = ca.conv1d_backward(x, w, g.numpy(), stride, padding, dilation, groups, mode)
+    backward = {1: ca.conv1d_backward, 3: ca.conv3d_backward}[spatial]
+    gi, gw, gb = backward(x, w, g.numpy(), stride, padding, dilation, groups, mode)
     np.testing.assert_allclose(gi, xt.grad.numpy(), rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(gw, module.weight.grad.numpy(), rtol=1e-10, atol=1e-10)
-    np.testing.assert_allclose(gb, g.numpy().sum(axis=(0, 2)), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(gb, g.numpy().sum(axis=tuple(k for k in range(g.ndim) if k != 1)), rtol=1e-12,
+                               atol=1e-12)
+
+
+@MANY
+@given(conv_cases(1), st.integers(0, 2**32 - 1))
+def test_conv1d_backward_is_torch_autograds(case, seed):
+    check_backward(1, case, seed)
 
 
 @MANY
 @given(conv_cases(3), st.integers(0, 2**32 - 1))
 def test_conv3d_backward_is_torch_autograds(case, seed):
-    x, w, _, stride, padding, dilation, groups, mode = case
-    module = torch_conv(3, x, w, None, stride, padding, dilation, groups, mode)
-    xt = torch.tensor(x, requires_grad=True)
-    y = module(xt)
-    g = torch.from_numpy(np.random.default_rng(seed).normal(size=tuple(y.shape)))
-    y.backward(g)
-    gi, gw, gb = ca.conv3d_backward(x, w, g.numpy(), stride, padding, dilation, groups, mode)
-    np.testing.assert_allclose(gi, xt.grad.numpy(), rtol=1e-10, atol=1e-10)
-    np.testing.assert_allclose(gw, module.weight.grad.numpy(), rtol=1e-10, atol=1e-10)
-    np.testing.assert_allclose(gb, g.numpy().sum(axis=(0, 2, 3, 4)), rtol=1e-12, atol=1e-12)
+    check_backward(3, case, seed)
 
 
 @MANY
