@@ -111,6 +111,93 @@ def conv_transpose_code(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | No
                         x, weight, bias)
 
 
+def im2col_code(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, stride: object = 1,
+                padding: object = 0, dilation: object = 1) -> TorchCode:
+    """The conv as im2col computes it, in PyTorch: ``nn.functional.unfold`` gives the columns of every window
+    (transposed: one row per window, as Saito's im2col), the flattened filters multiply them, the bias is added
+    and the rows fold into the maps.  ``x`` (C, H, W), ``weight`` (F, C, KH, KW); ``padding`` 'same' or 'valid'
+    falls back to :func:`conv_code` (unfold takes numbers only)."""
+    if isinstance(padding, str):
+        return conv_code(x, weight, bias, stride, padding, dilation)
+    from .arithmetic.shapes import output_size
+    from .arguments import pair
+
+    f, _, kh, kw = np.shape(weight)
+    (sh, sw), (ph, pw), (dh, dw) = pair("stride", stride, 1), pair("padding", padding, 0), pair("dilation", dilation, 1)
+    oh = output_size(np.shape(x)[1], kh, sh, ph, dh)
+    ow = output_size(np.shape(x)[2], kw, sw, pw, dw)
+    options = _options([("kernel_size", (kh, kw), None), ("dilation", dilation, 1), ("padding", padding, None),
+                        ("stride", stride, None)])
+    lines = call_lines("cols = nn.functional.unfold", ["x[None]", *options], LINE_WIDTH - len("[0].T"))
+    lines[-1] += "[0].T"
+    product = f"cols @ w.reshape({f}, -1).T" + (" + b" if bias is not None else "")
+    lines.append(f"y = ({product}).T.reshape({f}, {oh}, {ow})")
+    arrays = {"x": np.asarray(x), "w": np.asarray(weight)} | ({"b": np.asarray(bias)} if bias is not None else {})
+    return TorchCode(tuple(lines), arrays)
+
+
+def _layer_module(layer, k: int, arrays: dict[str, np.ndarray], settings: list[str]) -> tuple[str, list[str]]:
+    """The ``nn`` module of one pipeline layer (numbered ``k`` in the net) as its name and arguments; its arrays
+    are added to ``arrays`` and the lines that set them to ``settings``."""
+    from .networks import pipeline as p
+
+    def weights(*pairs: tuple[str, object]) -> None:
+        for attribute, value in pairs:
+            if value is not None:
+                name = f"{attribute[0]}{k}" if attribute in ("weight", "bias") else f"{attribute.split('_')[-1]}{k}"
+                arrays[name] = np.asarray(value)
+                settings.append(f"net[{k}].{attribute}.data = {name}")
+
+    if isinstance(layer, p.Conv):
+        f, cg, *kernel = np.shape(layer.weight)
+        weights(("weight", layer.weight), ("bias", layer.bias))
+        options = _options([("kernel_size", tuple(kernel), None), ("stride", layer.stride, 1),
+                            ("padding", layer.padding, 0), ("dilation", layer.dilation, 1), ("groups", layer.groups, 1),
+                            ("bias", layer.bias is not None, True), ("padding_mode", layer.padding_mode, "zeros")])
+        return "nn.Conv2d", [str(cg * layer.groups), str(f), *options]
+    if isinstance(layer, p.Linear):
+        weights(("weight", layer.weight), ("bias", layer.bias))
+        out, inputs = np.shape(layer.weight)
+        return "nn.Linear", [str(inputs), str(out), *_options([("bias", layer.bias is not None, True)])]
+    if isinstance(layer, p.BatchNorm):
+        weights(("running_mean", layer.mean), ("running_var", layer.var), ("weight", layer.weight),
+                ("bias", layer.bias))
+        return "nn.BatchNorm2d", [str(len(layer.mean)), *_options([("eps", float(layer.eps), 1e-5)])]
+    if isinstance(layer, p.MaxPool):
+        return "nn.MaxPool2d", _options([
+            ("kernel_size", layer.kernel_size, None), ("stride", layer.stride or layer.kernel_size, layer.kernel_size),
+            ("padding", layer.padding, 0), ("dilation", layer.dilation, 1), ("ceil_mode", layer.ceil_mode, False)])
+    if isinstance(layer, p.AvgPool):
+        pairs = [("kernel_size", layer.kernel_size, None), ("stride", layer.stride or layer.kernel_size, layer.kernel_size),
+                 ("padding", layer.padding, 0), ("ceil_mode", layer.ceil_mode, False),
+                 ("count_include_pad", layer.count_include_pad, True)]
+        if layer.divisor_override is not None:
+            pairs.append(("divisor_override", int(layer.divisor_override), None))
+        return "nn.AvgPool2d", _options(pairs)
+    if isinstance(layer, p.LeakyReLU):
+        return "nn.LeakyReLU", [repr(float(layer.negative_slope))]
+    simple = {p.ReLU: ("nn.ReLU", []), p.Sigmoid: ("nn.Sigmoid", []), p.Tanh: ("nn.Tanh", []),
+              p.Flatten: ("nn.Flatten", []), p.Softmax: ("nn.Softmax", ["dim=1"]),
+              p.GlobalAvgPool: ("nn.AdaptiveAvgPool2d", ["1"]), p.GlobalMaxPool: ("nn.AdaptiveMaxPool2d", ["1"])}
+    return simple[type(layer)]
+
+
+def pipeline_code(x: np.ndarray, layers: list) -> TorchCode:
+    """The network of :func:`convanim.run_pipeline` as ``nn.Sequential``, each conv's, linear layer's and batch
+    norm's numbers set from arrays named by the layer's place (``w0``, ``b0``, ``mean1``, ``var1``, ...), in
+    evaluation mode, run on ``x`` (C, H, W) as a batch of one: ``y`` is the last stage's output."""
+    arrays: dict[str, np.ndarray] = {"x": np.asarray(x)}
+    settings: list[str] = []
+    lines = ["net = nn.Sequential("]
+    for k, layer in enumerate(layers):
+        head, arguments = _layer_module(layer, k, arrays, settings)
+        broken = call_lines(f"    {head}", arguments, LINE_WIDTH - 1)  # broken where long
+        lines += broken[:-1] + [broken[-1] + ","]
+    lines.append(")")
+    lines += settings + ["net.eval()", "y = net(x[None])[0]"]
+    return TorchCode(tuple(lines), arrays)
+
+
 def true_convolution_code(x: np.ndarray, kernel: np.ndarray, mode: str = "valid") -> TorchCode:
     """The true convolution of one channel ``x`` (H, W) with ``kernel`` (KH, KW), as ``scipy.signal.convolve2d``
     with ``mode`` ``'valid'`` or ``'full'``: ``nn.Conv2d`` with the kernel turned by 180°
@@ -144,5 +231,5 @@ def pool_code(x: np.ndarray, mode: str, kernel_size: object, stride: object = No
     return TorchCode(tuple(lines), {"x": np.asarray(x)})
 
 
-__all__ = ["TorchCode", "conv_code", "conv_transpose_code", "pool_code", "true_convolution_code", "call_lines",
-           "shown"]
+__all__ = ["TorchCode", "conv_code", "conv_transpose_code", "im2col_code", "pipeline_code", "pool_code",
+           "true_convolution_code", "call_lines", "shown"]

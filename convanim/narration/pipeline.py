@@ -115,6 +115,10 @@ class VerdictNarrator(PipelineNarrator):
         super().__init__(stages, language)
         self.label = label
 
+    def say_show_code_card(self) -> StepText:
+        return StepText("code", self.tr("In PyTorch"), self.tr(
+            "The same network in PyTorch: these lines build it with the numbers shown and compute the output shown."))
+
     def say_give_verdict(self) -> StepText:
         probabilities = self.stages[-1].output
         predicted = int(np.argmax(probabilities))

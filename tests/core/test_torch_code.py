@@ -8,19 +8,19 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import convanim as ca
-from convanim.torch_code import (LINE_WIDTH, call_lines, conv_code, conv_transpose_code, pool_code,
-                                 true_convolution_code)
+from convanim.torch_code import (LINE_WIDTH, call_lines, conv_code, conv_transpose_code, im2col_code, pipeline_code,
+                                 pool_code, true_convolution_code)
 
 SOME = settings(max_examples=60, deadline=None, derandomize=True)
 
 
-def run_script(code) -> np.ndarray:
+def run_script(code, width: int = LINE_WIDTH) -> np.ndarray:
     space, grad = {}, torch.is_grad_enabled()
     try:
         exec(compile(code.script(), "<script>", "exec"), space)  # noqa: S102  (the test runs the code it wrote)
     finally:
         torch.set_grad_enabled(grad)  # the script turns gradients off for its process; not for the other tests
-    assert all(len(line) <= LINE_WIDTH for line in code.lines), code.lines
+    assert all(len(line) <= width for line in code.lines), code.lines
     return space["y"].detach().numpy()
 
 
@@ -89,6 +89,52 @@ def test_the_true_convolution_script_is_scipys_convolve2d(seed, h, w, kh, kw, mo
     x, k = rng.integers(-5, 6, (h, w)), rng.integers(-3, 4, (kh, kw))
     y = run_script(true_convolution_code(x, k, mode))
     np.testing.assert_array_equal(y[0], scipy.signal.convolve2d(x, k, mode))
+
+
+@SOME
+@given(seed=st.integers(0, 999), k=st.integers(1, 3), stride=st.integers(1, 2), dilation=st.integers(1, 2),
+       padding=st.sampled_from([0, 1, (1, 0), "valid"]), bias=st.booleans())
+def test_the_im2col_script_computes_the_cores_conv(seed, k, stride, dilation, padding, bias):
+    rng = np.random.default_rng(seed)
+    x, w = rng.integers(-3, 4, (2, 5, 5)), rng.integers(-2, 3, (3, 2, k, k))
+    b = rng.integers(-9, 10, 3) if bias else None
+    code = im2col_code(x, w, b, stride, padding, dilation)
+    np.testing.assert_allclose(run_script(code), ca.conv2d(x, w, b, stride, padding, dilation))
+    assert isinstance(padding, str) or "unfold" in code.lines[0]
+
+
+@SOME
+@given(seed=st.integers(0, 999), kinds=st.lists(st.sampled_from(["conv", "bn", "relu", "leaky", "sigmoid", "tanh",
+                                                                  "max", "avg"]), min_size=1, max_size=4),
+       ending=st.sampled_from(["maps", "global avg", "global max", "flatten"]), softmax=st.booleans())
+def test_the_pipeline_script_computes_the_cores_stages(seed, kinds, ending, softmax):
+    rng = np.random.default_rng(seed)
+    channels, size, layers = 2, 9, []
+    for kind in kinds:
+        if kind == "conv" and size >= 3:
+            out = int(rng.integers(1, 4))
+            layers.append(ca.Conv(rng.normal(size=(out, channels, 3, 3)), rng.normal(size=out) if rng.random() < 0.7
+                                  else None, padding=int(rng.integers(0, 2)), padding_mode=str(rng.choice(
+                                      ["zeros", "reflect"]))))
+            channels, size = out, size - 2 + 2 * layers[-1].padding
+        elif kind == "bn":
+            layers.append(ca.BatchNorm(rng.normal(size=channels), rng.uniform(0.2, 2, channels),
+                                       rng.uniform(0.5, 2, channels), rng.normal(size=channels), eps=1e-3))
+        elif kind in ("max", "avg") and size >= 2:
+            layers.append(ca.MaxPool(2, ceil_mode=bool(rng.integers(0, 2))) if kind == "max" else
+                          ca.AvgPool(2, padding=1, count_include_pad=False))
+            size = ca.output_size(size, 2, 2, 1 if kind == "avg" else 0, 1, kind == "max" and layers[-1].ceil_mode)
+        else:
+            layers.append({"relu": ca.ReLU(), "leaky": ca.LeakyReLU(0.2), "sigmoid": ca.Sigmoid(),
+                           "tanh": ca.Tanh()}.get(kind, ca.ReLU()))
+    if ending != "maps":
+        layers += [ca.GlobalAvgPool() if ending == "global avg" else ca.GlobalMaxPool()] if ending != "flatten" else []
+        features = channels * (1 if ending != "flatten" else size * size)
+        layers += [ca.Flatten(), ca.Linear(rng.normal(size=(4, features)), rng.normal(size=4))]
+        layers += [ca.Softmax()] if softmax else []
+    x = rng.normal(size=(2, 9, 9))
+    code = pipeline_code(x, layers)
+    np.testing.assert_allclose(run_script(code), ca.run_pipeline(x, layers)[-1].output, rtol=1e-9, atol=1e-12)
 
 
 def test_the_lines_by_hand():

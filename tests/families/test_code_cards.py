@@ -11,9 +11,9 @@ import torch
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from screen_check import fuzz_settings, recording, run, size_problems  # noqa: I001  (imports manimlib first)
+from screen_check import Screen, fuzz_settings, recording, run, size_problems  # noqa: I001  (imports manimlib first)
 from convanim import output_size
-from convanim.manim import ConvArithmetic, ConvLayerScene, PoolingScene, TransposedScatter
+from convanim.manim import ConvArithmetic, ConvLayerScene, Im2ColScene, PipelineScene, PoolingScene, TransposedScatter
 from convanim.manim.mobjects.cells import NumberGrid
 
 SOME = fuzz_settings(4)
@@ -116,6 +116,48 @@ def test_the_transposed_card_computes_the_drawn_output(options):
     np.testing.assert_allclose(y[0], scene.output_grid.shown_values())
 
 
+@SOME
+@given(st.fixed_dictionaries({"in_channels": st.integers(1, 2), "out_channels": st.integers(1, 2),
+                              "input_size": st.just((4, 4)), "kernel_size": st.sampled_from([(2, 2), (3, 2)]),
+                              "stride": st.integers(1, 2), "padding": st.sampled_from([0, 1]),
+                              "use_bias": st.booleans(), "seed": st.integers(0, 99)}))
+def test_the_im2col_card_computes_the_drawn_maps(options):
+    scene = run(type("Drawn", (Im2ColScene,), options))
+    x, w, b = scene.layer_arrays
+    arrays = {"x": x, "w": w} | ({"b": b} if b is not None else {})
+    y = run_card(shown_code(scene), **arrays)
+    assert "unfold" in shown_code(scene)
+    for f, grid in enumerate(scene.output_maps):
+        np.testing.assert_allclose(y[f], grid.shown_matrix(), atol=0.5 * 10.0 ** -scene.num_decimals + 1e-9)
+
+
+@fuzz_settings(3)
+@given(st.fixed_dictionaries({"digit": st.integers(0, 9), "input_size": st.integers(12, 16),
+                              "kernel_size": st.just(3), "conv_channels": st.tuples(st.integers(1, 3), st.integers(1, 3)),
+                              "pool_size": st.integers(1, 2), "seed": st.integers(0, 99)}))
+def test_the_network_card_computes_the_last_stage_drawn(options):
+    check_network_card(options)
+
+
+def test_the_network_card_faces_the_viewer_after_the_stacked_view():
+    check_network_card({"input_size": 12, "kernel_size": 3, "conv_channels": (2, 2), "stacked_view": True})
+
+
+def check_network_card(options):
+    scene = run(recording(type("Drawn", (PipelineScene,), options)))
+    arrays = {"x": scene.stages[0].output}
+    for k, layer in enumerate(scene.layers):  # the names the card reads: w0, b0, ... by the layer's place
+        if hasattr(layer, "weight") and not hasattr(layer, "mean"):
+            arrays[f"w{k}"], arrays[f"b{k}"] = layer.weight, layer.bias
+    y = run_card(shown_code(scene), **{name: v for name, v in arrays.items() if v is not None})
+    last = [m for m in scene.columns[-1] if isinstance(m, NumberGrid)]
+    expected = np.stack([g.shown_values() for g in last]) if last else scene.stages[-1].output
+    atol = 0.5 * 10.0 ** -scene.decimals + 1e-9 if last else 1e-9
+    np.testing.assert_allclose(y, expected, atol=atol)
+    card = Screen([seen for seen in scene.screen.seen if seen.play == scene.plays_seen])  # the card's own shot
+    assert any(seen.kind == "code" for seen in card.seen) and size_problems(card) == []
+
+
 def test_show_code_off_ends_on_the_layer():
     scene = run(type("Plain", (ConvLayerScene,), {"show_code": False, "detailed_steps": 0}))
     assert not hasattr(scene, "code_card") and all(g in scene.mobjects for g in scene.output_grids)
@@ -143,7 +185,7 @@ def test_the_code_command_prints_a_script_that_runs_on_its_own(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (("conv3x3", "Nope"), "has no scene 'Nope'"),
     (("conv3x3", "Conv3x3", "--set", "stride=0"), "Conv3x3.stride = 0"),
-    (("pipeline", "Pipeline"), "Pipeline: its family has no PyTorch code yet"),
+    (("backward", "ConvBackward"), "ConvBackward: its family has no PyTorch code yet"),
     (("nowhere.py", "X"), "scene file not found: nowhere.py"),
 ])
 def test_the_code_command_refuses_in_one_line(args, message, tmp_path):

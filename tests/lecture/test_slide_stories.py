@@ -47,14 +47,15 @@ def windows_story(scene, detailed, steps):
 # Each family's story, counted by hand from what it shows (see each scene's construct()).
 STORIES = {
     ("arithmetic.py", "PaddingModesCompared"): lambda s: 1 + len(s.grids),  # title, then each padding mode
-    ("im2col.py", "Im2Col"): lambda s: 7,  # layer, unroll, flatten filters, multiply, bias, fold, conclusion
+    # layer, unroll, flatten filters, multiply, bias, fold, conclusion, the code card
+    ("im2col.py", "Im2Col"): lambda s: 8,
     ("im2col.py", "Im2ColLoopOrders"): lambda s: 3,  # the two loops, both run, the matrices compared
     # + the closing code card
     ("transposed.py", "StridesScatter"): lambda s: windows_story(s, s.detailed_steps, len(list(s.trace.steps()))) + 1,
     ("backward.py", "MaxPoolBackward"): lambda s: windows_story(s, s.detailed_windows, len(list(s.forward.steps()))) + 1,
     ("backward.py", "GradientDescent"): lambda s: windows_story(s, s.detailed_steps, len(s.run.steps)) + 1,
     ("backward.py", "Col2Im"): lambda s: 5 + bool(s.padding),  # + the padding dropped, when there is any
-    ("pipeline.py", "PipelineStacked"): lambda s: len(s.stages) + 1 + bool(s.stacked_view),
+    ("pipeline.py", "PipelineStacked"): lambda s: len(s.stages) + 1 + bool(s.stacked_view) + 1,  # + the code card
     ("feature_maps.py", "FeatureMapsGenerated"): lambda s: 1 + len(s.filters) + 4,  # zoom, enlarge, sums, end
     # per map f: (a new map,) the kernel turned, the correlation; then dL/dw, the conclusion
     ("backward.py", "ConvBackwardAsConvolution"): lambda s: 1 + 3 * len(s.filters) - 1 + 2,

@@ -90,14 +90,19 @@ class FamilyScene(BatchedScene):
         family that has none."""
         return None
 
+    def code_card_title(self) -> str:
+        """The line above the code card."""
+        return self.tr("the same layer in PyTorch")
+
     def show_code_card(self) -> None:
         """The closing card, when ``show_code`` is set: the scene fades out and the PyTorch lines that build its
         layer with the weights shown and compute the output shown come in."""
         code = self.torch_code()
         if not getattr(self, "show_code", False) or code is None:
             return
-        self.code_card = self.hold_caption(CodeCard(code.lines, self.tr("the same layer in PyTorch")))
-        self.code_card.move_to([0, 0.35, 0])
+        self.code_card = CodeCard(code.lines, self.code_card_title()).move_to([0, 0.35, 0])
+        self.code_card.fix_in_frame()  # where the camera has turned (a stacked view), the card still faces it
+        self.hold_caption(self.code_card)
         leaving = [m for m in self.mobjects if m is not self.caption and m is not self.approximate_note]
         self.play(*(FadeOut(m) for m in leaving), run_time=self.stage_time / 2)
         self.remove(*leaving)

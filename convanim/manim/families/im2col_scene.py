@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (sweep_time_option, detailed_option)
+from convanim.manim.options.common_options import (sweep_time_option, detailed_option, show_code_option)
+from convanim.torch_code import TorchCode, im2col_code
 from convanim.manim.options.option_kinds import Number, Pair, Numbers
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -64,7 +65,8 @@ class Im2ColScene(LayerOptions, FamilyScene):
     # -- building ----------------------------------------------------------------
     # convanim slides: a new slide before each of these steps.
     slide_cuts: tuple[str, ...] = ("unroll_windows", "flatten_filters", "multiply_rows_by_columns", "add_bias",
-                                   "fold_into_maps", "conclude")
+                                   "fold_into_maps", "conclude", "show_code_card")
+    show_code: bool = show_code_option()
     CAPTION_SIZE = LONG_CAPTION_SIZE = 26
 
     def setup(self) -> None:
@@ -72,7 +74,7 @@ class Im2ColScene(LayerOptions, FamilyScene):
         if self.groups != 1 or self.padding_mode != "zeros":
             raise ValueError(f"{type(self).__name__}: the im2col scene shows groups=1 with zero padding; got "
                              f"groups={self.groups!r}, padding_mode={self.padding_mode!r}")
-        x, w, b = self.get_layer_arrays()
+        x, w, b = self.layer_arrays = self.get_layer_arrays()
         # The core checks every option here, before any frame is written.
         self.record: Im2ColProduct = im2col_conv2d(x, w, b, self.stride, self.padding, self.dilation)
         self.steps: list[FillStep] = im2col_steps(x, w.shape[2:], self.stride, self.padding, self.dilation,
@@ -163,6 +165,13 @@ class Im2ColScene(LayerOptions, FamilyScene):
         self.add_bias()
         self.fold_into_maps()
         self.conclude()
+        if self.show_code:
+            self.show_code_card()
+
+    def torch_code(self) -> TorchCode:
+        """The same im2col in PyTorch: ``unfold`` for the windows' rows, one matrix product, the bias, the maps."""
+        x, w, b = self.layer_arrays
+        return im2col_code(x, w, b, self.stride, self.padding, self.dilation)
 
     def introduce_layer(self) -> None:
         c, h, w = self.input_shape

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (decimals_option, seed_option)
+from convanim.manim.options.common_options import decimals_option, seed_option, show_code_option
+from convanim.torch_code import TorchCode, pipeline_code
 from convanim.manim.options.option_kinds import Whole, Number, Flag, Numbers, Values, Maybe
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -74,7 +75,8 @@ class PipelineScene(FamilyScene):
 
     # -- values ------------------------------------------------------------------
     # convanim slides: a new slide before each of these steps.
-    slide_cuts: tuple[str, ...] = ("apply_stage", "summarize_shapes", "turn_to_stacked_view")
+    slide_cuts: tuple[str, ...] = ("apply_stage", "summarize_shapes", "turn_to_stacked_view", "show_code_card")
+    show_code: bool = show_code_option()
 
     def get_input(self) -> np.ndarray:
         """The (1, H, W) input, values 0..1."""
@@ -97,7 +99,8 @@ class PipelineScene(FamilyScene):
     def setup(self) -> None:
         super().setup()
         # The core checks every layer against the maps reaching it, before any frame is written.
-        self.stages: list[Stage] = run_pipeline(self.get_input(), self.get_layers())
+        self.layers: list[Layer] = self.get_layers()
+        self.stages: list[Stage] = run_pipeline(self.get_input(), self.layers)
         self.build_columns()
 
     # -- building ----------------------------------------------------------------
@@ -231,6 +234,25 @@ class PipelineScene(FamilyScene):
         self.summarize_shapes()
         if self.stacked_view:
             self.turn_to_stacked_view()
+        self.conclude_network()
+        if self.show_code:
+            self.show_code_card()
+
+    def hold_caption(self, mob):
+        """Once the camera has turned to the stacked view, captions are fixed in the frame, facing it."""
+        if getattr(self, "turned", False):
+            mob.fix_in_frame()
+        return mob
+
+    def conclude_network(self) -> None:
+        """What a family says about the network at the end, before the code card (nothing here)."""
+
+    def code_card_title(self) -> str:
+        return self.tr("the same network in PyTorch")
+
+    def torch_code(self) -> TorchCode:
+        """The network as ``nn.Sequential`` with the numbers of its layers, on the input shown."""
+        return pipeline_code(self.stages[0].output, self.layers)
 
     def show_input(self) -> None:
         self.play(FadeIn(self.columns[0]), FadeIn(self.labels[0]), self.caption_to(self.input_caption()),
@@ -343,7 +365,8 @@ class PipelineScene(FamilyScene):
                      column.get_center() + (column[0].get_height() / 2 + 0.9) * UP)) for label, column in
                  zip(self.labels, self.columns)]  # just above each stack's front map
         fit_view(view, [mob.copy().move_to(point) for mob, point in places] + names, ROOM_ABOVE_CAPTION)
-        self.caption.fix_in_frame()
+        self.turned = True
+        self.hold_caption(self.caption)
         self.play(*(mob.animate.move_to(point) for mob, point in places), Transform(self.frame, view),
                   *(Transform(label, name) for label, name in zip(self.labels, names)), run_time=2 * self.stage_time)
         self.wait(self.pause_time)

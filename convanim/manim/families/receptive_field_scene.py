@@ -48,7 +48,8 @@ class ReceptiveFieldScene(PipelineScene):
 
     unit: tuple[int, int] = Option((1, 2), Numbers(2, "a pair oy,ox of whole numbers", whole=True, low=0),
                                    "the last stage's unit whose receptive field is traced")
-    slide_cuts: tuple[str, ...] = ("apply_stage", "trace_back", "write_closed_forms", "compare_with_closed_form")
+    slide_cuts: tuple[str, ...] = ("apply_stage", "trace_back", "write_closed_forms", "compare_with_closed_form",
+                                   "show_code_card")
 
     def setup(self) -> None:
         super().setup()
@@ -66,6 +67,8 @@ class ReceptiveFieldScene(PipelineScene):
         self.trace_back()
         self.write_closed_forms()
         self.compare_with_closed_form()
+        if self.show_code:
+            self.show_code_card()
 
     def stage_maps(self, j: int) -> list:
         """The drawn maps of stage ``j`` (images or numbered grids)."""

@@ -98,7 +98,7 @@ class TrainedPipelineScene(TrainedDigit, PipelineScene):
     :class:`PipelineScene` (``numbered_cells``, ``palette``, pacing)."""
 
     decimals: int = 1
-    slide_cuts: tuple[str, ...] = ("apply_stage", "summarize_shapes", "give_verdict")
+    slide_cuts: tuple[str, ...] = ("apply_stage", "summarize_shapes", "give_verdict", "show_code_card")
 
     def get_input(self) -> np.ndarray:
         image, _ = self.digit()
@@ -113,8 +113,7 @@ class TrainedPipelineScene(TrainedDigit, PipelineScene):
         return self.tr("input: a handwritten {digit}, never trained on; {shape}, grey levels 0 to 16",
                        digit=label, shape=f"{h}×{w}")
 
-    def construct(self) -> None:
-        super().construct()
+    def conclude_network(self) -> None:
         self.give_verdict()
 
     def give_verdict(self) -> None:
