@@ -26,7 +26,7 @@ class TrueConvolutionNarrator(Narrator):
             "Deep learning's convolution is a correlation: the kernel slides over the input as it is. Signal "
             "processing's convolution turns the kernel by 180 degrees first."))
 
-    def say_flip_kernel(self) -> StepText:
+    def say_turn_kernel(self) -> StepText:
         return StepText("flip", self.tr("The kernel turned"), self.tr(
             "Turned by 180 degrees, the kernel's first row becomes its last, and its first column its last."))
 

@@ -148,6 +148,8 @@ def test_pipeline_maps_and_shapes(name):
     seen = []
 
     class Checked(getattr(pipeline, name)):
+        show_code = False  # the network's story, before its closing card
+
         def after_stage(self, j):
             seen.append(j)
             assert self.labels[j] in self.mobjects or any(self.labels[j] in m.get_family() for m in self.mobjects)

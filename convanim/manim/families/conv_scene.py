@@ -279,7 +279,7 @@ class ConvLayerScene(LayerOptions, FamilyScene):
                 self.sweep_step(step)
             self.step_done(step)
         self.conclude()
-        if self.show_code:
+        if self.shows_code():
             self.show_code_card()
 
     def runs_of_steps(self) -> list[list[ConvStep]]:

@@ -15,7 +15,7 @@ subclasses it and adds its own layer, mobjects and story.  The base owns:
   calls ``super().setup()`` first;
 - the closing code card: a family whose layer PyTorch computes returns its
   lines from :meth:`FamilyScene.torch_code`, declares ``show_code =
-  show_code_option()`` and ends its story with ``if self.show_code:
+  show_code_option()`` and ends its story with ``if self.shows_code():
   self.show_code_card()``.
 
 Layout constants (``CAPTION_SIZE``, ``LONG_CAPTION_SIZE``) are capitals and
@@ -90,6 +90,13 @@ class FamilyScene(BatchedScene):
         family that has none."""
         return None
 
+    def shows_code(self) -> bool:
+        """True when the scene ends on its code card: ``show_code`` is set, the family has code, and the lines fit
+        the card at a readable size (a long network's may not)."""
+        if not getattr(self, "show_code", False) or self.torch_code() is None:
+            return False
+        return CodeCard(self.torch_code().lines, self.code_card_title()).fits
+
     def code_card_title(self) -> str:
         """The line above the code card."""
         return self.tr("the same layer in PyTorch")
@@ -98,7 +105,7 @@ class FamilyScene(BatchedScene):
         """The closing card, when ``show_code`` is set: the scene fades out and the PyTorch lines that build its
         layer with the weights shown and compute the output shown come in."""
         code = self.torch_code()
-        if not getattr(self, "show_code", False) or code is None:
+        if not self.shows_code():
             return
         self.code_card = CodeCard(code.lines, self.code_card_title()).move_to([0, 0.35, 0])
         self.code_card.fix_in_frame()  # where the camera has turned (a stacked view), the card still faces it

@@ -165,7 +165,7 @@ class Im2ColScene(LayerOptions, FamilyScene):
         self.add_bias()
         self.fold_into_maps()
         self.conclude()
-        if self.show_code:
+        if self.shows_code():
             self.show_code_card()
 
     def torch_code(self) -> TorchCode:

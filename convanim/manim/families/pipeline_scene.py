@@ -235,7 +235,7 @@ class PipelineScene(FamilyScene):
         if self.stacked_view:
             self.turn_to_stacked_view()
         self.conclude_network()
-        if self.show_code:
+        if self.shows_code():
             self.show_code_card()
 
     def hold_caption(self, mob):

@@ -118,7 +118,7 @@ class PoolingScene(PoolLayerOptions, PlaneInput, FamilyScene):
                   run_time=self.stage_time / 2)
         self.mark_unvisited_cells()
         self.wait(self.pause_time)
-        if self.show_code:
+        if self.shows_code():
             self.show_code_card()
 
     def torch_code(self) -> TorchCode:

@@ -67,7 +67,7 @@ class ReceptiveFieldScene(PipelineScene):
         self.trace_back()
         self.write_closed_forms()
         self.compare_with_closed_form()
-        if self.show_code:
+        if self.shows_code():
             self.show_code_card()
 
     def stage_maps(self, j: int) -> list:

@@ -142,7 +142,7 @@ class TransposedScatter(TransposedLayer, FamilyScene):
                 self.scatter_quickly(step)
             self.after_step(step)
         self.wait(self.pause_time)
-        if self.show_code:
+        if self.shows_code():
             self.show_code_card()
 
     def torch_code(self) -> TorchCode:

@@ -58,7 +58,7 @@ class TrueConvolutionScene(FamilyScene):
     detailed_steps: int = detailed_option(2, "output cells")
     sweep_time: float = sweep_time_option(1 / 3)
     show_code: bool = show_code_option()
-    slide_cuts: tuple[str, ...] = ("flip_kernel", "compute_in_detail", "conclude", "show_code_card")
+    slide_cuts: tuple[str, ...] = ("turn_kernel", "compute_in_detail", "conclude", "show_code_card")
     slide_runs: tuple[str, ...] = ("sweep_cell",)
     LONG_CAPTION_SIZE = 22
 
@@ -125,14 +125,14 @@ class TrueConvolutionScene(FamilyScene):
     # -- the story ---------------------------------------------------------------
     def construct(self) -> None:
         self.show_layer()
-        self.flip_kernel()
+        self.turn_kernel()
         for n, step in enumerate(self.steps):
             if n < self.detailed_steps:
                 self.compute_in_detail(step)
             else:
                 self.sweep_cell(step)
         self.conclude()
-        if self.show_code:
+        if self.shows_code():
             self.show_code_card()
 
     def show_layer(self) -> None:
@@ -144,7 +144,7 @@ class TrueConvolutionScene(FamilyScene):
                   run_time=self.stage_time)
         self.wait(self.pause_time / 2)
 
-    def flip_kernel(self) -> None:
+    def turn_kernel(self) -> None:
         """k turned by 180°: each number moves to its mirrored place, k′[i, j] = k[KH−1−i, KW−1−j]."""
         kh, kw = self.kernel.shape
         moving = VGroup(*(self.kernel_grid.cell(i, j).copy() for i in range(kh) for j in range(kw)))

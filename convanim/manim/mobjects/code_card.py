@@ -27,6 +27,8 @@ class CodeCard(VGroup):
         width_size = 48 * CARD_WIDTH * 0.94 / probe.get_width()
         height_size = 48 * CARD_HEIGHT * 0.8 / (1.45 * len(lines) * probe.get_height())
         size = max(min(LARGEST_CODE_SIZE, width_size, height_size), min_caption_size())
+        #: False when the lines do not fit the card's room at the smallest caption size (too many, too long)
+        self.fits = min(width_size, height_size) >= min_caption_size()
         # one text for all the lines: Pango keeps the spaces of the indentation and spaces the lines evenly
         self.lines = GlyphText("\n".join(lines), font=NUMBER_FONT, font_size=size, color=color)
         self.lines.code = "\n".join(lines)  # what the card says, as written
