@@ -55,7 +55,12 @@ def drawn(grid: NumberGrid) -> np.ndarray:
 
 @pytest.mark.parametrize("name", ["BatchNormFolding", "BatchNormFoldingTwoChannels"])
 def test_every_drawn_number_is_torchs(name):
-    scene = run(getattr(SCENES, name))
+    class Watched(getattr(SCENES, name)):
+        def compare_outputs(self):
+            super().compare_outputs()  # before the closing card: what the story ends on
+            self.ended_on = [m for m in self.mobjects]
+
+    scene = run(Watched)
     conv, bn, x = torch_layers(scene)
     with torch.no_grad():
         z = conv(x)[0].numpy()
@@ -82,8 +87,8 @@ def test_every_drawn_number_is_torchs(name):
                                          bn.bias[f].item()], atol=0.005)
     # after the fold the scene holds W′ and b′, and y′ is on screen beside y
     for f in range(scene.out_channels):
-        assert scene.folded_kernels[f] in scene.mobjects and scene.kernels[f] not in scene.mobjects
-        assert scene.y_folded_grids[f] in scene.mobjects and scene.z_grids[f] not in scene.mobjects
+        assert scene.folded_kernels[f] in scene.ended_on and scene.kernels[f] not in scene.ended_on
+        assert scene.y_folded_grids[f] in scene.ended_on and scene.z_grids[f] not in scene.ended_on
 
 
 def caption_totals(scene, label):
@@ -125,6 +130,17 @@ def test_the_narration_says_torchs_factor_and_bias_of_each_filter_in_every_langu
             spoken = numbers(said[f"fold-{f}"])
             assert f in spoken and round(s[f].item(), 2) in spoken, (language, said[f"fold-{f}"])
             assert any(abs(v - b_folded[f].item()) <= 0.005 for v in spoken), (language, said[f"fold-{f}"])
+
+
+def test_the_code_card_computes_y_with_torch():
+    scene = run(SCENES.BatchNormFolding)
+    conv, bn, x = torch_layers(scene)
+    space = {"torch": torch, "nn": nn, "x": x[0], "w0": conv.weight.detach(), "b0": conv.bias.detach(),
+             "mean1": bn.running_mean, "var1": bn.running_var, "w1": bn.weight.detach(), "b1": bn.bias.detach()}
+    with torch.no_grad():
+        exec(compile(scene.code_card.lines.code, "<card>", "exec"), space)  # noqa: S102  (what the card shows)
+    drawn_y = np.stack([drawn(g) for g in scene.y_grids])
+    np.testing.assert_allclose(space["y"].numpy(), drawn_y, atol=0.005)
 
 
 def test_a_wrong_option_is_named_before_any_frame():

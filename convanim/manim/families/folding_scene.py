@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import decimals_option, seed_option
+from convanim.manim.options.common_options import decimals_option, seed_option, show_code_option
+from convanim.torch_code import TorchCode, pipeline_code
 from convanim.manim.options.option_kinds import Number, Whole
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -65,7 +66,8 @@ class BatchNormFoldingScene(FamilyScene):
 
     # convanim slides: a new slide before each of these steps.
     slide_cuts: tuple[str, ...] = ("apply_conv", "apply_batch_norm", "fold_filter", "apply_folded_conv",
-                                   "compare_outputs")
+                                   "compare_outputs", "show_code_card")
+    show_code: bool = show_code_option()
 
     # -- values ------------------------------------------------------------------
     def get_input(self) -> np.ndarray:
@@ -224,6 +226,8 @@ class BatchNormFoldingScene(FamilyScene):
             self.fold_filter(f)
         self.apply_folded_conv()
         self.compare_outputs()
+        if self.shows_code():
+            self.show_code_card()
 
     def show_input(self) -> None:
         """The input x."""
@@ -283,6 +287,13 @@ class BatchNormFoldingScene(FamilyScene):
         self.play(FadeIn(frames), self.caption_to(self.tr(
             "y′ = y in every cell: an inference runtime folds each batch norm into its conv")), run_time=self.stage_time)
         self.wait(self.pause_time)
+
+    def code_card_title(self) -> str:
+        return self.tr("the same network in PyTorch")
+
+    def torch_code(self) -> TorchCode:
+        """The conv then the batch norm as ``nn.Sequential``, with the numbers shown, on the input shown."""
+        return pipeline_code(self.x, [self.conv, self.bn])
 
     def narrator(self, language: str):
         """The spoken story in ``language`` (see :mod:`convanim.narration.folding`)."""
