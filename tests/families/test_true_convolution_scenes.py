@@ -69,3 +69,42 @@ def test_the_narration_says_scipys_numbers_in_every_language():
 def test_a_kernel_larger_than_the_input_is_named_before_any_frame():
     with pytest.raises(ValueError, match=r"TooWide.kernel_size = \(3, 3\): larger than the input \(2, 2\)"):
         run(type("TooWide", (TrueConvolutionScene,), {"input_size": (2, 2), "kernel_size": (3, 3)}))
+
+
+@pytest.mark.parametrize("padding", [0, 1])
+def test_the_conv_scenes_flip_kernel_option_gives_scipys_convolution(padding):
+    """ConvArithmetic with flip_kernel: the kernel shown first as given, then turned; the outputs drawn are
+    scipy.signal.convolve2d's of the (padded) input with the kernel as given; every statement holds."""
+    from convanim.manim import ConvArithmetic
+
+    class Turned(ConvArithmetic):
+        flip_kernel, weight_range = True, (-2, 3)
+
+        def turn_kernels(self, homes):
+            grid = self.kernel_grids[0]
+            self.before_places = [tuple(np.round(n.get_center()[:2], 3)) for n in grid.numbers]
+            super().turn_kernels(homes)
+
+    scene = run(recording(type("Drawn", (Turned,), {"padding": padding})))
+    given = scene.unturned_weight[0, 0]
+    x = np.pad(scene.trace.input[0], padding)
+    np.testing.assert_array_equal(scene.output_grids[0].shown_values(), scipy.signal.convolve2d(x, given, "valid"))
+    kh, kw = given.shape
+    grid = scene.kernel_grids[0]
+    np.testing.assert_array_equal(grid.shown_values(), given[::-1, ::-1])  # the kernel that slides: turned
+    # before the turn each number stood in the mirrored cell: the kernel as given
+    cells = [tuple(np.round(grid.cell(kh - 1 - i, kw - 1 - j).get_center()[:2], 3)) for i in range(kh) for j in range(kw)]
+    assert scene.before_places == cells
+    assert "convolution = correlation with the flipped kernel" in [s.text for s in scene.screen.texts()]
+    assert [p for text in scene.screen.statements() for p in arithmetic_problems(text)] == []
+
+
+def test_the_flip_kernel_option_on_many_channels_is_torchs_conv_with_turned_kernels():
+    from convanim.manim import ConvLayerScene
+
+    scene = run(type("Turned", (ConvLayerScene,), {"flip_kernel": True, "detailed_steps": 0, "show_code": False}))
+    t, w = scene.trace, torch.tensor(scene.unturned_weight, dtype=torch.float64)
+    with torch.no_grad():
+        theirs = torch.nn.functional.conv2d(torch.tensor(t.input, dtype=torch.float64)[None], torch.flip(w, (-2, -1)),
+                                            torch.tensor(t.bias, dtype=torch.float64))[0].numpy()
+    np.testing.assert_array_equal(np.stack([g.shown_values() for g in scene.output_grids]), theirs)

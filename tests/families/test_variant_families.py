@@ -191,7 +191,7 @@ def arithmetic_layers(draw):
     assume(size + 2 * padding >= dilation * (kernel - 1) + 1)
     return {"input_size": (size, size), "kernel_size": kernel, "padding": padding, "dilation": dilation,
             "stride": draw(st.integers(1, 3)), "seed": draw(st.integers(0, 99)), "detailed_steps": 1,
-            "sweep_time": 1 / 15, "language": draw(LANGUAGES)}
+            "sweep_time": 1 / 15, "language": draw(LANGUAGES), "flip_kernel": draw(st.booleans())}
 
 
 @FUZZ

@@ -30,6 +30,7 @@ from manimlib import (DOWN, FRAME_X_RADIUS, FRAME_Y_RADIUS, LEFT, RIGHT, UP, Rep
                       TransformFromCopy, VGroup, Write)
 from manimlib.animation.numbers import ChangeDecimalToValue
 
+from convanim import flip_kernel as turned_kernel
 from convanim import param_count, trace_conv2d
 from convanim.arithmetic.padding import padding_mask
 from convanim.statements import (Statement, channel_sum_statement, decimals_for, format_number, output_label,
@@ -77,6 +78,8 @@ class ConvLayerScene(LayerOptions, FamilyScene):
                                    "show_code_card")
     slide_runs: tuple[str, ...] = ("sweep_step", "sweep_row")
     show_code: bool = show_code_option()
+    flip_kernel: bool = Option(False, Flag(), "true convolution: each kernel turns by 180° before it slides (one "
+                                              "channel: scipy.signal.convolve2d's numbers)")
     #: Where things go (scene units; the frame is 14.2 × 8): the input's centre x, the filter panel's centre x
     #: and its largest kernel cell and kernel width, the output column's centre x and width.
     input_x: float = Option(-4.1, Number(-7, 7), "the input's centre x (frame units; the frame is 14.2 wide)")
@@ -111,7 +114,11 @@ class ConvLayerScene(LayerOptions, FamilyScene):
 
     # -- values ----------------------------------------------------------------
     def get_trace(self) -> ConvTrace:
+        """The layer's trace; with ``flip_kernel``, of the kernels turned by 180° (``self.unturned_weight`` keeps
+        them as given)."""
         x, w, b = self.get_layer_arrays()
+        if self.flip_kernel:
+            self.unturned_weight, w = w, turned_kernel(w)
         return trace_conv2d(x, w, b, stride=self.stride, padding=self.padding, dilation=self.dilation,
                             groups=self.groups, padding_mode=self.padding_mode)
 
@@ -358,9 +365,34 @@ class ConvLayerScene(LayerOptions, FamilyScene):
             self.output_frame, move_frame = frame, FadeIn(frame)
         else:
             move_frame = Transform(self.output_frame, frame)
+        homes = self.unturn_numbers() if self.flip_kernel else []
         self.play(FadeIn(self.kernels), FadeIn(self.kernel_labels), FadeIn(self.bias_chip),
                   FadeIn(self.filter_label), move_frame, run_time=self.stage_time)
+        if self.flip_kernel:
+            self.turn_kernels(homes)
         self.fill_with_bias(f)
+
+    def unturn_numbers(self) -> list:
+        """With ``flip_kernel``: each kernel number is put where it stood before the turn (the mirrored cell), so
+        that the kernels first show as given; returns ``(number, its cell's centre)`` to turn them back."""
+        homes = []
+        for grid in self.kernel_grids:
+            if not grid.show_numbers:
+                continue
+            kh, kw = grid.shape
+            for i in range(kh):
+                for j in range(kw):
+                    number = grid.number(i, j)
+                    homes.append((number, number.get_center().copy()))
+                    number.move_to(grid.cell(kh - 1 - i, kw - 1 - j))
+        return homes
+
+    def turn_kernels(self, homes: list) -> None:
+        """The kernels turn by 180°: each number moves to its mirrored cell, the kernel that slides."""
+        self.play(*(number.animate.move_to(home) for number, home in homes),
+                  self.caption_to(self.tr("convolution = correlation with the flipped kernel")),
+                  run_time=2 * self.stage_time)
+        self.wait(self.pause_time / 2)
 
     def fill_with_bias(self, f: int) -> None:
         """Each output cell of filter ``f`` starts at the bias: copies fly from the chip into the cells."""
