@@ -21,6 +21,7 @@ NAMES = {
     "chelsea", "scikit-image",                                         # the photo's name and source
     "PyTorch",                                                         # the library the code card is written for
     "mode", "valid", "full",                                           # SciPy's argument name and values
+    "var",                                                             # a code card's variable (var1: σ²)
 }
 TITLES = ["Deep Learning from Scratch"]  # a book's title, as published
 
