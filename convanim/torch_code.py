@@ -136,6 +136,21 @@ def im2col_code(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, stri
     return TorchCode(tuple(lines), arrays)
 
 
+class NotInTorch(ValueError):
+    """A layer option PyTorch's module cannot take (uneven padding, as an ONNX model may carry)."""
+
+
+def _even_padding(padding: object) -> object:
+    """A pipeline layer's padding as ``nn.Conv2d`` / ``nn.MaxPool2d`` take it: four whole numbers (top, bottom,
+    left, right) become a pair when each axis is padded alike; NotInTorch when not."""
+    if isinstance(padding, (tuple, list)) and len(padding) == 4:
+        top, bottom, left, right = padding
+        if top != bottom or left != right:
+            raise NotInTorch(f"uneven padding {tuple(padding)} (top, bottom, left, right)")
+        return (top, left)
+    return padding
+
+
 def _layer_module(layer, k: int, arrays: dict[str, np.ndarray], settings: list[str]) -> tuple[str, list[str]]:
     """The ``nn`` module of one pipeline layer (numbered ``k`` in the net) as its name and arguments; its arrays
     are added to ``arrays`` and the lines that set them to ``settings``."""
@@ -152,7 +167,8 @@ def _layer_module(layer, k: int, arrays: dict[str, np.ndarray], settings: list[s
         f, cg, *kernel = np.shape(layer.weight)
         weights(("weight", layer.weight), ("bias", layer.bias))
         options = _options([("kernel_size", tuple(kernel), None), ("stride", layer.stride, 1),
-                            ("padding", layer.padding, 0), ("dilation", layer.dilation, 1), ("groups", layer.groups, 1),
+                            ("padding", _even_padding(layer.padding), 0), ("dilation", layer.dilation, 1),
+                            ("groups", layer.groups, 1),
                             ("bias", layer.bias is not None, True), ("padding_mode", layer.padding_mode, "zeros")])
         return "nn.Conv2d", [str(cg * layer.groups), str(f), *options]
     if isinstance(layer, p.Linear):
@@ -166,10 +182,11 @@ def _layer_module(layer, k: int, arrays: dict[str, np.ndarray], settings: list[s
     if isinstance(layer, p.MaxPool):
         return "nn.MaxPool2d", _options([
             ("kernel_size", layer.kernel_size, None), ("stride", layer.stride or layer.kernel_size, layer.kernel_size),
-            ("padding", layer.padding, 0), ("dilation", layer.dilation, 1), ("ceil_mode", layer.ceil_mode, False)])
+            ("padding", _even_padding(layer.padding), 0), ("dilation", layer.dilation, 1),
+            ("ceil_mode", layer.ceil_mode, False)])
     if isinstance(layer, p.AvgPool):
         pairs = [("kernel_size", layer.kernel_size, None), ("stride", layer.stride or layer.kernel_size, layer.kernel_size),
-                 ("padding", layer.padding, 0), ("ceil_mode", layer.ceil_mode, False),
+                 ("padding", _even_padding(layer.padding), 0), ("ceil_mode", layer.ceil_mode, False),
                  ("count_include_pad", layer.count_include_pad, True)]
         if layer.divisor_override is not None:
             pairs.append(("divisor_override", int(layer.divisor_override), None))
@@ -182,15 +199,19 @@ def _layer_module(layer, k: int, arrays: dict[str, np.ndarray], settings: list[s
     return simple[type(layer)]
 
 
-def pipeline_code(x: np.ndarray, layers: list) -> TorchCode:
+def pipeline_code(x: np.ndarray, layers: list) -> TorchCode | None:
     """The network of :func:`convanim.run_pipeline` as ``nn.Sequential``, each conv's, linear layer's and batch
     norm's numbers set from arrays named by the layer's place (``w0``, ``b0``, ``mean1``, ``var1``, ...), in
-    evaluation mode, run on ``x`` (C, H, W) as a batch of one: ``y`` is the last stage's output."""
+    evaluation mode, run on ``x`` (C, H, W) as a batch of one: ``y`` is the last stage's output.  None when a
+    layer has an option PyTorch's module cannot take (uneven padding): no line is written that would not run."""
     arrays: dict[str, np.ndarray] = {"x": np.asarray(x)}
     settings: list[str] = []
     lines = ["net = nn.Sequential("]
     for k, layer in enumerate(layers):
-        head, arguments = _layer_module(layer, k, arrays, settings)
+        try:
+            head, arguments = _layer_module(layer, k, arrays, settings)
+        except NotInTorch:
+            return None
         broken = call_lines(f"    {head}", arguments, LINE_WIDTH - 1)  # broken where long
         lines += broken[:-1] + [broken[-1] + ","]
     lines.append(")")

@@ -137,6 +137,16 @@ def test_the_pipeline_script_computes_the_cores_stages(seed, kinds, ending, soft
     np.testing.assert_allclose(run_script(code), ca.run_pipeline(x, layers)[-1].output, rtol=1e-9, atol=1e-12)
 
 
+def test_uneven_padding_gives_no_code_and_even_four_number_padding_a_pair():
+    x = np.arange(32.0).reshape(2, 4, 4)
+    w = np.ones((1, 2, 3, 3))
+    assert pipeline_code(x, [ca.Conv(w, padding=(0, 1, 0, 1))]) is None  # nn.Conv2d cannot pad unevenly
+    even = [ca.Conv(w, padding=(1, 1, 2, 2)), ca.MaxPool(3, padding=(1, 1, 1, 1))]
+    code = pipeline_code(x, even)
+    assert "padding=(1, 2)" in "".join(code.lines)
+    np.testing.assert_allclose(run_script(code), ca.run_pipeline(x, even)[-1].output)
+
+
 def test_the_lines_by_hand():
     code = conv_code(np.zeros((3, 4, 4)), np.zeros((2, 3, 3, 3)), np.zeros(2), stride=1, padding=1)
     assert code.lines == ("conv = nn.Conv2d(3, 2, kernel_size=3, stride=1, padding=1)",

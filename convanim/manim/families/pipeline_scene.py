@@ -250,8 +250,9 @@ class PipelineScene(FamilyScene):
     def code_card_title(self) -> str:
         return self.tr("the same network in PyTorch")
 
-    def torch_code(self) -> TorchCode:
-        """The network as ``nn.Sequential`` with the numbers of its layers, on the input shown."""
+    def torch_code(self) -> TorchCode | None:
+        """The network as ``nn.Sequential`` with the numbers of its layers, on the input shown (None, so no card,
+        for a layer PyTorch's modules cannot write, such as an ONNX model's uneven padding)."""
         return pipeline_code(self.stages[0].output, self.layers)
 
     def show_input(self) -> None:
