@@ -205,12 +205,14 @@ def conv_cell_statement(trace, f: int, oy: int, ox: int, decimals: int, name: st
         terms.append(format_number(trace.bias[f], decimals_for(trace.bias, decimals)))
     expression = join_terms(terms)
     total = format_number(trace.output[f, oy, ox], decimals_for(trace.output, decimals))
-    return Statement(output_label(f, oy, ox, name), expression, total, relation_for(expression, total))
+    return Statement(output_label(f, oy, ox, name, trace), expression, total, relation_for(expression, total))
 
 
-def output_label(f: int, oy: int, ox: int, name: str = "y") -> str:
-    """``y[f,oy,ox]``: the label of an output cell (its final value); ``name`` tells two layers' outputs apart."""
-    return f"{name}[{f},{oy},{ox}]"
+def output_label(f: int, oy: int, ox: int, name: str = "y", trace=None) -> str:
+    """``y[f,oy,ox]``: the label of an output cell (its final value); ``name`` tells two layers' outputs apart.
+    With a ``trace``, its own indices (``y[f,ox]`` for a 1-D trace, see ``ConvTrace.output_index``)."""
+    index = (f, oy, ox) if trace is None else trace.output_index(f, oy, ox)
+    return f"{name}[{','.join(map(str, index))}]"
 
 
 def running_statement(trace, step, decimals: int, lookup: Callable[[str], str] = untranslated,
@@ -223,7 +225,7 @@ def running_statement(trace, step, decimals: int, lookup: Callable[[str], str] =
     written out instead, so no statement reads ``y = 8 = 8``.
     """
     f, oy, ox, c = step.filter, step.oy, step.ox, step.channel
-    cell = output_label(f, oy, ox, name)
+    cell = output_label(f, oy, ox, name, trace)
     final = c == step.num_channels - 1
     label = cell if final else lookup("after channel {channel}: {cell} so far").format(channel=step.input_channel,
                                                                                         cell=cell)

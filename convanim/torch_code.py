@@ -80,7 +80,8 @@ def conv_code(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, stride
     spatial = np.ndim(weight) - 2
     f, cg, *kernel = np.shape(weight)
     c_in = cg * groups
-    options = _options([("kernel_size", tuple(kernel), None), ("stride", stride, None), ("padding", padding, None),
+    options = _options([("kernel_size", tuple(kernel) if spatial > 1 else kernel[0], None), ("stride", stride, None),
+                        ("padding", padding, None),
                         ("dilation", dilation, 1), ("groups", groups, 1), ("bias", bias is not None, True),
                         ("padding_mode", padding_mode, "zeros")])
     return _module_code(call_lines(f"conv = nn.Conv{spatial}d", [str(c_in), str(f), *options]), x, weight, bias)
@@ -104,7 +105,8 @@ def conv_transpose_code(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | No
     computes ``y`` from ``x``."""
     spatial = np.ndim(weight) - 2
     c_in, fg, *kernel = np.shape(weight)
-    options = _options([("kernel_size", tuple(kernel), None), ("stride", stride, None), ("padding", padding, None),
+    options = _options([("kernel_size", tuple(kernel) if spatial > 1 else kernel[0], None), ("stride", stride, None),
+                        ("padding", padding, None),
                         ("output_padding", output_padding, 0), ("groups", groups, 1), ("bias", bias is not None, True),
                         ("dilation", dilation, 1)])
     return _module_code(call_lines(f"conv = nn.ConvTranspose{spatial}d", [str(c_in), str(fg * groups), *options]),

@@ -32,11 +32,12 @@ def test_no_english_is_left_on_screen_in_thai(scene_file):
     left = {}
     for name, scene_class in scene_classes(module).items():
         scene = run(recording(type(name, (scene_class,), {"language": "th"}), geometry=False))
+        data = set(scene.words()) if hasattr(scene, "words") else set()  # the sentence a 1-D conv reads: its input
         for seen in scene.screen.texts():
             text = seen.text
             for title in TITLES:
                 text = text.replace(title, "")
             for word in re.findall(r"[A-Za-z][A-Za-z_\-]{2,}", text):
-                if word not in NAMES:
+                if word not in NAMES | data:
                     left.setdefault(word, f"{name}: {seen.text}")
     assert not left, "English left on screen:\n" + "\n".join(f"{w!r} in {t}" for w, t in left.items())

@@ -120,6 +120,12 @@ def expected_total(scene, label: str):
     if isinstance(getattr(scene, "fold", None), FoldTrace):  # BatchNormFolding: the conv's z, the batch norm's y, the folded conv's y′
         return folding_total(scene, label)
     t = getattr(scene, "trace", None)
+    if getattr(t, "one_row", False):  # a 1-D layer: y[f,i] is output i of filter f
+        if m := re.fullmatch(r"y\[(\d+),(\d+)\]", label):
+            return t.output[int(m.group(1)), 0, int(m.group(2))]
+        if m := re.fullmatch(r"after channel (\d+): y\[(\d+),(\d+)\] so far", label):
+            c, f, i = (int(v) for v in m.groups())
+            return t.running[f, 0, i, c - t.group_of(f) * t.channels_per_filter + 1]
     if m := re.fullmatch(r"y\[(\d+),(\d+),(\d+)\]", label):
         return t.output[tuple(int(v) for v in m.groups())]
     if m := re.fullmatch(r"after channel (\d+): y\[(\d+),(\d+),(\d+)\] so far", label):

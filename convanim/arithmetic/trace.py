@@ -113,6 +113,9 @@ class ConvTrace(FilterGroups):
     for integers).
     """
 
+    #: True for a 1-D layer's trace (one row, from ``trace_conv1d``), whose labels write ``y[f,ox]``.
+    one_row: bool = False
+
     def __init__(self, layer: ConvLayer, budget: int):
         self.layer = layer
         self.geometry: WindowGeometry = layer.geometry
@@ -142,6 +145,10 @@ class ConvTrace(FilterGroups):
             self.channel_sums = _sum_products(self.products)
             self.running = _running_sums(self.bias, self.channel_sums)
             self.output = self.running[..., -1]
+
+    def output_index(self, f: int, oy: int, ox: int) -> tuple[int, ...]:
+        """The indices of output (f, oy, ox) as the labels write them: ``(f, ox)`` for a 1-D trace."""
+        return (f, ox) if self.one_row else (f, oy, ox)
 
     # -- per-window access ---------------------------------------------------
     def window(self, f: int, oy: int, ox: int) -> np.ndarray:

@@ -17,6 +17,7 @@ _EXPORTS = {
     # the scene families a lecturer subclasses, and the base they share (for a new family)
     "FamilyScene": ".families.family_scene",
     "ConvLayerScene": ".families.conv_scene",
+    "Conv1dLayerScene": ".families.conv1d_scene",
     "ConvArithmetic": ".families.arithmetic_scene",
     "PaddingModes": ".families.arithmetic_scene",
     "TransposedScatter": ".families.transpose_scene",

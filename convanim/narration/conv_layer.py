@@ -61,12 +61,9 @@ class ConvLayerNarrator(Narrator):
     # -- each step ------------------------------------------------------------------------------------
     def say_begin(self) -> StepText:
         t = self.trace
-        c, h, w = t.input.shape
-        f, cg, kh, kw = t.weight.shape
-        oh, ow = t.geometry.out
+        c, cg = t.input.shape[0], t.channels_per_filter
+        f = t.num_filters
         g = t.geometry
-        layer = self.trn("The layer has {n} filter of {cg} by {kh} by {kw}.", "The layer has {n} filters of {cg} by "
-                         "{kh} by {kw}.", f, cg=cg, kh=kh, kw=kw)
         bias = self.trn("It has a bias.", "Each has a bias.", f) if t.has_bias else ""
         options = []
         if g.stride != (1, 1):
@@ -74,20 +71,40 @@ class ConvLayerNarrator(Narrator):
         if any(g.pads):
             top, bottom, left, right = g.pads
             options.append(self.tr("padding {padding}", padding=self.pair((top, left)) if (top, left) == (bottom, right)
-                                   else f"{top},{bottom},{left},{right}"))
+                                   else self.sides(g.pads)))
         if g.dilation != (1, 1):
             options.append(self.tr("dilation {dilation}", dilation=self.pair(g.dilation)))
         said_options = self.tr("It slides with {options}.", options=", ".join(options)) if options else ""
         groups = (self.tr("In {groups} groups, each filter reads {per_filter} of the {channels} input channels.",
                           groups=t.groups, per_filter=cg, channels=c) if t.groups > 1 else "")
-        params = param_count(c, f, (kh, kw), bias=t.has_bias, groups=t.groups)
-        text = joined(
-            self.trn("The input has {n} channel of {h} by {w}.", "The input has {n} channels of {h} by {w}.", c, h=h, w=w),
-            layer, bias, said_options, groups,
-            self.tr("That makes {params} parameters.", params=params),
-            self.trn("The output has {n} map of {oh} by {ow}.", "The output has {n} maps of {oh} by {ow}.", f,
-                     oh=oh, ow=ow))
+        params = param_count(c, f, g.kernel, bias=t.has_bias, groups=t.groups)
+        text = joined(self.input_sentence(), self.filters_sentence(), bias, said_options, groups,
+                      self.tr("That makes {params} parameters.", params=params), self.output_sentence())
         return StepText("intro", self.tr("The layer"), text)
+
+    def input_sentence(self) -> str:
+        c, h, w = self.trace.input.shape
+        return self.trn("The input has {n} channel of {h} by {w}.", "The input has {n} channels of {h} by {w}.", c,
+                        h=h, w=w)
+
+    def filters_sentence(self) -> str:
+        f, cg, kh, kw = self.trace.weight.shape
+        return self.trn("The layer has {n} filter of {cg} by {kh} by {kw}.", "The layer has {n} filters of {cg} by "
+                        "{kh} by {kw}.", f, cg=cg, kh=kh, kw=kw)
+
+    def output_sentence(self) -> str:
+        oh, ow = self.trace.geometry.out
+        return self.trn("The output has {n} map of {oh} by {ow}.", "The output has {n} maps of {oh} by {ow}.",
+                        self.trace.num_filters, oh=oh, ow=ow)
+
+    @staticmethod
+    def sides(pads: tuple[int, int, int, int]) -> str:
+        """Padding that differs on the sides: ``top,bottom,left,right``."""
+        return ",".join(map(str, pads))
+
+    def where(self, step) -> str:
+        """Which output a detailed step works out."""
+        return self.tr("Map {f}, row {row}, column {column}:", f=step.filter, row=step.oy, column=step.ox)
 
     @staticmethod
     def pair(values: tuple[int, int]) -> str:
@@ -112,7 +129,7 @@ class ConvLayerNarrator(Narrator):
 
     def say_compute_step_in_detail(self, step) -> StepText:
         t = self.trace
-        where = self.tr("Map {f}, row {row}, column {column}:", f=step.filter, row=step.oy, column=step.ox)
+        where = self.where(step)
         window = self.tr("channel {channel}'s window times the kernel gives {sum}.", channel=step.input_channel,
                          sum=self.number(step.channel_sum))
         after = self.number(step.running_after)
@@ -124,7 +141,7 @@ class ConvLayerNarrator(Narrator):
             result = (self.tr("Added to {before}, that makes the output, {after}.", before=before, after=after)
                       if step.is_last_channel else
                       self.tr("Added to {before}, that makes {after} so far.", before=before, after=after))
-        cell = output_label(step.filter, step.oy, step.ox)
+        cell = output_label(step.filter, step.oy, step.ox, trace=t)
         return StepText(f"y{step.filter}-{step.oy}-{step.ox}-channel-{step.input_channel}",
                         self.tr("{cell}, channel {channel}", cell=cell, channel=step.input_channel),
                         joined(where, window, result))
@@ -164,4 +181,35 @@ class ConvLayerNarrator(Narrator):
         return StepText("end", self.tr("Summary"), text)
 
 
-__all__ = ["ConvLayerNarrator", "LISTED_OUTPUTS"]
+class Conv1dNarrator(ConvLayerNarrator):
+    """Narrates a Conv1dLayerScene: the same story, with a signal's words (channels of a length, positions)."""
+
+    def input_sentence(self) -> str:
+        c, _, length = self.trace.input.shape
+        return self.trn("The input has {n} channel of length {length}.",
+                        "The input has {n} channels of length {length}.", c, length=length)
+
+    def filters_sentence(self) -> str:
+        f, cg, _, k = self.trace.weight.shape
+        return self.trn("The layer has {n} filter of {cg} by {k}.", "The layer has {n} filters of {cg} by {k}.", f,
+                        cg=cg, k=k)
+
+    def output_sentence(self) -> str:
+        return self.trn("The output has {n} signal of length {length}.",
+                        "The output has {n} signals of length {length}.", self.trace.num_filters,
+                        length=self.trace.geometry.out[1])
+
+    @staticmethod
+    def pair(values: tuple[int, int]) -> str:
+        """The time axis' number (the row axis of the one-row form is always 1 or 0)."""
+        return str(values[1])
+
+    @staticmethod
+    def sides(pads: tuple[int, int, int, int]) -> str:
+        return f"{pads[2]},{pads[3]}"
+
+    def where(self, step) -> str:
+        return self.tr("Output {f}, position {position}:", f=step.filter, position=step.ox)
+
+
+__all__ = ["ConvLayerNarrator", "Conv1dNarrator", "LISTED_OUTPUTS"]

@@ -46,7 +46,7 @@ from convanim.manim.mobjects.free_space import box_of, drawn_boxes, free_spot
 from convanim.manim.animations.shade_sweep import ShadeSweep, SweepStep
 from convanim.manim.mobjects.size_statements import settings_parts, size_formulas
 from convanim.manim.options.layer_options import LayerOptions
-from convanim.manim.mobjects.numbers import make_number, set_number, warn_non_finite, widest_text
+from convanim.manim.mobjects.numbers import format_shape, make_number, set_number, warn_non_finite, widest_text
 
 
 class ConvLayerScene(LayerOptions, FamilyScene):
@@ -170,7 +170,8 @@ class ConvLayerScene(LayerOptions, FamilyScene):
             grids.append(grid)
         self.input_stack = ChannelStack(grids, np.array([offset, offset, 0]), pal.input)
         self.input_stack.move_to(np.array([self.input_x, -0.15, 0]))
-        self.input_label = label_above(self.input_stack, self.tr("input  {shape}", shape=f"{c}×{t.geometry.input[0]}×{t.geometry.input[1]}"))
+        self.input_label = label_above(self.input_stack,
+                                       self.tr("input  {shape}", shape=format_shape(self.shown_input_shape())))
 
     def input_mask(self) -> np.ndarray:
         """(Hp, Wp) True on cells drawn as padding (not part of the input)."""
@@ -230,7 +231,7 @@ class ConvLayerScene(LayerOptions, FamilyScene):
             block.shift((FRAME_X_RADIUS - 0.2 - block.get_right()[0]) * RIGHT)
         self.output_labels = VGroup(*(label.next_to(g, LEFT, buff=self.LABEL_GAP)
                                       for label, g in zip(labels, self.output_grids)))
-        self.output_label = label_above(block, self.tr("output  {shape}", shape=f"{f}×{oh}×{ow}"))
+        self.output_label = label_above(block, self.tr("output  {shape}", shape=format_shape(self.shown_output_shape())))
 
     def build_filter_panel(self, f: int) -> None:
         """The kernels of filter ``f`` (one per input channel, each labelled with the channel it reads)
@@ -238,8 +239,8 @@ class ConvLayerScene(LayerOptions, FamilyScene):
         shown as a stack with the current channel's kernel in front (the fallback of a full panel)."""
         t, pal = self.trace, self.palette
         cg, kh, kw = t.weight.shape[1:]
-        gap = 0.3
-        cell = min(self.kernel_cell, (4.4 - (cg - 1) * gap) / (cg * kh), self.kernel_width / kw)
+        gap = self.PANEL_GAP
+        cell = min(self.kernel_cell, (self.panel_height() - (cg - 1) * gap) / (cg * kh), self.kernel_width / kw)
         need = min_cell_for(widest_text(t.weight[f], self.weight_decimals))
         self.panel_stacked = cell < need and cg > 1
         if self.panel_stacked:
@@ -248,22 +249,47 @@ class ConvLayerScene(LayerOptions, FamilyScene):
         kernels = [NumberGrid(t.weight[f, c], cell, pal.kernel, self.weight_decimals) for c in range(cg)]
         if self.panel_stacked:
             self.kernels = ChannelStack(kernels, np.array([0.18, 0.18, 0]), pal.kernel)
-            self.kernels.move_to(np.array([self.panel_x, 0.35, 0]))
+            self.kernels.move_to(np.array([self.panel_x, self.panel_y(), 0]))
             self.kernel_labels = VGroup()
         else:
-            self.kernels = VGroup(*kernels).arrange(DOWN, buff=gap).move_to(np.array([self.panel_x, 0.35, 0]))
+            self.kernels = VGroup(*kernels).arrange(DOWN, buff=gap).move_to(np.array([self.panel_x, self.panel_y(), 0]))
             self.kernel_labels = VGroup(*(caption_text(self.tr("ch {channel}", channel=ch), MIN_FONT_SIZE, "#BDBDBD").next_to(k, RIGHT, buff=0.12)
                                           for k, ch in zip(kernels, channels)))
         self.kernel_grids = kernels
         self.bias_chip = BiasChip(t.bias[f], pal.bias, self.bias_decimals, font_size=24)
-        self.bias_chip.next_to(self.kernels, DOWN, buff=0.3)
+        self.bias_chip.next_to(self.kernels, self.BIAS_SIDE, buff=0.3)
         if not t.has_bias:
             self.bias_chip.set_opacity(0)
         reads = (self.tr(", reads channels {first}–{last}", first=channels[0], last=channels[-1])
                  if t.groups > 1 and cg > 1
                  else self.tr(", reads channel {channel}", channel=channels[0]) if t.groups > 1 else "")
-        self.filter_label = label_above(self.kernels, self.tr("filter {f}  {shape}", f=f, shape=f"{cg}×{kh}×{kw}") + reads,
+        self.filter_label = label_above(self.kernels, self.tr("filter {f}  {shape}", f=f,
+                                                              shape=format_shape(self.shown_kernel_shape())) + reads,
                                         font_size=max(MIN_FONT_SIZE, 24 if not reads else 20))
+
+    #: The filter panel: the gap between kernels, and the side its bias chip is on.
+    PANEL_GAP, BIAS_SIDE = 0.3, DOWN
+
+    def panel_height(self) -> float:
+        """The most the filter panel's kernels may take in height (frame units)."""
+        return 4.4
+
+    def panel_y(self) -> float:
+        """The filter panel's centre y."""
+        return 0.35
+
+    # -- shapes as the titles write them -------------------------------------------
+    def shown_input_shape(self) -> tuple[int, ...]:
+        """(C, H, W) as the titles write the input (a 1-D layer: (C, L))."""
+        return tuple(self.trace.input.shape)
+
+    def shown_kernel_shape(self) -> tuple[int, ...]:
+        """One filter's shape, (Cg, KH, KW), as the titles write it."""
+        return tuple(self.trace.weight.shape[1:])
+
+    def shown_output_shape(self) -> tuple[int, ...]:
+        """(F, OH, OW) as the titles write the output."""
+        return (self.trace.num_filters, *self.trace.geometry.out)
 
     # -- the story ---------------------------------------------------------------
     def construct(self) -> None:
@@ -311,18 +337,17 @@ class ConvLayerScene(LayerOptions, FamilyScene):
 
     def introduce_layer(self) -> None:
         t = self.trace
-        c, h, w = t.input.shape
+        c = t.input.shape[0]
         f, cg, kh, kw = t.weight.shape
-        oh, ow = t.geometry.out
         params = param_count(c, f, (kh, kw), bias=t.has_bias, groups=t.groups)
         bias_part = f" + {f}" if t.has_bias else ""
         groups = f", groups={t.groups}" if t.groups > 1 else ""
         self.title = caption_text(
-            self.tr("input {shape}", shape=f"{c}×{h}×{w}") + "   *   "
-            + self.trn("{n} filter {shape}", "{n} filters {shape}", f, shape=f"{cg}×{kh}×{kw}")
+            self.tr("input {shape}", shape=format_shape(self.shown_input_shape())) + "   *   "
+            + self.trn("{n} filter {shape}", "{n} filters {shape}", f, shape=format_shape(self.shown_kernel_shape()))
             + (self.tr(" + bias") if t.has_bias else "") + groups + "   →   "
-            + self.tr("output {shape}", shape=f"{f}×{oh}×{ow}"), 28).to_edge(UP, buff=0.25)
-        count = f"{f}·{cg}·{kh}·{kw}{bias_part} = {params}"
+            + self.tr("output {shape}", shape=format_shape(self.shown_output_shape())), 28).to_edge(UP, buff=0.25)
+        count = "·".join(map(str, (f, *self.shown_kernel_shape()))) + f"{bias_part} = {params}"
         self.params = caption_text(self.tr("parameters: {count}", count=count), 26, "#BDBDBD")
         if t.groups > 1:
             self.params = caption_text(self.tr(
@@ -485,7 +510,7 @@ class ConvLayerScene(LayerOptions, FamilyScene):
 
     def window_caption(self, step: ConvStep) -> str:
         """What the kernel is about to compute (shown as it arrives on the window)."""
-        cell = output_label(step.filter, step.oy, step.ox)
+        cell = output_label(step.filter, step.oy, step.ox, trace=self.trace)
         return self.tr("{cell}: channel {channel}'s window × kernel {kernel}", cell=cell, channel=step.input_channel,
                        kernel=f"w[{step.filter},{step.channel}]")
 

@@ -12,8 +12,12 @@ from convanim.arithmetic.shapes import side_padding
 
 
 def axes_text(pair) -> str:
-    """``(2, 2)`` -> ``2``; ``(1, 2)`` -> ``(1, 2)`` (a half where two sides' padding differ)."""
-    return f"{pair[0]:g}" if pair[0] == pair[1] else f"({pair[0]:g}, {pair[1]:g})"
+    """``(2, 2)`` -> ``2``; ``(1, 2)`` -> ``(1, 2)`` (a half where two sides' padding differ); ``(3,)`` -> ``3``."""
+    return f"{pair[0]:g}" if len(set(pair)) == 1 else f"({pair[0]:g}, {pair[1]:g})"
+
+
+#: The axes a 2-D layer's words cover (rows and columns); a 1-D layer (one row) writes its columns only: ``(1,)``.
+PLANE_AXES = (0, 1)
 
 
 def padding_pair(geometry) -> tuple[float, float]:
@@ -22,24 +26,27 @@ def padding_pair(geometry) -> tuple[float, float]:
     return side_padding(top, bottom), side_padding(left, right)
 
 
-def settings_parts(tr: Callable[..., str], geometry, dilation: bool = True) -> list[str]:
-    """``stride 2``, ``padding 1`` and (with ``dilation``) ``dilation 1`` in the scene's language."""
-    parts = [tr("stride {stride}", stride=axes_text(geometry.stride)),
-             tr("padding {padding}", padding=axes_text(padding_pair(geometry)))]
+def settings_parts(tr: Callable[..., str], geometry, dilation: bool = True, axes: tuple[int, ...] = PLANE_AXES
+                   ) -> list[str]:
+    """``stride 2``, ``padding 1`` and (with ``dilation``) ``dilation 1`` in the scene's language, for ``axes``."""
+    def on(values) -> str:
+        return axes_text(tuple(values[axis] for axis in axes))
+    parts = [tr("stride {stride}", stride=on(geometry.stride)), tr("padding {padding}", padding=on(padding_pair(geometry)))]
     if dilation:
-        parts.append(tr("dilation {dilation}", dilation=axes_text(geometry.dilation)))
+        parts.append(tr("dilation {dilation}", dilation=on(geometry.dilation)))
     return parts
 
 
-def size_formulas(tr: Callable[..., str], lookup: Callable[[str], str], geometry, ceil_mode: bool = False) -> list[str]:
-    """The output-size formula with the layer's numbers: one line, or one for rows and one for columns when
-    their numbers differ."""
+def size_formulas(tr: Callable[..., str], lookup: Callable[[str], str], geometry, ceil_mode: bool = False,
+                  axes: tuple[int, ...] = PLANE_AXES) -> list[str]:
+    """The output-size formula with the layer's numbers for ``axes``: one line, or one for rows and one for
+    columns when their numbers differ."""
     padding = padding_pair(geometry)
-    axes = [output_size_formula(geometry.input[axis], geometry.kernel[axis], geometry.stride[axis], padding[axis],
-                                geometry.dilation[axis], ceil_mode, lookup=lookup) for axis in (0, 1)]
-    if axes[0] == axes[1]:
-        return [axes[0]]
-    return [tr("rows: {formula}", formula=axes[0]), tr("columns: {formula}", formula=axes[1])]
+    formulas = [output_size_formula(geometry.input[axis], geometry.kernel[axis], geometry.stride[axis],
+                                    padding[axis], geometry.dilation[axis], ceil_mode, lookup=lookup) for axis in axes]
+    if len(set(formulas)) == 1:
+        return formulas[:1]
+    return [tr("rows: {formula}", formula=formulas[0]), tr("columns: {formula}", formula=formulas[1])]
 
 
-__all__ = ["axes_text", "padding_pair", "settings_parts", "size_formulas"]
+__all__ = ["PLANE_AXES", "axes_text", "padding_pair", "settings_parts", "size_formulas"]

@@ -68,16 +68,24 @@ class Kind:
 
 
 class Whole(Kind):
-    """A whole number within ``low`` … ``high`` (inclusive; None: unbounded); ``odd``: odd ones only."""
+    """A whole number within ``low`` … ``high`` (inclusive; None: unbounded); ``odd``: odd ones only; ``words``:
+    texts also taken (a 1-D padding's 'same' and 'valid')."""
 
-    def __init__(self, low: int | None = None, high: int | None = None, *, odd: bool = False):
-        self.low, self.high, self.odd = low, high, odd
-        self.rule = ("an odd" if odd else "a whole") + " number" + _bounds(low, high)
+    def __init__(self, low: int | None = None, high: int | None = None, *, odd: bool = False,
+                 words: tuple[str, ...] = ()):
+        self.low, self.high, self.odd, self.words = low, high, odd, words
+        self.rule = (("an odd" if odd else "a whole") + " number" + _bounds(low, high)
+                     + (" or " + "/".join(repr(w) for w in words) if words else ""))
 
-    def accept(self, value: Any) -> int:
+    def accept(self, value: Any) -> int | str:
+        if isinstance(value, str) and value in self.words:
+            return value
         if not is_whole(value) or not _within(value, self.low, self.high) or (self.odd and int(value) % 2 == 0):
             raise Refused(self.rule)
         return int(value)
+
+    def read(self, text: str) -> int | str:
+        return self.accept(text.strip() if text.strip() in self.words else literal(text))
 
 
 class Number(Kind):
