@@ -38,7 +38,7 @@ from .arithmetic.shapes import (macs, output_size, output_size_formula, param_co
 from .arithmetic.shuffle import pixel_shuffle, pixel_unshuffle
 from .networks.receptive_field import ReceptiveField, receptive_box, receptive_field
 from .arithmetic.trace import ConvStep, ConvTrace, WindowSources, trace_conv2d
-from .arithmetic.trace_nd import trace_conv1d
+from .arithmetic.trace_nd import Conv3dTrace, trace_conv1d, trace_conv3d
 from .arithmetic.transpose import TransposedAsDirect, conv_transpose2d, transposed_as_direct
 from .arithmetic.transpose_trace import ScatterStep, TransposeTrace, trace_conv_transpose2d
 
@@ -66,4 +66,5 @@ __all__ = [
     "BatchNorm", "GlobalAvgPool", "GlobalMaxPool", "LeakyReLU", "Sigmoid", "Tanh",
     "conv1d", "conv3d", "conv_transpose1d", "max_pool1d", "avg_pool1d", "max_pool3d", "avg_pool3d",
     "conv1d_backward", "conv3d_backward", "correlate2d", "convolve2d", "flip_kernel", "trace_conv1d",
+    "trace_conv3d", "Conv3dTrace",
 ]

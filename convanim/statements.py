@@ -247,6 +247,17 @@ def channel_sum_statement(trace, step, decimals: int, lookup: Callable[[str], st
                               decimals_for(trace.layer.weight, decimals), decimals_for(trace.padded, decimals))
 
 
+def frame_sum_statement(trace, step, frame: int | None, decimals: int, lookup: Callable[[str], str] = untranslated
+                        ) -> Statement:
+    """``Σ frame d = x·w + x·w + … = s``: the window of a 3-D conv's input plane ``frame`` (None: a padding plane,
+    ``Σ padding frame``) times the kernel slice that reads it (``step`` from the output plane's trace, see
+    :func:`convanim.trace_conv3d`)."""
+    label = lookup("Σ padding frame") if frame is None else lookup("Σ frame {frame}").format(frame=frame)
+    return products_statement(label, step.window.ravel(),
+                              step.weights.ravel(), step.channel_sum, decimals_for(trace.input, decimals),
+                              decimals_for(trace.layer.weight, decimals), decimals_for(trace.padded, decimals))
+
+
 # -- reading statements back (tests, and anyone checking a caption) ------------------------------------
 
 _TOKEN = re.compile(r"\s*(NaN|−∞|-∞|∞|\d+(?:\.\d+)?|max|[()+\-−·×*/÷,√])")

@@ -120,6 +120,8 @@ def expected_total(scene, label: str):
     if isinstance(getattr(scene, "fold", None), FoldTrace):  # BatchNormFolding: the conv's z, the batch norm's y, the folded conv's y′
         return folding_total(scene, label)
     t = getattr(scene, "trace", None)
+    if (m := re.fullmatch(r"y\[(\d+),(\d+),(\d+),(\d+)\]", label)) and hasattr(scene, "volume"):  # a 3-D layer
+        return scene.volume.output[tuple(int(v) for v in m.groups())]
     if getattr(t, "one_row", False):  # a 1-D layer: y[f,i] is output i of filter f
         if m := re.fullmatch(r"y\[(\d+),(\d+)\]", label):
             return t.output[int(m.group(1)), 0, int(m.group(2))]
@@ -200,7 +202,7 @@ def partial_gradients(scene, label: str):
 
 
 #: Labels that state a sum whose value is checked by its arithmetic alone (their terms are on screen).
-FREE_LABELS = re.compile(r"b|b′|μ|σ²|γ|β|j|u|.*:\s+o|Σ channel \d+|Σ|index|.*parameters|parameters: .*|each output|.*: rows|.*: columns|o|"
+FREE_LABELS = re.compile(r"b|b′|μ|σ²|γ|β|j|u|.*:\s+o|Σ channel \d+|Σ frame \d+|Σ padding frame|Σ|index|.*parameters|parameters: .*|each output|.*: rows|.*: columns|o|"
                          r"conv: .*|.* map .*|.*starts at its bias b|.*every window.*|.*passes.*|each share")
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..arguments import Pair, pair
+import numpy as np
+
+from ..arguments import Pair, pair, whole_numbers
 from ..statements import untranslated
 
 
@@ -85,23 +87,33 @@ def transpose_output_size(i: int, k: int, stride: int = 1, padding: int = 0, out
     return int((i - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1)
 
 
+def axes_product(name: str, sizes: object, minimum: int) -> int:
+    """The product of an int taken for both axes of a plane, a pair (H, W), or one to three sizes as a tuple (a
+    1-D or 3-D conv's), each at least ``minimum``."""
+    if isinstance(sizes, (tuple, list)) and len(sizes) in (1, 3):
+        return int(np.prod(whole_numbers(name, sizes, minimum, len(sizes))))
+    h, w = pair(name, sizes, minimum)
+    return h * w
+
+
 def param_count(c_in: int, c_out: int, kernel_size: int | Pair, bias: bool = True, groups: int = 1) -> int:
-    """Number of learnable parameters of a Conv2d layer.
+    """Number of learnable parameters of a conv layer (Conv2d; a tuple of one or three sizes: Conv1d, Conv3d).
 
     ``c_out * (c_in / groups) * kH * kW + (c_out if bias else 0)``; for
     example 3 filters of 3x3 over 3 channels: 3*3*3*3 + 3 = 84.
     """
-    kh, kw = pair("kernel_size", kernel_size, 1)
+    taps = axes_product("kernel_size", kernel_size, 1)
     for name, value in (("c_in", c_in), ("c_out", c_out), ("groups", groups)):
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive int; got {value!r}")
     if c_in % groups or c_out % groups:
         raise ValueError(f"groups={groups} must divide both c_in={c_in} and c_out={c_out}")
-    return c_out * (c_in // groups) * kh * kw + (c_out if bias else 0)
+    return c_out * (c_in // groups) * taps + (c_out if bias else 0)
 
 
 def macs(c_in: int, c_out: int, kernel_size: int | Pair, output_size: int | Pair, groups: int = 1) -> int:
-    """Multiply-adds of a Conv2d layer for one image: one per weight per output position.
+    """Multiply-adds of a conv layer for one image: one per weight per output position (a Conv2d; tuples of one
+    or three sizes: a Conv1d or Conv3d).
 
     ``c_out · (c_in / groups) · kH · kW · oH · oW`` (each output value is a sum
     of ``(c_in / groups) · kH · kW`` products; the bias additions are not
@@ -109,10 +121,8 @@ def macs(c_in: int, c_out: int, kernel_size: int | Pair, output_size: int | Pair
     channels with a 2×2 output: 3·3·3·3·2·2 = 324; its depthwise-separable
     version, 3·1·3·3·2·2 + 3·3·1·1·2·2 = 108 + 36 = 144.
     """
-    kh, kw = pair("kernel_size", kernel_size, 1)
-    oh, ow = pair("output_size", output_size, 0)
-    param_count(c_in, c_out, (kh, kw), bias=False, groups=groups)  # the same checks of c_in, c_out, groups
-    return c_out * (c_in // groups) * kh * kw * oh * ow
+    positions = axes_product("output_size", output_size, 0)
+    return param_count(c_in, c_out, kernel_size, bias=False, groups=groups) * positions
 
 
 def effective_kernel(k: int, dilation: int) -> int:

@@ -115,6 +115,9 @@ class ConvTrace(FilterGroups):
 
     #: True for a 1-D layer's trace (one row, from ``trace_conv1d``), whose labels write ``y[f,ox]``.
     one_row: bool = False
+    #: The output plane of a 3-D layer this trace is (one of ``Conv3dTrace.planes``), whose labels write
+    #: ``y[f,od,oy,ox]``; None for a 2-D layer.
+    depth: int | None = None
 
     def __init__(self, layer: ConvLayer, budget: int):
         self.layer = layer
@@ -147,8 +150,11 @@ class ConvTrace(FilterGroups):
             self.output = self.running[..., -1]
 
     def output_index(self, f: int, oy: int, ox: int) -> tuple[int, ...]:
-        """The indices of output (f, oy, ox) as the labels write them: ``(f, ox)`` for a 1-D trace."""
-        return (f, ox) if self.one_row else (f, oy, ox)
+        """The indices of output (f, oy, ox) as the labels write them: ``(f, ox)`` for a 1-D trace,
+        ``(f, od, oy, ox)`` for plane ``od`` of a 3-D one."""
+        if self.one_row:
+            return (f, ox)
+        return (f, oy, ox) if self.depth is None else (f, self.depth, oy, ox)
 
     # -- per-window access ---------------------------------------------------
     def window(self, f: int, oy: int, ox: int) -> np.ndarray:

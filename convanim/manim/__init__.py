@@ -18,6 +18,7 @@ _EXPORTS = {
     "FamilyScene": ".families.family_scene",
     "ConvLayerScene": ".families.conv_scene",
     "Conv1dLayerScene": ".families.conv1d_scene",
+    "Conv3dLayerScene": ".families.conv3d_scene",
     "ConvArithmetic": ".families.arithmetic_scene",
     "PaddingModes": ".families.arithmetic_scene",
     "TransposedScatter": ".families.transpose_scene",

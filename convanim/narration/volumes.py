@@ -85,6 +85,46 @@ class VolumeNarrator(Narrator):
         return StepText(f"layer-{self.layer}-filter-{f}", self.tr("Filter {f}", f=f), joined(block, fills))
 
 
+class Conv3dNarrator(Narrator):
+    """Narrates a Conv3dLayerScene from its :class:`~convanim.Conv3dTrace`: the volume and the kernel cube, each
+    output plane and the frames it reads (its values said when there are few), the output's shape."""
+
+    #: A plane of at most this many outputs (3×3) has its values said.
+    LISTED_OUTPUTS = 9
+
+    def __init__(self, volume, decimals: int, language: str = "en"):
+        super().__init__(language)
+        self.volume, self.decimals = volume, decimals
+
+    def say_begin(self) -> StepText:
+        v = self.volume
+        d, h, w = v.input.shape[1:]
+        kd, kh, kw = v.weight.shape[2:]
+        return StepText("intro", self.tr("The volume"), joined(
+            self.tr("The input is {d} frames of {h} by {w}.", d=d, h=h, w=w),
+            self.tr("The kernel is a cube of {kd} by {kh} by {kw}: {kd} slices, one for each frame it reads.",
+                    kd=kd, kh=kh, kw=kw),
+            self.tr("That makes {params} parameters.", params=param_count(1, 1, (kd, kh, kw), bias=v.has_bias))))
+
+    def say_show_plane(self, od: int) -> StepText:
+        v = self.volume
+        frames = [v.frame_of(od, kd) for kd in range(v.weight.shape[2])]
+        reads = (self.tr("Output plane {plane} reads frames {first} to {last}.", plane=od, first=frames[0],
+                         last=frames[-1]) if len(frames) > 1 else
+                 self.tr("Output plane {plane} reads frame {frame}.", plane=od, frame=frames[0]))
+        values = v.output[0, od].ravel()
+        places = 0 if v.output.dtype.kind in "iu" else self.decimals
+        fills = (self.tr("Window by window, the cube fills it: {values}.", values=", ".join(
+            format_number(value, places) for value in values)) if len(values) <= self.LISTED_OUTPUTS else
+                 self.tr("Window by window, the cube fills it."))
+        return StepText(f"plane-{od}", self.tr("Plane {plane}", plane=od), joined(reads, fills))
+
+    def say_conclude(self) -> StepText:
+        od, oh, ow = self.volume.output.shape[1:]
+        return StepText("end", self.tr("Summary"), self.tr(
+            "The cube visited every window of every plane: the output is {d} by {h} by {w}.", d=od, h=oh, w=ow))
+
+
 class ShuffleNarrator(Narrator):
     """Narrates a PixelShuffleScene: ``channels`` in, ``r`` the upscale factor, ``size`` the number of values."""
 
@@ -111,4 +151,4 @@ class ShuffleNarrator(Narrator):
             "The same {n} numbers, moved: nothing is added or multiplied.", n=self.size))
 
 
-__all__ = ["VolumeNarrator", "ShuffleNarrator", "counts"]
+__all__ = ["VolumeNarrator", "Conv3dNarrator", "ShuffleNarrator", "counts"]

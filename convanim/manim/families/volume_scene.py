@@ -316,14 +316,13 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
         """The block moves onto window (oy, ox); the output cell (f, oy, ox) takes its value."""
         t = self.trace
         target = self.window_prism(f, oy, ox)
-        grid = self.output_block[f]
+        grid = self.output_grid(f)
         detailed = self.positions_shown < self.detailed_positions
         run_time = self.stage_time if detailed else self.sweep_time
         if detailed:
             self.play(self.window_box.animate.move_to(target), run_time=run_time)
             for c in range(t.channels_per_filter):
-                self.play(self.caption_to(channel_sum_statement(t, t.step(f, c, oy, ox), self.decimals,
-                                                                 self.lookup)), run_time=run_time)
+                self.play(self.caption_to(self.window_sum_statement(t.step(f, c, oy, ox))), run_time=run_time)
                 self.wait(self.pause_time / 2)
         last = t.step(f, t.channels_per_filter - 1, oy, ox)
         if grid.show_numbers:
@@ -344,6 +343,14 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
         self.after_position(f, oy, ox)
         if detailed:
             self.wait(self.pause_time / 2)
+
+    def output_grid(self, f: int):
+        """The output plane filter ``f`` fills."""
+        return self.output_block[f]
+
+    def window_sum_statement(self, step):
+        """``Σ channel c = x·w + … = s``: one channel's window, written out."""
+        return channel_sum_statement(self.trace, step, self.decimals, self.lookup)
 
     def conclude(self) -> None:
         t = self.trace
