@@ -22,17 +22,23 @@ LINE_WIDTH = 60
 @dataclass(frozen=True)
 class TorchCode:
     """``lines``: the PyTorch lines a card shows, ending with ``y = ...``; ``arrays``: the name and value of each
-    array they read (``x``, ``w``, ``b``)."""
+    array they read (``x``, ``w``, ``b``, and ``g`` for dL/dy); ``outputs``: the variables holding what the scene
+    shows (``y``; a backward scene's gradients ``dx``, ``dw``, ``db``); ``grad``: the lines use autograd."""
 
     lines: tuple[str, ...]
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    outputs: tuple[str, ...] = ("y",)
+    grad: bool = False
 
     def script(self) -> str:
-        """A runnable script: ``import torch`` and ``nn``, each array as a float64 tensor, the lines, ``print(y)``."""
-        head = ["import torch", "from torch import nn", "", "torch.set_grad_enabled(False)  # the forward pass only", ""]
+        """A runnable script: ``import torch`` and ``nn``, each array as a float64 tensor, the lines, and a print of
+        each output."""
+        head = ["import torch", "from torch import nn", ""]
+        if not self.grad:
+            head += ["torch.set_grad_enabled(False)  # the forward pass only", ""]
         head += [f"{name} = torch.tensor({np.asarray(value).tolist()!r}, dtype=torch.float64)"
                  for name, value in self.arrays.items()]
-        return "\n".join(head + [""] + list(self.lines) + ["print(y)"]) + "\n"
+        return "\n".join(head + [""] + list(self.lines) + [f"print({name})" for name in self.outputs]) + "\n"
 
 
 def shown(value: object) -> str:
@@ -254,5 +260,30 @@ def pool_code(x: np.ndarray, mode: str, kernel_size: object, stride: object = No
     return TorchCode(tuple(lines), {"x": np.asarray(x)})
 
 
-__all__ = ["TorchCode", "conv_code", "conv_transpose_code", "im2col_code", "pipeline_code", "pool_code",
+def backward_code(forward: TorchCode, grad_output: np.ndarray, module: str = "conv") -> TorchCode:
+    """The backward pass of ``forward`` (a conv's or a pool's code, its module named ``module``): ``x`` set to
+    require its gradient, ``y`` computed, ``y.backward(g)`` with ``g`` = dL/dy, and the gradients the backward
+    scenes show: ``dx`` (and for a conv ``dw``, and ``db`` when it has a bias).  A bias's value changes no
+    gradient, so it is left as PyTorch draws it (a backward scene does not show it)."""
+    arrays = {name: value for name, value in forward.arrays.items() if name != "b"}
+    lines = [line for line in forward.lines[:-1] if line != "conv.bias.data = b"]
+    if "conv.weight.data = w" in lines and "b" in forward.arrays:  # the bias stays; float64 as the rest
+        lines.insert(lines.index("conv.weight.data = w"), "conv.double()")
+    lines += ["x.requires_grad_()", forward.lines[-1], "y.backward(g)"]
+    if module == "conv":
+        outputs = ("dx", "dw", "db") if "b" in forward.arrays else ("dx", "dw")
+        lines.append(", ".join(outputs) + " = " + ", ".join(
+            {"dx": "x.grad", "dw": "conv.weight.grad", "db": "conv.bias.grad"}[name] for name in outputs))
+    else:
+        outputs = ("dx",)
+        lines.append("dx = x.grad")
+    return TorchCode(tuple(lines), {**arrays, "g": np.asarray(grad_output)}, outputs, grad=True)
+
+
+def pixel_shuffle_code(x: np.ndarray, upscale_factor: int) -> TorchCode:
+    """``torch.nn.PixelShuffle`` with ``upscale_factor`` on ``x`` (C·r², H, W): ``y`` is (C, H·r, W·r)."""
+    return TorchCode((f"shuffle = nn.PixelShuffle({int(upscale_factor)})", "y = shuffle(x)"), {"x": np.asarray(x)})
+
+
+__all__ = ["TorchCode", "backward_code", "conv_code", "pixel_shuffle_code", "conv_transpose_code", "im2col_code", "pipeline_code", "pool_code",
            "true_convolution_code", "call_lines", "shown"]

@@ -21,6 +21,8 @@ from .story import Narrator, StepText, joined
 class ConvBackwardNarrator(Narrator):
     """Narrates a ConvBackwardScene in ``language``; ``decimals`` as the scene writes floats."""
 
+    tells_gradients = True
+
     def __init__(self, trace, decimals: int, input_gradient: bool, language: str = "en"):
         super().__init__(language)
         self.trace, self.decimals, self.input_gradient = trace, decimals, input_gradient

@@ -28,12 +28,13 @@ LISTED_OUTPUTS = 6
 
 class ConvLayerNarrator(Narrator):
     """Narrates a ConvLayerScene's steps in ``language`` from ``trace``; ``decimals`` as the scene writes
-    floats."""
+    floats; ``flipped``: the scene turns each kernel first (``flip_kernel``, true convolution)."""
 
-    def __init__(self, trace, decimals: int, language: str = "en"):
+    def __init__(self, trace, decimals: int, language: str = "en", flipped: bool = False):
         super().__init__(language)
         self.trace = trace
         self.decimals = decimals
+        self.flipped = flipped
         self.swept: set[int] = set()  # the filters whose first quick run was said
         self.last_runs: dict[int, int] = {}
 
@@ -115,6 +116,9 @@ class ConvLayerNarrator(Narrator):
         text = (self.tr("Filter {f}: each of its outputs starts at its bias, {bias}.", f=f,
                         bias=self.number(t.bias[f], t.layer.bias))
                 if t.has_bias else self.tr("Filter {f} has no bias: each of its outputs starts at 0.", f=f))
+        if self.flipped:
+            text = joined(self.tr("Its kernels turn around first: convolution is correlation with the flipped "
+                                  "kernel."), text)
         return StepText(f"filter-{f}", self.tr("Filter {f}", f=f), text)
 
     def say_bring_channel_forward(self, f: int, c: int) -> StepText:

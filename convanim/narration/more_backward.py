@@ -15,6 +15,8 @@ class BackwardAsConvNarrator(Narrator):
     """Narrates a ConvBackwardAsConvolutionScene: ``trace`` (ConvGradTrace), ``direct`` (its direct trace),
     ``channel`` (the input channel whose gradient is shown), ``filters`` (the filters that read it)."""
 
+    tells_gradients = True
+
     def __init__(self, trace, direct, channel: int, filters, decimals: int, language: str = "en"):
         super().__init__(language)
         self.trace, self.direct, self.channel, self.filters, self.decimals = trace, direct, channel, filters, decimals
@@ -58,6 +60,8 @@ class BackwardAsConvNarrator(Narrator):
 
 class Col2ImNarrator(Narrator):
     """Narrates a Col2ImScene: ``record`` (Col2ImGradient) and ``trace`` (ConvGradTrace)."""
+
+    tells_gradients = True
 
     def __init__(self, record, trace, decimals: int, language: str = "en"):
         super().__init__(language)

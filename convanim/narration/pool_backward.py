@@ -19,6 +19,8 @@ from .story import Narrator, StepText, joined
 class PoolBackwardNarrator(Narrator):
     """Narrates a PoolBackwardScene in ``language``; ``decimals`` as the scene writes floats."""
 
+    tells_gradients = True
+
     run_methods = ("send_back_quickly",)
 
     def __init__(self, trace, decimals: int, language: str = "en"):

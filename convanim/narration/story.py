@@ -82,9 +82,14 @@ class Narrator(Words):
     def prepare(self, steps: list[list[Call]]) -> None:
         """Look over the whole story before saying it (e.g. which run ends a filter)."""
 
+    #: True for a backward scene's narrator: its code card computes the gradients shown.
+    tells_gradients = False
+
     def say_show_code_card(self) -> StepText:
         """The closing code card of a family that has one (``show_code``)."""
         return StepText("code", self.tr("In PyTorch"), self.tr(
+            "The same layer in PyTorch: these lines run it forward and back from the dL/dy shown and give the "
+            "gradients shown.") if self.tells_gradients else self.tr(
             "The same layer in PyTorch: these lines build it with the weights shown and compute the output shown."))
 
     def say(self, call: Call, k: int) -> StepText:

@@ -15,6 +15,7 @@ from screen_check import Screen, fuzz_settings, recording, run, size_problems  #
 from convanim import output_size
 from convanim.manim import ConvArithmetic, ConvLayerScene, Im2ColScene, PipelineScene, PoolingScene, TransposedScatter
 from convanim.manim.mobjects.cells import NumberGrid
+from manim_support import load_module
 
 SOME = fuzz_settings(4)
 
@@ -158,6 +159,52 @@ def check_network_card(options):
     assert any(seen.kind == "code" for seen in card.seen) and size_problems(card) == []
 
 
+VOLUMES = load_module("volumes")
+BACKWARD = load_module("backward")
+
+
+@pytest.mark.parametrize("name", ["ConvVolume", "GroupedConv", "DepthwiseSeparable", "PixelShuffle"])
+def test_the_volume_cards_compute_the_drawn_output_block(name):
+    scene = run(getattr(VOLUMES, name))
+    arrays = {"x": scene.values} if name == "PixelShuffle" else scene.torch_code().arrays
+    assert set(arrays) == set(scene.torch_code().arrays)
+    y = run_card(shown_code(scene), **arrays)
+    np.testing.assert_array_equal(y, np.stack([grid.shown_values() for grid in scene.output_block]))
+
+
+def run_backward_card(code: str, **arrays) -> dict[str, np.ndarray]:
+    """Run a backward card's lines (autograd on) with the arrays it names; its gradients."""
+    space = {"torch": torch, "nn": torch.nn}
+    space.update({name: torch.tensor(np.asarray(value, dtype=np.float64)) for name, value in arrays.items()})
+    with torch.enable_grad():
+        exec(compile(code, "<card>", "exec"), space)  # noqa: S102  (the test runs what the scene shows)
+    return {name: space[name].numpy() for name in ("dx", "dw", "db") if name in space}
+
+
+@pytest.mark.parametrize("name", ["ConvBackwardStrided", "ConvBackwardReflect", "ConvBackwardAsConvolution", "Col2Im"])
+def test_the_conv_backward_cards_compute_the_gradients_shown(name):
+    scene = run(getattr(BACKWARD, name))
+    t = scene.trace
+    grads = run_backward_card(shown_code(scene), x=t.input, w=t.weight, g=t.grad_output)
+    np.testing.assert_allclose(grads["dx"], t.grad_input)
+    np.testing.assert_allclose(grads["dw"], t.grad_weight)
+    if scene.use_bias:
+        np.testing.assert_allclose(grads["db"], t.grad_bias)
+    assert "y.backward(g)" in shown_code(scene) and "conv.bias.data" not in shown_code(scene)
+
+
+@pytest.mark.parametrize("name", ["MaxPoolBackward", "AvgPoolBackwardPadded"])
+def test_the_pool_backward_cards_give_the_drawn_input_gradient(name):
+    class Watched(getattr(BACKWARD, name)):
+        def conclude(self):
+            super().conclude()
+            self.drawn_gradient = self.grad_in_grid.shown_values()
+    scene = run(Watched)
+    t = scene.trace
+    grads = run_backward_card(shown_code(scene), x=t.forward.input.reshape(1, *t.geometry.input), g=t.grad_output)
+    np.testing.assert_allclose(grads["dx"][0], scene.drawn_gradient, atol=0.5 * 10.0 ** -scene.decimals)
+
+
 def test_show_code_off_ends_on_the_layer():
     scene = run(type("Plain", (ConvLayerScene,), {"show_code": False, "detailed_steps": 0}))
     assert not hasattr(scene, "code_card") and all(g in scene.mobjects for g in scene.output_grids)
@@ -185,7 +232,7 @@ def test_the_code_command_prints_a_script_that_runs_on_its_own(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (("conv3x3", "Nope"), "has no scene 'Nope'"),
     (("conv3x3", "Conv3x3", "--set", "stride=0"), "Conv3x3.stride = 0"),
-    (("backward", "ConvBackward"), "ConvBackward: its family has no PyTorch code yet"),
+    (("backward", "GradientDescent"), "GradientDescent: its family has no PyTorch code yet"),
     (("nowhere.py", "X"), "scene file not found: nowhere.py"),
 ])
 def test_the_code_command_refuses_in_one_line(args, message, tmp_path):

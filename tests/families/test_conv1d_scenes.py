@@ -116,6 +116,7 @@ def test_flip_kernel_gives_numpys_convolution(padding):
     x, w, _ = scene.get_layer_arrays()
     expected = np.convolve(np.pad(x[0], padding), w[0, 0], mode="valid")  # the kernel as given: numpy turns it
     np.testing.assert_array_equal(scene.outputs_seen[0], expected)
+    assert "correlation with the flipped kernel" in scene.narrator("en").say_show_filter(0).text
 
 
 def test_wrong_options_are_named_before_any_frame():

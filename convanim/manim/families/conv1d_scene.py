@@ -230,4 +230,4 @@ class Conv1dLayerScene(SignalLayerOptions, ConvLayerScene):
         """The spoken story of this layer in ``language`` (see :mod:`convanim.narration.conv_layer`)."""
         from convanim.narration.conv_layer import Conv1dNarrator
 
-        return Conv1dNarrator(self.trace, self.decimals, language)
+        return Conv1dNarrator(self.trace, self.decimals, language, flipped=self.flip_kernel)

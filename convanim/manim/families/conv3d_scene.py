@@ -27,7 +27,6 @@ from convanim.torch_code import TorchCode, conv_code
 from convanim.manim.animations.fades import FadeIn, FadeOut
 from convanim.manim.families.volume_scene import ConvVolumeScene, plane_depth
 from convanim.manim.mobjects.numbers import format_shape
-from convanim.manim.options.common_options import show_code_option
 from convanim.manim.options.layer_options import integer_range, value_array, whole_number
 from convanim.manim.options.option_kinds import Maybe, Numbers, Values, Whole
 from convanim.manim.options.options import Option
@@ -57,7 +56,6 @@ class Conv3dLayerScene(ConvVolumeScene):
                                               "the kernel cube, given by hand")
     bias_values: np.ndarray | None = Option(None, Maybe(Values(1, "shaped (1,)"), "drawn from seed"),
                                             "the bias, given by hand")
-    show_code: bool = show_code_option()
     slide_cuts: tuple[str, ...] = ("show_plane", "conclude", "show_code_card")
 
     # One channel in, one filter out: the 2-D layer's channel options do not apply.

@@ -22,7 +22,7 @@ import itertools
 import numpy as np
 from convanim.manim.options.common_options import (detailed_option, max_numbered_cells_option, show_code_option,
                                                    sweep_captions_option, sweep_time_option)
-from convanim.torch_code import TorchCode, conv_code
+from convanim.torch_code import TorchCode
 from convanim.manim.options.option_kinds import Number, Flag, Choice
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -735,15 +735,13 @@ class ConvLayerScene(LayerOptions, FamilyScene):
 
     def torch_code(self) -> TorchCode:
         """``nn.Conv2d`` with the layer's options, the weights and biases shown, and the input shown."""
-        t = self.trace
-        return conv_code(t.input, t.weight, t.bias if t.has_bias else None, self.stride, self.padding, self.dilation,
-                         self.groups, self.padding_mode)
+        return self.layer_code(self.trace)
 
     def narrator(self, language: str):
         """The spoken story of this layer in ``language`` (see :mod:`convanim.narration.conv_layer`)."""
         from convanim.narration.conv_layer import ConvLayerNarrator
 
-        return ConvLayerNarrator(self.trace, self.decimals, language)
+        return ConvLayerNarrator(self.trace, self.decimals, language, flipped=self.flip_kernel)
 
     # -- hooks ---------------------------------------------------------------------
     def after_bias(self, f: int) -> None:

@@ -114,8 +114,10 @@ class FamilyScene(BatchedScene):
         self.play(*(FadeOut(m) for m in leaving), run_time=self.stage_time / 2)
         self.remove(*leaving)
         names = ", ".join(code.arrays)
-        self.play(FadeIn(self.code_card), self.caption_to(self.tr("{names}: the numbers shown; y: the output shown",
-                                                                  names=names)), run_time=self.stage_time)
+        shown = (self.tr("{names}: the numbers shown; y: the output shown", names=names) if code.outputs == ("y",)
+                 else self.tr("{names}: the numbers shown; {outputs}: the gradients shown", names=names,
+                              outputs=", ".join(code.outputs)))
+        self.play(FadeIn(self.code_card), self.caption_to(shown), run_time=self.stage_time)
         self.wait(self.pause_time)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from convanim.manim.options.common_options import (decimals_option, detailed_option, show_code_option,
                                                    sweep_time_option)
-from convanim.torch_code import TorchCode, pool_code
+from convanim.torch_code import TorchCode
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, VGroup
 
@@ -123,9 +123,7 @@ class PoolingScene(PoolLayerOptions, PlaneInput, FamilyScene):
 
     def torch_code(self) -> TorchCode:
         """``nn.MaxPool2d`` or ``nn.AvgPool2d`` with the layer's options, on the input shown."""
-        return pool_code(self.trace.input.reshape(1, *self.trace.geometry.input), self.mode, self.kernel_size,
-                         self.stride, self.padding, self.dilation, self.ceil_mode, self.count_include_pad,
-                         self.divisor_override)
+        return self.layer_code(self.trace.input.reshape(self.trace.geometry.input))
 
     def unvisited_cells(self) -> list[tuple[int, int]]:
         """Padded-input cells no window reads (from the trace's coverage)."""

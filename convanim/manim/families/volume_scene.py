@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (sweep_time_option, detailed_option)
+from convanim.manim.options.common_options import detailed_option, show_code_option, sweep_time_option
 from convanim.manim.options.option_kinds import Maybe, Whole, Number, Numbers
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -25,7 +25,9 @@ from manimlib import DEGREES, FRAME_HEIGHT, OUT, UP, Group, VPrism
 from convanim import macs, param_count, pixel_shuffle, trace_conv2d
 from convanim.arithmetic.shuffle import shuffle_destinations
 from convanim.arithmetic.trace import ConvTrace
+from convanim.networks.pipeline import Conv
 from convanim.statements import channel_sum_statement, running_statement
+from convanim.torch_code import TorchCode, pipeline_code, pixel_shuffle_code
 
 from convanim.manim.families.family_scene import FamilyScene
 from convanim.manim.rendering.camera_view import ROOM_ABOVE_CAPTION, face_camera, fit_view, project, screen_box
@@ -79,7 +81,8 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
                                         'the height of the view')
     detailed_positions: int = detailed_option(2, "positions")
     sweep_time: float = sweep_time_option(1 / 3)
-    slide_cuts: tuple[str, ...] = ("show_filter", "conclude")
+    show_code: bool = show_code_option()
+    slide_cuts: tuple[str, ...] = ("show_filter", "conclude", "show_code_card")
     CAPTION_SIZE = LONG_CAPTION_SIZE = 26
 
     # -- values ------------------------------------------------------------------
@@ -270,6 +273,8 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
         self.introduce_volumes()
         self.run_filters()
         self.conclude()
+        if self.shows_code():
+            self.show_code_card()
 
     def run_filters(self) -> None:
         """Every filter of the current layer over every window."""
@@ -360,6 +365,10 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
             run_time=self.stage_time)
         self.wait(self.pause_time)
 
+    def torch_code(self) -> TorchCode:
+        """``nn.Conv2d`` with the layer's options and the numbers the blocks show."""
+        return self.layer_code(self.trace)
+
     def narrator(self, language: str):
         """The spoken story of the volumes in ``language`` (see :mod:`convanim.narration.volumes`)."""
         from convanim.narration.volumes import VolumeNarrator
@@ -381,7 +390,7 @@ class DepthwiseSeparableScene(ConvVolumeScene):
     multiply-add counts beside those of the standard C → ``out_channels`` k×k convolution it replaces.
     Weights are drawn from ``seed`` in ``weight_range``, biases in ``bias_range``."""
 
-    slide_cuts: tuple[str, ...] = ("show_filter", "hand_over", "compare_counts")
+    slide_cuts: tuple[str, ...] = ("show_filter", "hand_over", "compare_counts", "show_code_card")
 
     def get_layers(self) -> tuple[ConvTrace, ConvTrace]:
         """The two layers' traces: depthwise on the input, pointwise on the depthwise output."""
@@ -417,9 +426,16 @@ class DepthwiseSeparableScene(ConvVolumeScene):
         self.hand_over()
         self.run_filters()
         self.compare_counts()
+        if self.shows_code():
+            self.show_code_card()
 
     def narrated_layers(self) -> tuple[ConvTrace, ...]:
         return self.layers
+
+    def torch_code(self) -> TorchCode:
+        """The two layers as ``nn.Sequential``: the depthwise conv (``groups`` = channels), then the pointwise."""
+        return pipeline_code(self.layers[0].input, [Conv(t.weight, t.bias if t.has_bias else None, groups=t.groups)
+                                                    for t in self.layers])
 
     def hand_over(self) -> None:
         """The depthwise output becomes the pointwise layer's input."""
@@ -460,7 +476,7 @@ class PixelShuffleScene(ConvVolumeScene):
     out_channels: int = 1
     input_size: tuple[int, int] = (2, 2)
     cell, output_cell = 0.8, 0.8
-    slide_cuts: tuple[str, ...] = ("move_plane", "conclude")
+    slide_cuts: tuple[str, ...] = ("move_plane", "conclude", "show_code_card")
 
     def build_volumes(self) -> None:
         r = self.upscale_factor
@@ -498,6 +514,8 @@ class PixelShuffleScene(ConvVolumeScene):
         for k in range(c_in):
             self.move_plane(k)
         self.conclude()
+        if self.shows_code():
+            self.show_code_card()
 
     def move_plane(self, k: int) -> None:
         """Input channel ``k``'s values fly to their places: channel k = c·r² + i·r + j goes to rows
@@ -529,6 +547,10 @@ class PixelShuffleScene(ConvVolumeScene):
         self.play(self.caption_to(self.tr("the same {n} numbers, moved: nothing is added or multiplied",
                                            n=self.values.size)), run_time=self.stage_time)
         self.wait(self.pause_time)
+
+    def torch_code(self) -> TorchCode:
+        """``nn.PixelShuffle`` on the values shown."""
+        return pixel_shuffle_code(self.values, self.upscale_factor)
 
     def narrator(self, language: str):
         """The spoken story of the shuffle in ``language`` (see :mod:`convanim.narration.volumes`)."""

@@ -14,6 +14,7 @@ import numpy as np
 from convanim.manim.options.common_options import decimals_option, seed_option
 from convanim.manim.options.option_kinds import Choice, Flag, Maybe, Pair, Values, Whole, WholeRange
 from convanim.manim.options.options import Option
+from convanim.torch_code import TorchCode, conv_code
 
 
 class LayerOptions:
@@ -70,6 +71,12 @@ class LayerOptions:
             b = self.bias_values if self.bias_values is not None else rng.integers(
                 self.bias_range[0], self.bias_range[1] + 1, w.shape[0])
         return x, w, None if b is None else np.asarray(b)
+
+    def layer_code(self, trace) -> TorchCode:
+        """The ``nn.Conv2d`` with these options that computes ``trace``'s output from its input, weights and
+        biases (the closing card's code)."""
+        return conv_code(trace.input, trace.weight, trace.bias if trace.has_bias else None, self.stride,
+                         self.padding, self.dilation, self.groups, self.padding_mode)
 
     def check_layer_options(self) -> None:
         """Each option against the others, in the scene's own attribute names (ValueError/TypeError)."""

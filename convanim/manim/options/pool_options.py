@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from convanim.manim.options.option_kinds import Choice, Flag, Maybe, Pair, Whole
 from convanim.manim.options.options import Option
+from convanim.torch_code import TorchCode, pool_code
 
 
 class PoolLayerOptions:
@@ -19,3 +20,8 @@ class PoolLayerOptions:
     count_include_pad: bool = Option(True, Flag(), "avg: padding cells count in the divisor")
     divisor_override: float | None = Option(None, Maybe(Whole(1, 10_000), "the window's count"),
                                             "avg: the divisor of every window")
+
+    def layer_code(self, plane) -> TorchCode:
+        """``nn.MaxPool2d`` or ``nn.AvgPool2d`` with these options on ``plane`` (H, W), passed as (1, H, W)."""
+        return pool_code(plane.reshape(1, *plane.shape), self.mode, self.kernel_size, self.stride, self.padding,
+                         self.dilation, self.ceil_mode, self.count_include_pad, self.divisor_override)

@@ -45,7 +45,7 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
     # -- building --------------------------------------------------------------------
     # convanim slides: a new slide before each of these steps.
     slide_cuts: tuple[str, ...] = ("show_gradient_map", "turn_kernel", "correlate_gradient",
-                                   "show_weight_gradient_as_correlation", "conclude")
+                                   "show_weight_gradient_as_correlation", "conclude", "show_code_card")
 
     def setup(self) -> None:
         t = self.build_trace()
@@ -125,6 +125,8 @@ class ConvBackwardAsConvolutionScene(ConvGradientScene):
         self.show_weight_gradient_as_correlation()
         self.conclude()
         self.wait(self.pause_time)
+        if self.shows_code():
+            self.show_code_card()
 
     def introduce(self) -> None:
         self.play(*(FadeIn(m) for m in (self.title, self.rule, self.padded_grad, self.kernel_grid,

@@ -41,7 +41,7 @@ class Col2ImScene(ConvGradientScene):
     # -- building --------------------------------------------------------------------
     # convanim slides: a new slide before each of these steps.
     slide_cuts: tuple[str, ...] = ("flatten_gradient", "multiply_by_weight_columns", "fold_rows_back",
-                                   "drop_padding", "conclude")
+                                   "drop_padding", "conclude", "show_code_card")
 
     def setup(self) -> None:
         if self.groups != 1 or self.padding_mode != "zeros":
@@ -117,6 +117,8 @@ class Col2ImScene(ConvGradientScene):
         self.drop_padding()
         self.conclude()
         self.wait(self.pause_time)
+        if self.shows_code():
+            self.show_code_card()
 
     def introduce(self) -> None:
         self.play(Write(self.title), FadeIn(self.rule), FadeIn(self.grad_maps), FadeIn(self.grad_labels),

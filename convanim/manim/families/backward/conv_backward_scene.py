@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from convanim.manim.options.common_options import (sweep_time_option, detailed_option, max_numbered_cells_option,
-                                                   sweep_captions_option)
+                                                   show_code_option, sweep_captions_option)
 from convanim.manim.options.option_kinds import Whole, Flag
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -25,6 +25,7 @@ from convanim.arithmetic.backward_trace import ConvGradTrace
 from convanim.arithmetic.conv import check_conv
 from convanim.arithmetic.padding import padding_mask
 from convanim.statements import decimals_for, format_number, products_statement, sum_statement
+from convanim.torch_code import TorchCode, backward_code, conv_code
 
 from convanim.manim.families.family_scene import FamilyScene
 from convanim.manim.mobjects.cells import (NumberGrid, caption_text, fit_font_size, label_above, readable_cell,
@@ -48,6 +49,7 @@ class ConvGradientScene(UpstreamGradient, LayerOptions, FamilyScene):
     LONG_CAPTION_SIZE = 20
     sweep_time: float = sweep_time_option(0.6)
     pause_time = 1.5
+    show_code: bool = show_code_option()
 
     def grid(self, values: np.ndarray, preferred: float, color: str, decimals: int, mask=None) -> NumberGrid:
         """A grid of ``values``: numbered and readable, or, past ``max_numbered_cells``, shaded by value
@@ -68,6 +70,14 @@ class ConvGradientScene(UpstreamGradient, LayerOptions, FamilyScene):
         self.k_decimals = decimals_for(t.weight, self.decimals)
         self.marks = VGroup()
         return t
+
+    def torch_code(self) -> TorchCode:
+        """The layer's ``nn.Conv2d`` with the input and weights shown, run forward and back from the dL/dy shown:
+        ``dx``, ``dw`` (and ``db``) are the gradients the family's scenes show."""
+        t = self.trace
+        forward = conv_code(t.input, t.weight, np.zeros(t.weight.shape[0]) if self.use_bias else None, self.stride,
+                            self.padding, self.dilation, self.groups, self.padding_mode)
+        return backward_code(forward, t.grad_output)
 
     def output_shape(self, x: np.ndarray, w: np.ndarray) -> tuple[int, int, int]:
         """(F, OH, OW) of the forward convolution (the one size rule, through the core's checks)."""
@@ -106,7 +116,7 @@ class ConvBackwardScene(ConvGradientScene):
     # -- building --------------------------------------------------------------------
     # convanim slides: a new slide before each of these steps.
     slide_cuts: tuple[str, ...] = ("show_filter", "sum_bias_gradient", "show_channel", "sum_weight_gradients",
-                                   "conclude", "scatter_input_gradient", "release_padding")
+                                   "conclude", "scatter_input_gradient", "release_padding", "show_code_card")
 
     def setup(self) -> None:
         t, pal = self.build_trace(), self.palette
@@ -167,6 +177,8 @@ class ConvBackwardScene(ConvGradientScene):
         if self.input_gradient:
             self.scatter_input_gradient(self.scatter_channel)
         self.wait(self.pause_time)
+        if self.shows_code():
+            self.show_code_card()
 
     def introduce(self) -> None:
         self.play(*(FadeIn(m) for m in (self.title, self.rule, self.input_grid, self.input_label, self.grad_maps,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (decimals_option, sweep_time_option, detailed_option)
+from convanim.manim.options.common_options import decimals_option, detailed_option, show_code_option, sweep_time_option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, Transform, VGroup
 
@@ -21,6 +21,7 @@ from convanim.arithmetic.backward_trace import PoolGradTrace
 from convanim.arithmetic.padding import padding_mask
 from convanim.arithmetic.pool_trace import PoolStep
 from convanim.statements import Statement, decimals_for, format_number, join_terms, relation_for
+from convanim.torch_code import TorchCode, backward_code
 
 from convanim.manim.families.family_scene import FamilyScene
 from convanim.manim.mobjects.cells import (NumberGrid, caption_text, fit_font_size, label_above, readable_cell,
@@ -52,7 +53,8 @@ class PoolBackwardScene(UpstreamGradient, PoolLayerOptions, PlaneInput, FamilySc
 
     # -- building --------------------------------------------------------------------
     # convanim slides: a new slide before each of these steps (slide_runs: one per run of them).
-    slide_cuts: tuple[str, ...] = ("send_back_in_detail", "conclude")
+    show_code: bool = show_code_option()
+    slide_cuts: tuple[str, ...] = ("send_back_in_detail", "conclude", "show_code_card")
     slide_runs: tuple[str, ...] = ("send_back_quickly",)
 
     def setup(self) -> None:
@@ -101,6 +103,11 @@ class PoolBackwardScene(UpstreamGradient, PoolLayerOptions, PlaneInput, FamilySc
         super().setup()  # the background and an empty caption
         self.frames = None
 
+    def torch_code(self) -> TorchCode:
+        """The pooling layer on the input shown, run back from the dL/dy shown: ``dx`` is the gradient drawn."""
+        t = self.trace
+        return backward_code(self.layer_code(t.forward.input.reshape(t.geometry.input)), t.grad_output, "pool")
+
     def output_shape(self, x: np.ndarray) -> tuple[int, int]:
         """(OH, OW) of the forward pooling (the one size rule, through the core's checks)."""
         return check_pool(x[None], self.kernel_size, self.stride, self.padding, self.dilation,
@@ -121,6 +128,8 @@ class PoolBackwardScene(UpstreamGradient, PoolLayerOptions, PlaneInput, FamilySc
                 self.send_back_quickly(step)
             self.after_window(step)
         self.conclude()
+        if self.shows_code():
+            self.show_code_card()
 
     def introduce(self) -> None:
         self.play(*(FadeIn(m) for m in (self.title, self.rule, self.input_grid, self.input_label, self.grad_out_grid,
