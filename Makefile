@@ -46,7 +46,7 @@ TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 test: $(TEST_STAMP)
 	$(VPY) -m pytest -q -n auto --dist loadfile
 
-# The scene fuzzing of issue 32 with five times the examples `make test` draws (30 a family: dozens).
+# The scene fuzzing of issue 32 with five times the examples `make test` draws (20 a family: dozens).
 fuzz: $(TEST_STAMP)
 	CONVANIM_FUZZ_SCALE=5 $(VPY) -m pytest -q -n auto --dist load tests/families/test_variant_families.py tests/families/test_variant_layouts.py
 

@@ -78,9 +78,9 @@ def test_the_sentence_names_its_words_under_their_columns():
         assert abs(word.get_center()[0] - rows.grids[-1].cell(0, j).get_center()[0]) < 1e-6
 
 
-@pytest.mark.parametrize("language", ["en", "th"])
-def test_the_captions_hold_and_name_torchs_outputs(language):
-    scene = run(recording(type("Drawn", (SCENES.Conv1dSentence,), {"language": language})))
+def test_the_captions_hold_and_name_torchs_outputs_in_thai():
+    """(In English the screen test checks the gallery scenes; here Thai, against torch.)"""
+    scene = run(recording(type("Drawn", (SCENES.Conv1dSentence,), {"language": "th"})))
     _, y = torch_layer(scene)
     statements = scene.screen.statements()
     assert [p for text in statements for p in arithmetic_problems(text)] == []

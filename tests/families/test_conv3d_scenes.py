@@ -75,9 +75,9 @@ def test_the_motion_clip_shows_where_the_pixel_went():
     np.testing.assert_array_equal(scene.planes_seen, expected)
 
 
-@pytest.mark.parametrize("language", ["en", "th"])
-def test_the_captions_hold_and_name_torchs_numbers(language):
-    scene = run(recording(type("Drawn", (SCENES.Conv3dStride,), {"language": language, "detailed_positions": 2})))
+def test_the_captions_hold_and_name_torchs_numbers_in_thai():
+    """(In English the screen test checks the gallery scenes; here Thai, and each frame's sum against the input.)"""
+    scene = run(recording(type("Drawn", (SCENES.Conv3dStride,), {"language": "th", "detailed_positions": 2})))
     padded, y = torch_layer(scene)
     _, w, _ = scene.get_layer_arrays()
     statements = scene.screen.statements()

@@ -19,7 +19,7 @@ from convanim.manim import (BatchNormFoldingScene, Col2ImScene, ConvArithmetic, 
 
 
 LANGUAGES = st.sampled_from(["en", "th", "ja", "zh-Hant", "de"])
-FUZZ = fuzz_settings(6)
+FUZZ = fuzz_settings(4)
 
 
 def check(scene_class, options):

@@ -65,7 +65,7 @@ def test_the_flagship_volume_shows_conv3x3s_numbers():
 
 
 def test_depthwise_separable_runs_both_layers_and_counts_them_by_hand():
-    scene = run(type("RecordedSeparable", (Recorded, volumes.DepthwiseSeparable), {}))
+    scene = run(type("RecordedSeparable", (Recorded, volumes.DepthwiseSeparable), {"show_code": False}))
     depthwise, pointwise = scene.layers
     x = depthwise.input
     # Depthwise: one 1×3×3 filter per channel (groups = 3); pointwise: 3×1×1 filters on its output.

@@ -52,13 +52,14 @@ STORIES = {
     ("im2col.py", "Im2ColLoopOrders"): lambda s: 3,  # the two loops, both run, the matrices compared
     # + the closing code card
     ("transposed.py", "StridesScatter"): lambda s: windows_story(s, s.detailed_steps, len(list(s.trace.steps()))) + 1,
-    ("backward.py", "MaxPoolBackward"): lambda s: windows_story(s, s.detailed_windows, len(list(s.forward.steps()))) + 1,
+    # + the conclusion, + the closing code card
+    ("backward.py", "MaxPoolBackward"): lambda s: windows_story(s, s.detailed_windows, len(list(s.forward.steps()))) + 2,
     ("backward.py", "GradientDescent"): lambda s: windows_story(s, s.detailed_steps, len(s.run.steps)) + 1,
-    ("backward.py", "Col2Im"): lambda s: 5 + bool(s.padding),  # + the padding dropped, when there is any
+    ("backward.py", "Col2Im"): lambda s: 5 + bool(s.padding) + 1,  # + the padding dropped (if any), the code card
     ("pipeline.py", "PipelineStacked"): lambda s: len(s.stages) + 1 + bool(s.stacked_view) + 1,  # + the code card
     ("feature_maps.py", "FeatureMapsGenerated"): lambda s: 1 + len(s.filters) + 4,  # zoom, enlarge, sums, end
-    # per map f: (a new map,) the kernel turned, the correlation; then dL/dw, the conclusion
-    ("backward.py", "ConvBackwardAsConvolution"): lambda s: 1 + 3 * len(s.filters) - 1 + 2,
+    # per map f: (a new map,) the kernel turned, the correlation; then dL/dw, the conclusion, the code card
+    ("backward.py", "ConvBackwardAsConvolution"): lambda s: 1 + 3 * len(s.filters) - 1 + 2 + 1,
     # per filter: (the filter,) db, and per channel: (the input channel, when it changes,) its dL/dw;
     # the conclusion, the scatter, the padding released (when there is padding)
     ("backward.py", "ConvBackwardStrided"): lambda s: conv_backward_story(s),
@@ -70,7 +71,7 @@ def conv_backward_story(s):
     filters, channels = s.trace.num_filters, s.trace.channels_per_filter
     channel_changes = filters * channels - 1 if channels > 1 else 0
     return (1 + (filters - 1) + filters + channel_changes + filters * channels + 1 + bool(s.input_gradient)
-            + bool(s.padding))
+            + bool(s.padding) + 1)  # + the closing code card
 
 
 @pytest.mark.parametrize("file, name", list(STORIES))
