@@ -280,10 +280,21 @@ def backward_code(forward: TorchCode, grad_output: np.ndarray, module: str = "co
     return TorchCode(tuple(lines), {**arrays, "g": np.asarray(grad_output)}, outputs, grad=True)
 
 
+def padding_code(x: np.ndarray, pad: int, modes: tuple[str, ...]) -> TorchCode:
+    """``x`` (H, W), passed as (1, H, W), padded by ``pad`` on every side in each of ``modes`` (nn.Conv2d's
+    ``padding_mode`` names) with ``nn.functional.pad``; ``y`` stacks them, one plane per mode."""
+    lines = [f"pads = ({pad}, {pad}, {pad}, {pad})  # left, right, top, bottom"]
+    for mode in modes:
+        lines.append(f"{mode} = nn.functional.pad(x, pads)" if mode == "zeros" else
+                     f"{mode} = nn.functional.pad(x, pads, mode={mode!r})")
+    lines.append(f"y = torch.cat([{', '.join(modes)}])")
+    return TorchCode(tuple(lines), {"x": np.asarray(x)[None]})
+
+
 def pixel_shuffle_code(x: np.ndarray, upscale_factor: int) -> TorchCode:
     """``torch.nn.PixelShuffle`` with ``upscale_factor`` on ``x`` (C·r², H, W): ``y`` is (C, H·r, W·r)."""
     return TorchCode((f"shuffle = nn.PixelShuffle({int(upscale_factor)})", "y = shuffle(x)"), {"x": np.asarray(x)})
 
 
-__all__ = ["TorchCode", "backward_code", "conv_code", "pixel_shuffle_code", "conv_transpose_code", "im2col_code", "pipeline_code", "pool_code",
+__all__ = ["TorchCode", "backward_code", "conv_code", "padding_code", "pixel_shuffle_code", "conv_transpose_code", "im2col_code", "pipeline_code", "pool_code",
            "true_convolution_code", "call_lines", "shown"]

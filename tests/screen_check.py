@@ -178,3 +178,37 @@ def size_problems(screen: Screen, resolution: int = 480) -> list[str]:
         if not s.inside:
             problems.append(f"{s.kind} {s.text!r} runs off the frame (play {s.play})")
     return sorted(set(problems))
+
+
+# -- English left on screen -------------------------------------------------------------------------
+#: Latin words kept on screen in every language, and why (every other run of three or more Latin letters on a
+#: non-English screen is English left untranslated: issue 32's ConvBackward rule line, Col2Im's dcols caption).
+KEPT_NAMES = {
+    "NaN", "ReLU", "max", "mean",                                     # formula words: max(…), mean(…), ReLU
+    "True", "False", "ceil_mode", "count_include_pad", "divisor_override", "output_padding", "padding_mode",
+    "zeros", "reflect", "replicate", "circular", "conv",               # PyTorch's argument names and values
+    "col2im", "im2col", "dcols", "dout", "W_col", "cols", "col", "out",  # Saito's functions and matrices
+    "chelsea", "scikit-image",                                         # the photo's name and source
+    "PyTorch",                                                         # the library the code card is written for
+    "mode", "valid", "full",                                           # SciPy's argument name and values
+    "var",                                                             # a code card's variable (var1: σ²)
+}
+KEPT_TITLES = ["Deep Learning from Scratch"]  # a book's title, as published
+
+
+def english_left(scene) -> dict[str, str]:
+    """Each English word a recorded scene showed (beyond :data:`KEPT_NAMES`, its book titles and the scene's own
+    data, such as the sentence a 1-D conv reads), with the text it was in."""
+    import re
+
+    data = set(scene.words()) if hasattr(scene, "words") else set()
+    left = {}
+    for seen in scene.screen.texts():
+        text = seen.text
+        for title in KEPT_TITLES:
+            text = text.replace(title, "")
+        for word in re.findall(r"[A-Za-z][A-Za-z_\-]{2,}", text):
+            if word not in KEPT_NAMES | data:
+                left.setdefault(word, seen.text)
+    return left
+

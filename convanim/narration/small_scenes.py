@@ -38,6 +38,10 @@ class PaddingModesNarrator(Narrator):
         super().__init__(language)
         self.shape, self.pad = shape, pad
 
+    def say_show_code_card(self) -> StepText:
+        return StepText("code", self.tr("In PyTorch"), self.tr(
+            "The same padding in PyTorch: nn.functional.pad, once in each mode."))
+
     def say_begin(self) -> StepText:
         return StepText("intro", self.tr("Padding modes"), self.tr(
             "The same {h} by {w} input, padded by {pad} cells on every side, four ways.", h=self.shape[0],

@@ -159,6 +159,14 @@ def check_network_card(options):
     assert any(seen.kind == "code" for seen in card.seen) and size_problems(card) == []
 
 
+def test_the_padding_card_gives_each_padded_plane_drawn():
+    scene = run(load_module("arithmetic").PaddingModesCompared)
+    y = run_card(shown_code(scene), x=np.asarray(scene.input_values)[None])
+    assert len(y) == len(scene.grids) == 4
+    for plane, (mode, grid) in zip(y, scene.grids.items()):
+        np.testing.assert_array_equal(plane, grid.shown_values(), err_msg=mode)
+
+
 VOLUMES = load_module("volumes")
 BACKWARD = load_module("backward")
 

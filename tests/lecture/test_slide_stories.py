@@ -46,7 +46,8 @@ def windows_story(scene, detailed, steps):
 
 # Each family's story, counted by hand from what it shows (see each scene's construct()).
 STORIES = {
-    ("arithmetic.py", "PaddingModesCompared"): lambda s: 1 + len(s.grids),  # title, then each padding mode
+    # title, then each padding mode, the code card
+    ("arithmetic.py", "PaddingModesCompared"): lambda s: 1 + len(s.grids) + 1,
     # layer, unroll, flatten filters, multiply, bias, fold, conclusion, the code card
     ("im2col.py", "Im2Col"): lambda s: 8,
     ("im2col.py", "Im2ColLoopOrders"): lambda s: 3,  # the two loops, both run, the matrices compared

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from convanim.manim.options.common_options import show_code_option
 from convanim.manim.options.option_kinds import Whole, Values
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN, UP, VGroup
 
 from convanim.arithmetic.padding import PADDING_MODES, pad_input, padding_mask
+from convanim.torch_code import TorchCode, padding_code
 
 from convanim.manim.families.family_scene import FamilyScene
 from convanim.manim.mobjects.cells import MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, label_above, shade
@@ -77,8 +79,9 @@ class PaddingModes(FamilyScene):
     input_values: np.ndarray = Option(np.arange(1, 17).reshape(4, 4), Values(2, "shaped (H, W)"), "the input plane")
     pad: int = Option(2, Whole(0, 8), "cells of padding on every side")
 
+    show_code: bool = show_code_option()
     # convanim slides: a new slide before each of these steps.
-    slide_cuts: tuple[str, ...] = ("show_padding_mode",)
+    slide_cuts: tuple[str, ...] = ("show_padding_mode", "show_code_card")
 
     def setup(self) -> None:
         super().setup()
@@ -109,6 +112,15 @@ class PaddingModes(FamilyScene):
         for mode in self.grids:
             self.show_padding_mode(mode)
         self.wait(self.pause_time)
+        if self.shows_code():
+            self.show_code_card()
+
+    def torch_code(self) -> TorchCode:
+        """``nn.functional.pad`` in each mode; ``y`` the four padded planes, in the order shown."""
+        return padding_code(np.asarray(self.input_values), self.pad, tuple(self.grids))
+
+    def code_card_title(self) -> str:
+        return self.tr("the same padding in PyTorch")
 
     def narrator(self, language: str):
         """The spoken story in ``language`` (see :mod:`convanim.narration.small_scenes`)."""

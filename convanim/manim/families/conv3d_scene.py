@@ -121,12 +121,7 @@ class Conv3dLayerScene(ConvVolumeScene):
             for i, j in np.ndindex(rows, cols):
                 if i < top or i >= rows - bottom or j < left or j >= cols - right:
                     grid.cell(i, j).set_fill(self.palette.padding)
-        self.output_block = self.build_block(v.output[0], self.palette.padding, np.array([3.6, 0.0, 0.0]),
-                                             cell=self.output_cell)
-        for grid in self.output_block:
-            grid.numbers.set_opacity(0)  # empty until the cube passes
-            if not grid.show_numbers:
-                grid.squares.set_fill(self.palette.padding)
+        self.output_block = self.empty_output_block(v.output[0])
         self.input_label = self.block_label(self.input_block, self.input_title())
         self.output_label = self.block_label(self.output_block, self.output_title())
         for _ in range(2):  # the names grown to the readable size in the fitted view, and the view fitted again

@@ -153,12 +153,7 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
         t = self.trace
         self.input_block = self.build_block(t.padded, self.palette.input, np.array([-3.0, 0.0, 0.0]),
                                             colors=[self.channel_color(c) for c in range(t.padded.shape[0])])
-        self.output_block = self.build_block(t.output, self.palette.padding, np.array([3.6, 0.0, 0.0]),
-                                             cell=self.output_cell)
-        for grid in self.output_block:
-            grid.numbers.set_opacity(0)  # empty until its filter passes
-            if not grid.show_numbers:
-                grid.squares.set_fill(self.palette.padding)
+        self.output_block = self.empty_output_block(t.output)
         self.input_label = self.block_label(self.input_block, self.input_title())
         self.output_label = self.block_label(self.output_block, self.output_title())
         for _ in range(2):  # the names grown to the readable size in the fitted view, and the view fitted again
@@ -169,6 +164,15 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
                 self.readable(label)
         self.all_numbers = [n for block in (self.input_block, self.output_block, *filters) for grid in block
                             if grid.show_numbers for n in grid.numbers]
+
+    def empty_output_block(self, values: np.ndarray) -> Group:
+        """The output's planes (C, H, W) at the right, their numbers hidden until the filter passes."""
+        block = self.build_block(values, self.palette.padding, np.array([3.6, 0.0, 0.0]), cell=self.output_cell)
+        for grid in block:
+            grid.numbers.set_opacity(0)
+            if not grid.show_numbers:
+                grid.squares.set_fill(self.palette.padding)
+        return block
 
     def smallest_digit(self) -> float:
         """The height on screen (frame units) of the shortest of the blocks' numbers: each number's tallest

@@ -112,6 +112,10 @@ class LayerOptions:
             if self.sets("kernel_size", "weight_values") and tuple(w.shape[2:]) != size_pair(scene, "kernel_size", self.kernel_size):
                 raise ValueError(f"{scene}: kernel_size={self.kernel_size!r} but weight_values has "
                                  f"{w.shape[2]}×{w.shape[3]} kernels (shape {w.shape})")
+        self.check_bias_values(scene)
+
+    def check_bias_values(self, scene: str) -> None:
+        """``bias_values``, when given, hold one bias per filter (ValueError naming ``Scene.bias_values``)."""
         if self.use_bias and self.bias_values is not None:
             b = value_array(scene, "bias_values", self.bias_values)
             filters = (np.asarray(self.weight_values).shape[0] if self.weight_values is not None

@@ -64,24 +64,19 @@ class SignalLayerOptions(LayerOptions):
             whole_number(scene, "padding", self.padding)
         for name in ("input_range", "weight_range", "bias_range"):
             integer_range(scene, name, getattr(self, name))
-        if self.input_values is not None:
-            x = value_array(scene, "input_values", self.input_values)
-            if x.ndim != 2:
-                raise ValueError(f"{scene}.input_values must be (C, L); got shape {x.shape}")
-            for name, axis in (("in_channels", 0), ("length", 1)):
-                if sets_beside(type(self), name, "input_values") and x.shape[axis] != getattr(self, name):
-                    raise ValueError(f"{scene}: {name}={getattr(self, name)} but input_values has shape {x.shape}")
-        if self.weight_values is not None:
-            w = value_array(scene, "weight_values", self.weight_values)
-            if w.ndim != 3:
-                raise ValueError(f"{scene}.weight_values must be (F, C/groups, K); got shape {w.shape}")
-            for name, axis in (("out_channels", 0), ("kernel_size", 2)):
-                if sets_beside(type(self), name, "weight_values") and w.shape[axis] != getattr(self, name):
-                    raise ValueError(f"{scene}: {name}={getattr(self, name)} but weight_values has shape {w.shape}")
-        if self.use_bias and self.bias_values is not None:
-            b = value_array(scene, "bias_values", self.bias_values)
-            filters = (np.asarray(self.weight_values).shape[0] if self.weight_values is not None
-                       else self.out_channels)
-            if b.shape != (filters,):
-                raise ValueError(f"{scene}: bias_values must hold one bias per filter ({filters},); "
-                                 f"got shape {b.shape}")
+        self.check_values(scene, "input_values", "(C, L)", (("in_channels", 0), ("length", 1)))
+        self.check_values(scene, "weight_values", "(F, C/groups, K)", (("out_channels", 0), ("kernel_size", 2)))
+        self.check_bias_values(scene)
+
+    def check_values(self, scene: str, values_name: str, axes: str, sizes: tuple[tuple[str, int], ...]) -> None:
+        """The array ``values_name`` (when given) has the axes ``axes`` names, and each of ``sizes`` (option,
+        axis) agrees with it where the two are set together."""
+        values = getattr(self, values_name)
+        if values is None:
+            return
+        array = value_array(scene, values_name, values)
+        if array.ndim != axes.count(",") + 1:
+            raise ValueError(f"{scene}.{values_name} must be {axes}; got shape {array.shape}")
+        for name, axis in sizes:
+            if sets_beside(type(self), name, values_name) and array.shape[axis] != getattr(self, name):
+                raise ValueError(f"{scene}: {name}={getattr(self, name)} but {values_name} has shape {array.shape}")

@@ -21,8 +21,8 @@ def scene_torch_code(scene_file: str, scene: str, settings: list[str]) -> TorchC
     code = instance.torch_code() if hasattr(instance, "torch_code") else None
     if code is None:
         raise NoTorchCode("its family has no PyTorch code yet (the conv layers in 1, 2 and 3 dimensions, "
-                          "arithmetic, im2col, pooling, transposed, true-convolution, volume, backward and network "
-                          "scenes have)")
+                          "arithmetic, padding modes, im2col, pooling, transposed, true-convolution, volume, backward "
+                          "and network scenes have)")
     return code
 
 
