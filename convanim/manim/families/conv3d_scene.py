@@ -24,7 +24,7 @@ from convanim.arithmetic.trace_nd import Conv3dTrace
 from convanim.statements import frame_sum_statement
 from convanim.torch_code import TorchCode, conv_code
 
-from convanim.manim.animations.fades import FadeIn, FadeOut
+from convanim.manim.animations.fades import FadeOut
 from convanim.manim.families.volume_scene import ConvVolumeScene, plane_depth
 from convanim.manim.mobjects.numbers import format_shape
 from convanim.manim.options.layer_options import integer_range, value_array, whole_number
@@ -193,22 +193,13 @@ class Conv3dLayerScene(ConvVolumeScene):
         self.trace = self.volume.planes[od]
         self.show_filter(0)
 
-    def show_filter(self, f: int) -> None:
-        """The cube appears (or moves) onto the current output plane's first window, with the frames it reads."""
-        prism = self.window_prism(f, 0, 0)
-        block = self.build_filter_block(f)
-        animations = [FadeIn(prism), FadeIn(block), FadeIn(block.label)]
-        if self.window_box is not None:
-            animations += [FadeOut(self.window_box), FadeOut(self.filter_block), FadeOut(self.filter_block.label)]
-        self.filter_block = block
+    def filter_caption(self, f: int) -> str:
+        """The output plane the cube fills next and the frames it reads (the cube comes as a filter block does)."""
         od = self.trace.depth
         frames = [self.volume.frame_of(od, kd) for kd in range(self.volume.weight.shape[2])]
-        text = (self.tr("output plane {plane}: the cube reads frames {first}–{last}", plane=od, first=frames[0],
+        return (self.tr("output plane {plane}: the cube reads frames {first}–{last}", plane=od, first=frames[0],
                         last=frames[-1]) if len(frames) > 1 else
                 self.tr("output plane {plane}: the cube reads frame {frame}", plane=od, frame=frames[0]))
-        self.play(*animations, self.caption_to(text), run_time=self.stage_time)
-        self.window_box = prism
-        self.wait(self.pause_time / 2)
 
     def conclude(self) -> None:
         self.play(FadeOut(self.window_box), FadeOut(self.filter_block), FadeOut(self.filter_block.label),

@@ -311,15 +311,18 @@ class ConvVolumeScene(LayerOptions, FamilyScene):
         if self.window_box is not None:
             animations += [FadeOut(self.window_box), FadeOut(self.filter_block), FadeOut(self.filter_block.label)]
         self.filter_block = block
-        cg, kh, kw = self.trace.weight.shape[1:]
-        channels = self.filter_channels(f)
-        reads = (self.tr("filter {f}: a {shape} block reading channels {first}–{last}", f=f, shape=f"{cg}×{kh}×{kw}",
-                         first=channels[0], last=channels[-1]) if len(channels) > 1 else
-                 self.tr("filter {f}: a {shape} block reading channel {channel}", f=f, shape=f"{cg}×{kh}×{kw}",
-                         channel=channels[0]))
-        self.play(*animations, self.caption_to(reads), run_time=self.stage_time)
+        self.play(*animations, self.caption_to(self.filter_caption(f)), run_time=self.stage_time)
         self.window_box = prism
         self.wait(self.pause_time / 2)
+
+    def filter_caption(self, f: int) -> str:
+        """What filter ``f``'s block is and which channels it reads."""
+        cg, kh, kw = self.trace.weight.shape[1:]
+        channels = self.filter_channels(f)
+        return (self.tr("filter {f}: a {shape} block reading channels {first}–{last}", f=f, shape=f"{cg}×{kh}×{kw}",
+                        first=channels[0], last=channels[-1]) if len(channels) > 1 else
+                self.tr("filter {f}: a {shape} block reading channel {channel}", f=f, shape=f"{cg}×{kh}×{kw}",
+                        channel=channels[0]))
 
     def slide_to(self, f: int, oy: int, ox: int) -> None:
         """The block moves onto window (oy, ox); the output cell (f, oy, ox) takes its value."""
