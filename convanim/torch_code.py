@@ -213,6 +213,13 @@ def pipeline_code(x: np.ndarray, layers: list) -> TorchCode | None:
     evaluation mode, run on ``x`` (C, H, W) as a batch of one: ``y`` is the last stage's output.  None when a
     layer has an option PyTorch's module cannot take (uneven padding): no line is written that would not run."""
     arrays: dict[str, np.ndarray] = {"x": np.asarray(x)}
+    lines = _sequential_lines(layers, arrays)
+    return None if lines is None else TorchCode(tuple(lines + ["y = net(x[None])[0]"]), arrays)
+
+
+def _sequential_lines(layers: list, arrays: dict[str, np.ndarray]) -> list[str] | None:
+    """The lines that build ``layers`` as ``net = nn.Sequential(...)`` with their numbers set (added to
+    ``arrays``), in evaluation mode; None when a layer has an option PyTorch's module cannot take."""
     settings: list[str] = []
     lines = ["net = nn.Sequential("]
     for k, layer in enumerate(layers):
@@ -223,8 +230,46 @@ def pipeline_code(x: np.ndarray, layers: list) -> TorchCode | None:
         broken = call_lines(f"    {head}", arguments, LINE_WIDTH - 1)  # broken where long
         lines += broken[:-1] + [broken[-1] + ","]
     lines.append(")")
-    lines += settings + ["net.eval()", "y = net(x[None])[0]"]
-    return TorchCode(tuple(lines), arrays)
+    return lines + settings + ["net.eval()"]
+
+
+def accuracy_code(images: np.ndarray, labels: np.ndarray, layers: list) -> TorchCode | None:
+    """The share of ``images`` (N, C, H, W) that the network of ``layers`` (as :func:`pipeline_code` builds it,
+    ending on the class scores) classifies as their ``labels`` (N,): ``y`` is that share, 0..1."""
+    arrays: dict[str, np.ndarray] = {"x": np.asarray(images)}
+    lines = _sequential_lines(layers, arrays)
+    if lines is None:
+        return None
+    arrays["labels"] = np.asarray(labels)
+    return TorchCode(tuple(lines + ["y = (net(x).argmax(1) == labels).double().mean()"]), arrays)
+
+
+def unfold_code(x: np.ndarray, kernel_size: object, stride: object = 1, padding: object = 0,
+                dilation: object = 1) -> TorchCode:
+    """The im2col matrix of one plane ``x`` (H, W) as ``nn.functional.unfold`` gives it, transposed to one row per
+    window (Saito's layout): ``y`` is (OH·OW, KH·KW)."""
+    options = _options([("kernel_size", kernel_size, None), ("dilation", dilation, 1), ("padding", padding, 0),
+                        ("stride", stride, 1)])
+    lines = call_lines("y = nn.functional.unfold", ["x[None, None]", *options], LINE_WIDTH - len("[0].T"))
+    lines[-1] += "[0].T"
+    return TorchCode(tuple(lines), {"x": np.asarray(x)})
+
+
+def descent_code(images: np.ndarray, targets: np.ndarray, start: np.ndarray, lr: float, steps: int) -> TorchCode:
+    """Gradient descent on one bias-free conv layer as ``torch.optim.SGD`` runs it: ``steps`` updates with
+    learning rate ``lr`` on the mean squared error between the layer's output on ``images`` (N, C, H, W) and
+    ``targets`` (N, F, OH, OW), from the weights ``start`` (F, C, KH, KW); ``y`` is the weights at the end."""
+    f, c, *kernel = np.shape(start)
+    lines = call_lines("conv = nn.Conv2d", [str(c), str(f), f"kernel_size={shown(tuple(kernel))}", "bias=False"])
+    lines += ["conv.weight.data = w",
+              f"sgd = torch.optim.SGD(conv.parameters(), lr={float(lr)!r})",
+              f"for step in range({int(steps)}):",
+              "    sgd.zero_grad()",
+              "    nn.functional.mse_loss(conv(x), t).backward()",
+              "    sgd.step()",
+              "y = conv.weight.detach()"]
+    return TorchCode(tuple(lines), {"x": np.asarray(images), "t": np.asarray(targets), "w": np.asarray(start)},
+                     grad=True)
 
 
 def true_convolution_code(x: np.ndarray, kernel: np.ndarray, mode: str = "valid") -> TorchCode:
@@ -296,5 +341,5 @@ def pixel_shuffle_code(x: np.ndarray, upscale_factor: int) -> TorchCode:
     return TorchCode((f"shuffle = nn.PixelShuffle({int(upscale_factor)})", "y = shuffle(x)"), {"x": np.asarray(x)})
 
 
-__all__ = ["TorchCode", "backward_code", "conv_code", "padding_code", "pixel_shuffle_code", "conv_transpose_code", "im2col_code", "pipeline_code", "pool_code",
+__all__ = ["TorchCode", "accuracy_code", "backward_code", "descent_code", "unfold_code", "conv_code", "padding_code", "pixel_shuffle_code", "conv_transpose_code", "im2col_code", "pipeline_code", "pool_code",
            "true_convolution_code", "call_lines", "shown"]

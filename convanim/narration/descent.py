@@ -26,6 +26,11 @@ class DescentNarrator(Narrator):
         self.run, self.examples, self.distance = run, examples, distance
         self.decimals, self.loss_decimals = decimals, loss_decimals
 
+    def say_show_code_card(self) -> StepText:
+        return StepText("code", self.tr("In PyTorch"), self.tr(
+            "The same training in PyTorch: torch.optim.SGD takes the same steps from the same start and ends on "
+            "the weights shown."))
+
     def say_begin(self) -> StepText:
         lr = np.format_float_positional(self.run.lr, trim="-")  # as the scene's rule writes it
         return StepText("intro", self.tr("Gradient descent"), self.tr(

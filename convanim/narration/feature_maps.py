@@ -30,6 +30,10 @@ class FeatureMapNarrator(Narrator):
     def channel(self, k: int) -> str:
         return ["R", "G", "B"][k] if self.input_shape[0] == 3 else f"c{k}"
 
+    def say_show_code_card(self) -> StepText:
+        return StepText("code", self.tr("In PyTorch"), self.tr(
+            "The zoomed pixel in PyTorch: the filter as a layer, run on the window shown, gives the pixel shown."))
+
     def say_begin(self) -> StepText:
         c, h, w = self.input_shape
         return StepText("intro", self.tr("The photo"), self.tr(

@@ -70,6 +70,10 @@ class LoopOrdersNarrator(Narrator):
         super().__init__(language)
         self.taps, self.windows, self.book = taps, windows, book
 
+    def say_show_code_card(self) -> StepText:
+        return StepText("code", self.tr("In PyTorch"), self.tr(
+            "The same matrix in PyTorch: nn.functional.unfold gives it in one call, one row per window."))
+
     def say_begin(self) -> StepText:
         return StepText("intro", self.tr("Two loops"), self.tr(
             "Two ways to fill the same im2col matrix: by kernel tap, one strided slice of the input per pass, or "

@@ -16,6 +16,11 @@ class LearnedFiltersNarrator(Narrator):
         super().__init__(language)
         self.snapshots, self.filters = snapshots, filters
 
+    def say_show_code_card(self) -> StepText:
+        return StepText("code", self.tr("In PyTorch"), self.tr(
+            "The trained network in PyTorch: these lines build it with the final filters and give the held-out "
+            "accuracy shown."))
+
     def say_begin(self) -> StepText:
         return StepText("intro", self.tr("Before training"), self.trn(
             "The first layer's {n} filter before training: random numbers. The network reads {accuracy} of the "

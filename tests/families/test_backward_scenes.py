@@ -131,7 +131,7 @@ class PlayRecording:
 def test_gradient_descent_fades_each_grids_numbers_out_before_the_new_ones_in():
     from manimlib import Transform
     from convanim.manim.animations.fades import OpacityFade
-    scene = run(type("Rec", (PlayRecording, backward.GradientDescent), {}))
+    scene = run(type("Rec", (PlayRecording, backward.GradientDescent), {"show_code": False}))  # the grids' story
     changed = 0
     for leaves, before in scene.played:
         assert not any(isinstance(a, Transform) for a in leaves)  # no glyph ever morphs between two numbers

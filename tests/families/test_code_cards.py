@@ -213,6 +213,90 @@ def test_the_pool_backward_cards_give_the_drawn_input_gradient(name):
     np.testing.assert_allclose(grads["dx"][0], scene.drawn_gradient, atol=0.5 * 10.0 ** -scene.decimals)
 
 
+@SOME
+@given(st.fixed_dictionaries({"input_size": st.tuples(st.integers(3, 6), st.integers(3, 6)),
+                              "kernel_size": st.tuples(st.integers(1, 3), st.integers(1, 3)),
+                              "stride": st.integers(1, 2), "padding": st.integers(0, 1), "dilation": st.integers(1, 2),
+                              "seed": st.integers(0, 99)}))
+def test_the_loop_orders_card_gives_the_matrix_both_loops_filled(options):
+    size, k, d = options["input_size"], options["kernel_size"], options["dilation"]
+    assume(all(output_size(i, kk, options["stride"], options["padding"], d) >= 1 for i, kk in zip(size, k)))
+    scene = run(type("Drawn", (load_module("im2col").Im2ColLoopOrders,), options))
+    plane = scene.get_input()
+    drawn_plane = scene.panels["kernel"]["grid"].shown_values()  # the padded plane as drawn
+    p = options["padding"]
+    np.testing.assert_allclose(drawn_plane[p:p + size[0], p:p + size[1]], plane, atol=decimals_of_places(scene))
+    y = run_card(shown_code(scene), x=plane)
+    assert "nn.functional.unfold" in shown_code(scene)
+    for method, matrix in scene.shown_matrices().items():
+        np.testing.assert_allclose(y, matrix, atol=decimals_of_places(scene), err_msg=method)
+
+
+def decimals_of_places(scene) -> float:
+    return 0.5 * 10.0 ** -scene.num_decimals + 1e-9
+
+
+@fuzz_settings(2)
+@given(st.fixed_dictionaries({
+    "filters": st.lists(st.sampled_from([("edge", 3), ("blur", 4), ("random", 2), ("random", 5)]), min_size=1,
+                        max_size=2).map(tuple),
+    "zoom_pixel": st.tuples(st.integers(0, 120), st.integers(0, 120)), "seed": st.integers(0, 99)}))
+def test_the_feature_map_card_gives_the_zoomed_pixel(options):
+    class Watched(load_module("feature_maps").FeatureMapsGenerated):
+        def after_window_numbers(self):
+            self.drawn = [(window.shown_values(), kernel.shown_values()) for window, kernel in
+                          zip(self.window_grids, self.kernel_grids) if window.show_numbers]
+    scene = run(type("Drawn", (Watched,), options | {"zoom_filter": len(options["filters"]) - 1}))
+    code = scene.torch_code()
+    for k, (window, kernel) in enumerate(scene.drawn):  # the card's arrays are the numbers drawn
+        np.testing.assert_allclose(code.arrays["x"][k], window, atol=0.5 * 10.0 ** -2 + 1e-9)
+        np.testing.assert_allclose(code.arrays["w"][0, k], kernel, atol=0.5 * 10.0 ** -2 + 1e-9)
+    y = run_card(shown_code(scene), **code.arrays)
+    oy, ox = scene.zoom_pixel
+    photo = torch.tensor(scene.input[None], dtype=torch.float64)  # the whole photo through torch's conv: the map the pixel is in
+    weight, bias = (torch.tensor(np.asarray(a, dtype=np.float64)) for a in scene.weights[-1])
+    expected = torch.nn.functional.conv2d(photo, weight, bias)[0, 0, oy, ox].item()
+    assert y.shape == (1, 1, 1) and y[0, 0, 0] == pytest.approx(expected, abs=1e-9)
+
+
+@SOME
+@given(st.fixed_dictionaries({"num_images": st.integers(1, 4), "image_size": st.integers(3, 5),
+                              "lr": st.sampled_from([0.05, 0.1, 0.2]), "steps": st.integers(1, 6),
+                              "seed": st.integers(0, 99), "detailed_steps": st.just(1)}))
+def test_the_descent_card_trains_to_the_weights_drawn(options):
+    options["shown_image"] = options["num_images"] - 1
+    scene = run(type("Drawn", (BACKWARD.GradientDescent,), options))
+    code = scene.torch_code()
+    k = options["shown_image"]
+    np.testing.assert_array_equal(code.arrays["x"][k, 0], scene.image_grid.shown_values())
+    np.testing.assert_array_equal(code.arrays["w"], 0)  # the scene starts every weight at 0
+    space = {"torch": torch, "nn": torch.nn}
+    space.update({name: torch.tensor(np.asarray(v, dtype=np.float64)) for name, v in code.arrays.items()})
+    exec(compile(shown_code(scene), "<card>", "exec"), space)  # noqa: S102  (autograd on, as the script runs it)
+    y = space["y"].numpy()
+    assert "torch.optim.SGD" in shown_code(scene) and f"range({options['steps']})" in shown_code(scene)
+    grid = scene.weight_grid
+    np.testing.assert_allclose(y[0, 0], drawn(grid, scene.run.final_weight[0, 0]), atol=decimals_of(grid))
+
+
+def test_the_learned_filters_card_gives_the_held_out_accuracy_shown():
+    class Watched(load_module("trained").LearnedFilters):
+        def conclude(self):
+            super().conclude()
+            self.final_caption = self.caption.text
+            self.final_filters = np.stack([grid.shown_values() for grid in self.grids()])
+    scene = run(Watched)
+    code = scene.torch_code()
+    np.testing.assert_array_equal(code.arrays["w0"][:, 0], scene.final_filters)  # the filters shown last
+    from convanim import handwritten_digits
+    digits = handwritten_digits()
+    assert code.arrays["x"].shape == (360, 1, 8, 8)
+    np.testing.assert_array_equal(code.arrays["x"][:, 0], digits.held_out_images)
+    np.testing.assert_array_equal(code.arrays["labels"], digits.held_out_labels)
+    y = run_card(shown_code(scene), **code.arrays)
+    assert f"{100 * float(y):.1f}%" in scene.final_caption
+
+
 def test_show_code_off_ends_on_the_layer():
     scene = run(type("Plain", (ConvLayerScene,), {"show_code": False, "detailed_steps": 0}))
     assert not hasattr(scene, "code_card") and all(g in scene.mobjects for g in scene.output_grids)
@@ -240,10 +324,20 @@ def test_the_code_command_prints_a_script_that_runs_on_its_own(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (("conv3x3", "Nope"), "has no scene 'Nope'"),
     (("conv3x3", "Conv3x3", "--set", "stride=0"), "Conv3x3.stride = 0"),
-    (("backward", "GradientDescent"), "GradientDescent: its family has no PyTorch code yet"),
     (("nowhere.py", "X"), "scene file not found: nowhere.py"),
 ])
 def test_the_code_command_refuses_in_one_line(args, message, tmp_path):
     result = convanim("code", *args, "--out", str(tmp_path / "x.py"))
     assert result.returncode == 2 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.py").exists()
+
+
+def test_the_code_command_refuses_a_network_torch_cannot_write(tmp_path):
+    scene_file = tmp_path / "uneven.py"
+    scene_file.write_text("import numpy as np\nfrom convanim import Conv\nfrom convanim.manim import PipelineScene\n\n\n"
+                          "class Uneven(PipelineScene):\n    input_size = 8\n\n    def get_layers(self):\n"
+                          "        return [Conv(np.ones((1, 1, 2, 2)), padding=(0, 1, 0, 1))]\n")
+    result = convanim("code", str(scene_file), "Uneven", "--out", str(tmp_path / "x.py"))
+    assert result.returncode == 2 and "Uneven: no PyTorch code" in result.stderr
+    assert "uneven padding" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.py").exists()

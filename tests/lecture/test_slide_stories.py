@@ -50,15 +50,15 @@ STORIES = {
     ("arithmetic.py", "PaddingModesCompared"): lambda s: 1 + len(s.grids) + 1,
     # layer, unroll, flatten filters, multiply, bias, fold, conclusion, the code card
     ("im2col.py", "Im2Col"): lambda s: 8,
-    ("im2col.py", "Im2ColLoopOrders"): lambda s: 3,  # the two loops, both run, the matrices compared
+    ("im2col.py", "Im2ColLoopOrders"): lambda s: 4,  # the two loops, both run, the matrices compared, the card
     # + the closing code card
     ("transposed.py", "StridesScatter"): lambda s: windows_story(s, s.detailed_steps, len(list(s.trace.steps()))) + 1,
     # + the conclusion, + the closing code card
     ("backward.py", "MaxPoolBackward"): lambda s: windows_story(s, s.detailed_windows, len(list(s.forward.steps()))) + 2,
-    ("backward.py", "GradientDescent"): lambda s: windows_story(s, s.detailed_steps, len(s.run.steps)) + 1,
+    ("backward.py", "GradientDescent"): lambda s: windows_story(s, s.detailed_steps, len(s.run.steps)) + 2,
     ("backward.py", "Col2Im"): lambda s: 5 + bool(s.padding) + 1,  # + the padding dropped (if any), the code card
     ("pipeline.py", "PipelineStacked"): lambda s: len(s.stages) + 1 + bool(s.stacked_view) + 1,  # + the code card
-    ("feature_maps.py", "FeatureMapsGenerated"): lambda s: 1 + len(s.filters) + 4,  # zoom, enlarge, sums, end
+    ("feature_maps.py", "FeatureMapsGenerated"): lambda s: 1 + len(s.filters) + 5,  # zoom, enlarge, sums, end, card
     # per map f: (a new map,) the kernel turned, the correlation; then dL/dw, the conclusion, the code card
     ("backward.py", "ConvBackwardAsConvolution"): lambda s: 1 + 3 * len(s.filters) - 1 + 2 + 1,
     # per filter: (the filter,) db, and per channel: (the input channel, when it changes,) its dL/dw;

@@ -113,12 +113,16 @@ class FamilyScene(BatchedScene):
         leaving = [m for m in self.mobjects if m is not self.caption and m is not self.approximate_note]
         self.play(*(FadeOut(m) for m in leaving), run_time=self.stage_time / 2)
         self.remove(*leaving)
-        names = ", ".join(code.arrays)
-        shown = (self.tr("{names}: the numbers shown; y: the output shown", names=names) if code.outputs == ("y",)
-                 else self.tr("{names}: the numbers shown; {outputs}: the gradients shown", names=names,
-                              outputs=", ".join(code.outputs)))
-        self.play(FadeIn(self.code_card), self.caption_to(shown), run_time=self.stage_time)
+        self.play(FadeIn(self.code_card), self.caption_to(self.code_caption(code)), run_time=self.stage_time)
         self.wait(self.pause_time)
+
+    def code_caption(self, code) -> str:
+        """The caption under the code card: what its arrays and its outputs are on screen."""
+        names = ", ".join(code.arrays)
+        if code.outputs == ("y",):
+            return self.tr("{names}: the numbers shown; y: the output shown", names=names)
+        return self.tr("{names}: the numbers shown; {outputs}: the gradients shown", names=names,
+                       outputs=", ".join(code.outputs))
 
 
 __all__ = ["FamilyScene", "LONG_CAPTION"]

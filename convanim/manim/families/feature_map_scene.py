@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convanim.manim.options.common_options import (decimals_option, seed_option)
+from convanim.manim.options.common_options import decimals_option, seed_option, show_code_option
 from convanim.manim.options.option_kinds import Whole, FreeText, Numbers, Maybe, InCode
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -30,6 +30,7 @@ from convanim.inputs.photo import GENERATED_PICTURE, Photo, generated_picture
 from convanim.networks.pipeline import Stage
 from convanim.statements import decimals_for, format_number, running_statement
 from convanim.arithmetic.trace import ConvTrace
+from convanim.torch_code import TorchCode, conv_code
 
 from convanim.manim.families.family_scene import FamilyScene
 from convanim.manim.mobjects.cells import (NumberGrid, caption_text, fit_font_size, label_above, min_cell_for, ring)
@@ -51,7 +52,8 @@ class FeatureMapScene(FamilyScene):
     'edge', 'blur' or 'random'; ``pool_size``.  ``zoom_filter`` (index into
     ``filters``) and ``zoom_pixel`` (row, col) of that filter's map: the
     pixel whose window is shown with its numbers (None, the default: the
-    centre of the map, so a photo of any size has one).  ``palette``, ``decimals``,
+    centre of the map, so a photo of any size has one).  ``show_code``: end on the zoomed pixel as
+    ``nn.Conv2d`` on its window.  ``palette``, ``decimals``,
     ``stage_time``, ``pause_time``.
     """
 
@@ -67,11 +69,12 @@ class FeatureMapScene(FamilyScene):
         "the pixel of the zoomed map whose window is shown")
     seed: int = seed_option(4, "the random filters")
     decimals: int = decimals_option(2)
+    show_code: bool = show_code_option()
 
     # -- values ------------------------------------------------------------------
     # convanim slides: a new slide before each of these steps.
     slide_cuts: tuple[str, ...] = ("apply_filter", "zoom_to_window", "enlarge_window", "show_window_arithmetic",
-                                   "conclude")
+                                   "conclude", "show_code_card")
 
     def get_photo(self) -> Photo:
         if self.photo_source == "cat":
@@ -167,6 +170,8 @@ class FeatureMapScene(FamilyScene):
         self.enlarge_window()
         self.show_window_arithmetic()
         self.conclude()
+        if self.shows_code():
+            self.show_code_card()
 
     def show_photo(self) -> None:
         c, h, w = self.input.shape
@@ -393,6 +398,16 @@ class FeatureMapScene(FamilyScene):
                                            shape=f"{shape[1]}×{shape[2]}")),
                   run_time=self.stage_time)
         self.wait(self.pause_time)
+
+    def torch_code(self) -> TorchCode:
+        """The zoomed pixel in PyTorch: the zoomed filter as ``nn.Conv2d`` on the window shown (C, KH, KW); ``y`` is
+        the pixel, (1, 1, 1)."""
+        oy, ox = self.zoom_pixel
+        window = np.stack([self.trace.step(0, k, oy, ox).window for k in range(self.input.shape[0])])
+        return conv_code(window, *self.weights[self.zoom_filter])
+
+    def code_card_title(self) -> str:
+        return self.tr("the zoomed pixel in PyTorch")
 
     def narrator(self, language: str):
         """The spoken story of the photo's feature maps in ``language`` (see :mod:`convanim.narration.feature_maps`)."""

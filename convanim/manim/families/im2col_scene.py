@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from convanim.manim.options.common_options import (sweep_time_option, detailed_option, show_code_option)
-from convanim.torch_code import TorchCode, im2col_code
+from convanim.torch_code import TorchCode, im2col_code, unfold_code
 from convanim.manim.options.option_kinds import Number, Pair, Numbers
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -328,8 +328,9 @@ class Im2ColLoopOrdersScene(PlaneInput, FamilyScene):
     ``input_size`` (H, W), ``kernel_size``, ``stride``, ``padding``,
     ``dilation``; ``input_values`` (H, W) or ``seed`` with ``input_range``;
     ``book_case`` (input side, kernel side) whose loop counts are quoted at
-    the end (Saito's 28×28 with a 5×5 kernel); ``palette``; ``stage_time`` (the title and the closing
-    comparison), ``step_time`` (one pass of either loop: both run at the same pace), ``pause_time``.
+    the end (Saito's 28×28 with a 5×5 kernel); ``show_code`` (end on ``nn.functional.unfold``);
+    ``palette``; ``stage_time`` (the title and the closing comparison), ``step_time`` (one pass of
+    either loop: both run at the same pace), ``pause_time``.
     """
 
     input_size = (5, 5)
@@ -342,11 +343,12 @@ class Im2ColLoopOrdersScene(PlaneInput, FamilyScene):
         (28, 5), Numbers(2, "a pair such as 28,5 of whole numbers of 1 or more", whole=True, low=1),
         "the input side and kernel side whose loop counts are quoted at the end")
     step_time: float = Option(0.4, Number(0.01, 30), "seconds of one pass of either loop")
+    show_code: bool = show_code_option()
 
     METHODS = ("kernel", "window")
 
     # convanim slides: a new slide before each of these steps.
-    slide_cuts: tuple[str, ...] = ("run_both_loops", "compare_matrices")
+    slide_cuts: tuple[str, ...] = ("run_both_loops", "compare_matrices", "show_code_card")
     CAPTION_SIZE = LONG_CAPTION_SIZE = 26
 
     def setup(self) -> None:
@@ -379,6 +381,15 @@ class Im2ColLoopOrdersScene(PlaneInput, FamilyScene):
         self.introduce_loops()
         self.run_both_loops()
         self.compare_matrices()
+        if self.shows_code():
+            self.show_code_card()
+
+    def torch_code(self) -> TorchCode:
+        """The same matrix in PyTorch: ``unfold`` of the plane, one row per window."""
+        return unfold_code(self.get_input(), self.kernel_size, self.stride, self.padding, self.dilation)
+
+    def code_card_title(self) -> str:
+        return self.tr("the same matrix in PyTorch")
 
     def introduce_loops(self) -> None:
         rows, cols = self.matrix_shape

@@ -25,6 +25,8 @@ from manimlib import DOWN, RIGHT, UP, FadeTransform, Group
 
 from convanim import DigitCNN, handwritten_digits, trained_digit_cnn
 from convanim.networks.digit_cnn import DECIMALS
+from convanim.manim.options.common_options import show_code_option
+from convanim.torch_code import TorchCode, accuracy_code
 
 from convanim.manim.families.family_scene import FamilyScene
 from convanim.manim.mobjects.cells import NumberGrid, caption_text, fit_font_size
@@ -138,14 +140,15 @@ class TrainedPipelineScene(TrainedDigit, PipelineScene):
 
 class LearnedFiltersScene(FamilyScene):
     """The first layer's filters through training.  Options: ``columns`` (filters per row), ``cell`` (side
-    of a number's square), ``palette``,
+    of a number's square), ``show_code`` (end on the network's held-out accuracy in PyTorch), ``palette``,
     ``stage_time`` (each change), ``pause_time``."""
 
     columns: int = Option(3, Whole(1, 8), "filters per row")
     cell: float = Option(0.62, Number(above=0, high=2), "the side of a number's square")
+    show_code: bool = show_code_option()
     stage_time = 1.0
     pause_time = 1.2
-    slide_cuts: tuple[str, ...] = ("show_snapshot",)
+    slide_cuts: tuple[str, ...] = ("show_snapshot", "show_code_card")
     CAPTION_SIZE = LONG_CAPTION_SIZE = 26
 
     def setup(self) -> None:
@@ -197,6 +200,8 @@ class LearnedFiltersScene(FamilyScene):
         for k in range(1, len(self.snapshots)):
             self.show_snapshot(k)
         self.conclude()
+        if self.shows_code():
+            self.show_code_card()
 
     def show_untrained_filters(self) -> None:
         self.play(FadeIn(self.title), FadeIn(self.panels), self.caption_to(self.snapshot_caption(0)),
@@ -228,6 +233,20 @@ class LearnedFiltersScene(FamilyScene):
             "final filters, rounded to one decimal place: held-out accuracy {accuracy}",
             accuracy=f"{100 * last.accuracy:.1f}%")), run_time=self.stage_time)
         self.wait(self.pause_time)
+
+    def torch_code(self) -> TorchCode:
+        """The trained network in PyTorch (its first layer the filters shown last) on the held-out digits: ``y`` is
+        the held-out accuracy shown (0..1).  Needs the digits (the ``data`` extra)."""
+        digits = handwritten_digits()
+        images = digits.held_out_images[:, None].astype(np.float64)
+        return accuracy_code(images, digits.held_out_labels, self.net.layers()[:-1])  # scores: softmax changes no argmax
+
+    def code_card_title(self) -> str:
+        return self.tr("the trained network in PyTorch")
+
+    def code_caption(self, code: TorchCode) -> str:
+        return self.tr("w0: the filters shown; b0, w4, b4: the rest of the network; x, labels: the {n} held-out "
+                       "digits; y: the accuracy shown", n=len(code.arrays["labels"]))
 
     def narrator(self, language: str):
         """The spoken story of training in ``language`` (see :mod:`convanim.narration.small_scenes`)."""

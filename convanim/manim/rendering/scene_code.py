@@ -7,7 +7,8 @@ from convanim.torch_code import TorchCode
 
 
 class NoTorchCode(LookupError):
-    """The scene's family has no PyTorch code (yet)."""
+    """The scene has no PyTorch code: every family has, but a network may hold a layer PyTorch's modules cannot
+    write (an ONNX model's uneven padding)."""
 
 
 def scene_torch_code(scene_file: str, scene: str, settings: list[str]) -> TorchCode:
@@ -20,9 +21,8 @@ def scene_torch_code(scene_file: str, scene: str, settings: list[str]) -> TorchC
     instance.setup()  # builds the layer and its trace; draws nothing
     code = instance.torch_code() if hasattr(instance, "torch_code") else None
     if code is None:
-        raise NoTorchCode("its family has no PyTorch code yet (the conv layers in 1, 2 and 3 dimensions, "
-                          "arithmetic, padding modes, im2col, pooling, transposed, true-convolution, volume, backward "
-                          "and network scenes have)")
+        raise NoTorchCode("no PyTorch code: a layer has an option PyTorch's modules cannot take (uneven "
+                          "padding, as an ONNX model may carry)")
     return code
 
 

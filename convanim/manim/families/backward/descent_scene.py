@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from convanim.manim.options.common_options import (MAX_DECIMALS, decimals_option, sweep_time_option, detailed_option,
-                                                   seed_option)
+                                                   seed_option, show_code_option)
 from convanim.manim.options.option_kinds import Whole, Number
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -19,6 +19,7 @@ from manimlib import DOWN, UP, VGroup
 
 from convanim import EdgeProblem, TrainingRun, edge_learning_problem
 from convanim.statements import Statement, format_number, relation_for
+from convanim.torch_code import TorchCode, descent_code
 
 from convanim.manim.families.family_scene import FamilyScene
 from convanim.manim.mobjects.cells import NumberGrid, caption_text, fit_font_size, label_above, readable_cell, shade
@@ -35,7 +36,8 @@ class GradientDescentScene(FamilyScene):
     ``num_images``, ``image_size``, ``seed``, ``lr``, ``steps`` (the
     problem); ``shown_image`` (which example is drawn); ``detailed_steps``
     (steps told in full before the rest sweep); ``decimals`` (weights, maps) and ``loss_decimals``; ``palette``;
-    ``stage_time``, ``sweep_time``, ``pause_time``.
+    ``stage_time``, ``sweep_time``, ``pause_time``; ``show_code`` (end on the same training with
+    ``torch.optim.SGD``).
     """
 
     num_images: int = Option(4, Whole(1, 64), "training images")
@@ -51,9 +53,10 @@ class GradientDescentScene(FamilyScene):
     LONG_CAPTION_SIZE = 20
     sweep_time: float = sweep_time_option(0.4)
     pause_time = 1.5
+    show_code: bool = show_code_option()
 
     # convanim slides: a new slide before each of these steps (slide_runs: one per run of them).
-    slide_cuts: tuple[str, ...] = ("take_step_in_detail", "compare_with_the_answer")
+    slide_cuts: tuple[str, ...] = ("take_step_in_detail", "compare_with_the_answer", "show_code_card")
     slide_runs: tuple[str, ...] = ("take_step_quickly",)
 
     # -- building --------------------------------------------------------------------
@@ -125,6 +128,8 @@ class GradientDescentScene(FamilyScene):
                 self.take_step_quickly(step)
             self.after_step(step)
         self.compare_with_the_answer()
+        if self.shows_code():
+            self.show_code_card()
 
     def introduce(self) -> None:
         self.play(*(FadeIn(m) for m in (self.title, self.rule, self.image_grid, self.output_grid, self.target_grid,
@@ -198,6 +203,19 @@ class GradientDescentScene(FamilyScene):
         self.approximate_note = None
         self.answer_grid = answer
         self.wait(self.pause_time)
+
+    def torch_code(self) -> TorchCode:
+        """The same training in PyTorch: ``torch.optim.SGD`` on the mean squared error, from the starting weights;
+        ``y`` is the weights after the last step."""
+        p = self.problem
+        return descent_code(p.images, p.targets, p.start, self.lr, self.steps)
+
+    def code_card_title(self) -> str:
+        return self.tr("the same training in PyTorch")
+
+    def code_caption(self, code: TorchCode) -> str:
+        return self.tr("x: the {n} training images (example {k} drawn), t: their targets, w: the start; y: the "
+                       "weights at the end", n=self.num_images, k=self.shown_image + 1)
 
     # -- what the viewer reads ----------------------------------------------------------
     def loss_statement(self, step) -> str:
