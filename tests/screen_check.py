@@ -191,7 +191,7 @@ KEPT_NAMES = {
     "chelsea", "scikit-image",                                         # the photo's name and source
     "PyTorch",                                                         # the library the code card is written for
     "mode", "valid", "full",                                           # SciPy's argument name and values
-    "var",                                                             # a code card's variable (var1: σ²)
+    "var", "labels",                                                   # code cards' variables (var1: σ², the digits' labels)
 }
 KEPT_TITLES = ["Deep Learning from Scratch"]  # a book's title, as published
 
