@@ -25,6 +25,7 @@ from convanim.manim.options.options import OptionError, declared_options, parse_
 from convanim.manim.rendering.scene_files import (SceneNotFoundError, exit_code, load_scene_module, resolve_scene_file,
                                                   scene_classes)
 from convanim.manim.rendering.segments import default_jobs, render_segments
+from convanim.manim.rendering.stopping import RenderStopped, stopping_cleanly
 from convanim.manim.speed.settings import speed_environment
 
 QUALITY_FLAGS = {"480p": "-l", "720p": "-m", "1080p": "--hd", "4k": "--uhd"}
@@ -85,9 +86,10 @@ def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still:
     :mod:`convanim.manim.story.narrate`): the voices, the waits for them, the
     sound track, subtitle files beside ``out`` and inside it, chapters.
     ``voice_waits`` (internal: a segment's worker) are the frames a narrated
-    render adds at the end of each story step.
+    render adds at the end of each story step.  SIGTERM or SIGINT stop it cleanly (RenderStopped; see
+    :mod:`convanim.manim.rendering.stopping`): its children stop, its temporary files go, nothing is written.
     """
-    with speed_environment(speed):
+    with stopping_cleanly(), speed_environment(speed):
         return render_with_speed(scene_file, scene, out, quality, still, gif, extra, settings, deck_folder, jobs,
                                  voice_waits)
 
@@ -237,6 +239,9 @@ def render_and_report(prog: str, verbose: bool, scene_file: str, scene: str, qui
     :func:`exit_code`; the whole traceback too with ``verbose``."""
     try:
         path = render(scene_file, scene, **keywords)
+    except RenderStopped as stopped:  # SIGTERM or Ctrl-C: the temporary files are gone, nothing was written
+        print(f"{prog}: {scene}: {stopped}", file=sys.stderr)
+        return stopped.exit_code
     except Exception as err:  # one line for the lecturer; --verbose for the developer
         if verbose:
             traceback.print_exc()
