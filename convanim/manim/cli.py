@@ -8,6 +8,7 @@
     convanim slides conv3x3 Conv3x3 --out deck --pdf              # deck/index.html, deck/handout.pdf
     convanim script conv3x3 Conv3x3 --out conv3x3.vtt             # the narration, one cue per step
     convanim model net.onnx --image cat.jpg --out net.mp4         # your own network, stage by stage
+    convanim build course.toml --workers 2                        # a course, incremental, on Dask
 
 FILE is a scene file, or the name of one of the gallery's (installed with the package) when no such file
 exists.  Default qualities: render 1080p, still 480p, slides 720p.
@@ -324,7 +325,38 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--out", metavar="PATH.py", help="file to write (default: print the script)")
     code.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                       help="set an option of the scene, e.g. --set stride=2 (repeatable)")
+    course = commands.add_parser("build", help="render every scene × language × quality of a course file "
+                                               "that is not up to date, on Dask",
+                                 description="Render every video of the course file (TOML: output, languages, "
+                                             "qualities, [[scenes]] with file, scene, set) into "
+                                             "OUT/<language>/<quality>/<Scene>.mp4 with a still, and write "
+                                             "OUT/index.html.  A video whose scene file, convanim modules, "
+                                             "options and tool versions are unchanged is not rendered again.  "
+                                             "Jobs run on a local Dask cluster, or on the one at --scheduler.")
+    course.add_argument("course_file", metavar="COURSE.toml")
+    course.add_argument("--scheduler", metavar="ADDRESS",
+                        help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (its workers need the same "
+                             "environment and the course's folders at the same paths)")
+    course.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="workers of the local cluster (default: one per two cores)")
+    course.add_argument("--dry-run", action="store_true", help="list the videos that would render; render nothing")
     return parser
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """``convanim build``: one line and exit 2 for a wrong course file, scene or option; 1 when a job failed."""
+    from convanim.manim.course.build import build
+    from convanim.manim.rendering.scene_files import exit_code
+    from convanim.manim.rendering.stopping import RenderStopped
+
+    try:
+        return build(args.course_file, args.scheduler, args.workers, args.dry_run)
+    except RenderStopped as stopped:
+        print(f"convanim build: {stopped}", file=sys.stderr)
+        return stopped.exit_code
+    except Exception as err:  # one line; 2 for what the user asked wrongly
+        print(f"convanim build: {err}", file=sys.stderr)
+        return 1 if isinstance(err, (ImportError, ConnectionError)) else exit_code(err)
 
 
 #: Options whose values may start with a minus sign (``--scale -1..1``, ``--mean -0.5``): argparse would read
@@ -365,6 +397,8 @@ def run_command(args: argparse.Namespace) -> int:
         return run_model(args)
     if args.command == "code":
         return run_code(args)
+    if args.command == "build":
+        return run_build(args)
     return run_render(args, still=args.command == "still")
 
 

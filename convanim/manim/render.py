@@ -226,11 +226,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
     # A narrated render's segment workers get the frames to wait at the end of each story step (JSON list).
     parser.add_argument("--voice-waits", default=None, help=argparse.SUPPRESS)
+    # A course build's job: once the render is done, the files it loaded (JSON list), for the job's key.
+    parser.add_argument("--sources-out", default=None, help=argparse.SUPPRESS)
     args, extra = parser.parse_known_args(argv)
     waits = json.loads(args.voice_waits) if args.voice_waits else None
-    return render_and_report("render", args.verbose, args.scene_file, args.scene, out=args.out, quality=args.quality,
+    code = render_and_report("render", args.verbose, args.scene_file, args.scene, out=args.out, quality=args.quality,
                              still=args.still, gif=args.gif, extra=extra, settings=args.set, jobs=args.jobs,
                              voice_waits=waits, speed=args.speed)
+    if code == 0 and args.sources_out:
+        from convanim.manim.course.jobs import loaded_sources
+
+        Path(args.sources_out).write_text(json.dumps(loaded_sources(str(resolve_scene_file(args.scene_file)))))
+    return code
 
 
 def render_and_report(prog: str, verbose: bool, scene_file: str, scene: str, quiet: bool = False,

@@ -1,0 +1,146 @@
+"""A course file: which scenes, in which languages and qualities, into which folder (TOML).
+
+    output = "course"              # relative to the course file's folder, or absolute
+    languages = ["en", "th"]
+    qualities = ["480p", "1080p"]
+    narration = "tts"              # optional, for every scene: as --set narration=tts
+    subtitles = "en,th"            # optional, for every scene: as --set subtitles=en,th
+
+    [[scenes]]
+    file = "scenes/pooling.py"     # relative to the course file's folder, then a gallery name
+    scene = "MaxPool2x2"           # left out: every scene of the file
+    set = { stride = 1 }           # optional, as --set
+    name = "MaxPoolStride1"        # optional: the video's name (default: the scene's)
+
+Every key is checked here, before anything renders: an unknown key, a wrong type, an unknown language or
+quality, a missing file, two videos of one name: :class:`CourseError`, one line naming the key.  Needs no manim.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from convanim.languages import LANGUAGES
+
+#: The qualities a course may ask for (convanim render's --quality).
+QUALITIES = ("480p", "720p", "1080p", "4k")
+TOP_KEYS = {"output", "languages", "qualities", "narration", "subtitles", "scenes"}
+SCENE_KEYS = {"file", "scene", "set", "name"}
+
+
+class CourseError(ValueError):
+    """A course file that cannot be built as written (one line, naming the key)."""
+
+
+@dataclass(frozen=True)
+class CourseEntry:
+    """One ``[[scenes]]`` table: ``file`` (resolved), ``scene`` (None: every scene of the file), ``settings``
+    (``NAME=VALUE`` texts, as ``--set`` takes them) and the video's ``name`` (None: the scene's)."""
+
+    file: Path
+    scene: str | None
+    settings: tuple[str, ...] = ()
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Course:
+    """A read course file: its ``path``, the ``output`` folder (absolute), ``languages``, ``qualities``,
+    ``settings`` for every scene (narration, subtitles) and its ``entries``."""
+
+    path: Path
+    output: Path
+    languages: tuple[str, ...]
+    qualities: tuple[str, ...]
+    entries: tuple[CourseEntry, ...]
+    settings: tuple[str, ...] = field(default=())
+
+
+def setting_text(name: str, value: object, where: str) -> str:
+    """A TOML value as ``--set`` writes it: ``stride=1``, ``input_size=5,5``, ``use_bias=false``."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (int, float, str)):
+        text = str(value)
+    elif isinstance(value, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        text = ",".join(str(v) for v in value)
+    else:
+        raise CourseError(f"{where}.{name} = {value!r}: expected a number, a string, true/false or a list of "
+                          f"numbers")
+    return f"{name}={text}"
+
+
+def _strings(data: dict, key: str, allowed: tuple[str, ...], default: tuple[str, ...]) -> tuple[str, ...]:
+    value = data.get(key, list(default))
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise CourseError(f"{key} = {value!r}: expected a list of strings such as {list(default)!r}")
+    for v in value:
+        if v not in allowed:
+            raise CourseError(f"{key}: {v!r} is not one of {', '.join(allowed)}")
+    if len(set(value)) != len(value):
+        raise CourseError(f"{key} = {value!r}: a value appears twice")
+    return tuple(value)
+
+
+def scene_file_of(text: str, folder: Path, where: str) -> Path:
+    """A ``file`` key: relative to the course file's ``folder`` (or absolute), else a gallery name."""
+    from convanim.manim.rendering.scene_files import resolve_scene_file
+
+    path = Path(text)
+    candidate = path if path.is_absolute() else folder / path
+    if candidate.is_file():
+        return candidate.resolve()
+    try:
+        return resolve_scene_file(text).resolve()
+    except FileNotFoundError:
+        raise CourseError(f"{where}.file = {text!r}: no such file beside the course file, nor a gallery "
+                          f"file of that name") from None
+
+
+def read_course(path: str | Path) -> Course:
+    """The course in the TOML file at ``path`` (FileNotFoundError, CourseError: one line)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"course file not found: {path}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise CourseError(f"{path}: not a TOML file: {err}") from None
+    unknown = sorted(set(data) - TOP_KEYS)
+    if unknown:
+        raise CourseError(f"{path}: unknown key {unknown[0]!r} (the keys: {', '.join(sorted(TOP_KEYS))})")
+    folder = path.resolve().parent
+    output = data.get("output", "course")
+    if not isinstance(output, str) or not output:
+        raise CourseError(f"output = {output!r}: expected a folder's path")
+    languages = _strings(data, "languages", tuple(LANGUAGES), ("en",))
+    qualities = _strings(data, "qualities", QUALITIES, ("480p",))
+    settings = tuple(setting_text(key, data[key], "course") for key in ("narration", "subtitles") if key in data)
+    tables = data.get("scenes")
+    if not isinstance(tables, list) or not tables or not all(isinstance(t, dict) for t in tables):
+        raise CourseError(f"{path}: no [[scenes]] tables (each names a file, and a scene or none for all)")
+    entries = []
+    for k, table in enumerate(tables):
+        where = f"scenes[{k}]"
+        unknown = sorted(set(table) - SCENE_KEYS)
+        if unknown:
+            raise CourseError(f"{where}: unknown key {unknown[0]!r} (the keys: {', '.join(sorted(SCENE_KEYS))})")
+        if not isinstance(table.get("file"), str):
+            raise CourseError(f"{where}.file: expected the path of a scene file")
+        scene, name, sets = table.get("scene"), table.get("name"), table.get("set", {})
+        for key, value in (("scene", scene), ("name", name)):
+            if value is not None and (not isinstance(value, str) or not value.isidentifier()):
+                raise CourseError(f"{where}.{key} = {value!r}: expected a name such as MaxPool2x2")
+        if name is not None and scene is None:
+            raise CourseError(f"{where}.name: a name needs one scene (scene = ...)")
+        if not isinstance(sets, dict):
+            raise CourseError(f"{where}.set = {sets!r}: expected a table such as {{ stride = 1 }}")
+        entries.append(CourseEntry(scene_file_of(table["file"], folder, where), scene,
+                                   tuple(setting_text(n, v, f"{where}.set") for n, v in sets.items()), name))
+    out = Path(output)
+    return Course(path.resolve(), out if out.is_absolute() else folder / out, languages, qualities, tuple(entries),
+                  settings)
+
+
+__all__ = ["Course", "CourseEntry", "CourseError", "QUALITIES", "read_course", "setting_text"]
