@@ -2,7 +2,7 @@
 # and is safe to run again.
 #
 #   make demo   system packages (apt-get, when root) + .venv with what rendering
-#               needs (the package and its photo, data, voice and onnx extras), then render Conv3x3 at
+#               needs (the package and its photo, data, voice, onnx and course extras), then render Conv3x3 at
 #               1080p30 without a display
 #   make media  the same set-up; the stills and GIFs shown in the README
 #   make test   the render set-up + Chromium (for the slide-deck test) + the test
@@ -115,7 +115,7 @@ venv: $(RENDER_STAMP)
 
 $(RENDER_STAMP): pyproject.toml | system-deps $(VPY)
 	$(VPY) -m pip install -q --upgrade pip "setuptools>=77,<81" wheel
-	$(VPY) -m pip install -q -e ".[photo,data,voice,onnx]"
+	$(VPY) -m pip install -q -e ".[photo,data,voice,onnx,course]"
 	touch $(RENDER_STAMP)
 
 $(TEST_STAMP): $(RENDER_STAMP) | test-system-deps

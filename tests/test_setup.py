@@ -36,7 +36,7 @@ def make_commands(target: str, tmp_path: Path) -> str:
 def test_rendering_targets_install_no_test_extra(target, tmp_path):
     commands = make_commands(target, tmp_path)
     installs = [line for line in commands.splitlines() if "pip install" in line]
-    assert any('".[photo,data,voice,onnx]"' in line for line in installs), commands  # convanim model renders too
+    assert any('".[photo,data,voice,onnx,course]"' in line for line in installs), commands  # model, build too
     assert not any("[test]" in line or "torch" in line or "docs" in line or "sphinx" in line for line in installs), \
         installs  # neither the oracle nor the documentation tools
 

@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
                              still=args.still, gif=args.gif, extra=extra, settings=args.set, jobs=args.jobs,
                              voice_waits=waits, speed=args.speed)
     if code == 0 and args.sources_out:
-        from convanim.manim.course.jobs import loaded_sources
+        from convanim.manim.rendering.sources import loaded_sources
 
         Path(args.sources_out).write_text(json.dumps(loaded_sources(str(resolve_scene_file(args.scene_file)))))
     return code

@@ -2,7 +2,7 @@
 
 A job's key hashes what determines its video: the scene file's source, the source of every module the render
 loaded from convanim (and from the scene file's folder) and convanim's data files beside them (found by the render
-itself, as a compiler's depfile: :func:`loaded_sources`), the scene's name, its options, language and quality,
+itself, as a compiler's depfile: :func:`convanim.manim.rendering.sources.loaded_sources`), the scene's name, its options, language and quality,
 and the versions of convanim, manimgl and ffmpeg.  The render records those files in a manifest
 (``OUT/.build/<language>/<quality>/<Name>.json``) with the key; a job is up to date when its video, its still and
 its manifest exist and the key computed now from the same files equals the recorded one.  A render that loaded a
@@ -20,10 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from convanim.manim.course.course_file import Course, CourseError
+from convanim.manim.rendering.sources import PACKAGE
 
-#: Files beside convanim's modules that a render may read (weights, catalogues); their contents join the key.
-DATA_SUFFIXES = (".npz", ".po", ".json", ".png", ".npy")
-PACKAGE = Path(__file__).resolve().parents[2]  # the convanim package folder
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,6 @@ def plan_jobs(course: Course) -> list[Job]:
 
 def scenes_of(scene_file: str) -> list[str]:
     """The scenes a file defines, in its order (``SCENES_IN_ORDER`` when it has one)."""
-    from convanim.manim.render import check_scene  # noqa: F401  (sets sys.argv for manimlib first)
     from convanim.manim.rendering.scene_files import load_scene_module, scene_classes
 
     if "manimlib" not in sys.modules:
@@ -90,27 +87,6 @@ def scenes_of(scene_file: str) -> list[str]:
 
     module = load_scene_module(scene_file, f"convanim_course_{hashlib.sha1(scene_file.encode()).hexdigest()[:8]}")
     return list(scene_classes(module))
-
-
-def loaded_sources(scene_file: str) -> list[str]:
-    """The files a finished render depends on, from this process's loaded modules: the scene file, every loaded
-    module of convanim or of the scene file's folder, and convanim's data files beside them (sorted)."""
-    scene = Path(scene_file).resolve()
-    files = {scene}
-    for module in list(sys.modules.values()):
-        path = getattr(module, "__file__", None)
-        if not path:
-            continue
-        path = Path(path).resolve()
-        if path.suffix != ".py":
-            continue
-        if path.is_relative_to(PACKAGE) or (path.is_relative_to(scene.parent) and "site-packages" not in path.parts):
-            files.add(path)
-    for folder in {f.parent for f in files if f.is_relative_to(PACKAGE)}:
-        files.update(p for p in folder.iterdir() if p.suffix in DATA_SUFFIXES)
-    if "convanim.languages" in sys.modules:  # the caption catalogues, one folder down per language
-        files.update((PACKAGE / "languages").glob("*/LC_MESSAGES/*.po"))
-    return sorted(str(f) for f in files)
 
 
 @lru_cache(maxsize=1)
@@ -170,5 +146,5 @@ def write_manifest(job: Job, sources: list[str], worker: str) -> None:
     partial.replace(path)
 
 
-__all__ = ["Job", "plan_jobs", "scenes_of", "loaded_sources", "job_key", "is_up_to_date", "read_manifest",
+__all__ = ["Job", "plan_jobs", "scenes_of", "job_key", "is_up_to_date", "read_manifest",
            "write_manifest", "tool_versions"]
