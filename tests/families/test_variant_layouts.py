@@ -52,7 +52,7 @@ def conv_layers(draw):
     return options
 
 
-@fuzz_settings(6)
+@fuzz_settings(4)
 @given(conv_layers())
 def test_conv_layers_of_any_shape_stay_readable_and_true(options):
     # the layout of the layer; the closing code card's readability is tested in test_code_cards.py
@@ -161,7 +161,7 @@ def large_conv_layers(draw):
             "language": draw(st.sampled_from(["en", "th", "ja"]))}
 
 
-@fuzz_settings(4)
+@fuzz_settings(3)
 @given(large_conv_layers())
 def test_large_conv_layers_stay_readable_and_true(options):
     # the layout of the layer; the closing code card's readability is tested in test_code_cards.py

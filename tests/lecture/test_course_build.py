@@ -3,7 +3,7 @@ cluster; a second build renders nothing; editing one scene file re-renders only 
 lists exactly them first; a scene that fails leaves the others built and exits 1 naming it; the index page lists
 every video (read in headless Chromium); a real Dask scheduler and two workers, started as separate processes,
 build the same course with every video equal to the local build's frame for frame, the jobs spread over both."""
-import shutil
+import re
 import socket
 import subprocess
 import sys
@@ -109,13 +109,6 @@ def test_a_course_builds_every_scene_in_every_language(local_build):
     assert set(videos(out)) == {f"{lang}/480p/{name}.mp4" for lang in ("en", "th") for name in NAMES}
     assert all((out / lang / "480p" / f"{name}.jpg").is_file() for lang in ("en", "th") for name in NAMES)
     assert "6 rendered, 0 up to date, 0 failed" in result.stderr
-    # each video is the scene rendered alone (convanim render, the same options): the build adds nothing
-    alone = folder / "alone.mp4"
-    rendered = subprocess.run([sys.executable, "-m", "convanim.manim.render", "scenes/pool.py", "TinyPool",
-                               "--quality", "480p", "--jobs", "1", "--set", "stride=1", "--set", "language=th",
-                               "--out", str(alone)], cwd=folder, capture_output=True, text=True)
-    assert rendered.returncode == 0, rendered.stderr
-    assert frames(alone) == frames(out / "th" / "480p" / "TinyPool.mp4")
 
 
 def test_a_second_build_renders_nothing_and_an_edit_only_its_videos(local_build):
@@ -222,19 +215,34 @@ def test_a_dask_scheduler_and_two_workers_build_the_same_videos(local_build, tmp
                 process.kill()
 
 
-def test_course_file_mistakes_are_one_line_before_anything_renders(tmp_path):
+def test_course_file_mistakes_are_one_line_naming_the_key(tmp_path):
+    from convanim.manim.course.course_file import CourseError, read_course
+
     write_course(tmp_path)
     cases = {
         'output = "x"\nlanguages = ["en", "xx"]\n[[scenes]]\nfile = "scenes/conv.py"\n':
             "languages: 'xx' is not one of en, th, ja, zh-Hans, zh-Hant, de",
         'qualities = ["360p"]\n[[scenes]]\nfile = "scenes/conv.py"\n': "qualities: '360p' is not one of",
         '[[scenes]]\nfile = "scenes/nowhere.py"\n': "scenes[0].file = 'scenes/nowhere.py': no such file",
-        '[[scenes]]\nfile = "scenes/conv.py"\nscene = "Nope"\n': "has no scene 'Nope'",
-        '[[scenes]]\nfile = "scenes/conv.py"\nset = { stride = 0 }\n': "TinyConv.stride = 0",
         '[[scenes]]\nfile = "scenes/conv.py"\nspeed = 2\n': "scenes[0]: unknown key 'speed'",
+        '[[scenes]]\nfile = "scenes/conv.py"\nset = { kernel_size = { a = 1 } }\n': "scenes[0].set.kernel_size",
         'outputs = "x"\n': "unknown key 'outputs'",
+        'languages = "en"\n': "languages = 'en': expected a list of strings",
+    }
+    for text, message in cases.items():
+        (tmp_path / "bad.toml").write_text(text)
+        with pytest.raises(CourseError, match=re.escape(message)):
+            read_course(tmp_path / "bad.toml")
+
+
+def test_a_wrong_scene_or_option_stops_the_build_in_one_line_before_anything_renders(tmp_path):
+    write_course(tmp_path)
+    cases = {
+        '[[scenes]]\nfile = "scenes/conv.py"\nscene = "Nope"\n': "has no scene 'Nope'",
+        'output = "x"\n[[scenes]]\nfile = "scenes/conv.py"\nset = { stride = 0 }\n': "TinyConv.stride = 0",
         '[[scenes]]\nfile = "scenes/conv.py"\n[[scenes]]\nfile = "scenes/conv.py"\n':
             "a second video named 'TinyConv'",
+        'qualities = ["360p"]\n[[scenes]]\nfile = "scenes/conv.py"\n': "qualities: '360p' is not one of",
     }
     for text, message in cases.items():
         (tmp_path / "bad.toml").write_text(text)
