@@ -118,6 +118,14 @@ def load_module(name):
     return module
 
 
+def load_scene(path, name):
+    """Scene ``name`` of the scene file at ``path`` (any file: a test's own scenes, a gallery file)."""
+    spec = importlib.util.spec_from_file_location(f"cli_{Path(path).stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
 def lightness(grid) -> np.ndarray:
     """How light each cell of a shaded grid is drawn, (rows·cols,) in cell order: the sum of its fill's red,
     green and blue (0-765), read from the colour the cell is filled with."""

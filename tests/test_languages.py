@@ -163,7 +163,7 @@ def numbers_in(text: str) -> list[str]:
 
 
 def load_scene(file: str, name: str):
-    from test_cli import load
+    from manim_support import load_scene as load
     return load(ROOT / "scenes" / file, name)
 
 

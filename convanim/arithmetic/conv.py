@@ -203,8 +203,11 @@ def _correlate_fft(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndarr
     flipped = np.zeros((w.shape[0], c, eh, ew), dtype=w.dtype)
     flipped[:, :, ::dy, ::dx] = w
     flipped = flipped[:, :, ::-1, ::-1]
-    # rfft2 in two passes: the row pass only touches the kernel's few rows.
-    kernel_f = np.fft.fft(np.fft.rfft(flipped, n=size[1], axis=-1), n=size[0], axis=-2)
+    # rfft2 in two passes: the row pass only touches the kernel's few rows; the column pass is a matrix
+    # product with the DFT's first eh columns (the rest meet zeros), which BLAS does faster than an FFT of
+    # every column (the kernel's transform was half the time of a 10×10 photo filter).
+    rows_f = np.fft.rfft(flipped, n=size[1], axis=-1)  # (F, C, eh, W/2 + 1)
+    kernel_f = np.matmul(_dft_columns(size[0], eh, rows_f.dtype), rows_f)
     out = np.empty((n, w.shape[0], *g.out), dtype=xp.dtype)
     for i in range(n):  # one sample at a time bounds the complex temporaries
         x_f = np.fft.rfft2(xp[i], s=size)
@@ -212,6 +215,13 @@ def _correlate_fft(xp: np.ndarray, w: np.ndarray, g: WindowGeometry) -> np.ndarr
         full = np.fft.irfft2(y_f, s=size)
         out[i] = full[:, eh - 1:eh - 1 + g.out[0], ew - 1:ew - 1 + g.out[1]]
     return out
+
+
+def _dft_columns(n: int, rows: int, dtype: np.dtype) -> np.ndarray:
+    """The first ``rows`` columns of the n-point DFT matrix, exp(−2πi·f·r/n), (n, rows); the angle is
+    reduced modulo n in integers first, so that large f·r lose no precision."""
+    f, r = np.arange(n)[:, None], np.arange(rows)[None, :]
+    return np.exp(-2j * np.pi * ((f * r) % n) / n).astype(dtype, copy=False)
 
 
 def _fast_length(n: int) -> int:

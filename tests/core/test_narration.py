@@ -398,7 +398,7 @@ def test_the_loop_orders_scene_counts_what_it_shows():
     """The numbers the scene gives its narrator, by hand: a 5×5 input and a 2×2 kernel have 4 taps and 16
     windows; the book's 28×28 with a 5×5 kernel, 25 taps and 24·24 = 576 windows."""
     from manim_support import run
-    from test_cli import load
+    from manim_support import load_scene as load
     scene = run(load(Path(__file__).resolve().parents[2] / "scenes" / "im2col.py", "Im2ColLoopOrders"))
     narrator = scene.narrator("en")
     assert (narrator.taps, narrator.windows, narrator.book) == (4, 16, (28, 5, 25, 576))

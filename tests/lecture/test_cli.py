@@ -1,5 +1,4 @@
 """The `convanim` command: list, render, still, --set; every error path exits 2 and writes nothing."""
-import importlib.util
 import re
 import shutil
 import subprocess
@@ -9,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from manim_support import run
+from manim_support import load_scene as load, run
 from convanim.manim.options.options import OptionError, parse_option, parse_options, scene_options
 from convanim.manim.render import variant_source
 from render_support import probe
@@ -21,13 +20,6 @@ COMMAND = shutil.which("convanim", path=str(Path(sys.executable).parent))
 
 def convanim(*args):
     return subprocess.run([COMMAND, *map(str, args)], cwd=ROOT, capture_output=True, text=True)
-
-
-def load(path, name):
-    spec = importlib.util.spec_from_file_location(f"cli_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return getattr(module, name)
 
 
 ShortConv = load(SHORT, "ShortConv")

@@ -28,7 +28,7 @@ def test_every_scene_of_the_scene_files_cuts_its_story_at_steps_it_has():
 
 def deck_slide_count(path, name):
     """The number of slides of ``name``'s deck, run with animations skipped (no video is written)."""
-    from test_cli import load
+    from manim_support import load_scene as load
     from convanim.manim.lecture.slides import deck_of
 
     class Counted(deck_of(load(path, name))):

@@ -60,7 +60,7 @@ def story_slides(scene) -> int:
 
 
 def test_the_deck_has_a_slide_per_step_and_keeps_every_frame(deck):
-    from test_cli import load
+    from manim_support import load_scene as load
     scene = run(load(SHORT, "ShortConv"))
     files = slide_files(deck)
     assert len(files) == story_slides(scene) >= 5
@@ -85,7 +85,7 @@ def test_the_html_deck_embeds_one_section_per_slide(deck):
 
 
 def test_the_plain_scene_is_unchanged_by_the_deck():
-    from test_cli import load
+    from manim_support import load_scene as load
     from convanim.manim.lecture.slides import deck_of
     plain_class = load(SHORT, "ShortConv")
     plain = run(plain_class)
@@ -140,7 +140,7 @@ def test_the_deck_in_a_real_browser(deck):
     finally:
         driver.quit()
     from convanim.manim.story.timeline import story_timeline
-    from test_cli import load
+    from manim_support import load_scene as load
     story = story_timeline(str(SHORT), "ShortConv", [], ["en"]).texts["en"]
     assert notes == [t.text for t in story]  # each slide's speaker notes: its step's narration
     bias = load(SHORT, "ShortConv")
