@@ -34,6 +34,8 @@ def conv_cases(rng):
     cat = rng.random((1, 3, 300, 451), dtype=np.float32)
     yield "conv2d cat photo (1,3,300,451) 1 filter 20x20", cat, rng.standard_normal((1, 3, 20, 20), dtype=np.float32), \
         {}, 1.5
+    yield "conv2d (1,3,224,224) x64 3x3", rng.random((1, 3, 224, 224), dtype=np.float32), \
+        rng.standard_normal((64, 3, 3, 3), dtype=np.float32), {}, 1.0
     yield "conv2d (1,3,224,224) x64 3x3 pad 1", rng.random((1, 3, 224, 224), dtype=np.float32), \
         rng.standard_normal((64, 3, 3, 3), dtype=np.float32), dict(padding=1), 1.5
     yield "conv2d (8,64,56,56) x64 3x3 pad 1", rng.random((8, 64, 56, 56), dtype=np.float32), \

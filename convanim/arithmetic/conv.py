@@ -101,18 +101,15 @@ def convolve(layer: ConvLayer) -> np.ndarray:
     w = layer.weight.astype(dtype, copy=False)
     n, c_out = xp.shape[0], w.shape[0]
     og, cg = c_out // layer.groups, w.shape[1]
-    out = np.empty((n, c_out, *g.out), dtype=dtype)
     use_fft = (np.issubdtype(dtype, np.floating) and g.stride == (1, 1)
                and g.kernel[0] * g.kernel[1] >= FFT_MIN_TAPS)
-    for k in range(layer.groups):
-        xs = xp[:, k * cg:(k + 1) * cg]
-        ws = w[k * og:(k + 1) * og]
-        if use_fft:
-            out[:, k * og:(k + 1) * og] = _correlate_fft(xs, ws, g)
-        elif g.stride == (1, 1):
-            out[:, k * og:(k + 1) * og] = _correlate_flat(xs, ws, g)
-        else:
-            out[:, k * og:(k + 1) * og] = _correlate_strided(xs, ws, g)
+    correlate = _correlate_fft if use_fft else _correlate_flat if g.stride == (1, 1) else _correlate_strided
+    if layer.groups == 1:  # the result as computed: copying 13 MB into a fresh array cost more than the conv
+        out = correlate(xp, w, g)
+    else:
+        out = np.empty((n, c_out, *g.out), dtype=dtype)
+        for k in range(layer.groups):
+            out[:, k * og:(k + 1) * og] = correlate(xp[:, k * cg:(k + 1) * cg], w[k * og:(k + 1) * og], g)
     if layer.bias is not None:
         out += layer.bias.astype(dtype, copy=False)[None, :, None, None]
     return out
