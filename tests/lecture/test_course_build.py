@@ -252,3 +252,37 @@ def test_a_wrong_scene_or_option_stops_the_build_in_one_line_before_anything_ren
     assert not (tmp_path / "x").exists() and not (tmp_path / "course").exists()
     missing = convanim("build", "nowhere.toml", cwd=tmp_path)
     assert missing.returncode == 2 and "course file not found: nowhere.toml" in missing.stderr
+
+
+def test_a_stopped_build_leaves_no_file_and_no_process(tmp_path):
+    import os
+    import signal
+
+    write_course(tmp_path, COURSE.replace('languages = ["en", "th"]', 'languages = ["en"]'))
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    build = subprocess.Popen([sys.executable, "-m", "convanim.manim.cli", "build", "course.toml", "--workers", "1"],
+                             cwd=tmp_path, env=os.environ | {"TMPDIR": str(temp)}, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not any(temp.rglob("*_temp.mp4")) and time.monotonic() < deadline:  # a render is writing its movie
+            time.sleep(0.2)
+        assert any(temp.rglob("*_temp.mp4")), "no render started"
+        build.send_signal(signal.SIGTERM)
+        _, stderr = build.communicate(timeout=90)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+    assert build.returncode == 143 and "convanim build: stopped by SIGTERM" in stderr
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # the workers and their renders go too
+        try:
+            os.killpg(build.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("a worker or a render outlived the build")
+    assert not list((tmp_path / "built").rglob("*.mp4")) and not list((tmp_path / "built").rglob("*.part*"))
+    assert not list(temp.rglob("*.mp4"))  # no partial movie left in the temp directory
