@@ -10,7 +10,9 @@ manimgl's ``except KeyboardInterrupt`` nor a render's ``except Exception`` takes
 Before it is raised, the process's own children (segment workers, manimgl's ffmpeg) get SIGTERM: a worker is a
 render too and cleans up the same way, and an ffmpeg writing into a folder about to be removed stops.  The
 exception then unwinds every ``with tempfile.TemporaryDirectory()``, so the folders go, and nothing reaches
-``--out``.  ``convanim render`` reports one line and exits 128 + the signal's number, as a shell does.
+``--out``.  An ordinary error that leaves the block after a stop (a write to the stopped ffmpeg, raised from a
+``finally`` on the way out) becomes the RenderStopped again.  ``convanim render`` reports one line and exits
+128 + the signal's number, as a shell does.
 """
 from __future__ import annotations
 
@@ -63,9 +65,14 @@ def stop_children() -> None:
             pass
 
 
+#: The signal that stopped the block, once one has (see :func:`stopping_cleanly`).
+_received: list[int] = []
+
+
 def _stop(signum: int, frame) -> None:
     for number in STOP_SIGNALS:  # a second signal while unwinding must not interrupt the clean-up
         signal.signal(number, signal.SIG_IGN)
+    _received.append(signum)
     stop_children()
     raise RenderStopped(signum)
 
@@ -78,11 +85,19 @@ def stopping_cleanly() -> Iterator[None]:
         yield
         return
     before = {number: signal.getsignal(number) for number in STOP_SIGNALS}
+    _received.clear()
     for number in STOP_SIGNALS:
         signal.signal(number, _stop)
     try:
         yield
+    except Exception as err:
+        # Once stopped, an ordinary error on the way out (ffmpeg's pipe broken by its stop, raised from a
+        # ``finally`` that replaced the RenderStopped) is the stop, not a failure.
+        if _received:
+            raise RenderStopped(_received[0]) from err
+        raise
     finally:
+        _received.clear()
         for number, handler in before.items():
             signal.signal(number, handler)
 
