@@ -150,6 +150,22 @@ def run_code(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_explore(args: argparse.Namespace) -> int:
+    """Write OUT/index.html: the scene's layer as a page to explore (see convanim.manim.lecture.explorable)."""
+    from convanim.manim.lecture.explorable import write_explorable
+    from convanim.manim.render import failure_message
+    from convanim.manim.rendering.scene_files import exit_code, resolve_scene_file
+
+    try:
+        page = write_explorable(str(resolve_scene_file(args.scene_file)), args.scene, args.set,
+                                args.out or f"explore-{args.scene}")
+    except Exception as err:  # one line; 2 for what the user asked wrongly
+        print(f"convanim explore: {failure_message(err, args.scene)}", file=sys.stderr)
+        return exit_code(err)
+    print(f"wrote {page}")
+    return 0
+
+
 def run_model(args: argparse.Namespace) -> int:
     """Render the network of an ONNX model on a picture (OnnxModelScene), or its last frame with --still."""
     prog = "convanim model"
@@ -325,6 +341,19 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--out", metavar="PATH.py", help="file to write (default: print the script)")
     code.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                       help="set an option of the scene, e.g. --set stride=2 (repeatable)")
+    explore = commands.add_parser("explore", help="write a page to explore a scene's layer in a browser: point "
+                                                  "at a cell to see its arithmetic",
+                                  description="Write DIR/index.html, one self-contained page (no network) of the "
+                                              "scene's layer from its trace: the input, filters and outputs with "
+                                              "their numbers; pointing at an output cell lights its window and "
+                                              "writes its sum as the video's captions do; pointing at a weight "
+                                              "lights every input cell it multiplies; the arrow keys step through "
+                                              "the video's order.  For the conv layer and pooling scenes.")
+    explore.add_argument("scene_file", metavar="FILE", help=FILE_HELP)
+    explore.add_argument("scene", metavar="SCENE")
+    explore.add_argument("--out", metavar="DIR", help="folder to write index.html into (default: explore-SCENE)")
+    explore.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                         help="set an option of the scene, e.g. --set stride=2 (repeatable)")
     course = commands.add_parser("build", help="render every scene × language × quality of a course file "
                                                "that is not up to date, on Dask",
                                  description="Render every video of the course file (TOML: output, languages, "
@@ -399,6 +428,8 @@ def run_command(args: argparse.Namespace) -> int:
         return run_code(args)
     if args.command == "build":
         return run_build(args)
+    if args.command == "explore":
+        return run_explore(args)
     return run_render(args, still=args.command == "still")
 
 

@@ -26,9 +26,12 @@ from convanim.manim.rendering.scene_files import (SceneNotFoundError, exit_code,
                                                   scene_classes)
 from convanim.manim.rendering.segments import default_jobs, render_segments
 from convanim.manim.rendering.stopping import RenderStopped, stopping_cleanly
-from convanim.manim.speed.settings import speed_environment
+from convanim.manim.speed.raster_threads import raster_threads
+from convanim.manim.speed.settings import SpeedSettings, speed_environment
 
 QUALITY_FLAGS = {"480p": "-l", "720p": "-m", "1080p": "--hd", "4k": "--uhd"}
+#: manimgl's frame size (pixels) at each quality.
+QUALITY_SIZES = {"480p": (854, 480), "720p": (1280, 720), "1080p": (1920, 1080), "4k": (3840, 2160)}
 #: manimgl's frame rate at every quality above (the segments are balanced by frame counts at this rate).
 FPS = 30
 
@@ -89,7 +92,8 @@ def render(scene_file: str, scene: str, out: str, quality: str = "1080p", still:
     render adds at the end of each story step.  SIGTERM or SIGINT stop it cleanly (RenderStopped; see
     :mod:`convanim.manim.rendering.stopping`): its children stop, its temporary files go, nothing is written.
     """
-    with stopping_cleanly(), speed_environment(speed):
+    with stopping_cleanly(), speed_environment(speed), raster_threads(
+            *QUALITY_SIZES.get(quality, (0, 0)), SpeedSettings.from_environment().raster_in_render_thread):
         return render_with_speed(scene_file, scene, out, quality, still, gif, extra, settings, deck_folder, jobs,
                                  voice_waits)
 

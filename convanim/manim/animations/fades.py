@@ -1,6 +1,6 @@
-"""Fades that change opacity only: manimgl's FadeIn / FadeOut without a shift or a scale, made cheap.
+"""Fades that change opacity (and may shift): manimgl's FadeIn / FadeOut without a scale, made cheap.
 
-The scenes import ``FadeIn`` and ``FadeOut`` from here instead of manimlib (a fade with a shift still
+The scenes import ``FadeIn`` and ``FadeOut`` from here instead of manimlib (a fade with a scale still
 uses manimgl's).
 
 manimgl's ``FadeIn(m)`` is a Transform: when it begins it copies ``m``
@@ -14,6 +14,15 @@ copies.  A caption cross-fade (two captions of about 40 glyphs each, every
 step of a sweep) is where this counts; and while it plays, BatchedScene
 draws each fading mobject once and composites it with its share
 (:mod:`convanim.manim.speed.fade_sprites`).
+
+With a ``shift`` every point also moves by a share of it, as manimgl's
+interpolation between the shifted start (or target) and the mobject moves
+it: ``FadeIn(m, shift=v)`` comes from ``-v`` away, ``FadeOut(m, shift=v)``
+goes ``v`` away.  A channel stack's swap (two numbered grids, every step
+that brings a channel forward) is where this counts: manimgl's copies and
+per-field interpolation of every glyph cost about a third of the frame at
+480p (``benchmarks/bench_render.py``).  The switch ``shifting_fades=manimgl``
+(:mod:`convanim.manim.speed.settings`) gives manimgl's fades back.
 """
 from __future__ import annotations
 
@@ -44,10 +53,20 @@ class OpacityFade(Animation):
     end: float = 1.0
     share: float = 1.0  # the share of each alpha drawn now (set every frame)
 
+    def __init__(self, mobject: Mobject, shift: np.ndarray | None = None, **kwargs) -> None:
+        self.shift = None if shift is None or not np.any(shift) else np.asarray(shift, dtype=float)
+        super().__init__(mobject, **kwargs)
+
+    @property
+    def moves_points(self) -> bool:
+        """True when the fade also shifts its mobject (then it is drawn as vectors, never as a sprite)."""
+        return self.shift is not None
+
     def begin(self) -> None:
+        members = self.mobject.family_members_with_points()
         self.alphas = [(member, [(field, column, member.data[field][:, column].copy())
-                                 for field, column in alpha_columns(member)])
-                       for member in self.mobject.family_members_with_points()]
+                                 for field, column in alpha_columns(member)]) for member in members]
+        self.points = [(member, member.get_points().copy()) for member in members] if self.moves_points else []
         super().begin()
 
     def create_starting_mobject(self) -> Mobject:
@@ -64,6 +83,16 @@ class OpacityFade(Animation):
         for member, fields in self.alphas:
             for field, column, original in fields:
                 member.data[field][:, column] = original * share
+            member.note_changed_data()
+        if self.points:
+            self.set_offset(share)
+
+    def set_offset(self, share: float) -> None:
+        """Points shifted by the share of ``shift`` this far into the fade: ``-(1 - share)·shift`` fading in
+        (``share`` rises from 0 to 1), ``(1 - share)·shift`` fading out (it falls from 1 to 0)."""
+        offset = (1.0 - share) * (self.shift if self.end < self.start else -self.shift)
+        for member, original in self.points:
+            member.data["point"][:] = original + offset
             member.note_changed_data()
 
     @contextmanager
@@ -85,17 +114,19 @@ class OpacityFade(Animation):
 
 
 class FadeIn(OpacityFade):
-    """``FadeIn(mobject)`` (no shift, no scale): from invisible to the mobject's own opacities."""
+    """``FadeIn(mobject, shift=v)`` (``v`` optional; no scale): from invisible to the mobject's own opacities,
+    arriving from ``-v`` away."""
     start, end = 0.0, 1.0
 
 
 class FadeOut(OpacityFade):
-    """``FadeOut(mobject)`` (no shift, no scale): from the mobject's own opacities to invisible; removes it."""
+    """``FadeOut(mobject, shift=v)`` (``v`` optional; no scale): from the mobject's own opacities to invisible,
+    leaving ``v`` away; removes it."""
     start, end = 1.0, 0.0
 
-    def __init__(self, mobject: Mobject, **kwargs) -> None:
+    def __init__(self, mobject: Mobject, shift: np.ndarray | None = None, **kwargs) -> None:
         kwargs.setdefault("remover", True)
-        super().__init__(mobject, **kwargs)
+        super().__init__(mobject, shift, **kwargs)
 
 
 def fade_out_then_in(old: Mobject, new: Mobject) -> list[OpacityFade]:

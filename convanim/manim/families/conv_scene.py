@@ -337,22 +337,8 @@ class ConvLayerScene(LayerOptions, FamilyScene):
 
     def introduce_layer(self) -> None:
         t = self.trace
-        c = t.input.shape[0]
-        f, cg, kh, kw = t.weight.shape
-        params = param_count(c, f, (kh, kw), bias=t.has_bias, groups=t.groups)
-        bias_part = f" + {f}" if t.has_bias else ""
-        groups = f", groups={t.groups}" if t.groups > 1 else ""
-        self.title = caption_text(
-            self.tr("input {shape}", shape=format_shape(self.shown_input_shape())) + "   *   "
-            + self.trn("{n} filter {shape}", "{n} filters {shape}", f, shape=format_shape(self.shown_kernel_shape()))
-            + (self.tr(" + bias") if t.has_bias else "") + groups + "   →   "
-            + self.tr("output {shape}", shape=format_shape(self.shown_output_shape())), 28).to_edge(UP, buff=0.25)
-        count = "·".join(map(str, (f, *self.shown_kernel_shape()))) + f"{bias_part} = {params}"
-        self.params = caption_text(self.tr("parameters: {count}", count=count), 26, "#BDBDBD")
-        if t.groups > 1:
-            self.params = caption_text(self.tr(
-                "parameters: {count}; groups={groups}: each filter reads {per_filter} of the {channels} input "
-                "channels", count=count, groups=t.groups, per_filter=cg, channels=c), 24, "#BDBDBD")
+        self.title = caption_text(self.title_text(), 28).to_edge(UP, buff=0.25)
+        self.params = caption_text(self.params_text(), 24 if t.groups > 1 else 26, "#BDBDBD")
         self.params.next_to(self.title, DOWN, buff=0.12)
         # where the captions go, still empty while the layer is introduced
         self.size_notes = VGroup(*self.size_lines()).arrange(DOWN, buff=0.08).to_edge(DOWN, buff=0.3)
@@ -361,6 +347,29 @@ class ConvLayerScene(LayerOptions, FamilyScene):
                   FadeIn(self.params), FadeIn(self.size_notes), run_time=self.stage_time)
         self.wait(self.pause_time)
         self.play(FadeOut(self.params), FadeOut(self.size_notes), run_time=self.stage_time / 2)
+
+    def title_text(self) -> str:
+        """``input (3, 5, 5)   *   2 filters (3, 3, 3) + bias   →   output (2, 5, 5)`` in the scene's language."""
+        t = self.trace
+        groups = f", groups={t.groups}" if t.groups > 1 else ""
+        return (self.tr("input {shape}", shape=format_shape(self.shown_input_shape())) + "   *   "
+                + self.trn("{n} filter {shape}", "{n} filters {shape}", t.num_filters,
+                           shape=format_shape(self.shown_kernel_shape()))
+                + (self.tr(" + bias") if t.has_bias else "") + groups + "   →   "
+                + self.tr("output {shape}", shape=format_shape(self.shown_output_shape())))
+
+    def params_text(self) -> str:
+        """``parameters: 2·3·3·3 + 2 = 56`` (with groups, how many channels each filter reads)."""
+        t = self.trace
+        c = t.input.shape[0]
+        f, cg, kh, kw = t.weight.shape
+        params = param_count(c, f, (kh, kw), bias=t.has_bias, groups=t.groups)
+        bias_part = f" + {f}" if t.has_bias else ""
+        count = "·".join(map(str, (f, *self.shown_kernel_shape()))) + f"{bias_part} = {params}"
+        if t.groups > 1:
+            return self.tr("parameters: {count}; groups={groups}: each filter reads {per_filter} of the {channels} "
+                           "input channels", count=count, groups=t.groups, per_filter=cg, channels=c)
+        return self.tr("parameters: {count}", count=count)
 
     def size_lines(self) -> list:
         """At the bottom, with the parameter count while the layer is introduced: the stride, padding and

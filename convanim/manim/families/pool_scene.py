@@ -66,7 +66,7 @@ class PoolingScene(PoolLayerOptions, PlaneInput, FamilyScene):
         cell = readable_cell(min(0.75, 5.0 / max(hp, wp)), t.input, input_decimals)
         top, _, left, _ = g.pads
         # ceil_mode may add room past the bottom/right padding: it counts as padding too
-        mask = padding_mask(g.input, (top, hp - top - g.input[0], left, wp - left - g.input[1]))
+        mask = self.input_mask = padding_mask(g.input, (top, hp - top - g.input[0], left, wp - left - g.input[1]))
         self.input_grid = NumberGrid(self.display_values(t.padded[0], mask), cell, pal.input, input_decimals, mask,
                                      pal.padding)
         self.input_grid.move_to(np.array([-3.4, -0.3, 0]))
@@ -77,10 +77,29 @@ class PoolingScene(PoolLayerOptions, PlaneInput, FamilyScene):
         for number in self.output_grid.numbers:  # revealed window by window
             number.set_opacity(0)
         self.revealed = np.zeros(g.out, dtype=bool)
+        self.input_label = label_above(self.input_grid, self.input_title())
+        self.output_label = label_above(self.output_grid, self.output_title())
+        self.title = caption_text(self.title_text(), 28).to_edge(UP, buff=0.25)
+        self.formula = VGroup(*(caption_text(line, 22, "#E0E0E0") for line in self.size_formulas())).arrange(
+            DOWN, buff=0.08)
+        self.formula.next_to(self.title, DOWN, buff=0.12)
+        self.window_frames = None
+        self.winner_mark = None
+
+    def input_title(self) -> str:
+        """``input 5×5`` (with max pooling's padding, `` (padding −∞)``)."""
+        g = self.trace.geometry
         h, w = g.input
-        self.input_label = label_above(self.input_grid, self.tr("input {shape}", shape=f"{h}×{w}") + (
-            self.tr(" (padding −∞)") if self.mode == "max" and any(g.pads) else ""))
-        self.output_label = label_above(self.output_grid, self.tr("output {shape}", shape=f"{g.out[0]}×{g.out[1]}"))
+        return self.tr("input {shape}", shape=f"{h}×{w}") + (
+            self.tr(" (padding −∞)") if self.mode == "max" and any(g.pads) else "")
+
+    def output_title(self) -> str:
+        out = self.trace.geometry.out
+        return self.tr("output {shape}", shape=f"{out[0]}×{out[1]}")
+
+    def title_text(self) -> str:
+        """``max pooling 2×2, stride 2, padding 0`` and the options that change the arithmetic."""
+        g = self.trace.geometry
         kh, kw = g.kernel
         what = (self.tr("max pooling {size}", size=f"{kh}×{kw}") if self.mode == "max"
                 else self.tr("average pooling {size}", size=f"{kh}×{kw}"))
@@ -90,12 +109,11 @@ class PoolingScene(PoolLayerOptions, PlaneInput, FamilyScene):
         if self.mode == "avg":
             options.append("divisor_override" if self.divisor_override is not None else
                            f"count_include_pad={self.count_include_pad}")
-        self.title = caption_text(", ".join([what] + options), 28).to_edge(UP, buff=0.25)
-        self.formula = VGroup(*(caption_text(line, 22, "#E0E0E0") for line in size_formulas(
-            self.tr, self.lookup, g, self.ceil_mode))).arrange(DOWN, buff=0.08)
-        self.formula.next_to(self.title, DOWN, buff=0.12)
-        self.window_frames = None
-        self.winner_mark = None
+        return ", ".join([what] + options)
+
+    def size_formulas(self) -> list[str]:
+        """The output-size formula for each axis whose numbers differ (from the core)."""
+        return size_formulas(self.tr, self.lookup, self.trace.geometry, self.ceil_mode)
 
     def display_values(self, values: np.ndarray, is_padding: np.ndarray) -> np.ndarray:
         """Values as drawn: max-pooling padding shows −∞ (integer inputs pad with the dtype's minimum)."""
@@ -185,6 +203,10 @@ class PoolingScene(PoolLayerOptions, PlaneInput, FamilyScene):
 
     def equation(self, step: PoolStep) -> str:
         """The caption: max with its index, or sum ÷ divisor, with the trace's numbers (one spelling)."""
+        return str(self.window_statement(step))
+
+    def window_statement(self, step: PoolStep) -> Statement:
+        """The caption as a Statement: its note the max's index, or the cells an average leaves out."""
         d = self.num_decimals
         shown = list(self.display_values(step.values, step.is_padding).flat)
         values = ", ".join(format_number(v, d) for v in shown)
@@ -192,7 +214,7 @@ class PoolingScene(PoolLayerOptions, PlaneInput, FamilyScene):
         if self.mode == "max":
             h, w = step.source
             index = self.tr("index = {formula}", formula=f"{h}·{self.trace.geometry.input[1]} + {w} = {step.index}")
-            return f"{target} = max({values}) = {format_number(step.value, d)}; {index}"
+            return Statement(target, f"max({values})", format_number(step.value, d), "=", index)
         past = self.past_the_edge(step).flat
         inside = [(v, pad) for v, pad, beyond in zip(shown, step.is_padding.flat, past) if not beyond]
         counted = [v for v, pad in inside if self.padding_counts or not pad]
@@ -205,7 +227,7 @@ class PoolingScene(PoolLayerOptions, PlaneInput, FamilyScene):
         terms = join_terms([format_number(v, d) for v in counted])
         expression = f"({terms}) ÷ {divisor}" if len(counted) > 1 else f"{terms} ÷ {divisor}"
         total = format_number(step.value, d)
-        return str(Statement(target, expression, total, relation_for(expression, total), note))
+        return Statement(target, expression, total, relation_for(expression, total), note)
 
     def past_the_edge(self, step: PoolStep) -> np.ndarray:
         """(KH, KW) True for the cells of a ceil_mode window that lie past the padded input: no cell of the input

@@ -16,6 +16,7 @@ from convanim.statements import APPROXIMATE_NOTE
 
 from convanim.manim.mobjects.numbers import make_number, set_number, shown_value, widest_text
 from convanim.manim.speed.glyph_text import GlyphText
+from convanim.manim.animations import fades as cheap_fades
 from convanim.manim.animations.fades import FadeIn, fade_out_then_in
 
 
@@ -275,7 +276,9 @@ class ChannelStack(VGroup):
             self.front = channel
             scene.add(self)  # the stack is drawn as one mobject again
 
-        return [fading.FadeOut(ghost, shift=back), fading.FadeIn(new, shift=-self.offset)], finish  # manimgl's
+        speed = getattr(scene, "speed", None)
+        fades = fading if speed is not None and speed.shifting_fades == "manimgl" else cheap_fades
+        return [fades.FadeOut(ghost, shift=back), fades.FadeIn(new, shift=-self.offset)], finish
 
 
 class KernelOverlay(VGroup):

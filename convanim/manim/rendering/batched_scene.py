@@ -110,7 +110,7 @@ def sprite_fades(animations, updated: set[int]) -> dict[int, OpacityFade]:
             owners[member_id] = owners.get(member_id, 0) + 1
     fades = {}
     for leaf in leaves:
-        if isinstance(leaf, OpacityFade) and sprite_ready(leaf.mobject) and all(
+        if isinstance(leaf, OpacityFade) and not leaf.moves_points and sprite_ready(leaf.mobject) and all(
                 owners[member_id] == 1 for member_id in family_ids([leaf.mobject])):
             fades[id(leaf.mobject)] = leaf
     return fades
