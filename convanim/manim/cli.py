@@ -211,12 +211,48 @@ def manim_slides_convert(folder: Path, scene: str, dest: Path, *options: str) ->
 
 
 def run_slides(args: argparse.Namespace) -> int:
-    """Render the scene as a deck into OUT/slides, then OUT/index.html (self-contained) and OUT/handout.pdf."""
-    from convanim.manim.lecture.revealjs import RevealJsUnavailable, make_self_contained
-
-    import tempfile
+    """Render the scene as a deck into OUT/slides, then OUT/index.html (self-contained) and OUT/handout.pdf; with
+    --explore, its explorable page as the last slide (OUT/explore/index.html)."""
+    import shutil
 
     out = Path(args.out)
+    page = explore_page_first(args) if args.explore else None
+    if isinstance(page, int):
+        return page
+    try:
+        return write_deck(args, out, page)
+    finally:
+        if page is not None:
+            shutil.rmtree(page, ignore_errors=True)
+
+
+def explore_page_first(args: argparse.Namespace) -> Path | int:
+    """``convanim slides --explore``: the scene's explorable page written to a temporary folder by ``convanim
+    explore`` in a process of its own (this one renders the deck), before anything renders; its folder, or the
+    exit code after its one-line refusal."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    page = Path(tempfile.mkdtemp(prefix="convanim-explore-"))
+    done = subprocess.run([sys.executable, "-m", "convanim.manim.cli", "explore", args.scene_file, args.scene,
+                           "--out", str(page), *(f"--set={s}" for s in args.set)], capture_output=True, text=True)
+    if done.returncode == 0:
+        return page
+    shutil.rmtree(page, ignore_errors=True)
+    lines = done.stderr.strip().splitlines()
+    reason = lines[-1].removeprefix("convanim explore: ") if lines else f"exit code {done.returncode}"
+    print(f"convanim slides: --explore: {reason}", file=sys.stderr)
+    return done.returncode
+
+
+def write_deck(args: argparse.Namespace, out: Path, page: Path | None) -> int:
+    """The deck of :func:`run_slides`, with ``page`` (an explorable page's folder) as its last slide."""
+    import shutil
+    import tempfile
+
+    from convanim.manim.lecture.revealjs import RevealJsUnavailable, make_self_contained
+
     folder = out / "slides"
     # the deck is the slides' videos; the movie manimgl writes beside them (its last piece) is not kept
     with tempfile.TemporaryDirectory(prefix="convanim-slides-") as scratch:
@@ -231,6 +267,12 @@ def run_slides(args: argparse.Namespace) -> int:
     if error:
         print(f"convanim slides: manim-slides convert failed: {error}", file=sys.stderr)
         return 1
+    if page is not None:  # the explorable page after the video slides, in an iframe
+        from convanim.manim.lecture.revealjs import add_page_slide
+
+        (out / "explore").mkdir(exist_ok=True)
+        shutil.move(str(page / "index.html"), out / "explore" / "index.html")
+        add_page_slide(html, "explore/index.html", args.scene)
     try:
         make_self_contained(html)
     except RevealJsUnavailable as reason:
@@ -296,6 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Render the scene as a deck whose slides are the steps of its story "
                                        "(manim-slides), into OUT/slides, and convert it to OUT/index.html, "
                                        "a reveal.js deck that needs no network (reveal.js is inlined).")
+    slides.add_argument("--explore", action="store_true",
+                        help="add the scene's explorable page (convanim explore) as the last slide, written to "
+                             "OUT/explore/index.html")
     slides.add_argument("--pdf", action="store_true",
                         help="also write OUT/handout.pdf: each slide's last frame, its speaker notes printed under it")
     model = commands.add_parser("model", help="render your own network (an ONNX model) on a picture, stage by stage",

@@ -33,8 +33,8 @@ def slide_files(deck, scene="ShortConv"):
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory):
     out = tmp_path_factory.mktemp("deck")
-    result = subprocess.run([COMMAND, "slides", str(SHORT), "ShortConv", "--out", str(out), "--quality", "480p", "--pdf"],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([COMMAND, "slides", str(SHORT), "ShortConv", "--out", str(out), "--quality", "480p", "--pdf",
+                             "--explore"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
     plain = out / "plain.mp4"
     result = subprocess.run([COMMAND, "render", str(SHORT), "ShortConv", "--out", str(plain), "--quality", "480p"],
@@ -73,7 +73,8 @@ def test_the_deck_has_a_slide_per_step_and_keeps_every_frame(deck):
 def test_the_deck_folder_holds_the_deck_and_nothing_else(deck):
     """Issue 35: the movie manimgl writes while rendering a deck (its last second only) used to stay beside the deck
     as OUT/<Scene>.mp4; plain.mp4 is the fixture's own render."""
-    assert sorted(p.name for p in deck.iterdir()) == ["handout.pdf", "index.html", "plain.mp4", "slides"]
+    assert sorted(p.name for p in deck.iterdir()) == ["explore", "handout.pdf", "index.html", "plain.mp4", "slides"]
+    assert sorted(p.name for p in (deck / "explore").iterdir()) == ["index.html"]  # --explore's page
 
 
 def test_the_html_deck_embeds_one_section_per_slide(deck):
@@ -101,7 +102,7 @@ def test_the_html_deck_needs_no_network(deck):
 
 LOAD_EVERY_VIDEO = """
 const done = arguments[arguments.length - 1];
-const sources = Array.from(document.querySelectorAll('.reveal .slides > section'),
+const sources = Array.from(document.querySelectorAll('.reveal .slides > section[data-background-video]'),
                            s => s.getAttribute('data-background-video'));
 Promise.all(sources.map(src => new Promise(resolve => {
   const video = document.createElement('video');
@@ -126,7 +127,15 @@ def test_the_deck_in_a_real_browser(deck):
     try:
         driver.set_script_timeout(60)
         open_deck(driver, deck / "index.html")
-        assert driver.execute_script("return Reveal.getTotalSlides()") == len(files)
+        assert driver.execute_script("return Reveal.getTotalSlides()") == len(files) + 1  # and the explorable page
+        driver.execute_script("Reveal.slide(Reveal.getTotalSlides() - 1)")
+        frame = driver.find_element(By.CSS_SELECTOR, ".reveal .slides > section:last-child iframe")
+        driver.switch_to.frame(frame)
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-cell="y[0,0,0]"]'))
+        page_output = driver.find_element(By.CSS_SELECTOR, '[data-cell="y[0,0,0]"]').text
+        driver.switch_to.default_content()
+        driver.execute_script("Reveal.slide(0)")
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return Reveal.getIndices().h") == 0)
         assert driver.execute_script("return Reveal.getIndices().h") == 0
         driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
         WebDriverWait(driver, 10).until(lambda d: d.execute_script("return Reveal.getIndices().h") == 1)
@@ -135,7 +144,7 @@ def test_the_deck_in_a_real_browser(deck):
         assert current == 1
         loaded = driver.execute_async_script(LOAD_EVERY_VIDEO)
         notes = driver.execute_script(
-            "return Array.from(document.querySelectorAll('.reveal .slides > section'),"
+            "return Array.from(document.querySelectorAll('.reveal .slides > section[data-background-video]'),"
             " s => (s.querySelector('aside.notes') || {textContent: ''}).textContent.trim())")
     finally:
         driver.quit()
@@ -144,7 +153,9 @@ def test_the_deck_in_a_real_browser(deck):
     story = story_timeline(str(SHORT), "ShortConv", [], ["en"]).texts["en"]
     assert notes == [t.text for t in story]  # each slide's speaker notes: its step's narration
     bias = load(SHORT, "ShortConv")
-    assert f"starts at its bias, {run(bias).trace.bias[0]}." in notes[1]
+    played = run(bias)
+    assert f"starts at its bias, {played.trace.bias[0]}." in notes[1]
+    assert float(page_output) == played.trace.output[0, 0, 0]  # the last slide: the layer's page, its numbers
     assert len(loaded) == len(files)
     for video, file in zip(loaded, files):
         assert "error" not in video, f"{file.name} does not load in Chromium: {video}"
@@ -204,6 +215,8 @@ def test_a_wait_between_animations_stays_in_its_slide(tmp_path):
     ("Nope", [], "has no scene 'Nope'"),
     ("ShortConv", ["--set", "strid=2"], "has no option 'strid'"),
     ("KernelTooLarge", [], "larger than the padded input"),
+    ("NotAPhoto", ["--explore"], "--explore: NotAPhoto: the explorable page covers"),  # a family with no page
+    ("ShortConv", ["--explore", "--set", "stride=0"], "--explore: ShortConv.stride = 0"),
 ])
 def test_a_refused_deck_writes_nothing(tmp_path, scene, options, message):
     out = tmp_path / "deck"

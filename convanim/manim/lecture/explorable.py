@@ -24,13 +24,13 @@ def scene_page_data(scene_file: str, scene: str, settings: list[str]) -> dict:
     from convanim.manim.families.pool_scene import PoolingScene
 
     if not issubclass(scene_class, (ConvLayerScene, PoolingScene)):
-        raise NotExplorable(f"{scene}: the explorable page covers the conv layer scenes (Conv3x3 and any "
+        raise NotExplorable("the explorable page covers the conv layer scenes (Conv3x3 and any "
                             "ConvLayerScene) and the pooling scenes")
     instance = type(scene, (scene_class,), options)(skip_animations=True)
     instance.apply_language()
     instance.setup()  # builds the layer and its trace; draws nothing
     if getattr(instance.trace, "depth", None) is not None:
-        raise NotExplorable(f"{scene}: the explorable page shows 2-D and 1-D layers; this one is 3-D")
+        raise NotExplorable("the explorable page shows 2-D and 1-D layers; this one is 3-D")
     return conv_page_data(instance) if isinstance(instance, ConvLayerScene) else pool_page_data(instance)
 
 

@@ -15,6 +15,7 @@ import hashlib
 import io
 import os
 import re
+from html import escape as html_escape
 import tarfile
 import tempfile
 import urllib.request
@@ -112,4 +113,26 @@ def make_self_contained(path: Path) -> None:
     partial.replace(path)
 
 
-__all__ = ["REVEALJS_VERSION", "RevealJsUnavailable", "inline_revealjs", "make_self_contained", "cache_folder"]
+#: A slide of the deck manim-slides writes: a section whose background is the slide's video.
+VIDEO_SLIDE = re.compile(r"<section\s+data-background-size.*?</section>", re.S)
+
+
+def add_page_slide(path: Path, src: str, title: str) -> None:
+    """Add a slide after the video slides of the deck at ``path``: the page at ``src`` (relative to the deck) in
+    an iframe filling the slide (the explorable page, ``convanim slides --explore``).  Written whole, then moved
+    into place; ValueError when the deck has no video slide to follow."""
+    html = path.read_text(encoding="utf-8")
+    slides = list(VIDEO_SLIDE.finditer(html))
+    if not slides:
+        raise ValueError(f"{path}: no video slide found to add the page after")
+    end = slides[-1].end()
+    slide = (f'\n<section data-explorable="{html_escape(src)}">'
+             f'<iframe src="{html_escape(src)}" title="{html_escape(title)}" '
+             'style="width:100%;height:100vh;border:0;background:#111"></iframe></section>')
+    partial = path.with_suffix(".part")
+    partial.write_text(html[:end] + slide + html[end:], encoding="utf-8")
+    partial.replace(path)
+
+
+__all__ = ["REVEALJS_VERSION", "RevealJsUnavailable", "add_page_slide", "inline_revealjs", "make_self_contained",
+           "cache_folder"]
