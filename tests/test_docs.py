@@ -87,6 +87,20 @@ def test_every_gallery_scene_is_on_its_family_page_with_its_still(site):
             assert f"convanim render {stem} {name}" in re.sub(r"<[^>]+>", "", html), (stem, name)
 
 
+def test_the_gallery_links_the_explorable_page_of_each_scene_it_covers(site):
+    links = {}
+    for page in (site / "gallery").glob("*.html"):
+        for target in re.findall(r'href="\.\./explore/([^/"]+)/index\.html"', page.read_text(encoding="utf-8")):
+            links[target] = page.stem
+    # the conv layer and pooling families have pages; the backward, im2col and feature-map families do not
+    assert {"Conv3x3", "MnistSizedConv", "MaxPool2x2", "AvgPoolIncludePad", "Conv1dLayer"} <= set(links)
+    assert links["Conv3x3"] == "conv3x3" and links["MaxPool2x2"] == "pooling"
+    assert not {"ConvBackward", "Im2Col", "FeatureMaps"} & set(links)
+    for name in links:  # each page is there, with the data-cell contract
+        html = (site / "explore" / name / "index.html").read_text(encoding="utf-8")
+        assert '"kind":' in html and '"cells":{' in html and 'id="statement"' in html
+
+
 def test_the_docs_gallery_and_convanim_list_show_the_same_scenes_in_the_same_order(site, tmp_path):
     import shutil
 

@@ -6,7 +6,9 @@ Each writes MyST Markdown that the page's own parser reads.
   data alike: ``convanim`` (the core) and ``convanim.manim`` (the rendering layer).
 - ``convanim-gallery SCENE_FILE``: every scene of a gallery file (``scenes/pooling.py``) in its order
   (``SCENES_IN_ORDER``, then the others): its name, its last frame from ``media/gallery/``, its docstring and
-  the command that renders it.  A scene without a still is a build warning (an error under ``-W``).
+  the command that renders it.  A scene without a still is a build warning (an error under ``-W``).  A scene
+  ``convanim explore`` covers (the conv layer and pooling families) gets its explorable page, written into the
+  site's ``explore/<Scene>/index.html``, and a link to it.
 - ``convanim-options``: the declared options of every family base that ``convanim.manim`` exports (what
   ``--set`` takes and ``convanim list --options`` prints), with value, description and rule.
 """
@@ -98,8 +100,23 @@ class GalleryDirective(GeneratedDirective):
                       f"```{{image}} /../media/gallery/{name}.png", f":alt: the last frame of {name}", ":width: 480px",
                       "```", "", *doc.splitlines(), "",
                       "```sh", f"convanim render {path.stem} {name}          # or: manimgl {scene_file} {name}", "```",
-                      ""]
+                      "", *self.explorable(path, name)]
         return self.parse(lines)
+
+    def explorable(self, path: Path, name: str) -> list[str]:
+        """The scene's explorable page written into the site, and the lines linking it (none when its family has
+        no page)."""
+        from convanim.manim.lecture.explorable import NotExplorable, scene_page_data
+        from convanim.manim.lecture.explorable_page import write_page
+
+        try:
+            data = scene_page_data(str(path), name, [])
+        except NotExplorable:
+            return []
+        write_page(data, Path(self.env.app.outdir) / "explore" / name)
+        return [f'<p class="explore"><a href="../explore/{name}/index.html">Explore {name} in your browser</a>: '
+                "point at an output cell for its sum, at a weight for the input cells it multiplies "
+                f"(<code>convanim explore {path.stem} {name}</code>).</p>", ""]
 
 
 class OptionsDirective(GeneratedDirective):
