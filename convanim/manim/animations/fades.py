@@ -21,7 +21,7 @@ it: ``FadeIn(m, shift=v)`` comes from ``-v`` away, ``FadeOut(m, shift=v)``
 goes ``v`` away.  A channel stack's swap (two numbered grids, every step
 that brings a channel forward) is where this counts: manimgl's copies and
 per-field interpolation of every glyph cost about a third of the frame at
-480p (``benchmarks/bench_render.py``).  The switch ``shifting_fades=manimgl``
+480p (``benchmarks/bench_render.py``).  The switch ``shifts=manimgl``
 (:mod:`convanim.manim.speed.settings`) gives manimgl's fades back.
 """
 from __future__ import annotations

@@ -42,6 +42,7 @@ from convanim.manim.mobjects.cells import (MIN_FONT_SIZE, BiasChip, ChannelStack
                                            WindowLens, caption_text, fit_font_size, frame_around, label_above,
                                            min_cell_for)
 from convanim.manim.animations.fades import FadeIn, FadeOut
+from convanim.manim.animations.shift import shift_animation
 from convanim.manim.mobjects.free_space import box_of, drawn_boxes, free_spot
 from convanim.manim.animations.shade_sweep import ShadeSweep, SweepStep
 from convanim.manim.mobjects.size_statements import settings_parts, size_formulas
@@ -500,7 +501,7 @@ class ConvLayerScene(LayerOptions, FamilyScene):
         if self.cell_marker is None:
             self.cell_marker = marker
             return FadeIn(marker)
-        return self.cell_marker.animate.move_to(marker)
+        return shift_animation(self, self.cell_marker, marker.get_center() - self.cell_marker.get_center())
 
     def output_marker(self, cell):
         """The ring that marks the output cell a step writes."""
@@ -528,7 +529,7 @@ class ConvLayerScene(LayerOptions, FamilyScene):
         shift = self.overlay.shift_onto(grid, step.sources.rows[0], step.sources.cols[0])
         if np.allclose(shift, 0) and not extra:
             return
-        self.play(self.overlay.animate.shift(shift), *extra, run_time=run_time)
+        self.play(shift_animation(self, self.overlay, shift), *extra, run_time=run_time)
 
     def widest_product(self) -> str:
         products = self.trace.products

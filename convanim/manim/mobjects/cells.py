@@ -277,7 +277,7 @@ class ChannelStack(VGroup):
             scene.add(self)  # the stack is drawn as one mobject again
 
         speed = getattr(scene, "speed", None)
-        fades = fading if speed is not None and speed.shifting_fades == "manimgl" else cheap_fades
+        fades = fading if speed is not None and speed.shifts == "manimgl" else cheap_fades
         return [fades.FadeOut(ghost, shift=back), fades.FadeIn(new, shift=-self.offset)], finish
 
 

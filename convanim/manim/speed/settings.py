@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields, replace
 #: The environment variable holding the switches, ``NAME=VALUE`` separated by commas.
 ENVIRONMENT = "CONVANIM_SPEED"
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
-_WORDS = {"fill_canvas": ("frame", "manimgl"), "shader_ids": ("fast", "manimgl"), "shifting_fades": ("fast", "manimgl")}
+_WORDS = {"fill_canvas": ("frame", "manimgl"), "shader_ids": ("fast", "manimgl"), "shifts": ("fast", "manimgl")}
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,9 @@ class SpeedSettings:
     #: Mobjects fading with an OpacityFade (and nothing else moving them) are drawn once and composited with
     #: their opacity each frame (fade_sprites.py).  Either way each is drawn in a pass of its own.
     draw_fades_once: bool = True
-    #: "fast": a fade with a shift (a channel stack's swap) scales alphas and moves points in place
-    #: (animations/fades.py); "manimgl": manimgl's Transform-based FadeIn/FadeOut.
-    shifting_fades: str = "fast"
+    #: "fast": a shift, alone (animations/shift.py) or with a fade (a channel stack's swap, animations/fades.py),
+    #: moves the points in place; "manimgl": manimgl's Transforms (MoveToTarget, FadeIn/FadeOut with a shift).
+    shifts: str = "fast"
     #: At 480p and below, Mesa's llvmpipe rasterises in the rendering thread (raster_threads.py).
     raster_in_render_thread: bool = True
     #: Frames go to ffmpeg through a pipe widened to hold a frame, up to Linux's limit (movie_pipe.py).
