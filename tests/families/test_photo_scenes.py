@@ -213,8 +213,7 @@ def test_images_do_not_split_the_vector_batch():
 
     class Counting(feature_maps.FeatureMaps):
         def zoom_to_window(self):
-            self.assemble_render_groups()
-            groups = [g for g in self.render_groups if has_vectors(g)]
+            groups = [g for g in self.render_groups_now() if has_vectors(g)]
             counts["vector batches"] = len(groups)
             counts["images"] = sum(not has_vectors(m) for m in self.mobjects)
             super().zoom_to_window()

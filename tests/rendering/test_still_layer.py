@@ -104,6 +104,7 @@ def test_the_layer_holds_only_still_mobjects_and_is_drawn_about_once_per_animati
 
     class Watching(load_short("ShortConv")):
         def capture(self, *groups):
+            groups = self.render_groups_now()  # as the frame draws them (made lazily, after adds and removes)
             moving = self.moving_ids()
             still = self.render_groups[:self.render_state.still_count]
             seen.append((len(still), any(id(sm) in moving for g in still for sm in g.get_family()[1:])))
@@ -398,3 +399,29 @@ def test_live_clusters_follow_the_rule_worked_pair_by_pair_on_random_boxes():
             boxes[rng.integers(n)] = [np.inf, np.inf, -np.inf, -np.inf]  # an empty box
         for join_below in (0.0, 500.0, 5000.0):
             assert live_clusters(boxes, join_below) == clusters_by_hand(boxes, join_below), (boxes, join_below)
+
+
+def test_render_groups_are_made_when_a_frame_is_drawn_not_at_every_add_and_remove():
+    counts = {"made": 0, "changes": 0, "frames": 0}
+
+    class Counting(load_short("ShortConv")):
+        def make_render_groups(self):
+            counts["made"] += 1
+            super().make_render_groups()
+
+        def add(self, *mobjects):
+            counts["changes"] += 1
+            return super().add(*mobjects)
+
+        def remove(self, *mobjects):
+            counts["changes"] += 1
+            return super().remove(*mobjects)
+
+        def capture(self, *groups):
+            counts["frames"] += 1
+            return super().capture(*groups)
+
+    frames, scene, _ = drawn_frames(Counting)
+    assert frames and counts["frames"] > 0
+    assert counts["made"] <= counts["frames"]  # at most once per frame drawn
+    assert counts["made"] < counts["changes"]  # not once per add or remove (manimgl's way)

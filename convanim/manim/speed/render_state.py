@@ -13,6 +13,8 @@ from typing import Any
 
 @dataclass
 class RenderState:
+    #: True when mobjects were added or removed, or began or stopped moving, since the render groups were made.
+    groups_stale: bool = True
     #: id of a fading mobject drawn as a sprite -> its OpacityFade (set per animation).
     fades: dict = field(default_factory=dict)
     #: FadeSprites, made at the first sprite.

@@ -317,6 +317,10 @@ def live_after_cut(boxes: np.ndarray, moves: np.ndarray, holes: np.ndarray | Non
 #: frame larger than their own boxes: each pass has a cost of its own (draw calls, uniforms).  Measured on
 #: ConvBackward at 720p, two runs each: 25.1 s with 0, 23.7 s with 0.1, 24.6 s with 0.25 (noise about 1 s).
 JOIN_BELOW = 0.1
+#: More live units than this are drawn as one cluster: the clustering compares every pair and joins pairs one at
+#: a time (cubic in the units), and every cluster is a pass of its own.  MnistSizedConv's closing fade-out (591
+#: mobjects leaving, each a live unit) took 0.66 s a frame at 480p before this bound.
+CLUSTERED_AT_MOST = 32
 
 
 def box_areas(boxes: np.ndarray) -> np.ndarray:
@@ -335,6 +339,8 @@ def live_clusters(boxes: np.ndarray, join_below: float = 0.0) -> list[list[int]]
     and composited over the clusters' boxes instead of one box around all.
     """
     n = len(boxes)
+    if n > CLUSTERED_AT_MOST:  # many live units (a whole grid fading out): one pass around them all
+        return [list(range(n))] if n else []
     labels = np.arange(n)
     if n > 1:
         meets = meeting(boxes)
