@@ -7,6 +7,7 @@
     python benchmarks/bench_render.py --goal    # Conv3x3 at 1080p, then every scene at 720p: the 2x goal
     python benchmarks/bench_render.py --qualities 480p 720p 1080p --floor   # one line of text vs nothing
     python benchmarks/bench_render.py --qualities 1080p --scenes Conv3x3 --levers   # what each change bought
+    python benchmarks/bench_render.py --qualities 480p --parts   # where a frame's time goes (frame_parts.py)
 
 Each scene is rendered to MP4 by the documented command (`python -m
 convanim.manim.render`, as `make demo` does: parallel segments, one per two
@@ -111,16 +112,21 @@ def measure_floor(qualities: list[str], duration: float = 20.0) -> None:
     print_table(["quality", "frames", "one caption s", "empty s", "ms/frame", "empty ms/frame", "ratio"], rows)
 
 
-STROKES = ["--speed", "skip_empty_strokes=False"]
+RASTER = ["--speed", "raster_in_render_thread=off"]
+SHIFTS = ["--speed", "shifts=manimgl", *RASTER]
+STROKES = ["--speed", "skip_empty_strokes=False", *SHIFTS]
 LEVERS = [  # (name, settings): each row adds one change to the one above, all in one process (--jobs 1).
-    # Every row builds captions from glyphs converted once (glyph_text.py) and draws the live part in clusters.
+    # Every row builds captions from glyphs converted once (glyph_text.py), draws the live part in clusters and
+    # makes the render groups once a frame.
     ("manimgl's fill canvas and shader ids, every mobject drawn every frame",
      ["--speed", "fill_canvas=manimgl", "--speed", "draw_still_parts_once=False", "--speed", "shader_ids=manimgl",
       *STROKES]),
     ("frame-sized fill canvas", ["--speed", "draw_still_parts_once=False", "--speed", "shader_ids=manimgl", *STROKES]),
     ("+ still parts drawn once", ["--speed", "shader_ids=manimgl", *STROKES]),
     ("+ shader ids hashed from values", [*STROKES]),
-    ("+ empty stroke passes skipped", []),
+    ("+ empty stroke passes skipped", [*SHIFTS]),
+    ("+ shifts move the points in place", [*RASTER]),
+    ("+ small frames rasterised in the rendering thread", []),
 ]
 
 
@@ -143,6 +149,23 @@ def measure_levers(scenes: list[str], qualities: list[str]) -> None:
     print_table(["scene", "quality", "drawing", "render s (--jobs 1)", "ms/frame", "empty s", "ratio"], rows)
 
 
+def measure_parts(scenes: list[str], qualities: list[str]) -> None:
+    """Each scene rendered once with its frame's steps timed (frame_parts.py), then an empty scene as long."""
+    with tempfile.TemporaryDirectory() as folder:
+        for scene in scenes:
+            duration = scene_duration(SCENE_FILES[scene], scene)
+            empty_file = Path(folder, "empty.py")
+            empty_file.write_text(EMPTY_SCENE.format(duration=duration))
+            for quality in qualities:
+                parts = subprocess.run([sys.executable, str(Path(__file__).with_name("frame_parts.py")),
+                                        SCENE_FILES[scene], scene, "--quality", quality, "--out",
+                                        str(Path(folder, "s.mp4"))], check=True, cwd=ROOT, capture_output=True,
+                                       text=True)
+                print(parts.stdout.split("-- frame parts --\n", 1)[-1])
+                e_time, e_frames = timed_render(str(empty_file), "EmptyScene", quality, Path(folder, "e.mp4"), *ONE)
+                print(f"the empty scene, {quality}: {e_time:.1f} s, {1e3 * e_time / e_frames:.1f} ms per frame\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--qualities", nargs="+", default=["480p", "1080p"])
@@ -157,7 +180,13 @@ def main() -> None:
                              "cost of manimgl's fill pass alone")
     parser.add_argument("--levers", action="store_true",
                         help="render the scenes with each render-speed change switched on in turn (one process)")
+    parser.add_argument("--parts", action="store_true",
+                        help="render each scene once (--jobs 1) with a frame's main steps timed, and an empty scene "
+                             "of the same length (benchmarks/frame_parts.py)")
     args = parser.parse_args()
+    if args.parts:
+        measure_parts(args.scenes, args.qualities)
+        return
     if args.levers:
         measure_levers(args.scenes, args.qualities)
         return
@@ -208,5 +237,5 @@ def measure_against_empty(pairs: list[tuple[str, str]], with_speedup: set[tuple[
 
 
 if __name__ == "__main__":
-    with recorded("bench_render", modes=("--levers", "--goal", "--floor", "--family")):
+    with recorded("bench_render", modes=("--levers", "--goal", "--floor", "--family", "--parts")):
         main()
