@@ -130,14 +130,19 @@ LEVERS = [  # (name, settings): each row adds one change to the one above, all i
 ]
 
 
+def with_empty_scenes(scenes: list[str], folder: str):
+    """Each scene with the file of an empty scene as long (written in ``folder``)."""
+    for scene in scenes:
+        empty_file = Path(folder, "empty.py")
+        empty_file.write_text(EMPTY_SCENE.format(duration=scene_duration(SCENE_FILES[scene], scene)))
+        yield scene, empty_file
+
+
 def measure_levers(scenes: list[str], qualities: list[str]) -> None:
     """Each render-speed change on its own: the same scene rendered with the changes switched on one by one."""
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        for scene in scenes:
-            duration = scene_duration(SCENE_FILES[scene], scene)
-            empty_file = Path(folder, "empty.py")
-            empty_file.write_text(EMPTY_SCENE.format(duration=duration))
+        for scene, empty_file in with_empty_scenes(scenes, folder):
             for quality in qualities:
                 e_time, _ = timed_render(str(empty_file), "EmptyScene", quality, Path(folder, "e.mp4"), *ONE)
                 for name, settings in LEVERS:
@@ -152,10 +157,7 @@ def measure_levers(scenes: list[str], qualities: list[str]) -> None:
 def measure_parts(scenes: list[str], qualities: list[str]) -> None:
     """Each scene rendered once with its frame's steps timed (frame_parts.py), then an empty scene as long."""
     with tempfile.TemporaryDirectory() as folder:
-        for scene in scenes:
-            duration = scene_duration(SCENE_FILES[scene], scene)
-            empty_file = Path(folder, "empty.py")
-            empty_file.write_text(EMPTY_SCENE.format(duration=duration))
+        for scene, empty_file in with_empty_scenes(scenes, folder):
             for quality in qualities:
                 parts = subprocess.run([sys.executable, str(Path(__file__).with_name("frame_parts.py")),
                                         SCENE_FILES[scene], scene, "--quality", quality, "--out",

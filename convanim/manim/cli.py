@@ -314,6 +314,18 @@ def scene_command(commands, name: str, quality: str, out_help: str, out_metavar:
     return sub
 
 
+def file_scene_command(commands, name: str, out_metavar: str, out_help: str, set_example: str,
+                       **description) -> argparse.ArgumentParser:
+    """A command that reads a scene without rendering it: FILE SCENE --out --set."""
+    sub = commands.add_parser(name, **description)
+    sub.add_argument("scene_file", metavar="FILE", help=FILE_HELP)
+    sub.add_argument("scene", metavar="SCENE")
+    sub.add_argument("--out", metavar=out_metavar, help=out_help)
+    sub.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                     help=f"set an option of the scene, e.g. --set {set_example} (repeatable)")
+    return sub
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="convanim", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -365,40 +377,28 @@ def build_parser() -> argparse.ArgumentParser:
                             "(repeatable)")
     model.add_argument("--speed", action="append", default=[], metavar="NAME=VALUE", help=argparse.SUPPRESS)
     model.add_argument("--verbose", action="store_true", help="print the whole traceback when the render fails")
-    script = commands.add_parser("script", help="write the narration as WebVTT, one cue per story step",
-                                 description="Write the scene's narration (generated from its trace, in its language) "
-                                             "as WebVTT: one cue per spoken step, the cue id the step's id, the times "
-                                             "those of the silent video.  Edit the texts and render with "
-                                             "--set narration_script=PATH.vtt; record <id>.wav files for "
-                                             "--set narration=FOLDER.")
-    script.add_argument("scene_file", metavar="FILE", help=FILE_HELP)
-    script.add_argument("scene", metavar="SCENE")
-    script.add_argument("--out", metavar="PATH.vtt", help="file to write (default: SCENE.vtt)")
-    script.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="set an option of the scene, e.g. --set language=th (repeatable)")
-    code = commands.add_parser("code", help="print the PyTorch code of a scene's layer as a runnable script",
-                               description="Print the PyTorch lines that build the scene's layer with the weights "
-                                           "it shows and compute the output it shows (the lines of its closing "
-                                           "card), after the scene's arrays written out as tensors: a runnable "
-                                           "script that ends with the output in y.")
-    code.add_argument("scene_file", metavar="FILE", help=FILE_HELP)
-    code.add_argument("scene", metavar="SCENE")
-    code.add_argument("--out", metavar="PATH.py", help="file to write (default: print the script)")
-    code.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                      help="set an option of the scene, e.g. --set stride=2 (repeatable)")
-    explore = commands.add_parser("explore", help="write a page to explore a scene's layer in a browser: point "
-                                                  "at a cell to see its arithmetic",
-                                  description="Write DIR/index.html, one self-contained page (no network) of the "
-                                              "scene's layer from its trace: the input, filters and outputs with "
-                                              "their numbers; pointing at an output cell lights its window and "
-                                              "writes its sum as the video's captions do; pointing at a weight "
-                                              "lights every input cell it multiplies; the arrow keys step through "
-                                              "the video's order.  For the conv layer and pooling scenes.")
-    explore.add_argument("scene_file", metavar="FILE", help=FILE_HELP)
-    explore.add_argument("scene", metavar="SCENE")
-    explore.add_argument("--out", metavar="DIR", help="folder to write index.html into (default: explore-SCENE)")
-    explore.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                         help="set an option of the scene, e.g. --set stride=2 (repeatable)")
+    file_scene_command(commands, "script", "PATH.vtt", "file to write (default: SCENE.vtt)", "language=th",
+                       help="write the narration as WebVTT, one cue per story step",
+                       description="Write the scene's narration (generated from its trace, in its language) "
+                                   "as WebVTT: one cue per spoken step, the cue id the step's id, the times "
+                                   "those of the silent video.  Edit the texts and render with "
+                                   "--set narration_script=PATH.vtt; record <id>.wav files for "
+                                   "--set narration=FOLDER.")
+    file_scene_command(commands, "code", "PATH.py", "file to write (default: print the script)", "stride=2",
+                       help="print the PyTorch code of a scene's layer as a runnable script",
+                       description="Print the PyTorch lines that build the scene's layer with the weights "
+                                   "it shows and compute the output it shows (the lines of its closing "
+                                   "card), after the scene's arrays written out as tensors: a runnable "
+                                   "script that ends with the output in y.")
+    file_scene_command(commands, "explore", "DIR", "folder to write index.html into (default: explore-SCENE)",
+                       "stride=2", help="write a page to explore a scene's layer in a browser: point at a cell to "
+                                        "see its arithmetic",
+                       description="Write DIR/index.html, one self-contained page (no network) of the "
+                                   "scene's layer from its trace: the input, filters and outputs with "
+                                   "their numbers; pointing at an output cell lights its window and "
+                                   "writes its sum as the video's captions do; pointing at a weight "
+                                   "lights every input cell it multiplies; the arrow keys step through "
+                                   "the video's order.  For the conv layer and pooling scenes.")
     course = commands.add_parser("build", help="render every scene × language × quality of a course file "
                                                "that is not up to date, on Dask",
                                  description="Render every video of the course file (TOML: output, languages, "
