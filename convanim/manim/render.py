@@ -238,10 +238,22 @@ def main(argv: list[str] | None = None) -> int:
                              still=args.still, gif=args.gif, extra=extra, settings=args.set, jobs=args.jobs,
                              voice_waits=waits, speed=args.speed)
     if code == 0 and args.sources_out:
-        from convanim.manim.rendering.sources import loaded_sources
-
-        Path(args.sources_out).write_text(json.dumps(loaded_sources(str(resolve_scene_file(args.scene_file)))))
+        Path(args.sources_out).write_text(json.dumps(job_sources(args.scene_file, args.scene, args.set)))
     return code
+
+
+def job_sources(scene_file: str, scene: str, settings: list[str]) -> list[str]:
+    """After a render in this process: the files its video depends on (a course job's key): the modules it
+    loaded (:func:`convanim.manim.rendering.sources.loaded_sources`) and the narration's recordings and script."""
+    from convanim.manim.rendering.sources import loaded_sources
+    from convanim.manim.story.options import narration_request
+
+    scene_file = str(resolve_scene_file(scene_file))
+    files = loaded_sources(scene_file)
+    request = narration_request(*check_scene(scene_file, scene, settings))
+    if request is not None:
+        files += [str(path) for path in request.input_files()]
+    return sorted(set(files))
 
 
 def render_and_report(prog: str, verbose: bool, scene_file: str, scene: str, quiet: bool = False,

@@ -215,6 +215,81 @@ def test_a_dask_scheduler_and_two_workers_build_the_same_videos(local_build, tmp
                 process.kill()
 
 
+NARRATED_COURSE = '''output = "built"
+languages = ["en"]
+qualities = ["480p"]
+narration = "recordings/{language}/{name}"
+subtitles = "th"
+
+[[scenes]]
+file = "scenes/conv.py"
+set = { normalize_voice = false }
+
+[[scenes]]
+file = "scenes/pool.py"
+scene = "TinyPool"
+set = { normalize_voice = false }
+'''
+TONE_SECONDS, RATE = 0.3, 48_000
+
+
+def write_tone(path: Path, freq: float) -> None:
+    """A recording of TONE_SECONDS of a sine at half amplitude."""
+    import wave
+
+    import numpy as np
+
+    t = np.arange(int(TONE_SECONDS * RATE)) / RATE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(RATE)
+        out.writeframes((0.5 * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2").tobytes())
+
+
+def test_a_narrated_course_speaks_the_recordings_with_subtitles_and_a_new_take_renders_its_video_again(tmp_path):
+    """Each video gets its own recordings ({language}/{name} in the course's narration folder) and subtitle
+    tracks; replacing one recording makes exactly that video stale."""
+    import numpy as np
+
+    from convanim.manim.story.timeline import story_timeline
+    from convanim.narration import read_webvtt
+
+    course = write_course(tmp_path, NARRATED_COURSE)
+    stories = {name: story_timeline(str(tmp_path / "scenes" / file), name, [], ["en", "th"])
+               for name, file in (("TinyConv", "conv.py"), ("TinyPool", "pool.py"))}
+    spoken = {name: [t.id for t in story.texts["en"] if t.text] for name, story in stories.items()}
+    for name, ids in spoken.items():
+        for k, step in enumerate(ids):
+            write_tone(tmp_path / "recordings" / "en" / name / f"{step}.wav", 300.0 + 40 * k)
+    result = convanim("build", str(course), "--workers", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "built" / "en" / "480p"
+    for name, story in stories.items():
+        sound = subprocess.run(["ffmpeg", "-v", "error", "-i", str(out / f"{name}.mp4"), "-map", "0:a", "-ac", "1",
+                                "-ar", str(RATE), "-f", "f32le", "-"], capture_output=True, check=True).stdout
+        samples = np.frombuffer(sound, dtype="<f4")
+        blocks = samples[:len(samples) // 480 * 480].reshape(-1, 480)  # 10 ms each
+        loud = np.sqrt((blocks ** 2).mean(axis=1)) > 0.1  # a tone's RMS is 0.35; the pauses between are silent
+        onsets = int((np.diff(np.concatenate([[0], loud.astype(int)])) == 1).sum())
+        assert onsets == len(spoken[name]) > 0  # one voice a recording
+        assert loud.sum() * 0.01 == pytest.approx(len(spoken[name]) * TONE_SECONDS, abs=0.02 * len(spoken[name]))
+        for language in ("en", "th"):
+            cues = read_webvtt(out / f"{name}.{language}.vtt")
+            assert [c.text for c in cues] == [t.text for t in story.texts[language] if t.text]
+            assert (out / f"{name}.{language}.srt").is_file()
+    page = (tmp_path / "built" / "index.html").read_text()
+    for name in stories:
+        for language in ("en", "th"):
+            assert f'hreflang="{language}" href="en/480p/{name}.{language}.vtt"' in page
+    write_tone(tmp_path / "recordings" / "en" / "TinyPool" / f"{spoken['TinyPool'][0]}.wav", 900.0)  # a new take
+    dry = convanim("build", str(course), "--dry-run", cwd=tmp_path)
+    assert dry.returncode == 0, dry.stderr
+    assert re.findall(r"would render (\S+)", dry.stderr) == ["en/480p/TinyPool.mp4"]
+    (out / "TinyConv.th.vtt").unlink()  # a lost subtitle file: that video is stale too
+    dry = convanim("build", str(course), "--dry-run", cwd=tmp_path)
+    assert sorted(re.findall(r"would render (\S+)", dry.stderr)) == ["en/480p/TinyConv.mp4", "en/480p/TinyPool.mp4"]
+
+
 def test_course_file_mistakes_are_one_line_naming_the_key(tmp_path):
     from convanim.manim.course.course_file import CourseError, read_course
 
@@ -228,11 +303,20 @@ def test_course_file_mistakes_are_one_line_naming_the_key(tmp_path):
         '[[scenes]]\nfile = "scenes/conv.py"\nset = { kernel_size = { a = 1 } }\n': "scenes[0].set.kernel_size",
         'outputs = "x"\n': "unknown key 'outputs'",
         'languages = "en"\n': "languages = 'en': expected a list of strings",
+        'narration = "recordings/{lang}"\n[[scenes]]\nfile = "scenes/conv.py"\n':
+            "course.narration = 'recordings/{lang}': {lang} is not a placeholder",
     }
     for text, message in cases.items():
         (tmp_path / "bad.toml").write_text(text)
         with pytest.raises(CourseError, match=re.escape(message)):
             read_course(tmp_path / "bad.toml")
+    from convanim.manim.course.jobs import plan_jobs
+
+    (tmp_path / "bad.toml").write_text('narration = "recordings/{language}"\n[[scenes]]\nfile = "scenes/conv.py"\n')
+    folder = tmp_path / "recordings" / "en"
+    with pytest.raises(CourseError, match=re.escape(f"scenes[0] (TinyConv, en): TinyConv.narration = '{folder}': "
+                                                    "expected 'off', 'tts' or a folder of recordings (no such folder)")):
+        plan_jobs(read_course(tmp_path / "bad.toml"))
 
 
 def test_a_wrong_scene_or_option_stops_the_build_in_one_line_before_anything_renders(tmp_path):

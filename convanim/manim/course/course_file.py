@@ -3,7 +3,7 @@
     output = "course"              # relative to the course file's folder, or absolute
     languages = ["en", "th"]
     qualities = ["480p", "1080p"]
-    narration = "tts"              # optional, for every scene: as --set narration=tts
+    narration = "tts"              # optional, for every scene: as --set narration=tts, or a recordings folder
     subtitles = "en,th"            # optional, for every scene: as --set subtitles=en,th
 
     [[scenes]]
@@ -12,11 +12,16 @@
     set = { stride = 1 }           # optional, as --set
     name = "MaxPoolStride1"        # optional: the video's name (default: the scene's)
 
+A path in ``narration`` (a folder of recordings) or ``narration_script``, at the top or in a ``set`` table, is
+relative to the course file's folder and may hold ``{language}`` and ``{name}``, filled for each video with its
+language and its name: ``narration = "recordings/{language}/{name}"`` gives every video its own recordings.
+
 Every key is checked here, before anything renders: an unknown key, a wrong type, an unknown language or
 quality, a missing file, two videos of one name: :class:`CourseError`, one line naming the key.  Needs no manim.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +30,11 @@ from convanim.languages import LANGUAGES
 
 #: The qualities a course may ask for (convanim render's --quality).
 QUALITIES = ("480p", "720p", "1080p", "4k")
-TOP_KEYS = {"output", "languages", "qualities", "narration", "subtitles", "scenes"}
+TOP_KEYS = {"output", "languages", "qualities", "narration", "narration_script", "subtitles", "scenes"}
+#: Options whose value names a file or folder (besides the words below): relative to the course file's folder.
+PATH_OPTIONS = {"narration": ("off", "tts"), "narration_script": ("",)}
+#: What a path may hold, filled for each video (:func:`fill_placeholders`).
+PLACEHOLDERS = ("language", "name")
 SCENE_KEYS = {"file", "scene", "set", "name"}
 
 
@@ -57,8 +66,11 @@ class Course:
     settings: tuple[str, ...] = field(default=())
 
 
-def setting_text(name: str, value: object, where: str) -> str:
-    """A TOML value as ``--set`` writes it: ``stride=1``, ``input_size=5,5``, ``use_bias=false``."""
+def setting_text(name: str, value: object, where: str, folder: Path | None = None) -> str:
+    """A TOML value as ``--set`` writes it: ``stride=1``, ``input_size=5,5``, ``use_bias=false``; a path option's
+    relative path joined to ``folder`` (:func:`path_setting`)."""
+    if name in PATH_OPTIONS and isinstance(value, str) and folder is not None:
+        return path_setting(name, value, folder, where)
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, (int, float, str)):
@@ -69,6 +81,27 @@ def setting_text(name: str, value: object, where: str) -> str:
         raise CourseError(f"{where}.{name} = {value!r}: expected a number, a string, true/false or a list of "
                           f"numbers")
     return f"{name}={text}"
+
+
+def path_setting(name: str, value: str, folder: Path, where: str) -> str:
+    """A path option's ``NAME=VALUE`` with a relative path made absolute against the course file's ``folder``
+    (its words, such as ``tts``, unchanged); CourseError for a placeholder other than {language} and {name}."""
+    for field in re.findall(r"{([^{}]*)}", value):
+        if field not in PLACEHOLDERS:
+            raise CourseError(f"{where}.{name} = {value!r}: {{{field}}} is not a placeholder (the placeholders: "
+                              f"{', '.join('{' + p + '}' for p in PLACEHOLDERS)})")
+    text = value.strip()
+    if text not in PATH_OPTIONS[name] and not Path(text).is_absolute():
+        text = str(folder / text)
+    return f"{name}={text}"
+
+
+def fill_placeholders(setting: str, language: str, name: str) -> str:
+    """``setting`` (``NAME=VALUE``) with {language} and {name} filled, when it is a path option's."""
+    option, _, value = setting.partition("=")
+    if option not in PATH_OPTIONS:
+        return setting
+    return f"{option}={value.replace('{language}', language).replace('{name}', name)}"
 
 
 def _strings(data: dict, key: str, allowed: tuple[str, ...], default: tuple[str, ...]) -> tuple[str, ...]:
@@ -116,7 +149,8 @@ def read_course(path: str | Path) -> Course:
         raise CourseError(f"output = {output!r}: expected a folder's path")
     languages = _strings(data, "languages", tuple(LANGUAGES), ("en",))
     qualities = _strings(data, "qualities", QUALITIES, ("480p",))
-    settings = tuple(setting_text(key, data[key], "course") for key in ("narration", "subtitles") if key in data)
+    settings = tuple(setting_text(key, data[key], "course", folder) for key in ("narration", "narration_script",
+                                                                               "subtitles") if key in data)
     tables = data.get("scenes")
     if not isinstance(tables, list) or not tables or not all(isinstance(t, dict) for t in tables):
         raise CourseError(f"{path}: no [[scenes]] tables (each names a file, and a scene or none for all)")
@@ -137,10 +171,10 @@ def read_course(path: str | Path) -> Course:
         if not isinstance(sets, dict):
             raise CourseError(f"{where}.set = {sets!r}: expected a table such as {{ stride = 1 }}")
         entries.append(CourseEntry(scene_file_of(table["file"], folder, where), scene,
-                                   tuple(setting_text(n, v, f"{where}.set") for n, v in sets.items()), name))
+                                   tuple(setting_text(n, v, f"{where}.set", folder) for n, v in sets.items()), name))
     out = Path(output)
     return Course(path.resolve(), out if out.is_absolute() else folder / out, languages, qualities, tuple(entries),
                   settings)
 
 
-__all__ = ["Course", "CourseEntry", "CourseError", "QUALITIES", "read_course", "setting_text"]
+__all__ = ["Course", "CourseEntry", "CourseError", "QUALITIES", "read_course", "setting_text", "fill_placeholders"]

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from convanim.manim.course.course_file import Course, CourseError
+from convanim.manim.course.course_file import Course, CourseError, fill_placeholders
 from convanim.manim.rendering.sources import PACKAGE
 
 
@@ -54,6 +54,7 @@ def plan_jobs(course: Course) -> list[Job]:
     found and its options checked here (manimlib is imported, nothing is drawn): SceneNotFoundError,
     OptionError, CourseError for two videos of one name."""
     from convanim.manim.render import check_scene
+    from convanim.manim.story.options import narration_request
 
     jobs: list[Job] = []
     seen: dict[tuple[str, str, str], str] = {}
@@ -62,8 +63,13 @@ def plan_jobs(course: Course) -> list[Job]:
         for scene in scenes:
             name = entry.name or scene
             for language in course.languages:
-                settings = (*course.settings, *entry.settings, f"language={language}")
-                check_scene(str(entry.file), scene, list(settings))
+                settings = tuple(fill_placeholders(s, language, name)
+                                 for s in (*course.settings, *entry.settings, f"language={language}"))
+                scene_class, options = check_scene(str(entry.file), scene, list(settings))
+                try:  # the narration's folder and script exist, its subtitle languages are known
+                    narration_request(scene_class, options)
+                except ValueError as err:
+                    raise CourseError(f"scenes[{k}] ({name}, {language}): {err}") from None
                 for quality in course.qualities:
                     where = (language, quality, name)
                     if where in seen:
@@ -107,10 +113,21 @@ def tool_versions() -> tuple[str, str, str]:
     return convanim.__version__, manimgl, ffmpeg
 
 
+@lru_cache(maxsize=1)
+def draft_voice_version() -> str:
+    """The first line of ``espeak-ng --version`` (the draft voice of ``narration = "tts"``)."""
+    try:
+        return subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    except OSError:
+        return "?"
+
+
 def job_key(job: Job, sources: list[str]) -> str | None:
-    """The key of ``job`` from the current contents of ``sources``; None when one of them is gone."""
+    """The key of ``job`` from the current contents of ``sources``; None when one of them is gone.  A job
+    narrated by the draft voice adds the voice's version."""
     digest = hashlib.sha256()
-    for part in (job.scene, job.quality, job.language, *job.settings, *tool_versions()):
+    voice = (draft_voice_version(),) if "narration=tts" in job.settings else ()
+    for part in (job.scene, job.quality, job.language, *job.settings, *tool_versions(), *voice):
         digest.update(part.encode() + b"\0")
     for source in sources:
         try:
@@ -129,20 +146,24 @@ def read_manifest(job: Job) -> dict | None:
 
 
 def is_up_to_date(job: Job) -> bool:
-    """The job's video and still exist and its recorded key equals the key of its recorded sources now."""
+    """The job's video, still and subtitle files exist and its recorded key equals the key of its recorded
+    sources now."""
     manifest = read_manifest(job)
     if manifest is None or not Path(job.video).is_file() or not Path(job.still).is_file():
+        return False
+    if not all(Path(path).is_file() for path in manifest.get("subtitles", [])):
         return False
     return manifest.get("key") is not None and job_key(job, manifest.get("sources", [])) == manifest["key"]
 
 
-def write_manifest(job: Job, sources: list[str], worker: str) -> None:
-    """Record the job's key, its sources and the worker that rendered it (written whole, then renamed)."""
+def write_manifest(job: Job, sources: list[str], worker: str, subtitles: list[str] = ()) -> None:
+    """Record the job's key, its sources, the worker that rendered it and the subtitle files written beside its
+    video (written whole, then renamed)."""
     path = Path(job.manifest)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     partial.write_text(json.dumps({"key": job_key(job, sources), "sources": sources, "worker": worker,
-                                   "video": job.video}, indent=1))
+                                   "video": job.video, "subtitles": list(subtitles)}, indent=1))
     partial.replace(path)
 
 

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from convanim.manim.course.jobs import Job, write_manifest
@@ -52,6 +53,7 @@ def run_job(fields: dict) -> dict:
     job = Job(**{**fields, "settings": tuple(fields["settings"])})
     worker = worker_name()
     Path(job.video).parent.mkdir(parents=True, exist_ok=True)
+    started = time.time()
     with tempfile.TemporaryDirectory(prefix="convanim-job-") as folder:
         sources = Path(folder, "sources.json")
         command = [sys.executable, "-m", "convanim.manim.render", job.scene_file, job.scene, "--quality",
@@ -66,8 +68,20 @@ def run_job(fields: dict) -> dict:
             return {"job": fields, "ok": False, "worker": worker, "log": error}
         import json
 
-        write_manifest(job, json.loads(sources.read_text()), worker)
+        write_manifest(job, json.loads(sources.read_text()), worker, subtitles_written(Path(job.video), started))
     return {"job": fields, "ok": True, "worker": worker, "log": ""}
+
+
+def subtitles_written(video: Path, since: float) -> list[str]:
+    """The subtitle files a narrated render wrote beside ``video`` (``<Name>.<language>.vtt`` and ``.srt``) since
+    ``since`` (a time); older ones of that video (languages no longer asked for) are removed."""
+    written = []
+    for path in sorted([*video.parent.glob(f"{video.stem}.*.vtt"), *video.parent.glob(f"{video.stem}.*.srt")]):
+        if path.stat().st_mtime >= since - 1:  # file times may be coarser than time.time()
+            written.append(str(path))
+        else:
+            path.unlink(missing_ok=True)
+    return written
 
 
 def write_still(video: Path, still: Path, at: float = 0.4) -> str:
@@ -88,4 +102,4 @@ def write_still(video: Path, still: Path, at: float = 0.4) -> str:
     return ""
 
 
-__all__ = ["run_job", "write_still", "worker_name"]
+__all__ = ["run_job", "write_still", "worker_name", "subtitles_written"]

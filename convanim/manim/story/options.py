@@ -61,6 +61,16 @@ class NarrationRequest:
     def recordings(self) -> Path | None:
         return None if self.voice in (None, "tts") else Path(self.voice)
 
+    def input_files(self) -> list[Path]:
+        """The files the narrated video is made from besides the scene's code: every recording in the
+        recordings folder and the edited script (a course build hashes them into the video's key)."""
+        from convanim.narration.voices import AUDIO_SUFFIXES
+
+        files = [self.script] if self.script is not None else []
+        if self.recordings is not None:
+            files += sorted(p for p in self.recordings.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES)
+        return [p.resolve() for p in files]
+
 
 def narration_request(scene_class: type, options: dict) -> NarrationRequest | None:
     """The narration a render of ``scene_class`` with ``options`` (parsed ``--set`` values) asks for, checked;
