@@ -215,6 +215,27 @@ def test_a_dask_scheduler_and_two_workers_build_the_same_videos(local_build, tmp
                 process.kill()
 
 
+def test_a_long_video_renders_as_segment_jobs_on_both_workers_with_the_frames_of_one_job(local_build, tmp_path):
+    """segment_seconds = 1: TinyConv (2.9 s, 14 animations) is counted, rendered as three segment jobs spread
+    over the two workers and joined; its frames are those of the local build's one-job TinyConv."""
+    import json
+
+    folder, _, _ = local_build
+    course = write_course(tmp_path, 'output = "built"\nlanguages = ["en"]\nqualities = ["480p"]\n'
+                                    'segment_seconds = 1\n\n[[scenes]]\nfile = "scenes/conv.py"\n')
+    result = convanim("build", str(course), "--workers", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 rendered, 0 up to date, 0 failed" in result.stderr
+    build = tmp_path / "built" / ".build" / "en" / "480p"
+    segment_workers = json.loads((build / "TinyConv.json").read_text())["segments"]
+    assert len(segment_workers) == 3 and len(set(segment_workers)) == 2, segment_workers
+    assert frames(tmp_path / "built" / "en" / "480p" / "TinyConv.mp4") == frames(folder / "built" / "en" / "480p" /
+                                                                               "TinyConv.mp4")
+    assert not (build / "TinyConv.segments").exists()  # the pieces are gone
+    again = convanim("build", str(course), "--dry-run", cwd=tmp_path)
+    assert "0 of 1 videos would render" in again.stderr
+
+
 NARRATED_COURSE = '''output = "built"
 languages = ["en"]
 qualities = ["480p"]
@@ -303,6 +324,8 @@ def test_course_file_mistakes_are_one_line_naming_the_key(tmp_path):
         '[[scenes]]\nfile = "scenes/conv.py"\nset = { kernel_size = { a = 1 } }\n': "scenes[0].set.kernel_size",
         'outputs = "x"\n': "unknown key 'outputs'",
         'languages = "en"\n': "languages = 'en': expected a list of strings",
+        'segment_seconds = -1\n[[scenes]]\nfile = "scenes/conv.py"\n':
+            "segment_seconds = -1: expected seconds, 0 or more (0: no segments)",
         'narration = "recordings/{lang}"\n[[scenes]]\nfile = "scenes/conv.py"\n':
             "course.narration = 'recordings/{lang}': {lang} is not a placeholder",
     }

@@ -7,21 +7,24 @@ per two cores (a render keeps two cores busy: manimgl and its ffmpeg), or the cl
 workers need the same Python environment (convanim with its render extras) and the course's folders at the same
 paths (a shared file system).  A progress bar counts the videos; a failed job is reported with its scene,
 language, quality and the last lines of its log while the other jobs go on, and the build exits 1 at the end.
-``OUT/index.html`` lists every video with its still.  SIGTERM or Ctrl-C cancel the jobs; each render stops
+``OUT/index.html`` lists every video with its still.  With the course's ``segment_seconds``, a long silent video
+is several tasks: its count, its segments (any worker), and their join (see :mod:`convanim.manim.course.worker`).  SIGTERM or Ctrl-C cancel the jobs; each render stops
 cleanly (no partial file).
 """
 from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
+import shutil
 import sys
 from pathlib import Path
 
 from convanim.manim.course.course_file import read_course
 from convanim.manim.course.index_page import write_index
 from convanim.manim.course.jobs import Job, is_up_to_date, plan_jobs
-from convanim.manim.course.worker import run_job
+from convanim.manim.course.worker import count_job, join_segments, render_segment, run_job, segment_folder
 
 MISSING_DASK = ('convanim build runs its jobs on Dask\'s distributed scheduler; install it with: '
                 'pip install "convanim[course]"')
@@ -54,7 +57,7 @@ def build(course_file: str | Path, scheduler: str | None = None, workers: int | 
             print(f"would render {os.path.relpath(job.video, course.output)}  ({job.label})", file=stream)
         print(f"{len(stale)} of {len(jobs)} videos would render; {len(jobs) - len(stale)} up to date", file=stream)
         return 0
-    results = run_jobs(stale, scheduler, workers or default_workers(), stream) if stale else []
+    results = run_jobs(stale, scheduler, workers or default_workers(), stream, course.segment_seconds) if stale else []
     index = write_index(course, jobs)
     failed = [r for r in results if not r["ok"]]
     for result in failed:
@@ -67,9 +70,21 @@ def build(course_file: str | Path, scheduler: str | None = None, workers: int | 
     return 1 if failed else 0
 
 
-def run_jobs(jobs: list[Job], scheduler: str | None, workers: int, stream) -> list[dict]:
+def segments_of(times: list[float], segment_seconds: float) -> list[tuple[int, int]]:
+    """Animation ranges of about ``segment_seconds`` each for a scene whose animations last ``times``."""
+    from convanim.manim.render import FPS
+    from convanim.manim.rendering.segments import split_segments
+
+    pieces = max(1, math.ceil(sum(times) / segment_seconds - 1e-9))
+    return split_segments(times, pieces, FPS)
+
+
+def run_jobs(jobs: list[Job], scheduler: str | None, workers: int, stream, segment_seconds: float = 0.0
+             ) -> list[dict]:
     """Run ``jobs`` on Dask (the cluster at ``scheduler``, or a LocalCluster of ``workers``); each job's result
-    (see :func:`convanim.manim.course.worker.run_job`), in the order they finished."""
+    (see :func:`convanim.manim.course.worker.run_job`), in the order they finished.  With ``segment_seconds``,
+    a silent job first counts its animations (a task); if it lasts longer, its segments become tasks of their
+    own, and a last task joins them once they are done."""
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -90,29 +105,58 @@ def run_jobs(jobs: list[Job], scheduler: str | None, workers: int, stream) -> li
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                                    silence_logs=logging.ERROR)
             client = Client(cluster)
-        futures = []
+        owner, counting = {}, {}  # every future submitted, to its job; the counting ones, to their job
+
+        def submit(function, *args, name: str, job: Job):
+            # one task at a time a worker; a failed task is a result, not a retry
+            future = client.submit(function, *args, key=f"{name}-{job.name}-{job.language}-{job.quality}-"
+                                   f"{hashlib.sha1(job.video.encode()).hexdigest()[:8]}", pure=False, retries=0)
+            owner[future] = job
+            return future
+
         try:
-            # one job at a time a worker; a failed job is a result, not a retry
-            futures = [client.submit(run_job, job.as_dict(), key=f"render-{job.name}-{job.language}-{job.quality}-"
-                                     f"{hashlib.sha1(job.video.encode()).hexdigest()[:8]}", pure=False, retries=0)
-                       for job in jobs]
+            pending = as_completed()
+            for job in jobs:
+                if segment_seconds > 0 and not job.narrated:  # a narrated video's voice is planned whole
+                    shutil.rmtree(segment_folder(job), ignore_errors=True)  # pieces of a stopped build
+                    counting[submit(count_job, job.as_dict(), name="count", job=job)] = job
+                else:
+                    pending.add(submit(run_job, job.as_dict(), name="render", job=job))
+            for future in counting:
+                pending.add(future)
             results = []
-            with tqdm(total=len(futures), desc="build", unit="video", file=stream) as bar:
-                for future in as_completed(futures):
+            with tqdm(total=len(jobs), desc="build", unit="video", file=stream) as bar:
+                for future in pending:
+                    job = counting.get(future)
                     try:
-                        results.append(future.result())
+                        result = future.result()
                     except Exception as err:  # the worker died or the task could not run
-                        index = futures.index(future)
-                        results.append({"job": jobs[index].as_dict(), "ok": False, "worker": "?",
-                                        "log": f"{type(err).__name__}: {err}"})
+                        result = {"ok": False, "worker": "?", "log": f"{type(err).__name__}: {err}"}
+                    if job is not None and result["ok"]:  # counted: render it whole, or in segments
+                        pending.add(segmented(job, segments_of(result["times"], segment_seconds), submit))
+                        continue
+                    result.setdefault("job", owner[future].as_dict())
+                    results.append(result)
                     bar.update(1)
             return results
         finally:
-            if futures:
-                client.cancel(futures)
+            if owner:
+                client.cancel(list(owner))
             client.close()
             if cluster is not None:
                 cluster.close()
+
+
+def segmented(job: Job, segments: list[tuple[int, int]], submit):
+    """The future of ``job``'s result: one render task for one segment, else a task per segment and a joining
+    task that Dask starts when they are done (it gets their results)."""
+    from convanim.manim.render import FPS
+
+    if len(segments) < 2:
+        return submit(run_job, job.as_dict(), name="render", job=job)
+    pieces = [submit(render_segment, job.as_dict(), segments, k, name=f"segment{k}", job=job)
+              for k in range(len(segments))]
+    return submit(join_segments, job.as_dict(), pieces, FPS, name="join", job=job)
 
 
 __all__ = ["build", "default_workers", "run_jobs", "MissingDask"]

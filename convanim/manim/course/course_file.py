@@ -5,6 +5,7 @@
     qualities = ["480p", "1080p"]
     narration = "tts"              # optional, for every scene: as --set narration=tts, or a recordings folder
     subtitles = "en,th"            # optional, for every scene: as --set subtitles=en,th
+    segment_seconds = 30           # optional: a longer silent video renders as segments of about 30 s, each a job
 
     [[scenes]]
     file = "scenes/pooling.py"     # relative to the course file's folder, then a gallery name
@@ -30,7 +31,8 @@ from convanim.languages import LANGUAGES
 
 #: The qualities a course may ask for (convanim render's --quality).
 QUALITIES = ("480p", "720p", "1080p", "4k")
-TOP_KEYS = {"output", "languages", "qualities", "narration", "narration_script", "subtitles", "scenes"}
+TOP_KEYS = {"output", "languages", "qualities", "narration", "narration_script", "subtitles", "segment_seconds",
+            "scenes"}
 #: Options whose value names a file or folder (besides the words below): relative to the course file's folder.
 PATH_OPTIONS = {"narration": ("off", "tts"), "narration_script": ("",)}
 #: What a path may hold, filled for each video (:func:`fill_placeholders`).
@@ -56,7 +58,9 @@ class CourseEntry:
 @dataclass(frozen=True)
 class Course:
     """A read course file: its ``path``, the ``output`` folder (absolute), ``languages``, ``qualities``,
-    ``settings`` for every scene (narration, subtitles) and its ``entries``."""
+    ``settings`` for every scene (narration, subtitles), its ``entries`` and ``segment_seconds`` (0: every video
+    is one job; else a silent video longer than that renders as segments of about that length, each a job of its
+    own, joined when all are done)."""
 
     path: Path
     output: Path
@@ -64,6 +68,7 @@ class Course:
     qualities: tuple[str, ...]
     entries: tuple[CourseEntry, ...]
     settings: tuple[str, ...] = field(default=())
+    segment_seconds: float = 0.0
 
 
 def setting_text(name: str, value: object, where: str, folder: Path | None = None) -> str:
@@ -149,6 +154,9 @@ def read_course(path: str | Path) -> Course:
         raise CourseError(f"output = {output!r}: expected a folder's path")
     languages = _strings(data, "languages", tuple(LANGUAGES), ("en",))
     qualities = _strings(data, "qualities", QUALITIES, ("480p",))
+    segment_seconds = data.get("segment_seconds", 0)
+    if isinstance(segment_seconds, bool) or not isinstance(segment_seconds, (int, float)) or segment_seconds < 0:
+        raise CourseError(f"segment_seconds = {segment_seconds!r}: expected seconds, 0 or more (0: no segments)")
     settings = tuple(setting_text(key, data[key], "course", folder) for key in ("narration", "narration_script",
                                                                                "subtitles") if key in data)
     tables = data.get("scenes")
@@ -174,7 +182,7 @@ def read_course(path: str | Path) -> Course:
                                    tuple(setting_text(n, v, f"{where}.set", folder) for n, v in sets.items()), name))
     out = Path(output)
     return Course(path.resolve(), out if out.is_absolute() else folder / out, languages, qualities, tuple(entries),
-                  settings)
+                  settings, float(segment_seconds))
 
 
 __all__ = ["Course", "CourseEntry", "CourseError", "QUALITIES", "read_course", "setting_text", "fill_placeholders"]

@@ -28,7 +28,7 @@ from convanim.manim.rendering.sources import PACKAGE
 class Job:
     """One video of a course: ``scene`` of ``scene_file`` with ``settings`` (``NAME=VALUE``, the language's
     last) at ``quality``, written to ``video`` with its ``still``; ``manifest`` records its key and sources;
-    ``name`` is the video's name, ``language`` its language."""
+    ``name`` is the video's name, ``language`` its language; ``narrated``: it has a voice or subtitles."""
 
     scene_file: str
     scene: str
@@ -39,6 +39,7 @@ class Job:
     video: str
     still: str
     manifest: str
+    narrated: bool = False
 
     @property
     def label(self) -> str:
@@ -67,7 +68,7 @@ def plan_jobs(course: Course) -> list[Job]:
                                  for s in (*course.settings, *entry.settings, f"language={language}"))
                 scene_class, options = check_scene(str(entry.file), scene, list(settings))
                 try:  # the narration's folder and script exist, its subtitle languages are known
-                    narration_request(scene_class, options)
+                    narrated = narration_request(scene_class, options) is not None
                 except ValueError as err:
                     raise CourseError(f"scenes[{k}] ({name}, {language}): {err}") from None
                 for quality in course.qualities:
@@ -79,7 +80,7 @@ def plan_jobs(course: Course) -> list[Job]:
                     folder = course.output / language / quality
                     jobs.append(Job(str(entry.file), scene, name, language, quality, settings,
                                     str(folder / f"{name}.mp4"), str(folder / f"{name}.jpg"),
-                                    str(course.output / ".build" / language / quality / f"{name}.json")))
+                                    str(course.output / ".build" / language / quality / f"{name}.json"), narrated))
     return jobs
 
 
@@ -156,14 +157,16 @@ def is_up_to_date(job: Job) -> bool:
     return manifest.get("key") is not None and job_key(job, manifest.get("sources", [])) == manifest["key"]
 
 
-def write_manifest(job: Job, sources: list[str], worker: str, subtitles: list[str] = ()) -> None:
-    """Record the job's key, its sources, the worker that rendered it and the subtitle files written beside its
-    video (written whole, then renamed)."""
+def write_manifest(job: Job, sources: list[str], worker: str, subtitles: list[str] = (),
+                   segment_workers: list[str] = ()) -> None:
+    """Record the job's key, its sources, the worker that rendered it (and the worker of each of its segments),
+    and the subtitle files written beside its video (written whole, then renamed)."""
     path = Path(job.manifest)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     partial.write_text(json.dumps({"key": job_key(job, sources), "sources": sources, "worker": worker,
-                                   "video": job.video, "subtitles": list(subtitles)}, indent=1))
+                                   "video": job.video, "subtitles": list(subtitles),
+                                   "segments": list(segment_workers)}, indent=1))
     partial.replace(path)
 
 

@@ -157,29 +157,48 @@ def render_segments(scene_file: str, scene: str, out: Path, quality: str, settin
         config = lossless_config(folder)
 
         def work(k: int) -> subprocess.CompletedProcess:
-            start, end = segments[k]
-            command = [sys.executable, "-m", "convanim.manim.render", scene_file, scene, "--quality", quality,
-                       "--out", str(pieces[k]), "--jobs", "1", *sets, *extra, "-n", f"{start},{end}",
-                       "--config_file", str(config)]
-            return run_showing_progress(command)
+            return run_showing_progress(segment_command(scene_file, scene, quality, pieces[k], segments[k], config,
+                                                        [*sets, *extra]))
 
         with ThreadPoolExecutor(max_workers=max(1, len(segments))) as pool:
             results = list(pool.map(work, range(len(segments))))
         for k, result in enumerate(results):
             if result.returncode != 0 or not pieces[k].is_file():
-                start, end = segments[k]
-                raise SegmentError(f"segment {k + 1} of {len(segments)} (animations {start} to {end - 1}) failed: "
-                                   f"{last_line(result.stderr)}")
-        listing = Path(folder, "pieces.txt")
-        listing.write_text("".join(f"file '{p}'\n" for p in pieces))
-        joined = Path(folder, "joined.mp4")
-        result = subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing),
-                                 "-r", str(fps), *FINAL_ENCODING, str(joined)], capture_output=True, text=True)
-        if result.returncode != 0:
-            raise SegmentError(f"joining the {len(pieces)} segments failed: {result.stderr[-ERROR_TAIL:].strip()}")
+                raise SegmentError(f"{segment_name(segments, k)} failed: {last_line(result.stderr)}")
+        joined = join_pieces(pieces, fps, Path(folder, "joined.mp4"))
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(joined), out)
     return out
+
+
+def segment_name(segments: list[tuple[int, int]], k: int) -> str:
+    """``segment 2 of 3 (animations 14 to 27)``: how errors name segment ``k`` of ``segments``."""
+    start, end = segments[k]
+    return f"segment {k + 1} of {len(segments)} (animations {start} to {end - 1})"
+
+
+def segment_command(scene_file: str, scene: str, quality: str, piece: Path, segment: tuple[int, int], config: Path,
+                    arguments: list[str]) -> list[str]:
+    """The render command of one segment (animations ``segment`` = ``(start, end)``, half-open), written
+    losslessly to ``piece`` by the manimgl ``config`` of :func:`lossless_config`; ``arguments``: its ``--set``
+    and other render arguments."""
+    start, end = segment
+    return [sys.executable, "-m", "convanim.manim.render", scene_file, scene, "--quality", quality,
+            "--out", str(piece), "--jobs", "1", *arguments, "-n", f"{start},{end}", "--config_file", str(config)]
+
+
+def join_pieces(pieces: list[Path], fps: int, joined: Path) -> Path:
+    """The segments ``pieces`` (lossless, in order) joined into ``joined`` and encoded once, as manimgl encodes
+    a one-process render (SegmentError with ffmpeg's message if that fails)."""
+    listing = joined.with_name(joined.stem + ".pieces.txt")
+    listing.write_text("".join(f"file '{p}'\n" for p in pieces))
+    result = subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing),
+                             "-r", str(fps), *FINAL_ENCODING, str(joined)], capture_output=True, text=True)
+    listing.unlink(missing_ok=True)
+    if result.returncode != 0:
+        joined.unlink(missing_ok=True)
+        raise SegmentError(f"joining the {len(pieces)} segments failed: {result.stderr[-ERROR_TAIL:].strip()}")
+    return joined
 
 
 def _count(scene_file: str, scene: str, settings: list[str], voice_waits: list[int] | None = None) -> list[float]:
