@@ -112,12 +112,13 @@ def measure_floor(qualities: list[str], duration: float = 20.0) -> None:
     print_table(["quality", "frames", "one caption s", "empty s", "ms/frame", "empty ms/frame", "ratio"], rows)
 
 
-RASTER = ["--speed", "raster_in_render_thread=off"]
+SLIDES = ["--speed", "draw_shifts_once=off"]
+RASTER = ["--speed", "raster_in_render_thread=off", *SLIDES]
 SHIFTS = ["--speed", "shifts=manimgl", *RASTER]
 STROKES = ["--speed", "skip_empty_strokes=False", *SHIFTS]
 LEVERS = [  # (name, settings): each row adds one change to the one above, all in one process (--jobs 1).
     # Every row builds captions from glyphs converted once (glyph_text.py), draws the live part in clusters and
-    # makes the render groups once a frame.
+    # makes the render groups once a frame; where fades are drawn once, grids fade as layers and slide with them.
     ("manimgl's fill canvas and shader ids, every mobject drawn every frame",
      ["--speed", "fill_canvas=manimgl", "--speed", "draw_still_parts_once=False", "--speed", "shader_ids=manimgl",
       *STROKES]),
@@ -126,7 +127,8 @@ LEVERS = [  # (name, settings): each row adds one change to the one above, all i
     ("+ shader ids hashed from values", [*STROKES]),
     ("+ empty stroke passes skipped", [*SHIFTS]),
     ("+ shifts move the points in place", [*RASTER]),
-    ("+ small frames rasterised in the rendering thread", []),
+    ("+ small frames rasterised in the rendering thread", [*SLIDES]),
+    ("+ sliding mobjects drawn once, composited where they have moved", []),
 ]
 
 

@@ -21,7 +21,7 @@ SHORT = ROOT / "tests" / "scenes" / "short_scenes.py"
 COMMAND = shutil.which("convanim", path=str(Path(sys.executable).parent))
 #: What a BatchedScene keeps between frames and the speed switches: settable by --set on the old main (issue 32
 #: counted fourteen); none of them may be an option.
-INTERNALS = ("after_cut", "arranged", "arrangements", "fades", "fade_sprites", "still_count", "fill_canvas",
+INTERNALS = ("after_cut", "arranged", "arrangements", "sprites", "sprite_textures", "still_count", "fill_canvas",
              "shader_ids", "draw_still_parts_once", "draw_fades_once", "skip_empty_strokes", "wide_movie_pipe",
              "drop_identity_filter", "background_movie_pipe", "approximate_note", "output_name")
 

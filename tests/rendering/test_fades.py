@@ -1,4 +1,4 @@
-"""Fades that change opacity only, and fading mobjects drawn once and composited (fades.py, fade_sprites.py).
+"""Fades that change opacity only, and fading mobjects drawn once and composited (fades.py, sprites.py).
 
 The fades are checked against manimgl's own FadeIn / FadeOut, value for value; the sprites by drawing the same
 cross-fade three ways in process at 480p: with manimgl's fades and every mobject drawn every frame, with our
@@ -8,14 +8,15 @@ import numpy as np
 import pytest
 
 import manim_support  # noqa: F401,I001  (imports manimlib first)
-from manimlib import DOWN, UP, AnimationGroup, Square, UpdateFromFunc, VGroup, manim_config
+from manimlib import DOWN, RIGHT, UP, AnimationGroup, Square, UpdateFromFunc, VGroup, manim_config
 from manimlib.animation import fading
 
-from convanim.manim.rendering.batched_scene import BatchedScene, sprite_fades
+from convanim.manim.rendering.batched_scene import BatchedScene, sprite_animations
 from convanim.manim.mobjects.cells import NumberGrid, caption_text
-from convanim.manim.speed.fade_sprites import sprite_ready
+from convanim.manim.speed.sprites import sprite_ready
 from convanim.manim.speed.settings import SpeedSettings
 from convanim.manim.animations.fades import FadeIn, FadeOut, opacity_alphas
+from convanim.manim.animations.shift import Shift
 from convanim.manim.speed.still_layer import live_after_cut, pixel_box
 
 RESOLUTION = (854, 480)
@@ -81,20 +82,23 @@ def test_a_fade_halfway_scales_every_alpha_by_the_rate_functions_share():
     np.testing.assert_allclose(opacity_alphas(caption), 0.25 * full)
 
 
-def test_only_fill_only_mobjects_that_nothing_else_moves_become_sprites():
+def test_fades_without_a_stroke_and_shifts_that_nothing_else_moves_become_sprites():
     caption, grid, stroked = fading_things()
-    # A stroke, or cells and numbers of two colours (a number over its cell), stay vectors.
-    assert sprite_ready(caption) and sprite_ready(grid.numbers) and sprite_ready(grid.squares)
-    assert not sprite_ready(grid) and not sprite_ready(stroked)
+    # A fade of a stroked mobject stays vectors (a stroke is blended over its own fill); a grid of cells and
+    # numbers of two colours fades as layers; sliding, a stroked square is one picture.
+    assert sprite_ready(caption) and sprite_ready(grid) and not sprite_ready(stroked)
+    assert sprite_ready(stroked, fading=False)
     fade_caption, fade_numbers, fade_stroked = FadeIn(caption), FadeOut(grid.numbers), FadeIn(stroked)
     moved = grid.numbers[0]  # a number of the grid is also moved by another animation
-    fades = sprite_fades([AnimationGroup(fade_caption, fade_numbers), fade_stroked, moved.animate.shift(UP)],
-                         set())
-    assert fades == {id(caption): fade_caption}
-    assert sprite_fades([fade_numbers, FadeIn(grid.squares)], set()).keys() == {id(grid.numbers), id(grid.squares)}
-    assert sprite_fades([fade_caption], {id(caption.submobjects[0])}) == {}  # a glyph has an updater
-    assert sprite_fades([fading.FadeIn(caption)], set()) == {}  # manimgl's fades stay vectors
-    assert sprite_fades([FadeIn(caption, shift=UP)], set()) == {}  # a fade that moves its points too
+    sprites = sprite_animations([AnimationGroup(fade_caption, fade_numbers), fade_stroked, moved.animate.shift(UP)],
+                                set())
+    assert sprites == {id(caption): fade_caption}
+    assert sprite_animations([fade_numbers, FadeIn(grid.squares)], set()).keys() == {id(grid.numbers),
+                                                                                           id(grid.squares)}
+    assert sprite_animations([fade_caption], {id(caption.submobjects[0])}) == {}  # a glyph has an updater
+    assert sprite_animations([fading.FadeIn(caption)], set()) == {}  # manimgl's fades stay vectors
+    shifted, slide = FadeIn(caption, shift=UP), Shift(stroked, RIGHT)
+    assert sprite_animations([shifted, slide], set()) == {id(caption): shifted, id(stroked): slide}
 
 
 def test_a_still_unit_joins_the_layer_unless_it_is_drawn_over_something_live():
@@ -130,7 +134,7 @@ class CrossFade(BatchedScene):
 
 
 def cross_fade_frames(manimgl_fades: bool = False, **switches):
-    """Every frame of CrossFade (with manimgl's own fades when ``manimgl_fades``) and its FadeSprites;
+    """Every frame of CrossFade (with manimgl's own fades when ``manimgl_fades``) and its Sprites;
     ``switches``: speed switches (SpeedSettings fields)."""
     frames = []
 
@@ -145,7 +149,7 @@ def cross_fade_frames(manimgl_fades: bool = False, **switches):
     Capturing.manimgl_fades = manimgl_fades
     scene = Capturing(camera_config={"resolution": RESOLUTION})
     scene.run()
-    sprites = scene.render_state.fade_sprites
+    sprites = scene.render_state.sprite_textures
     scene.camera.ctx.release()
     return frames, sprites
 
@@ -174,7 +178,7 @@ def test_sprites_are_drawn_once_per_animation_not_every_frame():
 
     class Counting(CrossFade):
         def post_play(self):
-            sprites = self.render_state.fade_sprites
+            sprites = self.render_state.sprite_textures
             drawn.append(sprites.sprites_drawn if sprites else 0)
             super().post_play()
 

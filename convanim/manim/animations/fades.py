@@ -59,7 +59,7 @@ class OpacityFade(Animation):
 
     @property
     def moves_points(self) -> bool:
-        """True when the fade also shifts its mobject (then it is drawn as vectors, never as a sprite)."""
+        """True when the fade also shifts its mobject."""
         return self.shift is not None
 
     def begin(self) -> None:
@@ -75,9 +75,23 @@ class OpacityFade(Animation):
     def get_all_mobjects(self) -> tuple[Mobject]:
         return (self.mobject,)
 
+    #: True while a sprite shows the fade (convanim.manim.speed.sprites): the members' data is left as it was and
+    #: written again by :meth:`hold` (False) or when the fade finishes.
+    holding = False
+
     def interpolate_mobject(self, alpha: float) -> None:
         self.share = self.start + (self.end - self.start) * self.rate_func(self.time_spanned_alpha(alpha))
-        self.set_alphas(self.share)
+        if self.holding:
+            self.offset = self.offset_at(self.share)
+        else:
+            self.set_alphas(self.share)
+
+    def hold(self, holding: bool) -> None:
+        """Leave the members' data alone while a sprite is drawn in its place (``True``); ``False`` writes it
+        where the fade is now."""
+        self.holding = holding
+        if not holding:
+            self.set_alphas(self.share)
 
     def set_alphas(self, share: float) -> None:
         for member, fields in self.alphas:
@@ -90,10 +104,16 @@ class OpacityFade(Animation):
     def set_offset(self, share: float) -> None:
         """Points shifted by the share of ``shift`` this far into the fade: ``-(1 - share)·shift`` fading in
         (``share`` rises from 0 to 1), ``(1 - share)·shift`` fading out (it falls from 1 to 0)."""
-        offset = (1.0 - share) * (self.shift if self.end < self.start else -self.shift)
+        offset = self.offset = self.offset_at(share)
         for member, original in self.points:
             member.data["point"][:] = original + offset
             member.note_changed_data()
+
+    def offset_at(self, share: float) -> np.ndarray:
+        """The points' offset at ``share`` (see :meth:`set_offset`); none without a shift."""
+        if self.shift is None:
+            return np.zeros(3)
+        return (1.0 - share) * (self.shift if self.end < self.start else -self.shift)
 
     @contextmanager
     def at_full_opacity(self):
@@ -104,7 +124,22 @@ class OpacityFade(Animation):
         finally:
             self.set_alphas(self.share)
 
+    # As a sprite (convanim.manim.speed.sprites): drawn once as it is when not fading, then each frame
+    # composited at the fade's share, moved by the fade's offset.
+    as_sprite = at_full_opacity
+    sprite_layered = True  # faded: drawn as layers that each fade whole
+
+    def sprite_share(self) -> float:
+        return self.share
+
+    offset = np.zeros(3)  # how far the points are now from where they are when not fading (set_offset)
+
+    def sprite_offset(self) -> np.ndarray:
+        """How far the points are now from where :meth:`as_sprite` draws them (scene units)."""
+        return self.offset
+
     def finish(self) -> None:
+        self.holding = False
         super().finish()
         self.restore()
 

@@ -17,6 +17,8 @@ speed switch ``shifts=manimgl`` is set (:mod:`convanim.manim.speed.settings`).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
@@ -43,8 +45,32 @@ class Shift(Animation):
     def get_all_mobjects(self) -> tuple[Mobject]:
         return (self.mobject,)
 
+    offset = np.zeros(3)  # how far the points are from where they were when the shift began
+
+    #: True while a sprite shows the shift (convanim.manim.speed.sprites): the points are left where they were and
+    #: moved by :meth:`hold` (False) or when the shift finishes.
+    holding = False
+
     def interpolate_mobject(self, alpha: float) -> None:
         offset = self.rate_func(self.time_spanned_alpha(alpha)) * self.vector
+        if self.holding:
+            self.offset = offset
+        else:
+            self.move_to_offset(offset)
+
+    def hold(self, holding: bool) -> None:
+        """Leave the points alone while a sprite is drawn in their place (``True``); ``False`` moves them where the
+        shift is now."""
+        self.holding = holding
+        if not holding:
+            self.move_to_offset(self.offset)
+
+    def finish(self) -> None:
+        self.holding = False
+        super().finish()
+
+    def move_to_offset(self, offset: np.ndarray) -> None:
+        self.offset = offset
         for member, arrays, box in self.originals:
             for key, original in arrays:
                 member.data[key][:] = original + offset
@@ -54,6 +80,26 @@ class Shift(Animation):
         self.mobject.note_changed_data()
         for parent in self.mobject.parents:
             parent.refresh_bounding_box()
+
+    # As a sprite (convanim.manim.speed.sprites): drawn once where the shift began, then composited each
+    # frame moved by the offset.
+    @contextmanager
+    def as_sprite(self):
+        """The mobject where the shift began, for the time of the ``with`` block (to draw it once)."""
+        now = self.offset
+        self.move_to_offset(np.zeros(3))
+        try:
+            yield self.mobject
+        finally:
+            self.move_to_offset(now)
+
+    def sprite_share(self) -> float:
+        return 1.0
+
+    sprite_layered = False  # never faded: one picture of the whole mobject
+
+    def sprite_offset(self) -> np.ndarray:
+        return self.offset
 
 
 def shift_animation(scene, mobject: Mobject, vector: np.ndarray, **kwargs) -> Animation:

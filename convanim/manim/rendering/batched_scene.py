@@ -30,7 +30,8 @@ move are drawn once into a still layer that each frame copies, the live
 rest drawn within its pixel box (:mod:`convanim.manim.speed.still_layer`).  A
 fading mobject of one colour, fills only (a caption), is drawn once per
 animation and composited at its fade's share each frame
-(:mod:`convanim.manim.animations.fades`, :mod:`convanim.manim.speed.fade_sprites`).
+(:mod:`convanim.manim.animations.fades`, :mod:`convanim.manim.speed.sprites`); so is a fading grid (as layers)
+and a mobject sliding with a Shift (moved by its offset).
 Frames go to ffmpeg through a wider pipe, from a thread of their own, and
 without a filter that changes nothing (:mod:`convanim.manim.speed.movie_pipe`).
 A render group with nothing to stroke skips manimgl's stroke pass
@@ -44,11 +45,13 @@ import numpy as np
 
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import Scene, VMobject
+from manimlib.animation.update import MaintainPositionRelativeTo, UpdateFromAlphaFunc, UpdateFromFunc
 from manimlib.shader_wrapper import VShaderWrapper
 from manimlib.utils.iterables import batch_by_property
 
-from convanim.manim.speed.fade_sprites import FadeSprites, sprite_ready
+from convanim.manim.speed.sprites import Sprites, sprite_ready
 from convanim.manim.animations.fades import OpacityFade
+from convanim.manim.animations.shift import Shift
 from convanim.manim.speed.fill_canvas import use_frame_sized_fill_canvas, use_manimgl_fill_canvas
 from convanim.manim.options.language_option import LanguageOption
 from convanim.manim.options.common_options import slide_cuts_option, slide_runs_option
@@ -99,21 +102,27 @@ def leaf_animations(animations) -> list:
     return leaves
 
 
-def sprite_fades(animations, updated: set[int]) -> dict[int, OpacityFade]:
-    """The OpacityFades among ``animations`` whose mobject can be drawn as a sprite (:func:`sprite_ready`) and is
-    moved by nothing else (no other animation's family, nothing in ``updated``: the ids of the families of
-    mobjects with updaters), by the id of the mobject."""
+def sprite_animations(animations, updated: set[int]) -> dict[int, OpacityFade | Shift]:
+    """The OpacityFades and Shifts among ``animations`` whose mobject can be drawn as a sprite
+    (:func:`sprite_ready`) and is moved by nothing else (no other animation's family, nothing in ``updated``: the
+    ids of the families of mobjects with updaters), by the id of the mobject.  Each is drawn in a pass of its
+    own, as a sprite or (speed switches off) as vectors."""
     leaves = leaf_animations(animations)
     owners: dict[int, int] = {member_id: 1 for member_id in updated}  # member id -> what moves it
     for leaf in leaves:
         for member_id in family_ids([leaf.mobject]):
             owners[member_id] = owners.get(member_id, 0) + 1
-    fades = {}
+    sprites = {}
     for leaf in leaves:
-        if isinstance(leaf, OpacityFade) and not leaf.moves_points and sprite_ready(leaf.mobject) and all(
+        fading = isinstance(leaf, OpacityFade)
+        if (fading or isinstance(leaf, Shift)) and sprite_ready(leaf.mobject, fading=fading) and all(
                 owners[member_id] == 1 for member_id in family_ids([leaf.mobject])):
-            fades[id(leaf.mobject)] = leaf
-    return fades
+            sprites[id(leaf.mobject)] = leaf
+    return sprites
+
+
+#: manimgl's animations that call a function of the scene's mobjects each frame.
+READING_ANIMATIONS = (UpdateFromFunc, UpdateFromAlphaFunc, MaintainPositionRelativeTo)
 
 
 def has_vectors(mob) -> bool:
@@ -192,9 +201,9 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
             state = self.render_state
             if state.still_layer is not None:
                 state.still_layer.release()  # a frame drawn after run() (get_image) makes a new framebuffer
-            if state.fade_sprites is not None:
-                state.fade_sprites.release()
-                state.fade_sprites = None
+            if state.sprite_textures is not None:
+                state.sprite_textures.release()
+                state.sprite_textures = None
 
     def warn_if_narration_is_left_out(self) -> None:
         """Plain ``manimgl`` renders the silent video: say so when the scene asks for narration or subtitles
@@ -216,7 +225,7 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
 
     def pre_play(self) -> None:
         super().pre_play()
-        self.render_state.fades = {}
+        self.render_state.sprites = {}
         if not self.skip_animations:
             self.render_state.moving_ids = family_ids(m for m in self.mobjects if m.has_updaters())
             self.render_state.groups_stale = True
@@ -226,13 +235,17 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         if not self.skip_animations:
             updated = self.moving_ids()  # the families of mobjects with updaters (pre_play)
             self.render_state.moving_ids = updated | family_ids(a.mobject for a in animations)
-            self.render_state.fades = sprite_fades(animations, updated)
+            self.render_state.sprites = sprite_animations(animations, updated)
+            # A sprite's data may wait for the animation's end unless something reads it meanwhile: an updater,
+            # or one of manimgl's update animations (an UpdateFromFunc watching a mobject).
+            self.render_state.sprites_may_hold = not updated and not any(
+                isinstance(leaf, READING_ANIMATIONS) for leaf in leaf_animations(animations))
             self.render_state.groups_stale = True
 
     def post_play(self) -> None:
         super().post_play()
         self.render_state.moving_ids = set()
-        self.render_state.fades = {}
+        self.render_state.sprites = {}
 
     def assemble_render_groups(self) -> None:
         """manimgl calls this after every ``add`` and ``remove`` (and convanim before each animation): the render
@@ -259,9 +272,9 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         if not self.speed.draw_still_parts_once:
             state.after_cut = []
             return self.arrange([], [ordered], new_animation=True)
-        units = moving_units(ordered, self.moving_ids(), set(state.fades))
-        if state.fade_sprites is not None:
-            state.fade_sprites.forget()
+        units = moving_units(ordered, self.moving_ids(), set(state.sprites))
+        if state.sprite_textures is not None:
+            state.sprite_textures.forget()
         cut = next((i for i, (_, moves) in enumerate(units) if moves), len(units))  # the still layer ends here
         state.before_cut = [mob for mob, _ in units[:cut]]
         state.after_cut = units[cut:]
@@ -318,6 +331,9 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         cleared here, which manimgl does not read for mobjects drawn through render groups).  A moving unit
         is live whatever its hole: its hole is not looked for (None)."""
         if moves:
+            animation = self.render_state.sprites.get(id(mob))
+            if animation is not None and animation.holding:  # its data waits: the sprite's box
+                return self.render_state.sprite_textures.reach(animation, mapping), None
             return mobject_box(mapping, mob), None
         boxes = self.render_state.still_boxes
         if mob._data_has_changed or id(mob) not in boxes:
@@ -328,10 +344,10 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
     def batch(self, mobjects: list) -> list:
         """Render groups of neighbouring mobjects that share a shader key (one fill pass each); a fading mobject
         drawn as a sprite is a group of its own."""
-        fades = self.render_state.fades
+        sprites = self.render_state.sprites
         batches = batch_by_property(
             mobjects,
-            lambda m: (f"fade {id(m)}" if id(m) in fades else "")
+            lambda m: (f"sprite {id(m)}" if id(m) in sprites else "")
             + str(m.get_group_class()) + str(m.get_shader_wrapper(self.camera.ctx).get_id()) + str(m.z_index))
         return [batch[0].get_group_class()(*batch) for batch, _ in batches]
 
@@ -381,12 +397,18 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         """Draw one live render group within its box: a fading mobject as its sprite, anything else as vectors."""
         state = self.render_state
         members = group.submobjects
-        fade = state.fades.get(id(members[0])) if len(members) == 1 else None
-        if fade is None or not self.speed.draw_fades_once:
+        animation = state.sprites.get(id(members[0])) if len(members) == 1 else None
+        if animation is not None and not (self.speed.draw_shifts_once if isinstance(animation, Shift)
+                                          else self.speed.draw_fades_once):
+            animation = None
+        if state.sprite_textures is None and animation is not None:
+            state.sprite_textures = Sprites(self.camera)
+        if animation is None or not state.sprite_textures.can_draw(animation, mapping):
+            if animation is not None and animation.holding:  # drawn as vectors now: the data follows again
+                animation.hold(False)
             return render_within_box(self.camera, group, canvas, mapping)
-        if state.fade_sprites is None:
-            state.fade_sprites = FadeSprites(self.camera)
-        return state.fade_sprites.composite(self.camera, group, fade, canvas, mapping, view)
+        state.sprite_textures.may_hold = state.sprites_may_hold
+        return state.sprite_textures.composite(self.camera, group, animation, canvas, mapping, view)
 
     def raw_frame(self, dtype: str = "f1") -> bytes:
         """The frame's pixels (in place of ``camera.get_raw_fbo_data``): read once per frame drawn, so a frame

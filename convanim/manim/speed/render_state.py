@@ -2,8 +2,8 @@
 
 Kept in one object with declared fields (not as class attributes of the
 scene): the render groups' split into the still layer and the live part
-(:mod:`convanim.manim.speed.still_layer`), the fades drawn as sprites
-(:mod:`convanim.manim.speed.fade_sprites`), and what the last frame drew.
+(:mod:`convanim.manim.speed.still_layer`), the fades and shifts drawn as sprites
+(:mod:`convanim.manim.speed.sprites`), and what the last frame drew.
 """
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ from typing import Any
 class RenderState:
     #: True when mobjects were added or removed, or began or stopped moving, since the render groups were made.
     groups_stale: bool = True
-    #: id of a fading mobject drawn as a sprite -> its OpacityFade (set per animation).
-    fades: dict = field(default_factory=dict)
-    #: FadeSprites, made at the first sprite.
-    fade_sprites: Any = None
+    #: id of a fading or sliding mobject drawn as a sprite -> its OpacityFade or Shift (set per animation).
+    sprites: dict = field(default_factory=dict)
+    #: Whether a sprite's data may wait for its animation's end (nothing in the play reads it meanwhile).
+    sprites_may_hold: bool = True
+    #: Sprites (the textures), made at the first sprite.
+    sprite_textures: Any = None
     #: The families' ids of what the running animations and updaters move.
     moving_ids: set = field(default_factory=set)
     #: The leading render groups drawn into the still layer (set by arrange).

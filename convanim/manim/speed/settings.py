@@ -36,8 +36,11 @@ class SpeedSettings:
     #: No stroke pass for render groups with nothing to stroke (empty_strokes.py).
     skip_empty_strokes: bool = True
     #: Mobjects fading with an OpacityFade (and nothing else moving them) are drawn once and composited with
-    #: their opacity each frame (fade_sprites.py).  Either way each is drawn in a pass of its own.
+    #: their opacity (and shift) each frame (sprites.py).  Either way each is drawn in a pass of its own.
     draw_fades_once: bool = True
+    #: Mobjects sliding with a Shift (and nothing else moving them) are drawn once and composited where the
+    #: shift has moved them each frame (sprites.py).
+    draw_shifts_once: bool = True
     #: "fast": a shift, alone (animations/shift.py) or with a fade (a channel stack's swap, animations/fades.py),
     #: moves the points in place; "manimgl": manimgl's Transforms (MoveToTarget, FadeIn/FadeOut with a shift).
     shifts: str = "fast"

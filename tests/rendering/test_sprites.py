@@ -1,0 +1,135 @@
+"""Fading and sliding mobjects drawn once and composited (speed/sprites.py), against the same animations drawn as
+vectors every frame, in process at 480p.
+
+A channel stack's swap: two grids of cells and numbers (two colours, a number over its cell) sliding while they
+fade, and a kernel overlay (rings and weights) fading out over the front grid; then the kernel sliding over the
+grid (a Shift) with a ring marking an output cell sliding beside it.
+"""
+import numpy as np
+import pytest
+
+import manim_support  # noqa: F401,I001  (imports manimlib first)
+from manimlib import DOWN, LEFT, RIGHT, UP, manim_config
+
+from convanim.manim.animations.fades import FadeIn, FadeOut
+from convanim.manim.animations.shift import Shift
+from convanim.manim.mobjects.cells import KernelOverlay, NumberGrid, frame_around
+from convanim.manim.rendering.batched_scene import BatchedScene
+from convanim.manim.speed.settings import SpeedSettings
+from convanim.manim.speed.sprites import sprite_layers
+from convanim.manim.speed.still_layer import pixel_mapping
+
+RESOLUTION = (854, 480)
+BACKGROUND = 51  # the frame's background level (a quarter of it: what manimgl's one fill pass differs by)
+
+
+@pytest.fixture(autouse=True)
+def resolution_480p(monkeypatch):
+    monkeypatch.setitem(manim_config.camera, "resolution", RESOLUTION)
+
+
+class SwapAndSlide(BatchedScene):
+    def construct(self):
+        back = NumberGrid(np.arange(16).reshape(4, 4) % 10, 0.6, "#2E7D32")
+        front = NumberGrid((np.arange(16).reshape(4, 4) * 7) % 10, 0.6, "#2E7D32")
+        offset = 0.23 * (UP + RIGHT)
+        back.shift(offset + 2 * LEFT)
+        front.shift(2 * LEFT)
+        overlay = KernelOverlay(np.arange(9).reshape(3, 3) - 4, 0.6, (0.6, 0.6), "#FDD835")
+        overlay.move_to(front.cell(0, 0)).shift(0.6 * (RIGHT + DOWN))
+        marker = frame_around(NumberGrid(np.zeros((1, 1)), 0.7, "#8E24AA").shift(3 * RIGHT), "#FDD835", buff=0.0,
+                              thickness=0.05)
+        self.overlay = overlay
+        self.add(back, front, overlay, marker)
+        self.wait(0.1)
+        # the swap: the front grid goes back, the back one comes forward, the kernel leaves
+        self.play(FadeOut(front, shift=offset), FadeIn(back, shift=-offset), FadeOut(overlay), run_time=0.5)
+        self.add(overlay)
+        # the kernel slides one cell right and one down, and the marker one cell down, by turns
+        for vector in (0.6 * RIGHT, 0.6 * DOWN, 0.37 * LEFT):
+            self.play(Shift(overlay, vector), Shift(marker, 0.7 * DOWN), run_time=0.4)
+
+
+def frames_of(**switches):
+    """Every frame of SwapAndSlide drawn with these speed switches, and the number of sprite textures drawn."""
+    frames = []
+
+    class Capturing(SwapAndSlide):
+        def speed_settings(self):
+            return SpeedSettings(**switches)
+
+        def emit_frame(self):
+            super().emit_frame()
+            frames.append(np.asarray(self.camera.get_image())[..., :3].astype(int))
+
+        def post_play(self):
+            textures = self.render_state.sprite_textures
+            drawn.append(0 if textures is None else textures.sprites_drawn)
+            super().post_play()
+
+    drawn = []
+    scene = Capturing(camera_config={"resolution": RESOLUTION})
+    scene.run()
+    scene.camera.ctx.release()
+    return frames, drawn
+
+
+@pytest.fixture(scope="module")
+def renders():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(manim_config.camera, "resolution", RESOLUTION)
+        return frames_of(), frames_of(draw_fades_once=False, draw_shifts_once=False)
+
+
+def test_the_swap_and_the_slides_look_as_drawn_in_vectors(renders):
+    (sprites, drawn), (vectors, none) = renders
+    assert len(sprites) == len(vectors) == 3 + 15 + 3 * 12
+    assert none == [0] * 5  # the switches off: no sprite
+    # The swap: each grid as two layers (cells, then numbers) and the kernel as two (rings, then the weights over
+    # their corners), drawn once; then per slide the kernel and the marker, once each.
+    assert drawn == [0, 6, 8, 10, 12]
+    changed = 0
+    for k, (a, b) in enumerate(zip(sprites, vectors)):
+        d = np.abs(a - b)
+        # Measured: at most 0.24 levels on average and 0.6 % of the pixels more than 32 levels off, all at the
+        # edges of moving shapes (a fill without a border moves by whole pixels as vectors, by a blend of two
+        # pixels as a sprite).
+        assert d.mean() < 0.5 and (d.max(axis=2) > 32).mean() < 0.01, (k, d.mean(), d.max())
+        changed += not np.array_equal(b, vectors[0])
+    assert changed > 45  # the swap and the slides are on screen
+    assert all(np.array_equal(a, b) for a, b in zip(sprites[:3], vectors[:3]))  # the opening wait: no sprite
+
+
+def test_a_grid_fades_as_two_layers_and_a_caption_as_one():
+    from convanim.manim.mobjects.cells import caption_text
+
+    grid = NumberGrid(np.arange(6).reshape(2, 3), 0.8, "#1E88E5")
+    camera_scene = BatchedScene(camera_config={"resolution": RESOLUTION})
+    mapping = pixel_mapping(camera_scene.camera)
+    cells, numbers = sprite_layers(mapping, grid)
+    assert {id(m) for m in cells} == {id(m) for m in grid.squares}
+    assert {id(m) for m in numbers} == {id(m) for n in grid.numbers for m in n.family_members_with_points()}
+    assert len(sprite_layers(mapping, caption_text("one colour: 1 + 2 = 3", 28))) == 1
+    camera_scene.camera.ctx.release()
+
+
+class Watched(SwapAndSlide):
+    """SwapAndSlide, noting where the kernel's first point is after each frame."""
+
+    def emit_frame(self):
+        super().emit_frame()
+        self.seen.append(self.overlay.family_members_with_points()[0].get_points()[0].copy())
+
+
+def test_a_sliding_kernels_points_wait_while_its_sprite_moves_and_end_where_the_shift_puts_them():
+    scene = Watched(camera_config={"resolution": RESOLUTION})
+    scene.seen = []
+    scene.run()
+    scene.camera.ctx.release()
+    before = scene.seen[17]  # the swap's last frame: the kernel as it was (a fade-out restores it)
+    first_slide = scene.seen[18:30]
+    # The first frame of the slide moved the points and drew the sprite; then they wait for the slide's end.
+    assert not np.allclose(first_slide[0], before)
+    assert all(np.array_equal(first_slide[0], p) for p in first_slide[1:])
+    moved = 0.6 * RIGHT + 0.6 * DOWN + 0.37 * LEFT  # the three slides
+    np.testing.assert_allclose(scene.overlay.family_members_with_points()[0].get_points()[0], before + moved, atol=1e-6)
