@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from manim_support import format_value, glyphs_match, run, sampled_frames, shown_value  # noqa: I001  (imports manimlib first)
 from convanim import conv2d
 from convanim.manim import ConvLayerScene
+from convanim.manim.mobjects.cells import NumberGrid
 from manimlib import VMobject
 
 SCENES = Path(__file__).resolve().parents[2] / "scenes"
@@ -289,3 +290,26 @@ def test_a_long_sweep_has_one_caption_and_a_short_one_a_statement_per_step():
     short = run(recording(type("Short", (SmallShadedSweep,), {"sweep_captions": 64})))
     t = short.trace
     assert said == [expected_running_caption(t, step, short.num_decimals) for step in short.steps[1:]]
+
+
+class TwoChannelsByCell(ConvLayerScene):
+    """Two channels taken cell by cell: the stack swaps at every step, with the kernel on the front grid."""
+    in_channels, out_channels, input_size, order, detailed_steps = 2, 1, (3, 4), "cell", 0
+    show_code = False
+
+
+def test_the_kernel_fades_out_over_the_swapping_grids_not_under_them():
+    """While a channel stack swaps, the kernel leaving is drawn after (over) the two grids that swap, as it was
+    over the front grid: the drawing order of the scene's mobjects when each swap's first frame is drawn."""
+    orders = []
+
+    class Watched(TwoChannelsByCell):
+        def begin_animations(self, animations):
+            super().begin_animations(animations)
+            leaving = [a.mobject for a in animations if a.mobject is getattr(self, "overlay", None)]
+            grids = [self.mobjects.index(a.mobject) for a in animations if isinstance(a.mobject, NumberGrid)]
+            if leaving and len(grids) == 2:  # the swap: two grids, and the kernel leaving
+                orders.append((max(grids), self.mobjects.index(leaving[0])))
+
+    run(Watched)
+    assert len(orders) >= 2 and all(kernel > grids for grids, kernel in orders), orders

@@ -466,6 +466,8 @@ class ConvLayerScene(LayerOptions, FamilyScene):
                 swaps += animations
                 finishers.append(finish)
         if swaps or leaving:
+            if leaving:  # the kernel fades out over the swapping grids: added back after them (on top)
+                self.remove(self.overlay)
             self.play(*swaps, *leaving, run_time=self.stage_time if swaps else self.stage_time / 2)
         for finish in finishers:
             finish()
