@@ -133,3 +133,16 @@ def test_a_sliding_kernels_points_wait_while_its_sprite_moves_and_end_where_the_
     assert all(np.array_equal(first_slide[0], p) for p in first_slide[1:])
     moved = 0.6 * RIGHT + 0.6 * DOWN + 0.37 * LEFT  # the three slides
     np.testing.assert_allclose(scene.overlay.family_members_with_points()[0].get_points()[0], before + moved, atol=1e-6)
+
+
+def test_with_sprite_data_waits_off_the_points_follow_every_frame():
+    class Live(Watched):
+        def speed_settings(self):
+            return SpeedSettings(sprite_data_waits=False)
+
+    scene = Live(camera_config={"resolution": RESOLUTION})
+    scene.seen = []
+    scene.run()
+    scene.camera.ctx.release()
+    first_slide = scene.seen[18:30]
+    assert all(not np.array_equal(a, b) for a, b in zip(first_slide, first_slide[1:]))

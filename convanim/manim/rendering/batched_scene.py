@@ -238,7 +238,7 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
             self.render_state.sprites = sprite_animations(animations, updated)
             # A sprite's data may wait for the animation's end unless something reads it meanwhile: an updater,
             # or one of manimgl's update animations (an UpdateFromFunc watching a mobject).
-            self.render_state.sprites_may_hold = not updated and not any(
+            self.render_state.sprites_may_hold = self.speed.sprite_data_waits and not updated and not any(
                 isinstance(leaf, READING_ANIMATIONS) for leaf in leaf_animations(animations))
             self.render_state.groups_stale = True
 

@@ -41,6 +41,9 @@ class SpeedSettings:
     #: Mobjects sliding with a Shift (and nothing else moving them) are drawn once and composited where the
     #: shift has moved them each frame (sprites.py).
     draw_shifts_once: bool = True
+    #: While a sprite shows an animation, the mobject's points and alphas wait for its end instead of being
+    #: written every frame (sprites.py; never when the play has updaters or manimgl's update animations).
+    sprite_data_waits: bool = True
     #: "fast": a shift, alone (animations/shift.py) or with a fade (a channel stack's swap, animations/fades.py),
     #: moves the points in place; "manimgl": manimgl's Transforms (MoveToTarget, FadeIn/FadeOut with a shift).
     shifts: str = "fast"
