@@ -8,7 +8,7 @@ Drawing it as vectors every frame gathers and uploads every member's
 vertices again and runs manimgl's fill pass over its box: a channel stack's
 swap (two numbered grids sliding while they fade, and the kernel fading out)
 was the costliest part of Conv3x3's frames at 480p (15 ms a frame, measured
-with ``benchmarks/frame_parts.py``).  Here the mobject is drawn once, at full
+with an instrumented render while other work ran on the machine).  Here the mobject is drawn once, at full
 opacity where the animation began (the animation's ``as_sprite()``), into
 transparent textures of the frame's size (premultiplied colours, as
 manimgl's fill pass composites them), and each frame copies them over the
@@ -27,9 +27,10 @@ is the vector drawing up to rounding.
 A fade is linear in the alphas wherever one member covers a pixel; where a
 member lies over another (a number over its cell), manimgl fades each one,
 so that the lower shows through the upper.  A faded sprite of both would
-not, so a fading mobject is drawn as *layers* (:func:`sprite_layers`):
-members whose pixel boxes do not meet share a layer, and a member goes one
-layer above every earlier member it meets, so that each layer is composited
+not, so a fading mobject of two or more colours is drawn as *layers*
+(:func:`sprite_layers`): a member goes one layer above every earlier member
+of another colour whose pixel box meets its own (members of one colour that
+meet share a pass, as in manimgl's), so that each layer is composited
 over the ones below it at the share, as manimgl's fades composite the
 members (up to a quarter of the background's level where two overlap:
 manimgl's one fill pass takes their larger alpha).  A sliding mobject
