@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 
 import manim_support  # noqa: F401,I001  (imports manimlib first)
-from manimlib import DOWN, LEFT, RIGHT, UP, manim_config
+from manimlib import DOWN, LEFT, RIGHT, UP, Circle, Square, VGroup, manim_config
+from manimlib.camera.camera_frame import CameraFrame
 
-from convanim.manim.animations.fades import FadeIn, FadeOut
+from convanim.manim.animations.fades import FadeIn, FadeOut, fade_out_together
 from convanim.manim.animations.shift import Shift
-from convanim.manim.mobjects.cells import KernelOverlay, NumberGrid, frame_around
+from convanim.manim.mobjects.cells import KernelOverlay, NumberGrid, caption_text, frame_around
 from convanim.manim.rendering.batched_scene import BatchedScene
 from convanim.manim.speed.settings import SpeedSettings
 from convanim.manim.speed.sprites import sprite_layers
@@ -146,3 +147,62 @@ def test_with_sprite_data_waits_off_the_points_follow_every_frame():
     scene.camera.ctx.release()
     first_slide = scene.seen[18:30]
     assert all(not np.array_equal(a, b) for a, b in zip(first_slide, first_slide[1:]))
+
+
+class ClosingFade(BatchedScene):
+    """A code card's opening: every mobject of the scene leaves at once (here 48 cells of two colours and 24
+    numbers, each a mobject of its own as a sweep leaves them, and a caption)."""
+    together = True
+
+    def construct(self):
+        grid = NumberGrid(np.arange(24).reshape(4, 6) % 10, 0.5, "#2E7D32").shift(2 * LEFT)
+        other = NumberGrid(np.zeros((4, 6)), 0.5, "#8E24AA", show_numbers=False).shift(2.5 * RIGHT)
+        caption = caption_text("every output = bias + the sum of its window's products", 26).shift(3 * DOWN)
+        self.add(*grid.squares, *grid.numbers, *other.squares, caption)
+        self.wait(0.1)
+        leaving = [m for m in self.mobjects if m is not self.frame]
+        self.play(*(fade_out_together(leaving) if self.together else (FadeOut(m) for m in leaving)), run_time=0.4)
+
+
+def closing_frames(scene_class, **switches):
+    frames, drawn = [], []
+
+    class Capturing(scene_class):
+        def speed_settings(self):
+            return SpeedSettings(**switches)
+
+        def emit_frame(self):
+            super().emit_frame()
+            frames.append(np.asarray(self.camera.get_image())[..., :3].astype(int))
+
+        def post_play(self):
+            textures = self.render_state.sprite_textures
+            drawn.append(0 if textures is None else textures.sprites_drawn)
+            super().post_play()
+
+    scene = Capturing(camera_config={"resolution": RESOLUTION})
+    scene.run()
+    scene.camera.ctx.release()
+    return frames, drawn
+
+
+def test_everything_leaving_together_fades_as_one_sprite_in_layers():
+    together, drawn = closing_frames(ClosingFade)
+    vectors, _ = closing_frames(ClosingFade, draw_fades_once=False)
+    assert len(together) == len(vectors) == 3 + 12
+    # The cells of both grids (no cell meets a number of the other colour, nor another cell), then the numbers
+    # and the caption (white, one colour): two layers, drawn once.  A FadeOut each drew one sprite each.
+    assert drawn == [0, 2]
+
+    class OneByOne(ClosingFade):
+        together = False
+
+    assert closing_frames(OneByOne)[1] == [0, 24 + 24 + 24 + 1]
+    for k, (a, b) in enumerate(zip(together, vectors)):
+        d = np.abs(a - b)
+        assert d.mean() < 0.5 and (d.max(axis=2) > 32).mean() < 0.01, (k, d.mean(), d.max())
+    assert not np.array_equal(vectors[3], vectors[-1])  # the fade is on screen
+    square, circle, frame = Square(), Circle(), CameraFrame()
+    fades = fade_out_together([square, frame, circle])  # vectors as one group, in order; the camera's frame alone
+    assert [type(f.mobject) for f in fades] == [VGroup, CameraFrame]
+    assert fades[0].mobject.submobjects == [square, circle] and fades[1].mobject is frame

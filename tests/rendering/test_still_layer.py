@@ -9,15 +9,16 @@ import numpy as np
 import pytest
 
 import manim_support  # noqa: F401,I001  (imports manimlib first)
-from manimlib import BLUE, DEGREES, RED, WHITE, Square, UpdateFromAlphaFunc, VGroup, manim_config
+from manimlib import BLUE, DEGREES, FRAME_WIDTH, RED, WHITE, Square, UpdateFromAlphaFunc, VGroup, manim_config
 from manimlib.shader_wrapper import VShaderWrapper
 from manimlib.utils.color import color_to_rgb
 
 from convanim.manim.rendering import batched_scene
 from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.mobjects.cells import ring
+from convanim.manim.mobjects.cells import GAP, NumberGrid, ring
 from convanim.manim.speed.settings import SpeedSettings
-from convanim.manim.speed.still_layer import (FILL_EDGE_PIXELS, PixelMapping, hole_box, live_after_cut,
+from convanim.manim.speed import still_layer
+from convanim.manim.speed.still_layer import (FILL_EDGE_PIXELS, PixelMapping, covered_pixels, hole_box, live_after_cut,
                                                 live_clusters, meeting, pixel_box, pixel_mapping)
 from manim_support import load_module
 from render_support import load_short
@@ -425,3 +426,66 @@ def test_render_groups_are_made_when_a_frame_is_drawn_not_at_every_add_and_remov
     assert frames and counts["frames"] > 0
     assert counts["made"] <= counts["frames"]  # at most once per frame drawn
     assert counts["made"] < counts["changes"]  # not once per add or remove (manimgl's way)
+
+
+def test_a_fill_box_holds_the_pixels_whose_centres_lie_in_the_hull():
+    # Worked by hand: pixel k's centre is k + 1/2.  x from 0.2 to 9.3 holds the centres of pixels 0..8; y from
+    # 3.6 to 5.4 only pixel 4's (4.5); 3.6 to 4.4 holds no centre at all: an empty box.
+    assert covered_pixels(np.array([0.2, 3.6]), np.array([9.3, 5.4])).tolist() == [0, 4, 9, 5]
+    box = covered_pixels(np.array([3.6, 3.6]), np.array([4.4, 4.4]))
+    assert box[2] <= box[0] and box[3] <= box[1]
+    # Drawn: squares without stroke at random sub-pixel places and sizes set exactly the pixels of their box
+    # (a centre within 1/64 of an edge may be counted in: one pixel of slack).
+    scene = ChangesAStillSquare(skip_animations=True, camera_config={"resolution": RESOLUTION})
+    scene.run()
+    camera = scene.camera
+    rng = np.random.default_rng(7)
+    exact = 0
+    try:
+        camera.background_rgba = [0, 0, 0, 1]
+        for _ in range(40):
+            square = Square(side_length=rng.uniform(0.05, 1.0)).set_fill(WHITE, 1).set_stroke(width=0)
+            square.stretch(rng.uniform(0.5, 2.0), 0).shift([rng.uniform(-5, 5), rng.uniform(-3, 3), 0])
+            box = pixel_box(camera, square.get_shader_wrapper_list(camera.ctx))
+            drawn = drawn_box(camera, square)
+            assert covers(box, drawn, slack=1), (box, drawn)
+            exact += tuple(map(int, box)) == tuple(map(int, drawn))
+    finally:
+        camera.ctx.release()
+    assert exact >= 36
+
+
+class RecolourOneCellOfALargeGrid(BatchedScene):
+    """A 24 x 24 grid whose cells are half a pixel apart at 480p (the gaps of MNIST-sized grids); one cell
+    changes colour."""
+
+    def construct(self):
+        self.grid = NumberGrid(np.arange(576).reshape(24, 24) % 7, 0.13, "#1E88E5", show_numbers=False)
+        self.add(self.grid)
+        self.play(self.grid.cell(11, 12).animate.set_fill(RED), run_time=0.5)
+
+
+def test_cells_a_fraction_of_a_pixel_apart_stay_in_the_layer_beside_a_changing_cell(monkeypatch):
+    assert 0.13 * GAP * RESOLUTION[0] / FRAME_WIDTH < 1.03  # so the old half-pixel padding made neighbours meet
+    live_counts = []
+
+    class Watching(RecolourOneCellOfALargeGrid):
+        def capture(self, *groups):
+            super().capture(*groups)
+            live = self.render_groups[self.render_state.still_count:]
+            live_counts.append(sum(len(g.family_members_with_points()) for g in live))
+
+    layered, _, layer = drawn_frames(Watching, animations=(0, 1))
+    whole, _, _ = drawn_frames(RecolourOneCellOfALargeGrid, still_parts_once=False, animations=(0, 1))
+    assert len(layered) == len(whole) > 5 and layer is not None
+    assert live_counts and max(live_counts) == 1  # the changing cell alone is drawn every frame
+    for a, b in zip(layered, whole):
+        mean, share = differences(a, b)
+        assert mean < 0.05 and share < 1e-4, (mean, share)
+    # With boxes padded by half a pixel (the old rule) each cell met its neighbours, and every cell drawn after
+    # the changing one went live through them.
+    monkeypatch.setattr(still_layer, "covered_pixels", lambda low, high: np.concatenate(
+        [low - FILL_EDGE_PIXELS, high + FILL_EDGE_PIXELS]))
+    live_counts.clear()
+    drawn_frames(Watching, animations=(0, 1))
+    assert max(live_counts) > 200

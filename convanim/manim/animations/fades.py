@@ -31,7 +31,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import Animation, Mobject
+from manimlib import Animation, Mobject, VGroup, VMobject
 from manimlib.utils.rate_functions import smooth, squish_rate_func
 
 #: The data fields whose alphas a fade scales, and the column holding the alpha: a VMobject's fill and stroke
@@ -170,6 +170,16 @@ def fade_out_then_in(old: Mobject, new: Mobject) -> list[OpacityFade]:
     faded over each other are hard to read)."""
     return [FadeOut(old, rate_func=squish_rate_func(smooth, 0.0, 0.5)),
             FadeIn(new, rate_func=squish_rate_func(smooth, 0.5, 1.0))]
+
+
+def fade_out_together(mobjects: list[Mobject]) -> list[OpacityFade]:
+    """FadeOuts for ``mobjects`` (a scene's, in drawing order): the vector ones as one group, which keeps their
+    order and is drawn once, as one sprite (its colours in layers: :mod:`convanim.manim.speed.sprites`), where
+    a FadeOut each was a sprite each, composited every frame; the others (images, the camera's frame) one by
+    one.  Measured: MnistSizedConv's closing fade at 480p (589 mobjects, 12 frames) took 3.8 s one by one."""
+    vectors = [m for m in mobjects if isinstance(m, VMobject)]
+    others = [m for m in mobjects if not isinstance(m, VMobject)]
+    return ([FadeOut(VGroup(*vectors))] if vectors else []) + [FadeOut(m) for m in others]
 
 
 def opacity_alphas(mobject: Mobject) -> np.ndarray:

@@ -444,8 +444,9 @@ class ConvLayerScene(LayerOptions, FamilyScene):
                      grid.number(i, j).animate.set_opacity(1) for i, j in cells]
         else:
             moves = [FlyInto(self.bias_chip.value, grid.cell(*cells[len(cells) // 2]))] if t.has_bias else []
-        self.play(*moves, *(grid.cell(i, j).animate.set_fill(start) for i, j in cells), caption,
-                  run_time=self.stage_time)
+        # one Transform of the grid's squares (every cell turns to the start colour): a Transform per cell
+        # moved the same fills, but began and interpolated hundreds of animations on a large grid
+        self.play(*moves, grid.squares.animate.set_fill(start), caption, run_time=self.stage_time)
         if grid.show_numbers:
             grid.numbers.set_opacity(1)
         self.after_bias(f)

@@ -27,7 +27,7 @@ from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN
 from manimlib.utils.color import color_to_rgba
 
-from convanim.manim.animations.fades import FadeIn, FadeOut
+from convanim.manim.animations.fades import FadeIn, FadeOut, fade_out_together
 from convanim.manim.mobjects.cells import caption_text, swap_caption_with_note
 from convanim.manim.mobjects.code_card import CodeCard
 from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
@@ -111,7 +111,7 @@ class FamilyScene(BatchedScene):
         self.code_card.fix_in_frame()  # where the camera has turned (a stacked view), the card still faces it
         self.hold_caption(self.code_card)
         leaving = [m for m in self.mobjects if m is not self.caption and m is not self.approximate_note]
-        self.play(*(FadeOut(m) for m in leaving), run_time=self.stage_time / 2)
+        self.play(*fade_out_together(leaving), run_time=self.stage_time / 2)
         self.remove(*leaving)
         self.play(FadeIn(self.code_card), self.caption_to(self.code_caption(code)), run_time=self.stage_time)
         self.wait(self.pause_time)
@@ -126,3 +126,4 @@ class FamilyScene(BatchedScene):
 
 
 __all__ = ["FamilyScene", "LONG_CAPTION"]
+

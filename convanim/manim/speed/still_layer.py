@@ -153,8 +153,8 @@ def reach_box(mapping: PixelMapping, datas, depth_tested: bool = False,
     A vector's curves lie inside their control points' convex hull, and a perspective projection keeps
     that (for points in front of the camera); strokes and fill borders reach half their width beyond it
     (manimgl: 0.01 scene units per unit of width, times the frame's scale when not fixed), enlarged by the
-    perspective, and antialiasing ``EDGE_PIXELS`` more.  Fills with neither reach ``FILL_EDGE_PIXELS``
-    beyond the hull.
+    perspective, and antialiasing ``EDGE_PIXELS`` more.  Fills with neither set only the pixels whose
+    centres lie within ``FILL_EDGE_PIXELS`` - 1/2 of the hull (:func:`covered_pixels`).
     """
     if depth_tested:
         return None
@@ -182,10 +182,27 @@ def reach_box(mapping: PixelMapping, datas, depth_tested: bool = False,
         else:
             per_unit = mapping.per_unit if mapping.view is None else default_per_unit / frame_scale
             reach = mapping.stroke_scale * widest
-        margin = edge_margin(widest, reach * per_unit / nearest_w)
-        boxes.append(np.concatenate([pixels.min(axis=0) - margin, pixels.max(axis=0) + margin]))
+        if widest > 0:
+            margin = edge_margin(widest, reach * per_unit / nearest_w)
+            boxes.append(np.concatenate([pixels.min(axis=0) - margin, pixels.max(axis=0) + margin]))
+        else:
+            boxes.append(covered_pixels(pixels.min(axis=0), pixels.max(axis=0)))
     boxes = np.array(boxes)
     return np.concatenate([boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)])
+
+
+def covered_pixels(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """The box ``[x0, y0, x1, y1]`` (whole pixels) of the pixels whose centres lie within ``low``-``high``
+    (pixel coordinates, (2,) each), give or take the rasteriser's rounding: the pixels a fill with neither
+    stroke nor fill border can set there.  A shape between two pixel centres sets none (an empty box).
+
+    Drawing order matters only between units that set a common pixel, and two fills whose hulls are less
+    than a pixel apart (the cells of a large grid at 480p, a fraction of a pixel apart) share no pixel
+    centre: boxes padded by half a pixel on each side would meet, and a cell that changes colour would pull
+    every cell of its grid live, one neighbour after the other (:func:`live_after_cut`)."""
+    first = np.ceil(low - FILL_EDGE_PIXELS)  # the first pixel k with k + 1/2 >= low - slack
+    last = np.floor(high + FILL_EDGE_PIXELS - 1)  # the last with k + 1/2 <= high + slack
+    return np.concatenate([first, last + 1])
 
 
 def edge_margin(widest: float, reach: np.ndarray) -> np.ndarray:
