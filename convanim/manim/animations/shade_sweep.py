@@ -15,6 +15,7 @@ sweep's kernel and output marker: :meth:`ConvLayerScene.sweep_row`).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import NamedTuple, Sequence
 
 import numpy as np
@@ -46,7 +47,11 @@ class ShadeSweep(Animation):
         self.steps = list(steps)
         cells = list({id(cell): cell for step in steps for cell, _ in step.cells}.values())
         kwargs.setdefault("rate_func", lambda t: t)  # each step has its own smooth turn
-        super().__init__(VGroup(*cells, *rings), **kwargs)
+        #: Drawn each as a unit of its own (BatchedScene): the cells (in the output grid), then each ring (the
+        #: kernel over the input, the marker).  One unit's box would span both grids and meet the frames
+        #: around them, which would then be drawn every frame too.
+        self.drawn_apart = (VGroup(*cells), *rings)
+        super().__init__(VGroup(*self.drawn_apart), **kwargs)
         self.rings = rings
         self.slide_rings = slide_rings
         # The colour each cell has before each step: the colour the last step before it gave it.
@@ -59,7 +64,18 @@ class ShadeSweep(Animation):
     def begin(self) -> None:
         self.done = 0  # steps whose cells have their final colours
         self.start_places = [ring.get_center() for ring in self.rings]  # where each ring was before step 0
+        self.ring_parts = [SlidingRing(ring) for ring in self.rings]
         super().begin()
+
+    def sprite_parts(self) -> list["SlidingRing"]:
+        """The rings, each as a sprite a BatchedScene may draw once and composite where the sweep has moved it
+        (:mod:`convanim.manim.speed.sprites`)."""
+        return self.ring_parts
+
+    def finish(self) -> None:
+        for part in self.ring_parts:
+            part.hold(False)
+        super().finish()
 
     def create_starting_mobject(self) -> Mobject:
         return self.mobject  # nothing is read from a copy
@@ -82,9 +98,52 @@ class ShadeSweep(Animation):
             cell.set_fill(after if share >= 1 else rgb_to_color(
                 (1 - share) * color_to_rgb(before) + share * color_to_rgb(after)))
         if not self.slide_rings:
-            for ring, place in zip(self.rings, step.ring_places):
-                ring.move_to(place)
+            for part, place in zip(self.ring_parts, step.ring_places):
+                part.move_to(place)
             return
         last = self.steps[k - 1].ring_places if k else self.start_places
-        for ring, start, place in zip(self.rings, last, step.ring_places):
-            ring.move_to(start + share * (np.asarray(place) - start))
+        for part, start, place in zip(self.ring_parts, last, step.ring_places):
+            part.move_to(start + share * (np.asarray(place) - start))
+
+
+class SlidingRing:
+    """A ring of a ShadeSweep with the sprite protocol of :mod:`convanim.manim.speed.sprites` (as a Shift has it):
+    drawn once where it stood when the sweep began, then composited where the sweep has moved it.  While a sprite
+    shows it (``holding``), the ring's points wait; :meth:`hold` (False) moves them where the sweep is."""
+
+    sprite_layered = False  # never faded: one picture of the whole ring
+    holding = False
+
+    def __init__(self, ring: Mobject) -> None:
+        self.mobject = ring
+        self.origin = ring.get_center().copy()  # where it is drawn as a sprite
+        self.place = self.origin
+
+    def move_to(self, place: np.ndarray) -> None:
+        """The ring's centre goes to ``place`` (at once, or when the sprite stops holding it)."""
+        self.place = np.asarray(place, dtype=float)
+        if not self.holding:
+            self.mobject.move_to(self.place)
+
+    def hold(self, holding: bool) -> None:
+        self.holding = holding
+        if not holding:
+            self.mobject.move_to(self.place)
+
+    @contextmanager
+    def as_sprite(self):
+        """The ring where the sweep began, for the time of the ``with`` block (to draw it once)."""
+        now, self.place = self.place, self.origin  # drawn at no offset
+        self.mobject.move_to(self.origin)
+        try:
+            yield self.mobject
+        finally:
+            self.place = now
+            if not self.holding:
+                self.mobject.move_to(now)
+
+    def sprite_share(self) -> float:
+        return 1.0
+
+    def sprite_offset(self) -> np.ndarray:
+        return self.place - self.origin

@@ -103,10 +103,11 @@ def leaf_animations(animations) -> list:
 
 
 def sprite_animations(animations, updated: set[int]) -> dict[int, OpacityFade | Shift]:
-    """The OpacityFades and Shifts among ``animations`` whose mobject can be drawn as a sprite
-    (:func:`sprite_ready`) and is moved by nothing else (no other animation's family, nothing in ``updated``: the
-    ids of the families of mobjects with updaters), by the id of the mobject.  Each is drawn in a pass of its
-    own, as a sprite or (speed switches off) as vectors."""
+    """The OpacityFades and Shifts among ``animations``, and the parts other animations offer as sprites
+    (``sprite_parts()``: a ShadeSweep's rings), whose mobject can be drawn as a sprite (:func:`sprite_ready`)
+    and is moved by nothing else (no other animation's family, nothing in ``updated``: the ids of the families
+    of mobjects with updaters), by the id of the mobject.  Each is drawn in a pass of its own, as a sprite or
+    (speed switches off) as vectors."""
     leaves = leaf_animations(animations)
     owners: dict[int, int] = {member_id: 1 for member_id in updated}  # member id -> what moves it
     for leaf in leaves:
@@ -115,9 +116,11 @@ def sprite_animations(animations, updated: set[int]) -> dict[int, OpacityFade | 
     sprites = {}
     for leaf in leaves:
         fading = isinstance(leaf, OpacityFade)
-        if (fading or isinstance(leaf, Shift)) and sprite_ready(leaf.mobject, fading=fading) and all(
-                owners[member_id] == 1 for member_id in family_ids([leaf.mobject])):
-            sprites[id(leaf.mobject)] = leaf
+        parts = [leaf] if fading or isinstance(leaf, Shift) else getattr(leaf, "sprite_parts", list)()
+        for part in parts:  # a ShadeSweep's rings: parts of its mobject, each with the sprite protocol
+            if sprite_ready(part.mobject, fading=fading) and all(
+                    owners[member_id] == 1 for member_id in family_ids([part.mobject])):
+                sprites[id(part.mobject)] = part
     return sprites
 
 
@@ -236,6 +239,9 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
             updated = self.moving_ids()  # the families of mobjects with updaters (pre_play)
             self.render_state.moving_ids = updated | family_ids(a.mobject for a in animations)
             self.render_state.sprites = sprite_animations(animations, updated)
+            # Parts an animation asks to be drawn apart (ShadeSweep: the cells, each ring) are units of their own.
+            self.render_state.apart_ids = {id(part) for leaf in leaf_animations(animations)
+                                           for part in getattr(leaf, "drawn_apart", ())}
             # A sprite's data may wait for the animation's end unless something reads it meanwhile: an updater,
             # or one of manimgl's update animations (an UpdateFromFunc watching a mobject).
             self.render_state.sprites_may_hold = self.speed.sprite_data_waits and not updated and not any(
@@ -246,6 +252,7 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         super().post_play()
         self.render_state.moving_ids = set()
         self.render_state.sprites = {}
+        self.render_state.apart_ids = set()
 
     def assemble_render_groups(self) -> None:
         """manimgl calls this after every ``add`` and ``remove`` (and convanim before each animation): the render
@@ -272,7 +279,7 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         if not self.speed.draw_still_parts_once:
             state.after_cut = []
             return self.arrange([], [ordered], new_animation=True)
-        units = moving_units(ordered, self.moving_ids(), set(state.sprites))
+        units = moving_units(ordered, self.moving_ids(), set(state.sprites) | state.apart_ids)
         if state.sprite_textures is not None:
             state.sprite_textures.forget()
         cut = next((i for i, (_, moves) in enumerate(units) if moves), len(units))  # the still layer ends here
@@ -398,8 +405,8 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         state = self.render_state
         members = group.submobjects
         animation = state.sprites.get(id(members[0])) if len(members) == 1 else None
-        if animation is not None and not (self.speed.draw_shifts_once if isinstance(animation, Shift)
-                                          else self.speed.draw_fades_once):
+        if animation is not None and not (self.speed.draw_fades_once if animation.sprite_layered
+                                          else self.speed.draw_shifts_once):
             animation = None
         if state.sprite_textures is None and animation is not None:
             state.sprite_textures = Sprites(self.camera)

@@ -17,6 +17,8 @@ class RenderState:
     groups_stale: bool = True
     #: id of a fading or sliding mobject drawn as a sprite -> its OpacityFade or Shift (set per animation).
     sprites: dict = field(default_factory=dict)
+    #: ids of the parts the running animations ask to be drawn each as a unit of its own (``drawn_apart``).
+    apart_ids: set = field(default_factory=set)
     #: Whether a sprite's data may wait for its animation's end (nothing in the play reads it meanwhile).
     sprites_may_hold: bool = True
     #: Sprites (the textures), made at the first sprite.
