@@ -8,6 +8,7 @@
     python benchmarks/bench_render.py --qualities 480p 720p 1080p --floor   # one line of text vs nothing
     python benchmarks/bench_render.py --qualities 1080p --scenes Conv3x3 --levers   # what each change bought
     python benchmarks/bench_render.py --qualities 480p --parts   # where a frame's time goes (frame_parts.py)
+    python benchmarks/bench_render.py --qualities 480p --repeat 3   # medians of three runs taken in turn
 
 Each scene is rendered to MP4 by the documented command (`python -m
 convanim.manim.render`, as `make demo` does: parallel segments, one per two
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -179,6 +181,9 @@ def main() -> None:
                         help="the goal's whole set in one run: Conv3x3 at 1080p (with the --jobs 1 speed-up), then "
                              "every scene, Conv3x3 and MnistSizedConv included, at 720p")
     parser.add_argument("--no-speedup", action="store_true", help="skip the --jobs 1 render (no speed-up column)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="render each scene, its --jobs 1 run and its empty scene this many times in turn and "
+                             "give the medians (the empty scene alone varies by about 20%% between runs here)")
     parser.add_argument("--floor", action="store_true",
                         help="only measure a 20 s scene showing one line of text against an empty one: the "
                              "cost of manimgl's fill pass alone")
@@ -204,16 +209,20 @@ def main() -> None:
     scenes = ([name for name in SCENE_FILES if name not in ("Conv3x3", "MnistSizedConv")] if args.family
               else args.scenes)
     pairs = [(scene, quality) for scene in scenes for quality in args.qualities]
-    per_frame = measure_against_empty(pairs, with_speedup=set() if args.no_speedup else set(pairs))
+    if args.repeat < 1:
+        parser.error(f"--repeat must be at least 1; got {args.repeat}")
+    per_frame = measure_against_empty(pairs, with_speedup=set() if args.no_speedup else set(pairs),
+                                      repeat=args.repeat)
     for quality in args.qualities:
         if ("MnistSizedConv", quality) in per_frame and ("Conv3x3", quality) in per_frame:
             ratio = per_frame[("MnistSizedConv", quality)] / per_frame[("Conv3x3", quality)]
             print(f"\n{quality}: MnistSizedConv per-frame cost / Conv3x3 per-frame cost = {ratio:.2f}")
 
 
-def measure_against_empty(pairs: list[tuple[str, str]], with_speedup: set[tuple[str, str]]) -> dict:
+def measure_against_empty(pairs: list[tuple[str, str]], with_speedup: set[tuple[str, str]], repeat: int = 1) -> dict:
     """Render each (scene, quality) by the documented command, then (for those in ``with_speedup``) with
-    ``--jobs 1``, then an empty scene of the same length; print the table; return seconds per frame by pair."""
+    ``--jobs 1``, then an empty scene of the same length, ``repeat`` times in turn; print the table (medians of the
+    runs, and the range of the runs' own ratios when there are several); return seconds per frame by pair."""
     rows, ratios = [], []
     per_frame = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -222,24 +231,35 @@ def measure_against_empty(pairs: list[tuple[str, str]], with_speedup: set[tuple[
             duration = scene_duration(scene_file, scene)
             empty_file = Path(folder, f"empty_{scene}.py")
             empty_file.write_text(EMPTY_SCENE.format(duration=duration))
-            s_time, s_frames = timed_render(scene_file, scene, quality, Path(folder, f"{scene}.mp4"))
-            one = (timed_render(scene_file, scene, quality, Path(folder, "one.mp4"), *ONE)[0]
-                   if (scene, quality) in with_speedup else None)
-            e_time, e_frames = timed_render(str(empty_file), "EmptyScene", quality, Path(folder, "empty.mp4"), *ONE)
+            s_times, ones, e_times = [], [], []
+            for _ in range(repeat):  # interleaved, so that the machine's slow spells fall on both
+                s_time, s_frames = timed_render(scene_file, scene, quality, Path(folder, f"{scene}.mp4"))
+                if (scene, quality) in with_speedup:
+                    ones.append(timed_render(scene_file, scene, quality, Path(folder, "one.mp4"), *ONE)[0])
+                e_time, e_frames = timed_render(str(empty_file), "EmptyScene", quality, Path(folder, "empty.mp4"),
+                                                *ONE)
+                s_times.append(s_time)
+                e_times.append(e_time)
+            s_time, e_time = statistics.median(s_times), statistics.median(e_times)
+            one = statistics.median(ones) if ones else None
             per_frame[(scene, quality)] = s_time / s_frames
             ratios.append(s_time / e_time)
             goal = f"**{ratios[-1]:.2f}**" if ratios[-1] <= 2.0 else f"{ratios[-1]:.2f} (missed)"
+            spread = [s / e for s, e in zip(s_times, e_times)]
             rows.append([scene, quality, f"{duration:.1f}", s_frames, f"{s_time:.1f}",
                          "-" if one is None else f"{one:.1f}", "-" if one is None else f"{one / s_time:.2f}",
-                         f"{e_time:.1f}", f"{1e3 * s_time / s_frames:.1f}", f"{1e3 * e_time / e_frames:.1f}", goal])
+                         f"{e_time:.1f}", f"{1e3 * s_time / s_frames:.1f}", f"{1e3 * e_time / e_frames:.1f}", goal]
+                        + ([f"{min(spread):.2f}-{max(spread):.2f}"] if repeat > 1 else []))
             print(" | ".join(map(str, rows[-1])), file=sys.stderr, flush=True)  # progress
     print(f"jobs: {default_jobs()} (the default: one per two cores)\n")
+    if repeat > 1:
+        print(f"each figure the median of {repeat} runs, taken in turn (scene, --jobs 1, empty scene)\n")
     print_table(["scene", "quality", "video s", "frames", "render s", "--jobs 1 s", "speed-up", "empty s",
-                 "ms/frame", "empty ms/frame", "ratio (goal ≤ 2.0)"], rows)
+                 "ms/frame", "empty ms/frame", "ratio (goal ≤ 2.0)"] + (["runs' ratios"] if repeat > 1 else []), rows)
     print(f"\ngoal ≤ 2.0 met by {sum(ratio <= 2.0 for ratio in ratios)} of {len(ratios)}")
     return per_frame
 
 
 if __name__ == "__main__":
-    with recorded("bench_render", modes=("--levers", "--goal", "--floor", "--family", "--parts")):
+    with recorded("bench_render", modes=("--levers", "--goal", "--floor", "--family", "--parts", "--repeat")):
         main()

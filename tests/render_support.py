@@ -50,3 +50,29 @@ def conv_video(tmp_path_factory):
     result = render(SHORT, "ShortConv", out)
     assert result.returncode == 0, result.stderr[-2000:]
     return out
+
+
+def frames_and_sprites(scene_class, resolution=(854, 480), **switches):
+    """Run ``scene_class`` in process with these speed switches (SpeedSettings fields): every frame (H, W, 3 ints),
+    the sprite textures drawn by the end of each play, and the scene (its GL context released)."""
+    from convanim.manim.speed.settings import SpeedSettings
+
+    frames, drawn = [], []
+
+    class Capturing(scene_class):
+        def speed_settings(self):
+            return SpeedSettings(**switches)
+
+        def emit_frame(self):
+            super().emit_frame()
+            frames.append(np.asarray(self.camera.get_image())[..., :3].astype(int))
+
+        def post_play(self):
+            textures = self.render_state.sprite_textures
+            drawn.append(0 if textures is None else textures.sprites_drawn)
+            super().post_play()
+
+    scene = Capturing(camera_config={"resolution": resolution})
+    scene.run()
+    scene.camera.ctx.release()
+    return frames, drawn, scene

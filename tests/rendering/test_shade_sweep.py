@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 
 import manim_support  # noqa: F401,I001  (imports manimlib first)
-from manimlib import LEFT, RIGHT, UP, VGroup, manim_config
+from manimlib import LEFT, RIGHT, VGroup, manim_config
 from manimlib.utils.color import color_to_rgb
 
 from convanim.manim.animations import shade_sweep
 from convanim.manim.animations.shade_sweep import ShadeSweep, SweepStep
 from convanim.manim.mobjects.cells import KernelOverlay, NumberGrid, frame_around
 from convanim.manim.rendering.batched_scene import BatchedScene
-from convanim.manim.speed.settings import SpeedSettings
+from render_support import frames_and_sprites
 
 RESOLUTION = (854, 480)
 CELL = 0.45
@@ -52,14 +52,11 @@ class SweepARow(BatchedScene):
 
 
 def sweep_frames(updated: bool = False, **switches):
-    """Every frame of SweepARow (its rings with an updater when ``updated``) with these speed switches, the sprite textures drawn, the scene, and for each
-    frame of the sweep whether the output grid's frame was drawn live."""
-    frames, drawn, frame_live = [], [], []
+    """Every frame of SweepARow (its rings with an updater when ``updated``) with these speed switches, the sprite
+    textures drawn, the scene, and for each frame of the sweep whether the output grid's frame was drawn live."""
+    frame_live = []
 
-    class Capturing(SweepARow):
-        def speed_settings(self):
-            return SpeedSettings(**switches)
-
+    class Watching(SweepARow):
         def play(self, *animations, **kwargs):
             self.sweeping = True
             super().play(*animations, **kwargs)
@@ -71,19 +68,8 @@ def sweep_frames(updated: bool = False, **switches):
                 live = self.render_groups[self.render_state.still_count:]
                 frame_live.append(any(m is self.frame for g in live for m in g.get_family()))
 
-        def emit_frame(self):
-            super().emit_frame()
-            frames.append(np.asarray(self.camera.get_image())[..., :3].astype(int))
-
-        def post_play(self):
-            textures = self.render_state.sprite_textures
-            drawn.append(0 if textures is None else textures.sprites_drawn)
-            super().post_play()
-
-    Capturing.updated = updated
-    scene = Capturing(camera_config={"resolution": RESOLUTION})
-    scene.run()
-    scene.camera.ctx.release()
+    Watching.updated = updated
+    frames, drawn, scene = frames_and_sprites(Watching, RESOLUTION, **switches)
     return frames, drawn, scene, frame_live
 
 

@@ -19,6 +19,7 @@ from convanim.manim.rendering.batched_scene import BatchedScene
 from convanim.manim.speed.settings import SpeedSettings
 from convanim.manim.speed.sprites import sprite_layers
 from convanim.manim.speed.still_layer import pixel_mapping
+from render_support import frames_and_sprites
 
 RESOLUTION = (854, 480)
 BACKGROUND = 51  # the frame's background level (a quarter of it: what manimgl's one fill pass differs by)
@@ -53,25 +54,7 @@ class SwapAndSlide(BatchedScene):
 
 def frames_of(**switches):
     """Every frame of SwapAndSlide drawn with these speed switches, and the number of sprite textures drawn."""
-    frames = []
-
-    class Capturing(SwapAndSlide):
-        def speed_settings(self):
-            return SpeedSettings(**switches)
-
-        def emit_frame(self):
-            super().emit_frame()
-            frames.append(np.asarray(self.camera.get_image())[..., :3].astype(int))
-
-        def post_play(self):
-            textures = self.render_state.sprite_textures
-            drawn.append(0 if textures is None else textures.sprites_drawn)
-            super().post_play()
-
-    drawn = []
-    scene = Capturing(camera_config={"resolution": RESOLUTION})
-    scene.run()
-    scene.camera.ctx.release()
+    frames, drawn, _ = frames_and_sprites(SwapAndSlide, RESOLUTION, **switches)
     return frames, drawn
 
 
@@ -165,24 +148,7 @@ class ClosingFade(BatchedScene):
 
 
 def closing_frames(scene_class, **switches):
-    frames, drawn = [], []
-
-    class Capturing(scene_class):
-        def speed_settings(self):
-            return SpeedSettings(**switches)
-
-        def emit_frame(self):
-            super().emit_frame()
-            frames.append(np.asarray(self.camera.get_image())[..., :3].astype(int))
-
-        def post_play(self):
-            textures = self.render_state.sprite_textures
-            drawn.append(0 if textures is None else textures.sprites_drawn)
-            super().post_play()
-
-    scene = Capturing(camera_config={"resolution": RESOLUTION})
-    scene.run()
-    scene.camera.ctx.release()
+    frames, drawn, _ = frames_and_sprites(scene_class, RESOLUTION, **switches)
     return frames, drawn
 
 

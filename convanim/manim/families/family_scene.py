@@ -27,7 +27,7 @@ from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import DOWN
 from manimlib.utils.color import color_to_rgba
 
-from convanim.manim.animations.fades import FadeIn, FadeOut, fade_out_together
+from convanim.manim.animations.fades import FadeIn, fade_out_together
 from convanim.manim.mobjects.cells import caption_text, swap_caption_with_note
 from convanim.manim.mobjects.code_card import CodeCard
 from convanim.manim.mobjects.palette import DEFAULT_PALETTE, Palette
