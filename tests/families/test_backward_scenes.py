@@ -11,6 +11,8 @@ import torch.nn.functional as F
 import manim_support  # noqa: F401  (imports manimlib first)
 from manim_support import run, sampled_frames
 
+from convanim.manim.speed.settings import SpeedSettings
+
 ROOT = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location("backward_scenes", ROOT / "scenes" / "backward.py")
 backward = importlib.util.module_from_spec(spec)
@@ -389,6 +391,12 @@ def scatter_frames(sweep: bool, sweep_time: float):
     class Switched(SmallShadedScatter):
         def sweeps_quickly(self, *args):
             return sweep and super().sweeps_quickly(*args)
+
+        def speed_settings(self):
+            # The rings' points are read after every frame: they follow every frame (a ring drawn as a sprite
+            # otherwise leaves its points where they were until the sweep ends; test_shade_sweep compares the
+            # sprites' frames with vectors).
+            return SpeedSettings(sprite_data_waits=False)
 
     def sample(scene):
         grid = getattr(scene, "grad_input_grid", None)
