@@ -92,9 +92,10 @@ def camera_key(camera) -> tuple:
 #: Pixels added around the box of anything with a stroke or a fill border, for antialiasing (manimgl's default
 #: anti_alias_width is 1.5 px, of which half reaches beyond the stroke's width; the rest is slack for joints).
 EDGE_PIXELS = 3
-#: Pixels added around the box of a fill with no stroke and no fill border (our cells, rings, squares): its
-#: triangles are the shape itself, and a pixel is drawn only when its centre lies inside one.  A pixel centre
-#: half a pixel from the box's edge is the farthest drawn; the 1/64 is slack for the rasteriser's rounding.
+#: How far beyond its outline a fill with no stroke and no fill border (our cells, rings, squares) can reach: its
+#: triangles are the shape itself, and a pixel is drawn only when its centre lies inside one, so a pixel centre
+#: half a pixel beyond is the farthest drawn; the 1/64 is slack for the rasteriser's rounding.  Boxes snap to the
+#: pixels so reached (covered_pixels); a ring's hole shrinks by it (hole_box).
 FILL_EDGE_PIXELS = 0.5 + 1 / 64
 
 
