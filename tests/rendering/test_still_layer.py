@@ -100,6 +100,33 @@ def test_a_turned_camera_draws_the_same_frames_within_projected_boxes():
     assert drawn and all(w * h < 0.9 * RESOLUTION[0] * RESOLUTION[1] for _, _, w, h in drawn)  # boxes, not frames
 
 
+class MovesTheCamera(BatchedScene):
+    """A still grid and a moving square while the camera's frame pans and zooms, then turns; then a wait."""
+
+    def construct(self):
+        grid = VGroup(*(Square(side_length=0.8).set_fill(BLUE, 1).set_stroke(width=0).shift(k * RIGHT_)
+                        for k in range(-3, 4)))
+        mover = Square(side_length=0.6).set_fill(RED, 1).set_stroke(width=0).shift(2 * UP_)
+        self.add(grid, mover)
+        self.play(self.frame.animate.shift(RIGHT_).set_height(6), mover.animate.shift(RIGHT_), run_time=0.5)
+        self.play(self.frame.animate.set_euler_angles(theta=-15 * DEGREES, phi=30 * DEGREES), run_time=0.5)
+        self.wait(0.2)
+
+
+def test_a_moving_camera_is_followed_in_every_frame():
+    """The camera's uniforms are refreshed only when its frame changes (camera_inputs): a pan, a zoom and a
+    turn are each followed frame by frame."""
+    layered, scene, _ = drawn_frames(MovesTheCamera, animations=(0, 3))
+    whole, _, _ = drawn_frames(MovesTheCamera, still_parts_once=False, animations=(0, 3))
+    assert len(layered) == len(whole) > 12
+    for a, b in zip(layered, whole):
+        mean, share = differences(a, b)
+        assert mean < 0.5 and share < 0.0015, (mean, share)
+    moved = [differences(a, b)[0] for a, b in zip(layered, layered[1:])]
+    assert sum(m > 0.5 for m in moved) >= 8  # the camera did move from frame to frame
+    assert np.array_equal(layered[-1], layered[-2])  # and the wait holds still
+
+
 def test_the_layer_holds_only_still_mobjects_and_is_drawn_about_once_per_animation():
     seen = []
 
@@ -273,6 +300,32 @@ def test_a_ring_has_the_hole_its_inner_rectangle_leaves_less_the_rasterisers_hal
     assert hole_box(mapping, filled) is None
     assert hole_box(mapping, VGroup(frame.copy())) is None  # a family: not told
     assert hole_box(mapping._replace(view=np.eye(4)), frame) is None  # a turned camera: not told
+
+
+def quadratic_path(*corners) -> np.ndarray:
+    """The closed path through ``corners`` (x, y), each side one quadratic curve with its middle as handle."""
+    anchors = [np.array([x, y, 0.0]) for x, y in (*corners, corners[0])]
+    points = [anchors[0]]
+    for a, b in zip(anchors, anchors[1:]):
+        points += [(a + b) / 2, b]
+    return np.array(points)
+
+
+def test_rectangle_path_tells_the_rectangle_and_its_way_round():
+    box, area = still_layer.rectangle_path(quadratic_path((0, 0), (3, 0), (3, 1), (0, 1)))
+    assert np.allclose(box, [0, 0, 3, 1]) and area == pytest.approx(3.0)  # anticlockwise: positive
+    box, area = still_layer.rectangle_path(quadratic_path((0, 1), (3, 1), (3, 0), (0, 0)))
+    assert np.allclose(box, [0, 0, 3, 1]) and area == pytest.approx(-3.0)  # clockwise: negative
+    assert still_layer.rectangle_path(quadratic_path((0, 0), (3, 0), (3, 1))) is None  # a triangle
+    assert still_layer.rectangle_path(quadratic_path((0, 0), (3, 0), (3, 1), (0, 1))[:-2]) is None  # open
+    twice = quadratic_path((0, 0), (3, 0), (3, 1), (0, 1), (0, 0), (3, 0), (3, 1), (0, 1))
+    assert still_layer.rectangle_path(twice) is None  # round it twice
+    bent = quadratic_path((0, 0), (3, 0), (3, 1), (0, 1))
+    bent[3] += [0.1, 0.0, 0.0]  # the right side's handle off the side
+    assert still_layer.rectangle_path(bent) is None
+    near = quadratic_path((0, 0), (3, 0), (3, 1), (0, 1))
+    near[3] += [1e-7, 0.0, 0.0]  # within the tolerance
+    assert still_layer.rectangle_path(near) is not None
 
 
 def test_a_ring_draws_only_a_residue_inside_its_hole_box_and_reaches_it_from_every_side():

@@ -59,13 +59,14 @@ from convanim.manim.options.options import check_options
 from convanim.manim.story.options import NarrationOptions
 from convanim.manim.speed.movie_pipe import use_lean_movie_pipe
 from convanim.manim.speed.empty_strokes import use_manimgl_strokes, use_skipped_empty_strokes
+from convanim.manim.speed.joint_angles import use_manimgl_joint_angles, use_skipped_unchanged_joint_angles
 from convanim.manim.speed.shader_ids import use_fast_shader_ids, use_manimgl_shader_ids
 from convanim.manim.speed.render_state import RenderState
 from convanim.manim.speed.settings import SpeedSettings
 from convanim.manim.speed.uniform_mirror import use_fresh_uniforms_for_new_programs
-from convanim.manim.speed.still_layer import (JOIN_BELOW, StillLayer, camera_key, family_ids, hole_box, live_after_cut,
-                                              live_clusters, mobject_box, moving_units, pixel_mapping,
-                                              render_within_box)
+from convanim.manim.speed.still_layer import (JOIN_BELOW, StillLayer, camera_inputs, camera_key, family_ids,
+                                              hole_box, live_after_cut, live_clusters, mobject_box, moving_units,
+                                              pixel_mapping, render_within_box)
 
 use_frame_sized_fill_canvas()  # see fill_canvas.py: the fill pass was most of a frame's cost
 use_fast_shader_ids()  # see shader_ids.py: restyling a glyph printed numpy arrays
@@ -184,6 +185,7 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         use_frame_sized_fill_canvas() if speed.fill_canvas == "frame" else use_manimgl_fill_canvas()
         use_fast_shader_ids() if speed.shader_ids == "fast" else use_manimgl_shader_ids()
         use_skipped_empty_strokes() if speed.skip_empty_strokes else use_manimgl_strokes()
+        use_skipped_unchanged_joint_angles() if speed.skip_unchanged_joint_angles else use_manimgl_joint_angles()
         use_fresh_uniforms_for_new_programs()  # see uniform_mirror.py: uniforms remembered by id()
         check_options(self)  # each declared option's kind and range, named Scene.option, before anything is drawn
         self.apply_language()  # an unknown language or a missing font stops here, before anything is drawn
@@ -382,8 +384,11 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
                 or any(a is not b for a, b in zip(groups, self.render_groups))):
             state.frame_holds = state.drawn_over_layer = None
             return type(camera).capture(camera, *groups)
-        camera.refresh_uniforms()
-        view, mapping = camera_key(camera), pixel_mapping(camera)  # once per frame
+        inputs = camera_inputs(camera)
+        if state.camera_view[0] != inputs:  # the camera moved (or this is the first frame): its uniforms anew
+            camera.refresh_uniforms()
+            state.camera_view = (inputs, camera_key(camera), pixel_mapping(camera))
+        _, view, mapping = state.camera_view
         self.rearrange_for_this_frame(mapping, view)
         if state.still_layer is None:
             state.still_layer = StillLayer(camera)

@@ -38,6 +38,8 @@ class RenderState:
     #: id of a still mobject after the cut -> its (box, hole) in pixels, and the camera view they were measured in.
     still_boxes: dict = field(default_factory=dict)
     boxes_view: tuple | None = None
+    #: The camera as last refreshed: (camera_inputs, camera_key, pixel_mapping); refreshed when its inputs change.
+    camera_view: tuple = (None, None, None)
     #: The StillLayer (made at the first frame drawn).
     still_layer: Any = None
     #: Frames drawn so far, whether the framebuffer holds the layer unchanged (its key), the live boxes drawn over

@@ -35,6 +35,8 @@ class SpeedSettings:
     shader_ids: str = "fast"
     #: No stroke pass for render groups with nothing to stroke (empty_strokes.py).
     skip_empty_strokes: bool = True
+    #: An animation's start and end recompute joint angles only for members whose data changed (joint_angles.py).
+    skip_unchanged_joint_angles: bool = True
     #: Mobjects fading with an OpacityFade (and nothing else moving them) are drawn once and composited with
     #: their opacity (and shift) each frame (sprites.py).  Either way each is drawn in a pass of its own.
     draw_fades_once: bool = True

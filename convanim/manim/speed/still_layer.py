@@ -83,6 +83,16 @@ def moving_units(ordered: list[Mobject], moving: set[int], own: set[int] = froze
     return units
 
 
+def camera_inputs(camera) -> tuple:
+    """What ``camera.refresh_uniforms()`` computes the camera's uniforms from: its frame's data and uniforms
+    (place, size, orientation, field of view), the light's data and the frame's size in pixels.  When these
+    are as they were, the uniforms, :func:`camera_key` and :func:`pixel_mapping` are too (manimgl's frame
+    recomputes its view matrix and orientation every frame: about 0.3 ms at 480p)."""
+    frame = camera.frame
+    return (frame.data.tobytes(), tuple((name, np.asarray(value).tobytes()) for name, value in frame.uniforms.items()),
+            camera.light_source.data.tobytes(), tuple(camera.fbo.size))
+
+
 def camera_key(camera) -> tuple:
     """The camera's uniforms as a comparable value (they change when the camera moves)."""
     return tuple(sorted((name, value if not hasattr(value, "__len__") else tuple(value))
@@ -222,15 +232,19 @@ def rectangle_path(path: np.ndarray) -> tuple[np.ndarray, float] | None:
     xy = path[:, :2]
     lo, hi = xy.min(axis=0), xy.max(axis=0)
     tol = 1e-6 * max(1.0, float(np.abs(xy).max()))
-    if (hi - lo).min() <= tol or not np.allclose(xy[0], xy[-1], atol=tol):
+    if (hi - lo).min() <= tol or not (np.abs(xy[0] - xy[-1]) <= tol + 1e-5 * np.abs(xy[-1])).all():
         return None
-    for k in range(0, len(path) - 2, 2):
-        curve = xy[k:k + 3]
-        if not any(np.allclose(curve[:, axis], side[axis], atol=tol) for axis in (0, 1) for side in (lo, hi)):
-            return None
+    curves = np.stack([xy[0:-1:2], xy[1::2], xy[2::2]], axis=1)  # (k, 3, 2): each curve's three points
+    on_a_side = np.zeros(len(curves), dtype=bool)
+    for axis in (0, 1):
+        for side in (lo[axis], hi[axis]):  # np.allclose's test: |a - b| <= atol + rtol |b|, rtol 1e-5
+            on_a_side |= (np.abs(curves[:, :, axis] - side) <= tol + 1e-5 * abs(side)).all(axis=1)
+    if not on_a_side.all():
+        return None
     anchors = xy[::2]
     area = 0.5 * float(np.sum(anchors[:-1, 0] * anchors[1:, 1] - anchors[1:, 0] * anchors[:-1, 1]))
-    if not np.isclose(abs(area), float(np.prod(hi - lo)), rtol=1e-6):
+    rectangle = float(np.prod(hi - lo))
+    if abs(abs(area) - rectangle) > 1e-8 + 1e-6 * rectangle:  # np.isclose(|area|, rectangle, rtol=1e-6)
         return None  # round it more than once, or back and forth
     return np.concatenate([lo, hi]), area
 

@@ -1,0 +1,114 @@
+"""Joint angles recomputed at an animation's start and end only where a member's data changed: the angles
+are manimgl's, and the frames byte for byte manimgl's."""
+import numpy as np
+import pytest
+
+import manim_support  # noqa: F401,I001  (imports manimlib first)
+from manimlib import BLUE, RED, WHITE, YELLOW, Circle, FadeIn, FadeOut, Square, Transform, VGroup, manim_config
+from manimlib.mobject.types.vectorized_mobject import VMobject
+
+from convanim.manim.rendering.batched_scene import BatchedScene
+from convanim.manim.speed import joint_angles
+from render_support import load_short
+from test_still_layer import RESOLUTION, drawn_frames
+
+LEFT, RIGHT, UP = np.array([-1.0, 0, 0]), np.array([1.0, 0, 0]), np.array([0, 1.0, 0])
+
+
+@pytest.fixture(autouse=True)
+def resolution_480p(monkeypatch):
+    monkeypatch.setitem(manim_config.camera, "resolution", RESOLUTION)
+
+
+class StrokesThatBend(BatchedScene):
+    """Stroked shapes whose joints change (a square becoming a circle), a group where one member changes and
+    the others do not, and strokes that fade in and out again."""
+
+    def construct(self):
+        bending = Square(side_length=1.5).set_stroke(WHITE, 8).set_fill(BLUE, 0.5).shift(4 * LEFT)
+        group = VGroup(*(Square(side_length=0.7).set_stroke(YELLOW, 5).shift(0.9 * k * RIGHT) for k in range(4)))
+        fading = Circle(radius=0.6).set_stroke(RED, 6).shift(3 * RIGHT + UP)
+        self.add(bending, group)
+        self.play(Transform(bending, Circle(radius=1.0).set_stroke(WHITE, 8).shift(4 * LEFT)),
+                  Transform(group[1], Circle(radius=0.35).set_stroke(YELLOW, 5).move_to(group[1])), run_time=0.5)
+        self.play(FadeIn(fading), group.animate.shift(0.5 * UP), run_time=0.5)
+        self.play(FadeOut(fading), Transform(bending, Square(side_length=1.2).set_stroke(WHITE, 8).shift(LEFT)),
+                  run_time=0.5)
+
+
+def counted_refreshes(monkeypatch) -> list[int]:
+    """Count manimgl's joint-angle computations asked with refresh=True."""
+    count = [0]
+    original = VMobject.get_joint_angles
+
+    def counting(self, refresh=False):
+        count[0] += bool(refresh)
+        return original(self, refresh)
+
+    monkeypatch.setattr(VMobject, "get_joint_angles", counting)
+    return count
+
+
+@pytest.mark.parametrize("scene_class, animations", [(StrokesThatBend, (0, 3)), (load_short("ShortConv"), (2, 7))])
+def test_frames_with_unchanged_joint_angles_kept_equal_manimgls_byte_for_byte(monkeypatch, scene_class, animations):
+    count = counted_refreshes(monkeypatch)
+    kept, _, _ = drawn_frames(scene_class, animations=animations, skip_unchanged_joint_angles=True)
+    computed_when_kept = count[0]
+    every, _, _ = drawn_frames(scene_class, animations=animations, skip_unchanged_joint_angles=False)
+    computed_every_time = count[0] - computed_when_kept
+    assert len(kept) == len(every) > 5
+    assert all(np.array_equal(a, b) for a, b in zip(kept, every))
+    assert 0 < computed_when_kept < computed_every_time  # some were kept, and some computed again
+
+
+def stroked_square() -> VMobject:
+    return Square(side_length=2.0).set_stroke(WHITE, 6)
+
+
+def angles_as_manimgl_computes(mob: VMobject) -> np.ndarray:
+    fresh = mob.copy()
+    return fresh.get_joint_angles(refresh=True).copy()
+
+
+def test_points_changed_in_place_are_seen(monkeypatch):
+    """Interpolation writes points into the data without marking anything: the bytes tell."""
+    circle = Circle(radius=1.0)
+    square = stroked_square()
+    square.insert_n_curves(circle.get_num_curves() - square.get_num_curves())
+    joint_angles.refresh_joint_angles_if_changed(square)
+    before = square.data["joint_angle"][:, 0].copy()
+    square.data["point"][:] = circle.get_points()  # as Mobject.interpolate writes, no flag set
+    joint_angles.refresh_joint_angles_if_changed(square)
+    assert np.allclose(square.data["joint_angle"][:, 0], angles_as_manimgl_computes(square))
+    assert not np.allclose(square.data["joint_angle"][:, 0], before)  # the corners' angles are gone
+
+
+def test_an_unchanged_member_is_not_computed_again_but_marked_as_manimgl_marks_it(monkeypatch):
+    square = stroked_square()
+    joint_angles.refresh_joint_angles_if_changed(square)
+    count = counted_refreshes(monkeypatch)
+    square._data_has_changed = False
+    square.needs_new_joint_angles = True
+    joint_angles.refresh_joint_angles_if_changed(square)
+    assert count[0] == 0
+    assert square._data_has_changed and not square.needs_new_joint_angles
+    assert np.array_equal(square.data["joint_angle"][:, 0], angles_as_manimgl_computes(square))
+
+
+def test_a_normal_marked_for_a_refresh_is_computed_again(monkeypatch):
+    square = stroked_square()
+    joint_angles.refresh_joint_angles_if_changed(square)
+    square.refresh_unit_normal()  # what rotate() does: the stored normal no longer counts
+    count = counted_refreshes(monkeypatch)
+    joint_angles.refresh_joint_angles_if_changed(square)
+    assert count[0] == 1
+
+
+def test_the_switch_puts_manimgls_method_back():
+    manimgl = joint_angles._MANIMGL_SET_ANIMATING_STATUS
+    try:
+        joint_angles.use_skipped_unchanged_joint_angles()
+        assert VMobject.set_animating_status is joint_angles.set_animating_status_skipping_unchanged
+    finally:
+        joint_angles.use_manimgl_joint_angles()
+    assert VMobject.set_animating_status is manimgl
