@@ -1,5 +1,9 @@
-"""Memory limits shared by the core (change them with :func:`set_memory_budget`)."""
+"""Memory limits shared by the core (change them with :func:`set_memory_budget`), and where convanim keeps
+what it makes once per machine (:func:`cache_root`)."""
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 MiB = 1 << 20
 
@@ -11,6 +15,14 @@ TRACE_BUDGET = 64 * MiB
 ARRAY_LIMIT = 1024 * MiB
 #: Size of the chunks conv2d works in (bytes of im2col rows per chunk).
 CHUNK_BYTES = 32 * MiB
+
+
+def cache_root() -> Path:
+    """The folder for what convanim makes once per machine (voices, glyph outlines):
+    ``$CONVANIM_CACHE``, else ``$XDG_CACHE_HOME/convanim``, else ``~/.cache/convanim``."""
+    if os.environ.get("CONVANIM_CACHE"):
+        return Path(os.environ["CONVANIM_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "convanim"
 
 
 def set_memory_budget(trace_budget: int | None = None, array_limit: int | None = None) -> None:

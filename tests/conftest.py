@@ -1,4 +1,6 @@
 import os
+import shutil
+import tempfile
 
 from hypothesis import HealthCheck, settings
 
@@ -11,6 +13,23 @@ settings.register_profile(
 )
 settings.load_profile("convanim")
 
+
+
+#: The cache folder this test session made (voices, glyphs): the user's own cache is neither read nor written.
+_SESSION_CACHE: list[str] = []
+
+
+def pytest_configure(config):
+    """One cache folder for the session, made by the first process (xdist's workers inherit its variable)."""
+    if not os.environ.get("CONVANIM_TEST_CACHE"):
+        folder = tempfile.mkdtemp(prefix="convanim-test-cache-")
+        os.environ["CONVANIM_TEST_CACHE"] = os.environ["CONVANIM_CACHE"] = folder
+        _SESSION_CACHE.append(folder)
+
+
+def pytest_unconfigure(config):
+    for folder in _SESSION_CACHE:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def oracle_build() -> str:

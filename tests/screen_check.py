@@ -64,30 +64,38 @@ class Screen:
         return out
 
 
-def on_screen(scene, mob) -> np.ndarray:
+def camera_projection(scene) -> tuple[np.ndarray, float]:
+    """The camera's view matrix (4×4) and its perspective factor (scale / focal distance), as they are now."""
+    frame = scene.camera.frame
+    return np.array(frame.get_view_matrix()), frame.get_scale() / frame.get_focal_distance()
+
+
+def on_screen(scene, mob, projection: tuple[np.ndarray, float] | None = None) -> np.ndarray:
     """``mob``'s own points (N, 2) where the camera draws them, in frame units: through the frame's view and
     perspective (manimgl's emit_gl_Position: the view matrix, then x and y over 1 − z·scale/focal distance);
-    as they are for a mobject fixed in the frame.  The identity for a 2D scene's unmoved frame."""
+    as they are for a mobject fixed in the frame.  The identity for a 2D scene's unmoved frame.
+    ``projection``: :func:`camera_projection`, when the caller took it once for many mobjects."""
     points = mob.get_points()
     if mob.is_fixed_in_frame():
         return points[:, :2]
-    frame = scene.camera.frame
-    view = frame.get_view_matrix()
+    view, perspective = projection if projection is not None else camera_projection(scene)
     v = points @ view[:3, :3].T + view[:3, 3]
-    w = 1.0 - v[:, 2] * frame.get_scale() / frame.get_focal_distance()
+    w = 1.0 - v[:, 2] * perspective
     return v[:, :2] / w[:, None]
 
 
-def screen_box(scene, mob) -> tuple[float, float, float, float]:
-    drawn = np.concatenate([on_screen(scene, m) for m in mob.family_members_with_points()])
+def screen_box(scene, mob, projection: tuple[np.ndarray, float] | None = None) -> tuple[float, float, float, float]:
+    projection = projection if projection is not None else camera_projection(scene)
+    drawn = np.concatenate([on_screen(scene, m, projection) for m in mob.family_members_with_points()])
     (x0, y0), (x1, y1) = drawn.min(axis=0), drawn.max(axis=0)
     return float(x0), float(y0), float(x1), float(y1)
 
 
-def glyph_height(scene, mob) -> float:
+def glyph_height(scene, mob, projection: tuple[np.ndarray, float] | None = None) -> float:
     """Height on screen of the tallest glyph of a text or number (its submobjects are the glyphs)."""
+    projection = projection if projection is not None else camera_projection(scene)
     glyphs = [sm for sm in mob.submobjects if sm.has_points()] or [mob]
-    heights = [np.ptp(on_screen(scene, m)[:, 1]) for g in glyphs for m in g.family_members_with_points()]
+    heights = [np.ptp(on_screen(scene, m, projection)[:, 1]) for g in glyphs for m in g.family_members_with_points()]
     return float(max(heights))
 
 
@@ -100,6 +108,7 @@ def record_screen(scene, screen: Screen, play: int, geometry: bool = True) -> No
     no size and place)."""
     shot = screen.seen[-1].shot + 1 if screen.seen else 1
     half_w, half_h = FRAME_WIDTH / 2 + 1e-3, FRAME_HEIGHT / 2 + 1e-3
+    projection = camera_projection(scene)  # the camera does not move while the shot is taken
     for mob in scene.get_mobject_family_members():
         if isinstance(mob, DecimalNumber):
             kind, text = "number", mob.num_string
@@ -116,9 +125,10 @@ def record_screen(scene, screen: Screen, play: int, geometry: bool = True) -> No
         if not geometry:
             screen.seen.append(Seen(play, text, 0.0, True, kind, (), id(mob), shot))
             continue
-        x0, y0, x1, y1 = screen_box(scene, mob)
+        x0, y0, x1, y1 = screen_box(scene, mob, projection)
         inside = -half_w <= x0 and x1 <= half_w and -half_h <= y0 and y1 <= half_h
-        screen.seen.append(Seen(play, text, glyph_height(scene, mob), inside, kind, (x0, y0, x1, y1), id(mob), shot))
+        screen.seen.append(Seen(play, text, glyph_height(scene, mob, projection), inside, kind, (x0, y0, x1, y1),
+                                id(mob), shot))
 
 
 def recording(scene_class, geometry: bool = True):

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from convanim.config import cache_root
 from convanim.languages import language_of
 from convanim.statements import MINUS
 
@@ -47,8 +48,7 @@ class VoiceError(ValueError):
 
 
 def cache_folder() -> Path:
-    root = os.environ.get("CONVANIM_CACHE") or Path.home() / ".cache" / "convanim"
-    return Path(root) / "voices"
+    return cache_root() / "voices"
 
 
 def spoken_form(text: str, language: str) -> str:

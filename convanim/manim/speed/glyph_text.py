@@ -1,4 +1,5 @@
-"""Text whose glyph outlines are turned into points once per process, not once per caption.
+"""Text whose glyph outlines are turned into points once per process, not once per caption (and, through
+:mod:`convanim.manim.speed.glyph_store`, once per machine).
 
 manimgl's ``Text`` asks Pango for an SVG of the whole string, parses it with
 svgelements and builds one VMobject per glyph from its path commands.  Pango
@@ -27,6 +28,7 @@ from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
 from manimlib import Text, VMobject
 from manimlib.mobject.svg.svg_mobject import SVGMobject
 
+from convanim.manim.speed.glyph_store import disk_cache_on, store_glyph, stored_glyph
 from convanim.manim.mobjects.glyph_outlines import SVG_UNITS_PER_POINT, TOLERANCE_EM, ExactOutlinePath, exact_outlines
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -147,9 +149,22 @@ class GlyphCachedSVG(SVGMobject):
         for placement in placements:
             key = (placement.key, defaults)
             if key not in _GLYPHS:
-                _GLYPHS[key] = super().mobjects_from_svg_string(placement.svg)
+                _GLYPHS[key] = self.converted_glyph(key, placement)
             offset = np.array([placement.x, placement.y, 0.0])
             mobjects.extend(glyph.copy().shift(offset) for glyph in _GLYPHS[key])
+        return mobjects
+
+
+    def converted_glyph(self, key: tuple, placement: Placement) -> list[VMobject]:
+        """The glyph's mobjects at the origin: read from the disk cache (:mod:`convanim.manim.speed.glyph_store`)
+        when a process converted it before, else converted here (and stored)."""
+        on_disk = disk_cache_on()
+        stored = stored_glyph(key) if on_disk else None
+        if stored is not None:
+            return stored
+        mobjects = super().mobjects_from_svg_string(placement.svg)
+        if on_disk:
+            store_glyph(key, mobjects)
         return mobjects
 
 

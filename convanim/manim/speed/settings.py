@@ -51,6 +51,8 @@ class SpeedSettings:
     shifts: str = "fast"
     #: At 480p and below, Mesa's llvmpipe rasterises in the rendering thread (raster_threads.py).
     raster_in_render_thread: bool = True
+    #: Converted text glyphs are kept on disk and read back by later processes (glyph_store.py).
+    glyph_disk_cache: bool = True
     #: Frames go to ffmpeg through a pipe widened to hold a frame, up to Linux's limit (movie_pipe.py).
     wide_movie_pipe: bool = True
     #: ffmpeg is not asked for manimgl's eq filter when its saturation and gamma are 1 (movie_pipe.py).
