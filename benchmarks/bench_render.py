@@ -114,13 +114,16 @@ def measure_floor(qualities: list[str], duration: float = 20.0) -> None:
     print_table(["quality", "frames", "one caption s", "empty s", "ms/frame", "empty ms/frame", "ratio"], rows)
 
 
-SLIDES = ["--speed", "draw_shifts_once=off"]
+GLYPHS = ["--speed", "glyph_disk_cache=off"]
+JOINTS = ["--speed", "skip_unchanged_joint_angles=off", *GLYPHS]
+SLIDES = ["--speed", "draw_shifts_once=off", *JOINTS]
 RASTER = ["--speed", "raster_in_render_thread=off", *SLIDES]
 SHIFTS = ["--speed", "shifts=manimgl", *RASTER]
 STROKES = ["--speed", "skip_empty_strokes=False", *SHIFTS]
 LEVERS = [  # (name, settings): each row adds one change to the one above, all in one process (--jobs 1).
-    # Every row builds captions from glyphs converted once (glyph_text.py), draws the live part in clusters and
-    # makes the render groups once a frame; where fades are drawn once, grids fade as layers and slide with them.
+    # Every row builds captions from glyphs converted once per process (glyph_text.py), draws the live part in
+    # clusters, makes the render groups once a frame and keeps the camera's uniforms while it does not move; where
+    # fades are drawn once, grids fade as layers and slide with them.
     ("manimgl's fill canvas and shader ids, every mobject drawn every frame",
      ["--speed", "fill_canvas=manimgl", "--speed", "draw_still_parts_once=False", "--speed", "shader_ids=manimgl",
       *STROKES]),
@@ -130,7 +133,9 @@ LEVERS = [  # (name, settings): each row adds one change to the one above, all i
     ("+ empty stroke passes skipped", [*SHIFTS]),
     ("+ shifts move the points in place", [*RASTER]),
     ("+ small frames rasterised in the rendering thread", [*SLIDES]),
-    ("+ sliding mobjects drawn once, composited where they have moved", []),
+    ("+ sliding mobjects drawn once, composited where they have moved", [*JOINTS]),
+    ("+ joint angles recomputed only where data changed", [*GLYPHS]),
+    ("+ glyphs read from the disk cache", []),
 ]
 
 
