@@ -95,6 +95,37 @@ def test_an_unchanged_member_is_not_computed_again_but_marked_as_manimgl_marks_i
     assert np.array_equal(square.data["joint_angle"][:, 0], angles_as_manimgl_computes(square))
 
 
+def test_a_colour_change_computes_nothing(monkeypatch):
+    """A fade writes colours and widths into the data in place: the angles do not depend on them."""
+    square = stroked_square().set_fill(BLUE, 0.5)
+    joint_angles.refresh_joint_angles_if_changed(square)
+    count = counted_refreshes(monkeypatch)
+    square.data["fill_rgba"][:, 3] = 0.2  # as OpacityFade writes the alphas
+    square.data["stroke_rgba"][:, 3] = 0.1
+    square.data["stroke_width"][:] = 2.0
+    joint_angles.refresh_joint_angles_if_changed(square)
+    assert count[0] == 0
+    assert np.array_equal(square.data["joint_angle"][:, 0], angles_as_manimgl_computes(square))
+
+
+@pytest.mark.parametrize("field", ["joint_angle", "base_normal"])
+def test_angles_or_normal_overwritten_in_place_are_computed_again(monkeypatch, field):
+    """A Transform's interpolation writes every field, the angles and the stored normal included: angles that
+    are no longer those computed are computed again."""
+    square = stroked_square()
+    joint_angles.refresh_joint_angles_if_changed(square)
+    right = square.data["joint_angle"][:, 0].copy()
+    count = counted_refreshes(monkeypatch)
+    if field == "joint_angle":
+        square.data["joint_angle"][:] = 0.5
+    else:  # a normal pointing the other way: the angles change sign
+        square.data["base_normal"][1::2] = -square.data["base_normal"][1::2]
+    joint_angles.refresh_joint_angles_if_changed(square)
+    assert count[0] == 1
+    if field == "joint_angle":
+        assert np.array_equal(square.data["joint_angle"][:, 0], right)
+
+
 def test_a_normal_marked_for_a_refresh_is_computed_again(monkeypatch):
     square = stroked_square()
     joint_angles.refresh_joint_angles_if_changed(square)

@@ -1,5 +1,5 @@
-"""Joint angles recomputed at an animation's start and end only for mobjects whose data changed (one of
-convanim's narrow overrides).
+"""Joint angles recomputed at an animation's start and end only for mobjects whose points (or stored normal
+or angles) changed (one of convanim's narrow overrides).
 
 manimgl 1.7.2's ``VMobject.set_animating_status`` (called by every
 animation's ``begin`` and ``finish``) recomputes the joint angles of every
@@ -10,15 +10,19 @@ last computed: a FadeOut of a caption that a FadeIn brought in, a grid whose
 one cell a Transform recolours, a Transform's members at its end when their
 points did not move.  Counted on Conv3x3 at 480p: 15,458 of the 29,766
 recomputations had the member's data byte for byte as they were right after
-its previous computation.
+its previous computation; compared on the fields the angles are read from
+(below), 19,669 of them find nothing changed, and 10,097 are computed.
 
-The angles are a function of the member's data (its points, and its stored
-unit normal unless that is marked for a refresh) and its cached subpath ends.
-:func:`use_skipped_unchanged_joint_angles` keeps, per member, a copy of its
-data bytes taken right after each computation, with that flag and the cached
-subpath ends; when all are the same at the next call, recomputing would
-write the same bytes, so only the call's side effects are repeated (the
-member marked as changed data, its angles as fresh).  Any other member goes
+The angles are a function of the member's points, its stored unit normal
+(unless that is marked for a refresh) and its cached subpath ends; colours
+and widths do not enter (manimgl's ``get_joint_angles``).
+:func:`use_skipped_unchanged_joint_angles` keeps, per member, a copy of the
+bytes of its points, stored normal and angles taken right after each
+computation (:data:`ANGLE_FIELDS`), with that flag and the cached subpath
+ends; when all are the same at the next call, recomputing would write the
+same bytes, so only the call's side effects are repeated (the member marked
+as changed data, its angles as fresh).  A fade's end, which changed only
+colours, computes nothing.  Any other member goes
 through manimgl's ``get_joint_angles(refresh=True)``.  The frames are byte for
 byte manimgl's (tested).  Measured together with the camera's uniforms kept
 (``still_layer.camera_inputs``) and glyphs kept on disk (``glyph_store.py``):
@@ -39,11 +43,20 @@ _MANIMGL_SET_ANIMATING_STATUS = VMobject.set_animating_status
 _STATE = "_convanim_joint_angle_state"
 
 
+#: The fields of a member's data its joint angles are read from or written to: the points, the unit normal
+#: (stored in ``base_normal``, interleaved with base points copied from the points) and the angles themselves
+#: (so that angles overwritten since, as a Transform's interpolation overwrites them, are computed again).
+#: Colours, widths and border widths are not among them: a fade changes none of these.
+ANGLE_FIELDS = ("point", "base_normal", "joint_angle")
+
+
 def joint_angle_inputs(mob: VMobject) -> tuple:
-    """What ``mob``'s joint angles are computed from: its data bytes, whether its unit normal is to be
-    recomputed, and its cached subpath ends."""
+    """What ``mob``'s joint angles are computed from, and the angles last stored: the bytes of the data's
+    :data:`ANGLE_FIELDS`, whether its unit normal is to be recomputed, and its cached subpath ends."""
     ends = mob.subpath_end_indices
-    return mob.data.tobytes(), mob.needs_new_unit_normal, None if ends is None else bytes(memoryview(ends))
+    data = mob.data
+    return (*(data[field].tobytes() for field in ANGLE_FIELDS), mob.needs_new_unit_normal,
+            None if ends is None else bytes(memoryview(ends)))
 
 
 def refresh_joint_angles_if_changed(mob: VMobject) -> None:
@@ -78,5 +91,5 @@ def use_manimgl_joint_angles() -> None:
     VMobject.set_animating_status = _MANIMGL_SET_ANIMATING_STATUS
 
 
-__all__ = ["joint_angle_inputs", "refresh_joint_angles_if_changed", "use_manimgl_joint_angles",
+__all__ = ["ANGLE_FIELDS", "joint_angle_inputs", "refresh_joint_angles_if_changed", "use_manimgl_joint_angles",
            "use_skipped_unchanged_joint_angles"]
