@@ -114,7 +114,8 @@ def measure_floor(qualities: list[str], duration: float = 20.0) -> None:
     print_table(["quality", "frames", "one caption s", "empty s", "ms/frame", "empty ms/frame", "ratio"], rows)
 
 
-GLYPHS = ["--speed", "glyph_disk_cache=off"]
+BYTES = ["--speed", "join_vertex_bytes=off"]
+GLYPHS = ["--speed", "glyph_disk_cache=off", *BYTES]
 JOINTS = ["--speed", "skip_unchanged_joint_angles=off", *GLYPHS]
 SLIDES = ["--speed", "draw_shifts_once=off", *JOINTS]
 RASTER = ["--speed", "raster_in_render_thread=off", *SLIDES]
@@ -135,7 +136,8 @@ LEVERS = [  # (name, settings): each row adds one change to the one above, all i
     ("+ small frames rasterised in the rendering thread", [*SLIDES]),
     ("+ sliding mobjects drawn once, composited where they have moved", [*JOINTS]),
     ("+ joint angles recomputed only where data changed", [*GLYPHS]),
-    ("+ glyphs read from the disk cache", []),
+    ("+ glyphs read from the disk cache", [*BYTES]),
+    ("+ vertices gathered by joining their bytes", []),
 ]
 
 

@@ -51,6 +51,9 @@ class SpeedSettings:
     shifts: str = "fast"
     #: At 480p and below, Mesa's llvmpipe rasterises in the rendering thread (raster_threads.py).
     raster_in_render_thread: bool = True
+    #: A render group's vertices are gathered by joining their bytes, not by numpy's structured concatenate
+    #: (vertex_bytes.py).
+    join_vertex_bytes: bool = True
     #: Converted text glyphs are kept on disk and read back by later processes (glyph_store.py).
     glyph_disk_cache: bool = True
     #: Frames go to ffmpeg through a pipe widened to hold a frame, up to Linux's limit (movie_pipe.py).
