@@ -114,7 +114,8 @@ def measure_floor(qualities: list[str], duration: float = 20.0) -> None:
     print_table(["quality", "frames", "one caption s", "empty s", "ms/frame", "empty ms/frame", "ratio"], rows)
 
 
-BYTES = ["--speed", "join_vertex_bytes=off"]
+CURVES = ["--speed", "vectorise_curve_insertion=off"]
+BYTES = ["--speed", "join_vertex_bytes=off", *CURVES]
 GLYPHS = ["--speed", "glyph_disk_cache=off", *BYTES]
 JOINTS = ["--speed", "skip_unchanged_joint_angles=off", *GLYPHS]
 SLIDES = ["--speed", "draw_shifts_once=off", *JOINTS]
@@ -137,7 +138,8 @@ LEVERS = [  # (name, settings): each row adds one change to the one above, all i
     ("+ sliding mobjects drawn once, composited where they have moved", [*JOINTS]),
     ("+ joint angles recomputed only where data changed", [*GLYPHS]),
     ("+ glyphs read from the disk cache", [*BYTES]),
-    ("+ vertices gathered by joining their bytes", []),
+    ("+ vertices gathered by joining their bytes", [*CURVES]),
+    ("+ curves split for alignment with arrays", []),
 ]
 
 

@@ -79,6 +79,33 @@ def test_frames_with_a_still_layer_match_frames_drawn_whole():
     assert any(np.array_equal(a, b) for a, b in zip(layered, whole))  # frames with nothing moving: identical
 
 
+def test_the_layers_groups_drawn_within_their_boxes_give_the_frames_of_the_layer_drawn_whole(monkeypatch):
+    """Each still group is drawn into the layer within its pixel box (its fill canvas cleared and composited over
+    that box only): byte for byte the frames of a layer whose groups are drawn over the whole frame."""
+    short = load_short("ShortConv")
+    within = [0]
+    render = still_layer.render_within_box
+
+    def counting(camera, group, canvas, mapping, target=None):
+        within[0] += target is not None and target is not camera.fbo
+        return render(camera, group, canvas, mapping, target)
+
+    monkeypatch.setattr(still_layer, "render_within_box", counting)
+    boxed, _, boxed_layer = drawn_frames(short)
+    assert within[0] >= boxed_layer.redraws > 0
+    draw_into = still_layer.StillLayer.draw_into
+
+    def drawn_whole(self, camera, groups, arrangement, view, dirty=None, mapping=None, canvas=None):
+        return draw_into(self, camera, groups, arrangement, view, dirty)
+
+    monkeypatch.setattr(still_layer.StillLayer, "draw_into", drawn_whole)
+    within[0] = 0
+    whole, _, _ = drawn_frames(short)
+    assert within[0] == 0
+    assert len(boxed) == len(whole) > 20
+    assert all(np.array_equal(a, b) for a, b in zip(boxed, whole))
+
+
 def test_a_turned_camera_draws_the_same_frames_within_projected_boxes():
     """ConvVolume looks at its blocks from a turned camera, its caption fixed in the frame: the live part is
     drawn within boxes projected with the camera's perspective."""

@@ -58,6 +58,7 @@ from convanim.manim.options.common_options import slide_cuts_option, slide_runs_
 from convanim.manim.options.options import check_options
 from convanim.manim.story.options import NarrationOptions
 from convanim.manim.speed.movie_pipe import use_lean_movie_pipe
+from convanim.manim.speed.curve_insertion import use_manimgl_curve_insertion, use_vectorised_curve_insertion
 from convanim.manim.speed.empty_strokes import use_manimgl_strokes, use_skipped_empty_strokes
 from convanim.manim.speed.joint_angles import use_manimgl_joint_angles, use_skipped_unchanged_joint_angles
 from convanim.manim.speed.shader_ids import use_fast_shader_ids, use_manimgl_shader_ids
@@ -188,6 +189,7 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         use_skipped_empty_strokes() if speed.skip_empty_strokes else use_manimgl_strokes()
         use_skipped_unchanged_joint_angles() if speed.skip_unchanged_joint_angles else use_manimgl_joint_angles()
         use_joined_vertex_bytes() if speed.join_vertex_bytes else use_manimgl_vertex_gather()
+        use_vectorised_curve_insertion() if speed.vectorise_curve_insertion else use_manimgl_curve_insertion()
         use_fresh_uniforms_for_new_programs()  # see uniform_mirror.py: uniforms remembered by id()
         check_options(self)  # each declared option's kind and range, named Scene.option, before anything is drawn
         self.apply_language()  # an unknown language or a missing font stops here, before anything is drawn
@@ -401,8 +403,8 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
             return
         # The framebuffer holds the layer's last copy, with the live boxes of the last frame drawn over it:
         # only those boxes need the layer copied in again.
-        state.still_layer.draw_into(camera, still, state.arrangements, view, state.drawn_over_layer)
         canvas = VShaderWrapper.get_fill_canvas(camera.ctx)[0]
+        state.still_layer.draw_into(camera, still, state.arrangements, view, state.drawn_over_layer, mapping, canvas)
         boxes = [self.draw_live_group(group, canvas, mapping, view) for group in live]
         state.drawn_over_layer = None if any(box is None for box in boxes) else boxes
         state.frame_holds = None if live else state.still_layer.key

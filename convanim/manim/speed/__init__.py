@@ -10,6 +10,7 @@ override of manimgl 1.7.2 or one drawing shortcut that leaves the frames as mani
 - :mod:`.empty_strokes`: no stroke pass for wrappers with nothing to stroke;
 - :mod:`.joint_angles`: joint angles recomputed at an animation's start and end only where points changed;
 - :mod:`.vertex_bytes`: a render group's vertices gathered by joining their bytes;
+- :mod:`.curve_insertion`: curves split for a Transform's alignment with numpy arrays;
 - :mod:`.movie_pipe`: a wide pipe into ffmpeg, written from a thread, without a filter that changes nothing;
 - :mod:`.glyph_text`: captions built from glyph outlines converted once per process;
 - :mod:`.glyph_store`: those glyphs kept on disk for later processes;

@@ -54,6 +54,8 @@ class SpeedSettings:
     #: A render group's vertices are gathered by joining their bytes, not by numpy's structured concatenate
     #: (vertex_bytes.py).
     join_vertex_bytes: bool = True
+    #: A Transform's alignment splits curves with numpy arrays, manimgl's points bit for bit (curve_insertion.py).
+    vectorise_curve_insertion: bool = True
     #: Converted text glyphs are kept on disk and read back by later processes (glyph_store.py).
     glyph_disk_cache: bool = True
     #: Frames go to ffmpeg through a pipe widened to hold a frame, up to Linux's limit (movie_pipe.py).

@@ -45,6 +45,7 @@ never a wrong frame.
 """
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -337,7 +338,7 @@ def live_after_cut(boxes: np.ndarray, moves: np.ndarray, holes: np.ndarray | Non
     n = len(boxes)
     if n < 2 or not live.any():
         return live
-    meets_earlier = np.tril(meeting(boxes, holes), k=-1)  # [i, j]: unit i meets unit j, drawn before it
+    meets_earlier = meeting(boxes, holes) & strictly_below_diagonal(n)  # [i, j]: unit i meets unit j, drawn before it
     while True:
         added = ~live & (meets_earlier & live[None, :]).any(axis=1)
         if not added.any():
@@ -405,8 +406,22 @@ def joined_extra(boxes: np.ndarray) -> np.ndarray:
     around = np.concatenate([np.minimum(a[..., :2], b[..., :2]), np.maximum(a[..., 2:], b[..., 2:])], axis=-1)
     own = box_areas(boxes)
     extra = box_areas(around) - own[:, None] - own[None, :]
-    extra[np.tril_indices(len(boxes))] = np.inf
+    extra[~strictly_above_diagonal(len(boxes))] = np.inf
     return extra
+
+
+@functools.lru_cache(maxsize=64)
+def strictly_below_diagonal(n: int) -> np.ndarray:
+    """(n, n) bool, True where the row is greater than the column (read-only: shared between calls; made once
+    per size, as a frame's pairs of boxes are compared several times)."""
+    mask = np.tri(n, k=-1, dtype=bool)
+    mask.flags.writeable = False
+    return mask
+
+
+def strictly_above_diagonal(n: int) -> np.ndarray:
+    """(n, n) bool, True where the row is less than the column."""
+    return strictly_below_diagonal(n).T
 
 
 def render_within_box(camera, group, canvas, mapping: PixelMapping, target=None) -> tuple[int, int, int, int] | None:
@@ -444,7 +459,8 @@ class StillLayer:
         return self.key != (arrangement, view) or any(group._data_has_changed for group in groups)
 
     def draw_into(self, camera, groups: list[Mobject], arrangement: int, view: tuple,
-                  dirty: list[tuple[int, int, int, int]] | None = None) -> None:
+                  dirty: list[tuple[int, int, int, int]] | None = None, mapping: PixelMapping | None = None,
+                  canvas=None) -> None:
         """Copy the layer of ``groups`` into the camera's framebuffer, drawing it first if it is stale.
 
         ``arrangement`` numbers the groups (a new number for new groups: a new
@@ -452,7 +468,9 @@ class StillLayer:
         :func:`camera_key`, after ``camera.refresh_uniforms()``.  ``dirty``:
         the boxes ``(x, y, width, height)`` drawn over the layer since it was
         last copied into this framebuffer, when only those need copying again
-        (None: copy the whole frame).
+        (None: copy the whole frame).  With ``mapping`` (this frame's :func:`pixel_mapping`) and ``canvas``
+        (the fill canvas), each group is drawn within its pixel box (:func:`render_within_box`), so its fill
+        canvas is cleared and composited over that box only, not over the whole frame.
         """
         if self.framebuffer is None:  # released
             self.framebuffer, self.key = camera.get_fbo(camera.samples), None
@@ -460,7 +478,11 @@ class StillLayer:
             self.framebuffer.use()
             self.framebuffer.clear(*camera.background_rgba)
             for group in groups:
-                group.render(camera.ctx, camera.uniforms)
+                if mapping is None or canvas is None:
+                    group.render(camera.ctx, camera.uniforms)
+                else:
+                    render_within_box(camera, group, canvas, mapping, target=self.framebuffer)
+                    self.framebuffer.use()
             self.key = (arrangement, view)
             self.redraws += 1
             dirty = None
