@@ -17,7 +17,7 @@ from convanim.manim.animations.shift import Shift
 from convanim.manim.mobjects.cells import KernelOverlay, NumberGrid, caption_text, frame_around
 from convanim.manim.rendering.batched_scene import BatchedScene
 from convanim.manim.speed.settings import SpeedSettings
-from convanim.manim.speed.sprites import sprite_layers
+from convanim.manim.speed.sprites import fill_colours, sprite_layers
 from convanim.manim.speed.still_layer import pixel_mapping
 from render_support import frames_and_sprites
 
@@ -95,6 +95,17 @@ def test_a_grid_fades_as_two_layers_and_a_caption_as_one():
     assert {id(m) for m in numbers} == {id(m) for n in grid.numbers for m in n.family_members_with_points()}
     assert len(sprite_layers(mapping, caption_text("one colour: 1 + 2 = 3", 28))) == 1
     camera_scene.camera.ctx.release()
+
+
+def test_fill_colours_are_the_distinct_rgba_rows_sorted():
+    one = Square().set_fill("#1E88E5", 0.8)
+    shaded = Square().set_fill(["#FF0000", "#0000FF"], 0.5)  # a gradient: several rows
+    blue, red = np.array([0, 0, 1, 0.5], np.float32), np.array([1, 0, 0, 0.5], np.float32)
+    assert fill_colours(one) == one.data["fill_rgba"][0].tobytes()
+    assert fill_colours(shaded) == np.unique(shaded.data["fill_rgba"], axis=0).tobytes()
+    rows = shaded.data["fill_rgba"]
+    assert len(np.unique(rows, axis=0)) > 1 and rows[0].tobytes() == red.tobytes() and rows[-1].tobytes() == blue.tobytes()
+    assert fill_colours(VGroup()) == b""
 
 
 class Watched(SwapAndSlide):

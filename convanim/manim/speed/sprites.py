@@ -78,6 +78,15 @@ def sprite_ready(mobject, fading: bool = True) -> bool:
     return True
 
 
+def fill_colours(member) -> bytes:
+    """The distinct fill colours (RGBA rows) of ``member``'s points, sorted, as bytes: ``np.unique`` of its
+    ``fill_rgba`` rows, with the common case of one colour throughout told without sorting."""
+    rgba = member.data["fill_rgba"]
+    if len(rgba) and (rgba == rgba[0]).all():
+        return rgba[0].tobytes()
+    return np.unique(rgba, axis=0).tobytes()
+
+
 def sprite_layers(mapping: PixelMapping, mobject) -> list[list] | None:
     """``mobject``'s members with points in drawing order, as layers that can each be faded whole: a member goes
     one layer above every earlier member of another colour whose pixel box meets its own (a number inside a
@@ -88,7 +97,7 @@ def sprite_layers(mapping: PixelMapping, mobject) -> list[list] | None:
     members = mobject.family_members_with_points()
     if any(len(member.family_members_with_points()) > 1 for member in members):
         return None
-    colours = [np.unique(member.data["fill_rgba"], axis=0).tobytes() for member in members]
+    colours = [fill_colours(member) for member in members]
     if len(set(colours)) <= 1:
         return [members] if members else []
     boxes = [mobject_box(mapping, member) for member in members]
