@@ -106,6 +106,20 @@ def test_the_layers_groups_drawn_within_their_boxes_give_the_frames_of_the_layer
     assert all(np.array_equal(a, b) for a, b in zip(boxed, whole))
 
 
+def test_a_camera_sized_apart_from_manimgls_configured_resolution_draws_every_group(monkeypatch):
+    """manimgl sizes its fill canvas by the configured resolution; a camera given another size composites that
+    canvas by texture coordinates, where pixel boxes do not apply: groups are then drawn whole, in the layer
+    and live alike, and nothing is clipped."""
+    monkeypatch.setitem(manim_config.camera, "resolution", (1920, 1080))
+    short = load_short("ShortConv")
+    layered, _, layer = drawn_frames(short)
+    whole, _, _ = drawn_frames(short, still_parts_once=False)
+    assert len(layered) == len(whole) > 20 and layer.redraws >= 1
+    for a, b in zip(layered, whole):
+        mean, share = differences(a, b)
+        assert mean < 0.5 and share < 0.0015, (mean, share)
+
+
 def test_a_turned_camera_draws_the_same_frames_within_projected_boxes():
     """ConvVolume looks at its blocks from a turned camera, its caption fixed in the frame: the live part is
     drawn within boxes projected with the camera's perspective."""

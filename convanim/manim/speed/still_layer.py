@@ -429,14 +429,21 @@ def render_within_box(camera, group, canvas, mapping: PixelMapping, target=None)
     pixels its vertices can reach, so that clearing and compositing the fill canvas cover that box only.
     ``mapping``: the camera's :func:`pixel_mapping` for this frame; ``target``: the framebuffer drawn into
     (the camera's when None).  Returns the box drawn within, ``(x, y, width, height)``, or None for the whole
-    frame (when the box cannot be told)."""
+    frame (when the box cannot be told, or the fill canvas is not the frame's size)."""
     if group._data_has_changed:  # what group.render does first, done here to read the vertices
         group.shader_wrappers = group.get_shader_wrapper_list(camera.ctx)
         group._data_has_changed = False
+    target = camera.fbo if target is None else target
+    if tuple(canvas.size) != tuple(target.size):
+        # A canvas made for another size (manimgl sizes it by its configured resolution, which a camera
+        # given its own need not share) is composited by texture coordinates, not pixels: no box applies.
+        target.use()
+        group.render(camera.ctx, camera.uniforms)
+        camera.fbo.use()
+        return None
     box = pixel_box(camera, group.shader_wrappers, mapping)
     if box is not None and box[2] * box[3] == 0:
         return box
-    target = camera.fbo if target is None else target
     target.scissor = canvas.scissor = box
     target.use()
     try:
