@@ -76,3 +76,14 @@ def frames_and_sprites(scene_class, resolution=(854, 480), **switches):
     scene.run()
     scene.camera.ctx.release()
     return frames, drawn, scene
+
+
+def assert_switch_swaps(owner, name: str, use_ours, use_manimgls, ours, manimgls) -> None:
+    """A speed switch's pair of functions: ``use_ours()`` puts ``ours`` at ``owner.name``, and ``use_manimgls()``
+    puts manimgl's ``manimgls`` back (called last, whatever happens)."""
+    try:
+        use_ours()
+        assert getattr(owner, name) is ours
+    finally:
+        use_manimgls()
+    assert getattr(owner, name) is manimgls

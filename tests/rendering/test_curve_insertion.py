@@ -9,7 +9,8 @@ from manimlib import Circle, Square, Transform, VMobject, manim_config
 from convanim.manim.mobjects.numbers import make_number, set_number
 from convanim.manim.rendering.batched_scene import BatchedScene
 from convanim.manim.speed import curve_insertion
-from test_still_layer import RESOLUTION, drawn_frames
+from render_support import assert_switch_swaps
+from test_still_layer import RESOLUTION, byte_equal_either_way
 
 
 @pytest.fixture(autouse=True)
@@ -102,17 +103,12 @@ def test_frames_of_morphing_numbers_equal_manimgls_byte_for_byte(monkeypatch):
         return vectorised(self, n, points)
 
     monkeypatch.setattr(curve_insertion, "insert_n_curves_vectorised", counting)
-    ours, _, _ = drawn_frames(MorphingNumbers, animations=(0, 2), vectorise_curve_insertion=True)
-    assert calls[0] > 0
-    manimgls, _, _ = drawn_frames(MorphingNumbers, animations=(0, 2), vectorise_curve_insertion=False)
-    assert len(ours) == len(manimgls) > 5
-    assert all(np.array_equal(a, b) for a, b in zip(ours, manimgls))
+    vectorised_calls, manimgl_calls = byte_equal_either_way(MorphingNumbers, "vectorise_curve_insertion", calls,
+                                                            animations=(0, 2))
+    assert vectorised_calls > 0 and manimgl_calls == 0
 
 
 def test_the_switch_puts_manimgls_method_back():
-    try:
-        curve_insertion.use_vectorised_curve_insertion()
-        assert VMobject.insert_n_curves_to_point_list is curve_insertion.insert_n_curves_vectorised
-    finally:
-        curve_insertion.use_manimgl_curve_insertion()
-    assert VMobject.insert_n_curves_to_point_list is curve_insertion._MANIMGL_INSERT
+    assert_switch_swaps(VMobject, "insert_n_curves_to_point_list", curve_insertion.use_vectorised_curve_insertion,
+                        curve_insertion.use_manimgl_curve_insertion, curve_insertion.insert_n_curves_vectorised,
+                        curve_insertion._MANIMGL_INSERT)

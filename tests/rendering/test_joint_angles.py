@@ -9,8 +9,8 @@ from manimlib.mobject.types.vectorized_mobject import VMobject
 
 from convanim.manim.rendering.batched_scene import BatchedScene
 from convanim.manim.speed import joint_angles
-from render_support import load_short
-from test_still_layer import RESOLUTION, drawn_frames
+from render_support import assert_switch_swaps, load_short
+from test_still_layer import RESOLUTION, byte_equal_either_way
 
 LEFT, RIGHT, UP = np.array([-1.0, 0, 0]), np.array([1.0, 0, 0]), np.array([0, 1.0, 0])
 
@@ -52,12 +52,8 @@ def counted_refreshes(monkeypatch) -> list[int]:
 @pytest.mark.parametrize("scene_class, animations", [(StrokesThatBend, (0, 3)), (load_short("ShortConv"), (2, 7))])
 def test_frames_with_unchanged_joint_angles_kept_equal_manimgls_byte_for_byte(monkeypatch, scene_class, animations):
     count = counted_refreshes(monkeypatch)
-    kept, _, _ = drawn_frames(scene_class, animations=animations, skip_unchanged_joint_angles=True)
-    computed_when_kept = count[0]
-    every, _, _ = drawn_frames(scene_class, animations=animations, skip_unchanged_joint_angles=False)
-    computed_every_time = count[0] - computed_when_kept
-    assert len(kept) == len(every) > 5
-    assert all(np.array_equal(a, b) for a, b in zip(kept, every))
+    computed_when_kept, computed_every_time = byte_equal_either_way(scene_class, "skip_unchanged_joint_angles", count,
+                                                                    animations=animations)
     assert 0 < computed_when_kept < computed_every_time  # some were kept, and some computed again
 
 
@@ -136,10 +132,6 @@ def test_a_normal_marked_for_a_refresh_is_computed_again(monkeypatch):
 
 
 def test_the_switch_puts_manimgls_method_back():
-    manimgl = joint_angles._MANIMGL_SET_ANIMATING_STATUS
-    try:
-        joint_angles.use_skipped_unchanged_joint_angles()
-        assert VMobject.set_animating_status is joint_angles.set_animating_status_skipping_unchanged
-    finally:
-        joint_angles.use_manimgl_joint_angles()
-    assert VMobject.set_animating_status is manimgl
+    assert_switch_swaps(VMobject, "set_animating_status", joint_angles.use_skipped_unchanged_joint_angles,
+                        joint_angles.use_manimgl_joint_angles, joint_angles.set_animating_status_skipping_unchanged,
+                        joint_angles._MANIMGL_SET_ANIMATING_STATUS)

@@ -58,6 +58,20 @@ def drawn_frames(scene_class, still_parts_once: bool = True, animations: tuple[i
     return frames, scene, layer
 
 
+def byte_equal_either_way(scene_class, switch: str, counter: list[int] | None = None,
+                          animations: tuple[int, int] = ANIMATIONS) -> tuple[int, int]:
+    """Draw ``scene_class``'s frames with the speed switch ``switch`` on, then off, and assert them equal byte for
+    byte (more than five); return how far ``counter[0]`` (a count the caller's patch keeps) grew in each run."""
+    counter = counter if counter is not None else [0]
+    start = counter[0]
+    on, _, _ = drawn_frames(scene_class, animations=animations, **{switch: True})
+    middle = counter[0]
+    off, _, _ = drawn_frames(scene_class, animations=animations, **{switch: False})
+    assert len(on) == len(off) > 5
+    assert all(np.array_equal(a, b) for a, b in zip(on, off))
+    return middle - start, counter[0] - middle
+
+
 def differences(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """Mean absolute difference in levels, and the share of pixels off by more than 32 levels in a channel."""
     d = np.abs(a.astype(int) - b.astype(int))

@@ -10,8 +10,8 @@ from manimlib.shader_wrapper import ShaderWrapper
 
 from convanim.manim.mobjects.cells import caption_text
 from convanim.manim.speed import vertex_bytes
-from render_support import load_short
-from test_still_layer import RESOLUTION, drawn_frames
+from render_support import assert_switch_swaps, load_short
+from test_still_layer import RESOLUTION, byte_equal_either_way
 
 
 @pytest.fixture(autouse=True)
@@ -87,20 +87,11 @@ def test_frames_with_joined_vertex_bytes_equal_manimgls_byte_for_byte(monkeypatc
         return result
 
     monkeypatch.setattr(vertex_bytes, "joined", counting)
-    short = load_short("ShortConv")
-    joined_frames, _, _ = drawn_frames(short, join_vertex_bytes=True)
-    assert taken[0] > 0
-    taken[0] = 0
-    concatenated, _, _ = drawn_frames(short, join_vertex_bytes=False)
-    assert taken[0] == 0
-    assert len(joined_frames) == len(concatenated) > 5
-    assert all(np.array_equal(a, b) for a, b in zip(joined_frames, concatenated))
+    joined, concatenated = byte_equal_either_way(load_short("ShortConv"), "join_vertex_bytes", taken)
+    assert joined > 0 and concatenated == 0
 
 
 def test_the_switch_puts_manimgls_method_back():
-    try:
-        vertex_bytes.use_joined_vertex_bytes()
-        assert ShaderWrapper.read_in is vertex_bytes.read_in_joined
-    finally:
-        vertex_bytes.use_manimgl_vertex_gather()
-    assert ShaderWrapper.read_in is vertex_bytes._MANIMGL_READ_IN
+    assert_switch_swaps(ShaderWrapper, "read_in", vertex_bytes.use_joined_vertex_bytes,
+                        vertex_bytes.use_manimgl_vertex_gather, vertex_bytes.read_in_joined,
+                        vertex_bytes._MANIMGL_READ_IN)
