@@ -104,7 +104,8 @@ def test_fill_colours_are_the_distinct_rgba_rows_sorted():
     assert fill_colours(one) == one.data["fill_rgba"][0].tobytes()
     assert fill_colours(shaded) == np.unique(shaded.data["fill_rgba"], axis=0).tobytes()
     rows = shaded.data["fill_rgba"]
-    assert len(np.unique(rows, axis=0)) > 1 and rows[0].tobytes() == red.tobytes() and rows[-1].tobytes() == blue.tobytes()
+    assert len(np.unique(rows, axis=0)) > 1
+    assert rows[0].tobytes() == red.tobytes() and rows[-1].tobytes() == blue.tobytes()
     assert fill_colours(VGroup()) == b""
 
 
