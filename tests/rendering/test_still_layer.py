@@ -597,3 +597,27 @@ def test_cells_a_fraction_of_a_pixel_apart_stay_in_the_layer_beside_a_changing_c
     live_counts.clear()
     drawn_frames(Watching, animations=(0, 1))
     assert max(live_counts) > 200
+
+
+def test_the_flat_box_of_unturned_unfixed_data_is_the_placed_box_bit_for_bit():
+    # flat_reach_box places only the extreme points and reduces each axis apart; placed_reach_box places every
+    # point. Rounding keeps order, so the two must agree exactly, in manimgl's precision (a float32 frame shape
+    # gives float32 pixels per unit, the middle stays float64), with and without strokes.
+    rng = np.random.default_rng(7)
+    vector = Square().data.dtype
+    plain = np.dtype([("point", "<f4", (3,)), ("rgba", "<f4", (4,))])
+    for trial in range(300):
+        per_unit = rng.uniform(20, 200, 2).astype(np.float32 if trial % 2 else np.float64)
+        mapping = PixelMapping(per_unit, rng.uniform(-50, 900, 2), np.float32(0.01 * rng.uniform(0.5, 2)),
+                               (854, 480), np.array([0.14, 0.25, 0.1]), None)
+        datas = []
+        for _ in range(rng.integers(1, 6)):
+            data = np.zeros(int(rng.integers(0, 40)), dtype=vector if rng.random() < 0.8 else plain)
+            data["point"] = rng.normal(0, 3, (len(data), 3))
+            if "stroke_width" in data.dtype.names:
+                data["stroke_width"] = rng.uniform(0, 6, (len(data), 1)) * (rng.random() < 0.5)
+                data["fill_border_width"] = rng.uniform(0, 2, (len(data), 1)) * (rng.random() < 0.3)
+            datas.append(data)
+        flat, placed = still_layer.flat_reach_box(mapping, datas), still_layer.placed_reach_box(mapping, datas)
+        assert flat.dtype == placed.dtype and flat.tobytes() == placed.tobytes(), (trial, flat, placed)
+        assert still_layer.reach_box(mapping, datas).tobytes() == flat.tobytes()

@@ -170,12 +170,20 @@ def reach_box(mapping: PixelMapping, datas, depth_tested: bool = False,
     """
     if depth_tested:
         return None
+    if mapping.view is None and not any(fixed or ()):
+        return flat_reach_box(mapping, datas)
+    return placed_reach_box(mapping, datas, fixed)
+
+
+def placed_reach_box(mapping: PixelMapping, datas, fixed: list[float] | None = None) -> np.ndarray | None:
+    """:func:`reach_box` of data that is not depth-tested, every point placed (:func:`projected`): the general
+    case, for a turned camera or mobjects fixed in the frame."""
     pairs = [(data, is_fixed) for data, is_fixed in zip(datas, fixed or [0.0] * len(datas)) if len(data)]
     if any(0.0 < is_fixed < 1.0 for _, is_fixed in pairs):
         return None  # on its way into or out of the frame: manimgl mixes the two placements
     pairs = [(data, bool(is_fixed)) for data, is_fixed in pairs]
     if not pairs:
-        return np.array([np.inf, np.inf, -np.inf, -np.inf])
+        return NO_BOX.copy()
     boxes = []
     for is_fixed in sorted({is_fixed for _, is_fixed in pairs}):
         group = [data for data, f in pairs if f == is_fixed]
@@ -201,6 +209,40 @@ def reach_box(mapping: PixelMapping, datas, depth_tested: bool = False,
             boxes.append(covered_pixels(pixels.min(axis=0), pixels.max(axis=0)))
     boxes = np.array(boxes)
     return np.concatenate([boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)])
+
+
+#: The box of nothing: x0 > x1 (copied for each caller).
+NO_BOX = np.array([np.inf, np.inf, -np.inf, -np.inf])
+
+
+def flat_reach_box(mapping: PixelMapping, datas) -> np.ndarray:
+    """:func:`reach_box` of vertex data ``datas`` neither fixed in the frame nor depth-tested, seen by an unturned
+    camera: the same box, bit for bit, with a tenth of the calls (Conv3x3 measures about 10,000 boxes at 480p).
+
+    The points are placed by ``point * per_unit + middle`` with ``per_unit`` positive, and rounding keeps
+    order, so only the two extreme points of each axis are placed: the smallest placed point is the placed
+    smallest point exactly.
+    """
+    datas = [data for data in datas if len(data)]
+    if not datas:
+        return NO_BOX.copy()
+    points = datas[0]["point"] if len(datas) == 1 else np.concatenate([data["point"] for data in datas])
+    x, y = points[:, 0], points[:, 1]  # four 1-d reductions: a quarter of the time of min(axis=0) on (n, 2)
+    low = np.array([np.minimum.reduce(x), np.minimum.reduce(y)]) * mapping.per_unit + mapping.middle
+    high = np.array([np.maximum.reduce(x), np.maximum.reduce(y)]) * mapping.per_unit + mapping.middle
+    names = datas[0].dtype.names
+    if all(data.dtype.names == names for data in datas):
+        widths = [data[field] for field in ("stroke_width", "fill_border_width") if field in names for data in datas]
+    else:
+        widths = [data[field] for data in datas for field in ("stroke_width", "fill_border_width")
+                  if field in data.dtype.names]
+    if not widths:
+        return covered_pixels(low, high)
+    widest = float(np.maximum.reduce(widths[0] if len(widths) == 1 else np.concatenate(widths), axis=None))
+    if widest > 0:  # numpy's arithmetic, in the mapping's precision (float32 from manimgl's frame), as reach_box's
+        margin = mapping.stroke_scale * widest * mapping.per_unit + EDGE_PIXELS
+        return np.concatenate([low - margin, high + margin])
+    return covered_pixels(low, high)
 
 
 def covered_pixels(low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -310,6 +352,8 @@ def pixel_box(camera, wrappers, mapping: PixelMapping | None = None) -> tuple[in
 def mobject_box(mapping: PixelMapping, mob: Mobject) -> np.ndarray | None:
     """:func:`reach_box` of a mobject's whole family."""
     family = mob.get_family()
+    if mapping.view is None and not any(sm.depth_test or sm.uniforms.get("is_fixed_in_frame", 0.0) for sm in family):
+        return flat_reach_box(mapping, [sm.data for sm in family])
     return reach_box(mapping, [sm.data for sm in family], any(sm.depth_test for sm in family),
                      [float(sm.uniforms.get("is_fixed_in_frame", 0.0)) for sm in family])
 
