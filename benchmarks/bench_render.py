@@ -114,7 +114,8 @@ def measure_floor(qualities: list[str], duration: float = 20.0) -> None:
     print_table(["quality", "frames", "one caption s", "empty s", "ms/frame", "empty ms/frame", "ratio"], rows)
 
 
-CURVES = ["--speed", "vectorise_curve_insertion=off"]
+LAYER = ["--speed", "redraw_layer_changes=off"]
+CURVES = ["--speed", "vectorise_curve_insertion=off", *LAYER]
 BYTES = ["--speed", "join_vertex_bytes=off", *CURVES]
 GLYPHS = ["--speed", "glyph_disk_cache=off", *BYTES]
 JOINTS = ["--speed", "skip_unchanged_joint_angles=off", *GLYPHS]
@@ -139,7 +140,8 @@ LEVERS = [  # (name, settings): each row adds one change to the one above, all i
     ("+ joint angles recomputed only where data changed", [*GLYPHS]),
     ("+ glyphs read from the disk cache", [*BYTES]),
     ("+ vertices gathered by joining their bytes", [*CURVES]),
-    ("+ curves split for alignment with arrays", []),
+    ("+ curves split for alignment with arrays", [*LAYER]),
+    ("+ the still layer drawn again only where it changed", []),
 ]
 
 

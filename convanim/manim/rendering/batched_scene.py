@@ -404,7 +404,8 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         # The framebuffer holds the layer's last copy, with the live boxes of the last frame drawn over it:
         # only those boxes need the layer copied in again.
         canvas = VShaderWrapper.get_fill_canvas(camera.ctx)[0]
-        state.still_layer.draw_into(camera, still, state.arrangements, view, state.drawn_over_layer, mapping, canvas)
+        state.still_layer.draw_into(camera, still, state.arrangements, view, state.drawn_over_layer, mapping, canvas,
+                                    self.speed.redraw_layer_changes)
         boxes = [self.draw_live_group(group, canvas, mapping, view) for group in live]
         state.drawn_over_layer = None if any(box is None for box in boxes) else boxes
         state.frame_holds = None if live else state.still_layer.key

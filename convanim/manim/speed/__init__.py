@@ -5,6 +5,7 @@ override of manimgl 1.7.2 or one drawing shortcut that leaves the frames as mani
 
 - :mod:`.fill_canvas`: a frame-sized canvas for vector fills (manimgl's is twice the frame, cleared whole);
 - :mod:`.still_layer`: the mobjects an animation does not touch, drawn once into a picture;
+- :mod:`.layer_changes`: that picture drawn again only where it changed;
 - :mod:`.sprites`: fading and sliding mobjects drawn once per animation and composited with their share and offset;
 - :mod:`.shader_ids`: shader wrapper ids hashed from the uniforms' values;
 - :mod:`.empty_strokes`: no stroke pass for wrappers with nothing to stroke;

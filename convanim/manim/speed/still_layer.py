@@ -41,7 +41,8 @@ The layer is redrawn whenever it may be stale: other groups, other camera
 uniforms (a moving camera), or a member whose data changed anyway (manimgl
 marks every parent of changed data, and the layer's render groups are such
 parents).  So a mobject changed outside the animation's family costs time,
-never a wrong frame.
+never a wrong frame.  Redrawn, it is drawn again only where it differs from
+the layer it holds (:mod:`convanim.manim.speed.layer_changes`).
 """
 from __future__ import annotations
 
@@ -468,11 +469,14 @@ def strictly_above_diagonal(n: int) -> np.ndarray:
     return strictly_below_diagonal(n).T
 
 
-def render_within_box(camera, group, canvas, mapping: PixelMapping, target=None) -> tuple[int, int, int, int] | None:
+def render_within_box(camera, group, canvas, mapping: PixelMapping, target=None,
+                      clip: tuple[int, int, int, int] | None = None) -> tuple[int, int, int, int] | None:
     """Render ``group`` as ``group.render`` does, with the frame's and the fill canvas's scissor box set to the
     pixels its vertices can reach, so that clearing and compositing the fill canvas cover that box only.
     ``mapping``: the camera's :func:`pixel_mapping` for this frame; ``target``: the framebuffer drawn into
-    (the camera's when None).  Returns the box drawn within, ``(x, y, width, height)``, or None for the whole
+    (the camera's when None); ``clip``: a rectangle ``(x, y, width, height)`` the box is cut down to (the
+    pixels inside it are drawn as without it; a fill canvas not the frame's size is drawn whole, unclipped).
+    Returns the box drawn within, ``(x, y, width, height)``, or None for the whole
     frame (when the box cannot be told, or the fill canvas is not the frame's size)."""
     if group._data_has_changed:  # what group.render does first, done here to read the vertices
         group.shader_wrappers = group.get_shader_wrapper_list(camera.ctx)
@@ -486,6 +490,8 @@ def render_within_box(camera, group, canvas, mapping: PixelMapping, target=None)
         camera.fbo.use()
         return None
     box = pixel_box(camera, group.shader_wrappers, mapping)
+    if clip is not None:
+        box = clip if box is None else overlap(box, clip)
     if box is not None and box[2] * box[3] == 0:
         return box
     target.scissor = canvas.scissor = box
@@ -498,20 +504,29 @@ def render_within_box(camera, group, canvas, mapping: PixelMapping, target=None)
     return box
 
 
+def overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The rectangle ``(x, y, width, height)`` two such rectangles share (width or height 0 when none)."""
+    x0, y0 = max(a[0], b[0]), max(a[1], b[1])
+    x1, y1 = min(a[0] + a[2], b[0] + b[2]), min(a[1] + a[3], b[1] + b[3])
+    return x0, y0, max(0, x1 - x0), max(0, y1 - y0)
+
+
 class StillLayer:
     """A framebuffer the size and kind of the camera's, holding the still groups drawn over the background."""
 
     def __init__(self, camera) -> None:
         self.framebuffer = camera.get_fbo(camera.samples)
         self.key: tuple | None = None
+        self.leaves = None  # what the layer holds, leaf by leaf (layer_changes.LayerLeaves), when known
         self.redraws = 0  # how often the layer was drawn (for tests and benchmarks)
+        self.partial_redraws = 0  # how many of those drew only where it changed (layer_changes.py)
 
     def is_stale(self, groups: list[Mobject], arrangement: int, view: tuple) -> bool:
         return self.key != (arrangement, view) or any(group._data_has_changed for group in groups)
 
     def draw_into(self, camera, groups: list[Mobject], arrangement: int, view: tuple,
                   dirty: list[tuple[int, int, int, int]] | None = None, mapping: PixelMapping | None = None,
-                  canvas=None) -> None:
+                  canvas=None, changes_only: bool = False) -> None:
         """Copy the layer of ``groups`` into the camera's framebuffer, drawing it first if it is stale.
 
         ``arrangement`` numbers the groups (a new number for new groups: a new
@@ -521,19 +536,21 @@ class StillLayer:
         last copied into this framebuffer, when only those need copying again
         (None: copy the whole frame).  With ``mapping`` (this frame's :func:`pixel_mapping`) and ``canvas``
         (the fill canvas), each group is drawn within its pixel box (:func:`render_within_box`), so its fill
-        canvas is cleared and composited over that box only, not over the whole frame.
+        canvas is cleared and composited over that box only, not over the whole frame; with ``changes_only``
+        too, a stale layer is drawn again only where it differs from the one it holds
+        (:mod:`convanim.manim.speed.layer_changes`).
         """
         if self.framebuffer is None:  # released
-            self.framebuffer, self.key = camera.get_fbo(camera.samples), None
+            self.framebuffer, self.key, self.leaves = camera.get_fbo(camera.samples), None, None
         if self.is_stale(groups, arrangement, view):
-            self.framebuffer.use()
-            self.framebuffer.clear(*camera.background_rgba)
-            for group in groups:
-                if mapping is None or canvas is None:
-                    group.render(camera.ctx, camera.uniforms)
-                else:
-                    render_within_box(camera, group, canvas, mapping, target=self.framebuffer)
-                    self.framebuffer.use()
+            if mapping is None or canvas is None or tuple(canvas.size) != tuple(self.framebuffer.size):
+                self.draw_whole(camera, groups)
+                self.leaves = None
+            elif not changes_only:
+                self.draw_whole(camera, groups, mapping, canvas)
+                self.leaves = None
+            else:
+                self.draw_changes(camera, groups, view, mapping, canvas)
             self.key = (arrangement, view)
             self.redraws += 1
             dirty = None
@@ -549,8 +566,54 @@ class StillLayer:
             gl.glBlitFramebuffer(*region, *region, gl.GL_COLOR_BUFFER_BIT | gl.GL_DEPTH_BUFFER_BIT, gl.GL_NEAREST)
         target.use()
 
+    def draw_whole(self, camera, groups: list[Mobject], mapping: PixelMapping | None = None, canvas=None) -> None:
+        """Clear the layer and draw every group (each within its box when ``mapping`` and ``canvas`` are given)."""
+        self.framebuffer.use()
+        self.framebuffer.clear(*camera.background_rgba)
+        for group in groups:
+            if getattr(group, "_vertices_not_gathered", False):  # drawn in parts before: gather it now
+                group._data_has_changed, group._vertices_not_gathered = True, False
+            if mapping is None or canvas is None:
+                group.render(camera.ctx, camera.uniforms)
+            else:
+                render_within_box(camera, group, canvas, mapping, target=self.framebuffer)
+                self.framebuffer.use()
+
+    def draw_changes(self, camera, groups: list[Mobject], view: tuple, mapping: PixelMapping, canvas) -> None:
+        """Draw the layer of ``groups``: only the regions where it differs from the layer held
+        (:func:`~convanim.manim.speed.layer_changes.changed_regions`) when that was drawn for the same ``view``,
+        else whole; then remember its leaves."""
+        from convanim.manim.speed import layer_changes  # it builds on this module
+
+        held = self.leaves if self.key is not None and self.key[1] == view else None
+        leaves = layer_changes.layer_leaves(groups, camera.ctx)
+        described = layer_changes.describe_layer(leaves, mapping, held)
+        regions = None
+        if held is not None:
+            boxes = layer_changes.changed_boxes(held, described)
+            if boxes is not None:
+                regions = layer_changes.changed_regions(boxes, mapping.size)
+        if regions is None:
+            self.draw_whole(camera, groups, mapping, canvas)
+            leaves = layer_changes.layer_leaves(groups, camera.ctx)  # as drawn (joint angles computed)
+            self.leaves = layer_changes.describe_layer(leaves, mapping, described)
+            return
+        drawn: set[int] = set()
+        for region in regions:
+            self.framebuffer.clear(*camera.background_rgba, viewport=region)
+            drawn.update(layer_changes.draw_region(camera, leaves, described.boxes, region, self.framebuffer, canvas))
+        camera.fbo.use()
+        for group in groups:  # their vertices were not gathered: a later whole drawing gathers them
+            if group._data_has_changed:
+                group._data_has_changed, group._vertices_not_gathered = False, True
+        keys = list(described.keys)
+        for place in drawn:  # read as drawn
+            keys[place] = layer_changes.leaf_key(leaves[place][0], keys[place])
+        self.leaves = described._replace(keys=keys, index={key: i for i, key in enumerate(keys)})
+        self.partial_redraws += 1
+
     def release(self) -> None:
         """Free the framebuffer (about 8 MB at 1080p); the next draw makes a new one."""
         if self.framebuffer is not None:
             self.framebuffer.release()
-            self.framebuffer = None
+            self.framebuffer, self.leaves = None, None
