@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from convanim.manim.speed.movie_pipe import (BackgroundPipe, largest_pipe_size, use_lean_movie_pipe, widen_pipe,
-                                             without_identity_filter)
+from convanim.manim.speed.movie_pipe import (BackgroundPipe, largest_pipe_size, queue_depth, use_lean_movie_pipe,
+                                             widen_pipe, without_identity_filter)
 
 from render_support import SHORT, conv_video, render  # noqa: F401  (conv_video: a fixture)
 
@@ -77,6 +77,7 @@ def test_the_writers_movie_pipe_is_widened_and_lean_each_time_it_opens():
         try:
             assert pipe_size(writer.writing_process.stdin) >= min(3 * (1 << 19), largest_pipe_size())
             assert writer.writing_process.args[-3:] == ["-vf", "vflip", "movie.mp4"]
+            assert writer.writing_process.stdin.frames.maxsize == 32  # 1.5 MiB frames: 42 fit in 64 MiB, at most 32
         finally:
             writer.close()
     assert scene_file_writer.sp is subprocess  # put back after each opening
@@ -102,12 +103,21 @@ def test_the_video_is_the_same_through_manimgls_pipe_and_filters(tmp_path, conv_
     assert len(wide) > 30 and wide == frame_hashes(narrow)
 
 
-def test_a_background_pipe_writes_every_frame_in_order_then_closes():
+def test_frames_wait_for_ffmpeg_as_many_as_64_mib_hold_from_2_to_32():
+    assert queue_depth(854 * 480 * 4) == 32  # 480p: 40 would fit
+    assert queue_depth(1280 * 720 * 4) == 18  # 720p: 67,108,864 // 3,686,400
+    assert queue_depth(1920 * 1080 * 4) == 8  # 1080p: 67,108,864 // 8,294,400
+    assert queue_depth(3840 * 2160 * 4) == 2  # 4K: 2 at least, though they fill 66 MB
+    assert queue_depth(0) == 32
+
+
+@pytest.mark.parametrize("depth", [2, 32])
+def test_a_background_pipe_writes_every_frame_in_order_then_closes(depth):
     reader = subprocess.Popen([sys.executable, "-c", "import sys, hashlib; "
                                "print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=False)
-    frames = [bytes([k]) * (300_000 + k) for k in range(12)]  # of different lengths: order and sizes matter
-    pipe = BackgroundPipe(reader.stdin)
+    frames = [bytes([k]) * (300_000 + k) for k in range(40)]  # of different lengths: order and sizes matter
+    pipe = BackgroundPipe(reader.stdin, depth)
     for frame in frames:
         assert pipe.write(frame) == len(frame)
     pipe.close()

@@ -184,3 +184,39 @@ def test_everything_leaving_together_fades_as_one_sprite_in_layers():
     fades = fade_out_together([square, frame, circle])  # vectors as one group, in order; the camera's frame alone
     assert [type(f.mobject) for f in fades] == [VGroup, CameraFrame]
     assert fades[0].mobject.submobjects == [square, circle] and fades[1].mobject is frame
+
+
+class BigThenSmall(BatchedScene):
+    """A large square fades out (its sprite fills most of a texture), then a small one slides twice: its sprites
+    are drawn on the textures the large one left."""
+
+    def construct(self):
+        big = Square(4).set_fill("#1E88E5", 1).set_stroke(width=0)
+        small = Square(0.5).set_fill("#E53935", 1).set_stroke(width=0).shift(3 * RIGHT + 2 * UP)
+        self.add(big, small)
+        self.play(FadeOut(big), run_time=0.2)
+        self.play(Shift(small, LEFT), run_time=0.2)
+        self.play(Shift(small, DOWN), run_time=0.2)
+
+
+def test_a_texture_taken_again_holds_nothing_but_its_new_sprite(monkeypatch):
+    """A texture is cleared, when taken again, only where its last sprite drew: the rest must still be clear, so
+    after each sprite is drawn, every pixel outside the box it was drawn within is transparent black."""
+    from convanim.manim.speed import sprites
+
+    render = sprites.render_within_box
+    checked = []
+
+    def checking(camera, group, canvas, mapping, target=None, clip=None):
+        box = render(camera, group, canvas, mapping, target=target, clip=clip)
+        pixels = np.frombuffer(target.read(components=4), dtype=np.uint8).reshape(*RESOLUTION[::-1], 4).copy()
+        if box is not None:
+            x, y, w, h = box
+            pixels[y:y + h, x:x + w] = 0
+        checked.append(int(pixels.max()))
+        return box
+
+    monkeypatch.setattr(sprites, "render_within_box", checking)
+    _, drawn, _ = frames_and_sprites(BigThenSmall, RESOLUTION)
+    assert drawn[-1] == len(checked) >= 3  # the fade's sprite and the two slides'
+    assert checked == [0] * len(checked)

@@ -133,6 +133,9 @@ class Sprites:
         self.quad = ctx.simple_vertex_array(self.program, ctx.buffer(corners.tobytes()), "corner",
                                             mode=moderngl.TRIANGLE_STRIP)
         self.free: list[moderngl.Framebuffer] = []
+        #: framebuffer -> the box drawn into it since it was last cleared whole (None: the whole texture); a
+        #: texture taken again is cleared there only (a clear of the whole texture cost 0.4 ms, 600 a render)
+        self.drawn_into: dict[int, tuple[int, int, int, int] | None] = {}
         #: id of the mobject -> (its layers: (framebuffer, box), or None when drawn as vectors; the view they were
         #: drawn in; the offset drawn at)
         self.drawn: dict[int, tuple[list, tuple, np.ndarray]] = {}
@@ -196,9 +199,12 @@ class Sprites:
                 members = [group.submobjects]
             for layer in members:
                 framebuffer = self.free.pop() if self.free else self.new_texture()
-                framebuffer.clear(0.0, 0.0, 0.0, 0.0)
+                used = self.drawn_into.pop(framebuffer.glo, None)
+                if used is None or used[2] * used[3] > 0:  # what the texture's last sprite left
+                    framebuffer.clear(0.0, 0.0, 0.0, 0.0, viewport=used)
                 with layer_group(group, layer) as drawn:
                     box = render_within_box(camera, drawn, canvas, mapping, target=framebuffer)
+                self.drawn_into[framebuffer.glo] = box
                 layers.append((framebuffer, box))
                 self.sprites_drawn += 1
         # From now on the sprite is what is seen: the members' data need not follow the animation every frame
@@ -231,7 +237,7 @@ class Sprites:
             for attachment in framebuffer.color_attachments:
                 attachment.release()
             framebuffer.release()
-        self.free = []
+        self.free, self.drawn_into = [], {}
         self.quad.release()
         self.program.release()
 
