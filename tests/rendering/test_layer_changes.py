@@ -124,10 +124,28 @@ def test_changed_boxes_worked_by_hand():
     assert changed_boxes(layer(a), unknown) is None
 
 
+def test_the_leaves_that_may_have_changed_order_or_pass_worked_by_hand():
+    same = layer_changes.reordered_or_regrouped
+    assert same([0, 1, 2, 3], [1, 1, 2, 2], [1, 1, 2, 2]) == []
+    assert same([0, 2, 1, 3], [1, 1, 1, 1], [1, 1, 1, 1]) == [1, 2]  # the middle two swapped
+    assert same([3, 0, 1, 2], [1, 1, 1, 1], [1, 1, 1, 1]) == [0, 1, 2, 3]  # the last one first: before all three
+    assert same([0, 1, 2, 3], [1, 1, 2, 2], [1, 1, 2, 3]) == [2, 3]  # old pass 2 split in two
+    assert same([0, 1, 2], [1, 2, 3], [1, 1, 1]) == [0, 1, 2]  # three passes joined into one
+    assert same([5], [1], [1]) == []
+
+
+def test_a_layer_with_too_many_leaves_to_pair_is_drawn_whole(monkeypatch):
+    a, b = ("a", [0, 0, 10, 10], 1), ("b", [5, 5, 15, 15], 1)
+    assert as_set(changed_boxes(layer(a, b), layer(b, a))) == {(5, 5, 10, 10)}
+    monkeypatch.setattr(layer_changes, "MOST_PAIRED_LEAVES", 1)
+    assert changed_boxes(layer(a, b), layer(b, a)) is None
+    assert as_set(changed_boxes(layer(a, b), layer(a, b))) == set()  # nothing to pair: still told
+
+
 def test_changed_regions_cover_every_box_in_at_most_four_rectangles():
     rng = np.random.default_rng(3)
     for _ in range(50):
-        low = rng.uniform(0, 800, (int(rng.integers(1, 60)), 2))
+        low = rng.uniform(0, 800, (int(rng.integers(1, 300)), 2))  # above 16 apart: joined by grid cells first
         boxes = np.concatenate([low, low + rng.uniform(0.5, 12, low.shape)], axis=1)
         regions = changed_regions(boxes.copy(), (854, 480))
         if regions is None:

@@ -44,6 +44,12 @@ from convanim.manim.speed.still_layer import (EDGE_PIXELS, FILL_EDGE_PIXELS, Pix
 #: When the regions to draw again cover more than this share of the frame, the layer is drawn whole (a region
 #: costs a pass per group reaching it; the whole layer one pass per group).
 MOST_REDRAWN_SHARE = 0.5
+#: When more kept leaves than this may have changed order or pass (compared pair by pair), the layer is drawn
+#: whole (MnistSizedConv's layer holds about 3,000 leaves).
+MOST_PAIRED_LEAVES = 600
+#: Changed boxes apart from each other are first joined by the cell of a GRID × GRID grid over the frame their
+#: centres lie in, when there are more than cells (the joining pair by pair compares every pair each time).
+GRID = 4
 #: The changed boxes are joined into at most this many regions, each drawn in passes of its own.
 MOST_REGIONS = 4
 
@@ -191,11 +197,14 @@ def changed_boxes(old: LayerLeaves, new: LayerLeaves) -> np.ndarray | None:
     dirty += [box for i, box in enumerate(new.boxes) if i not in kept_new_set]
     if any(box is None for box in dirty) or any(new.boxes[i] is None for i in kept_new):
         return None
-    if len(kept_new) > 1:
-        boxes = np.array([new.boxes[i] for i in kept_new])
-        old_passes = np.array([old.passes[i] for i in kept_old])
-        new_passes = np.array([new.passes[i] for i in kept_new])
-        old_order = np.array(kept_old)  # kept_new is in new order; kept_old holds their old places
+    candidates = reordered_or_regrouped(kept_old, [old.passes[i] for i in kept_old], [new.passes[i] for i in kept_new])
+    if len(candidates) > MOST_PAIRED_LEAVES:
+        return None
+    if len(candidates) > 1:
+        boxes = np.array([new.boxes[kept_new[k]] for k in candidates])
+        old_order = np.array([kept_old[k] for k in candidates])  # candidates are in new order
+        old_passes = np.array([old.passes[kept_old[k]] for k in candidates])
+        new_passes = np.array([new.passes[kept_new[k]] for k in candidates])
         regrouped = ((old_passes[:, None] == old_passes[None, :]) != (new_passes[:, None] == new_passes[None, :]))
         regrouped |= old_order[:, None] > old_order[None, :]  # for i < j: drawn after j before, before j now
         regrouped &= meeting(boxes)
@@ -203,6 +212,32 @@ def changed_boxes(old: LayerLeaves, new: LayerLeaves) -> np.ndarray | None:
             dirty.append(np.concatenate([np.maximum(boxes[i, :2], boxes[j, :2]), np.minimum(boxes[i, 2:], boxes[j, 2:])]))
     dirty = [box for box in dirty if box[0] < box[2] and box[1] < box[3]]  # an empty box changes nothing
     return np.array(dirty, dtype=float).reshape(-1, 4)
+
+
+def reordered_or_regrouped(old_places: list[int], old_passes: list[int], new_passes: list[int]) -> list[int]:
+    """The indices (in new order) of the kept leaves that may be in a pair drawn in the other order or sharing a
+    pass in one layer only: ``old_places`` (their places in the old layer), ``old_passes`` and ``new_passes``
+    (their pass numbers), all in new order.  Every such pair lies among them, so only they are compared pair by
+    pair: a leaf drawn before one with an earlier old place, or after one with a later old place; a leaf of an old
+    pass its leaves left in several new passes, or of a new pass whose leaves came from several old passes."""
+    n = len(old_places)
+    if n < 2:
+        return []
+    places = np.array(old_places)
+    earlier_max = np.maximum.accumulate(places)  # the latest old place up to here
+    later_min = np.minimum.accumulate(places[::-1])[::-1]  # the earliest old place from here on
+    moved = np.zeros(n, dtype=bool)
+    moved[1:] |= earlier_max[:-1] > places[1:]
+    moved[:-1] |= later_min[1:] < places[:-1]
+    old_passes, new_passes = np.array(old_passes), np.array(new_passes)
+    for passes, others in ((old_passes, new_passes), (new_passes, old_passes)):
+        _, first, groups = np.unique(passes, return_index=True, return_inverse=True)
+        lowest = np.full(len(first), np.iinfo(np.int64).max)
+        highest = np.full(len(first), np.iinfo(np.int64).min)
+        np.minimum.at(lowest, groups, others)
+        np.maximum.at(highest, groups, others)
+        moved |= (lowest != highest)[groups]  # the pass's leaves are in more than one pass of the other layer
+    return np.nonzero(moved)[0].tolist()
 
 
 def separate_boxes(boxes: np.ndarray) -> np.ndarray:
@@ -231,6 +266,11 @@ def changed_regions(boxes: np.ndarray, size: tuple[int, int], most: int = MOST_R
     cover more than :data:`MOST_REDRAWN_SHARE` of the frame."""
     width, height = size
     boxes = separate_boxes(boxes[(boxes[:, 0] < boxes[:, 2]) & (boxes[:, 1] < boxes[:, 3])])
+    if len(boxes) > GRID * GRID:  # many apart (a grid's cells): first one box per cell of a coarse grid
+        centres = (boxes[:, :2] + boxes[:, 2:]) / 2 / np.array(size) * GRID
+        cells = np.clip(centres.astype(int), 0, GRID - 1) @ np.array([1, GRID])
+        boxes = separate_boxes(np.array([np.concatenate([boxes[cells == c, :2].min(axis=0), boxes[cells == c, 2:].max(axis=0)])
+                                         for c in np.unique(cells)]))
     while len(boxes) > most:
         extra = joined_extra(boxes)
         i, j = np.unravel_index(int(np.argmin(extra)), extra.shape)
@@ -265,6 +305,7 @@ def describe_layer(leaves: list[tuple[Mobject, tuple, int]], mapping: PixelMappi
     return LayerLeaves(keys, boxes, [number for _, _, number in leaves], {key: i for i, key in enumerate(keys)})
 
 
-__all__ = ["LayerLeaves", "MOST_REDRAWN_SHARE", "MOST_REGIONS", "separate_boxes", "changed_boxes", "changed_regions", "describe_layer",
+__all__ = ["GRID", "LayerLeaves", "MOST_PAIRED_LEAVES", "MOST_REDRAWN_SHARE", "MOST_REGIONS", "reordered_or_regrouped",
+           "separate_boxes", "changed_boxes", "changed_regions", "describe_layer",
            "draw_region", "flat_boxes", "layer_leaves", "leaf_boxes", "leaf_key", "pass_wrapper",
            "uniform_bytes"]
