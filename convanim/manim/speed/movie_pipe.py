@@ -40,7 +40,8 @@ through the busy stretches; a deeper queue lets it encode the backlog of a
 wait while the next animation is drawn.  Measured in instrumented renders of
 Conv3x3 at 480p, alternated: blocked 2.3-2.7 s with 2 frames, 1.1-1.2 s with
 8 and 0.4 s with 32; the whole render 28.3-31.9 s with 2 frames against
-25.3-27.6 s with 32 (a noisy machine).
+25.3-27.6 s with 32 (a noisy machine).  Three plain renders of each, alternated,
+read 25.2-28.0 s with 2 and 26.3-30.3 s with 64 MiB: within this machine's noise.
 """
 from __future__ import annotations
 
