@@ -161,7 +161,8 @@ def test_changed_regions_cover_every_box_in_at_most_four_rectangles():
 
 
 def test_leaf_boxes_measured_together_are_each_leafs_own_box():
-    mobs = [Square(1.5).set_fill(BLUE, 0.7).set_stroke(WHITE, 4), Circle(radius=0.5).set_fill(RED, 1).set_stroke(width=0),
+    mobs = [Square(1.5).set_fill(BLUE, 0.7).set_stroke(WHITE, 4),
+            Circle(radius=0.5).set_fill(RED, 1).set_stroke(width=0),
             *caption_text("w × x = 12.5", 26).family_members_with_points()]
     mobs[1].shift(2 * RIGHT)
     mapping = PixelMapping(np.array([60.0, 60.0], dtype=np.float32), np.array([427.0, 240.0]), np.float32(0.01),

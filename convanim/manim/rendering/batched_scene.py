@@ -367,8 +367,8 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
     def update_frame(self, dt: float = 0, force_draw: bool = False) -> None:
         if self.speed.shader_ids == "manimgl" and not (self.skip_animations and not force_draw):
             # Only what moves can get a new spelling of its uniforms; the rest was unified when assembled.
-            unify_uniforms([mob for mob, moves in self.render_state.after_cut if moves] if self.speed.draw_still_parts_once
-                           else self.render_groups)
+            moving = [mob for mob, moves in self.render_state.after_cut if moves]
+            unify_uniforms(moving if self.speed.draw_still_parts_once else self.render_groups)
         super().update_frame(dt, force_draw)
 
     def capture(self, *groups) -> None:

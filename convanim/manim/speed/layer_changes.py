@@ -209,7 +209,8 @@ def changed_boxes(old: LayerLeaves, new: LayerLeaves) -> np.ndarray | None:
         regrouped |= old_order[:, None] > old_order[None, :]  # for i < j: drawn after j before, before j now
         regrouped &= meeting(boxes)
         for i, j in zip(*np.nonzero(np.triu(regrouped, 1))):  # only their overlap can differ
-            dirty.append(np.concatenate([np.maximum(boxes[i, :2], boxes[j, :2]), np.minimum(boxes[i, 2:], boxes[j, 2:])]))
+            dirty.append(np.concatenate([np.maximum(boxes[i, :2], boxes[j, :2]),
+                                         np.minimum(boxes[i, 2:], boxes[j, 2:])]))
     dirty = [box for box in dirty if box[0] < box[2] and box[1] < box[3]]  # an empty box changes nothing
     return np.array(dirty, dtype=float).reshape(-1, 4)
 
@@ -240,6 +241,11 @@ def reordered_or_regrouped(old_places: list[int], old_passes: list[int], new_pas
     return np.nonzero(moved)[0].tolist()
 
 
+def bounding(boxes: np.ndarray) -> np.ndarray:
+    """The box ``[x0, y0, x1, y1]`` around ``boxes`` (k, 4)."""
+    return np.concatenate([boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)])
+
+
 def separate_boxes(boxes: np.ndarray) -> np.ndarray:
     """(m, 4): ``boxes`` (k, 4) replaced by the bounding boxes of the groups that meet (directly or through
     others), again until no two meet."""
@@ -253,8 +259,7 @@ def separate_boxes(boxes: np.ndarray) -> np.ndarray:
             labels = np.minimum(labels, smaller)
         if len(np.unique(labels)) == len(boxes):
             return boxes
-        boxes = np.array([np.concatenate([boxes[labels == label, :2].min(axis=0), boxes[labels == label, 2:].max(axis=0)])
-                          for label in np.unique(labels)])
+        boxes = np.array([bounding(boxes[labels == label]) for label in np.unique(labels)])
     return boxes
 
 
@@ -269,8 +274,7 @@ def changed_regions(boxes: np.ndarray, size: tuple[int, int], most: int = MOST_R
     if len(boxes) > GRID * GRID:  # many apart (a grid's cells): first one box per cell of a coarse grid
         centres = (boxes[:, :2] + boxes[:, 2:]) / 2 / np.array(size) * GRID
         cells = np.clip(centres.astype(int), 0, GRID - 1) @ np.array([1, GRID])
-        boxes = separate_boxes(np.array([np.concatenate([boxes[cells == c, :2].min(axis=0), boxes[cells == c, 2:].max(axis=0)])
-                                         for c in np.unique(cells)]))
+        boxes = separate_boxes(np.array([bounding(boxes[cells == cell]) for cell in np.unique(cells)]))
     while len(boxes) > most:
         extra = joined_extra(boxes)
         i, j = np.unravel_index(int(np.argmin(extra)), extra.shape)
@@ -305,7 +309,6 @@ def describe_layer(leaves: list[tuple[Mobject, tuple, int]], mapping: PixelMappi
     return LayerLeaves(keys, boxes, [number for _, _, number in leaves], {key: i for i, key in enumerate(keys)})
 
 
-__all__ = ["GRID", "LayerLeaves", "MOST_PAIRED_LEAVES", "MOST_REDRAWN_SHARE", "MOST_REGIONS", "reordered_or_regrouped",
-           "separate_boxes", "changed_boxes", "changed_regions", "describe_layer",
-           "draw_region", "flat_boxes", "layer_leaves", "leaf_boxes", "leaf_key", "pass_wrapper",
-           "uniform_bytes"]
+__all__ = ["GRID", "LayerLeaves", "MOST_PAIRED_LEAVES", "MOST_REDRAWN_SHARE", "MOST_REGIONS", "bounding",
+           "changed_boxes", "changed_regions", "describe_layer", "draw_region", "flat_boxes", "layer_leaves",
+           "leaf_boxes", "leaf_key", "pass_wrapper", "reordered_or_regrouped", "separate_boxes", "uniform_bytes"]

@@ -134,8 +134,8 @@ def pixel_mapping(camera) -> PixelMapping:
     per_unit = np.array([width / frame_width, height / frame_height])
     middle = np.array([width, height]) / 2 - camera.get_frame_center()[:2] * per_unit
     turned = not np.allclose(frame.get_orientation().as_matrix(), np.eye(3))
-    return PixelMapping(per_unit, middle, 0.01 * frame.get_scale(), (width, height),
-                        np.array([2.0 / FRAME_WIDTH, 2.0 / FRAME_HEIGHT, frame.get_scale() / frame.get_focal_distance()]),
+    rescale = np.array([2.0 / FRAME_WIDTH, 2.0 / FRAME_HEIGHT, frame.get_scale() / frame.get_focal_distance()])
+    return PixelMapping(per_unit, middle, 0.01 * frame.get_scale(), (width, height), rescale,
                         np.array(frame.get_view_matrix(), dtype=float) if turned else None)
 
 
