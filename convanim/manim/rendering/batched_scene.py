@@ -60,6 +60,7 @@ from convanim.manim.story.options import NarrationOptions
 from convanim.manim.speed.movie_pipe import use_lean_movie_pipe
 from convanim.manim.speed.curve_insertion import use_manimgl_curve_insertion, use_vectorised_curve_insertion
 from convanim.manim.speed.empty_strokes import use_manimgl_strokes, use_skipped_empty_strokes
+from convanim.manim.speed.layer_changes import draw_changes
 from convanim.manim.speed.joint_angles import use_manimgl_joint_angles, use_skipped_unchanged_joint_angles
 from convanim.manim.speed.shader_ids import use_fast_shader_ids, use_manimgl_shader_ids
 from convanim.manim.speed.render_state import RenderState
@@ -405,7 +406,7 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         # only those boxes need the layer copied in again.
         canvas = VShaderWrapper.get_fill_canvas(camera.ctx)[0]
         state.still_layer.draw_into(camera, still, state.arrangements, view, state.drawn_over_layer, mapping, canvas,
-                                    self.speed.redraw_layer_changes)
+                                    draw_changes if self.speed.redraw_layer_changes else None)
         boxes = [self.draw_live_group(group, canvas, mapping, view) for group in live]
         state.drawn_over_layer = None if any(box is None for box in boxes) else boxes
         state.frame_holds = None if live else state.still_layer.key

@@ -309,6 +309,38 @@ def describe_layer(leaves: list[tuple[Mobject, tuple, int]], mapping: PixelMappi
     return LayerLeaves(keys, boxes, [number for _, _, number in leaves], {key: i for i, key in enumerate(keys)})
 
 
+def draw_changes(layer, camera, groups: list[Mobject], view: tuple, mapping: PixelMapping, canvas) -> None:
+    """Draw ``layer`` (a :class:`~convanim.manim.speed.still_layer.StillLayer`) of ``groups``: only the regions
+    where it differs from the layer held (:func:`changed_regions`) when that was drawn for the same ``view``, else
+    whole; then remember its leaves.  What ``StillLayer.draw_into`` calls for a stale layer."""
+    held = layer.leaves if layer.key is not None and layer.key[1] == view else None
+    leaves = layer_leaves(groups, camera.ctx)
+    described = describe_layer(leaves, mapping, held)
+    regions = None
+    if held is not None:
+        boxes = changed_boxes(held, described)
+        if boxes is not None:
+            regions = changed_regions(boxes, mapping.size)
+    if regions is None:
+        layer.draw_whole(camera, groups, mapping, canvas)
+        leaves = layer_leaves(groups, camera.ctx)  # as drawn (joint angles computed)
+        layer.leaves = describe_layer(leaves, mapping, described)
+        return
+    drawn: set[int] = set()
+    for region in regions:
+        layer.framebuffer.clear(*camera.background_rgba, viewport=region)
+        drawn.update(draw_region(camera, leaves, described.boxes, region, layer.framebuffer, canvas))
+    camera.fbo.use()
+    for group in groups:  # their vertices were not gathered: a later whole drawing gathers them
+        if group._data_has_changed:
+            group._data_has_changed, group._vertices_not_gathered = False, True
+    keys = list(described.keys)
+    for place in drawn:  # read as drawn
+        keys[place] = leaf_key(leaves[place][0], keys[place])
+    layer.leaves = described._replace(keys=keys, index={key: i for i, key in enumerate(keys)})
+    layer.partial_redraws += 1
+
+
 __all__ = ["GRID", "LayerLeaves", "MOST_PAIRED_LEAVES", "MOST_REDRAWN_SHARE", "MOST_REGIONS", "bounding",
-           "changed_boxes", "changed_regions", "describe_layer", "draw_region", "flat_boxes", "layer_leaves",
+           "changed_boxes", "changed_regions", "describe_layer", "draw_changes", "draw_region", "flat_boxes", "layer_leaves",
            "leaf_boxes", "leaf_key", "pass_wrapper", "reordered_or_regrouped", "separate_boxes", "uniform_bytes"]

@@ -546,7 +546,7 @@ class StillLayer:
 
     def draw_into(self, camera, groups: list[Mobject], arrangement: int, view: tuple,
                   dirty: list[tuple[int, int, int, int]] | None = None, mapping: PixelMapping | None = None,
-                  canvas=None, changes_only: bool = False) -> None:
+                  canvas=None, redraw_changes=None) -> None:
         """Copy the layer of ``groups`` into the camera's framebuffer, drawing it first if it is stale.
 
         ``arrangement`` numbers the groups (a new number for new groups: a new
@@ -556,9 +556,9 @@ class StillLayer:
         last copied into this framebuffer, when only those need copying again
         (None: copy the whole frame).  With ``mapping`` (this frame's :func:`pixel_mapping`) and ``canvas``
         (the fill canvas), each group is drawn within its pixel box (:func:`render_within_box`), so its fill
-        canvas is cleared and composited over that box only, not over the whole frame; with ``changes_only``
-        too, a stale layer is drawn again only where it differs from the one it holds
-        (:mod:`convanim.manim.speed.layer_changes`).
+        canvas is cleared and composited over that box only, not over the whole frame.  With those,
+        ``redraw_changes`` (:func:`convanim.manim.speed.layer_changes.draw_changes`, or None) draws a stale layer
+        instead, only where it differs from the one it holds.
         """
         if self.framebuffer is None:  # released
             self.framebuffer, self.key, self.leaves = camera.get_fbo(camera.samples), None, None
@@ -566,11 +566,11 @@ class StillLayer:
             if mapping is None or canvas is None or tuple(canvas.size) != tuple(self.framebuffer.size):
                 self.draw_whole(camera, groups)
                 self.leaves = None
-            elif not changes_only:
+            elif redraw_changes is None:
                 self.draw_whole(camera, groups, mapping, canvas)
                 self.leaves = None
             else:
-                self.draw_changes(camera, groups, view, mapping, canvas)
+                redraw_changes(self, camera, groups, view, mapping, canvas)
             self.key = (arrangement, view)
             self.redraws += 1
             dirty = None
@@ -598,39 +598,6 @@ class StillLayer:
             else:
                 render_within_box(camera, group, canvas, mapping, target=self.framebuffer)
                 self.framebuffer.use()
-
-    def draw_changes(self, camera, groups: list[Mobject], view: tuple, mapping: PixelMapping, canvas) -> None:
-        """Draw the layer of ``groups``: only the regions where it differs from the layer held
-        (:func:`~convanim.manim.speed.layer_changes.changed_regions`) when that was drawn for the same ``view``,
-        else whole; then remember its leaves."""
-        from convanim.manim.speed import layer_changes  # it builds on this module
-
-        held = self.leaves if self.key is not None and self.key[1] == view else None
-        leaves = layer_changes.layer_leaves(groups, camera.ctx)
-        described = layer_changes.describe_layer(leaves, mapping, held)
-        regions = None
-        if held is not None:
-            boxes = layer_changes.changed_boxes(held, described)
-            if boxes is not None:
-                regions = layer_changes.changed_regions(boxes, mapping.size)
-        if regions is None:
-            self.draw_whole(camera, groups, mapping, canvas)
-            leaves = layer_changes.layer_leaves(groups, camera.ctx)  # as drawn (joint angles computed)
-            self.leaves = layer_changes.describe_layer(leaves, mapping, described)
-            return
-        drawn: set[int] = set()
-        for region in regions:
-            self.framebuffer.clear(*camera.background_rgba, viewport=region)
-            drawn.update(layer_changes.draw_region(camera, leaves, described.boxes, region, self.framebuffer, canvas))
-        camera.fbo.use()
-        for group in groups:  # their vertices were not gathered: a later whole drawing gathers them
-            if group._data_has_changed:
-                group._data_has_changed, group._vertices_not_gathered = False, True
-        keys = list(described.keys)
-        for place in drawn:  # read as drawn
-            keys[place] = layer_changes.leaf_key(leaves[place][0], keys[place])
-        self.leaves = described._replace(keys=keys, index={key: i for i, key in enumerate(keys)})
-        self.partial_redraws += 1
 
     def release(self) -> None:
         """Free the framebuffer (about 8 MB at 1080p); the next draw makes a new one."""
