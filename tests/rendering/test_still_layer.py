@@ -109,7 +109,8 @@ def test_the_layers_groups_drawn_within_their_boxes_give_the_frames_of_the_layer
     assert within[0] >= boxed_layer.redraws - boxed_layer.partial_redraws > 0  # drawn whole, group by group
     draw_into = still_layer.StillLayer.draw_into
 
-    def drawn_whole(self, camera, groups, arrangement, view, dirty=None, mapping=None, canvas=None, redraw_changes=None):
+    def drawn_whole(self, camera, groups, arrangement, view, dirty=None, mapping=None, canvas=None,
+                    redraw_changes=None):
         return draw_into(self, camera, groups, arrangement, view, dirty)
 
     monkeypatch.setattr(still_layer.StillLayer, "draw_into", drawn_whole)

@@ -342,5 +342,6 @@ def draw_changes(layer, camera, groups: list[Mobject], view: tuple, mapping: Pix
 
 
 __all__ = ["GRID", "LayerLeaves", "MOST_PAIRED_LEAVES", "MOST_REDRAWN_SHARE", "MOST_REGIONS", "bounding",
-           "changed_boxes", "changed_regions", "describe_layer", "draw_changes", "draw_region", "flat_boxes", "layer_leaves",
-           "leaf_boxes", "leaf_key", "pass_wrapper", "reordered_or_regrouped", "separate_boxes", "uniform_bytes"]
+           "changed_boxes", "changed_regions", "describe_layer", "draw_changes", "draw_region", "flat_boxes",
+           "layer_leaves", "leaf_boxes", "leaf_key", "pass_wrapper", "reordered_or_regrouped", "separate_boxes",
+           "uniform_bytes"]
