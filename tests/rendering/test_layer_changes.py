@@ -198,3 +198,14 @@ def test_a_layer_changed_in_parts_counts_its_partial_draws(regions_drawn):
     assert layer_held.partial_redraws >= 3 and regions_drawn[0] >= layer_held.partial_redraws
     assert layer_held.redraws > layer_held.partial_redraws
     assert still_layer.StillLayer is type(layer_held)
+
+
+def test_a_group_left_ungathered_by_a_drawing_in_parts_is_gathered_when_drawn_whole():
+    from manimlib import VGroup
+
+    left, drawn = VGroup(Square(1)), VGroup(Square(2))
+    left._data_has_changed, left._vertices_not_gathered = False, True  # as draw_changes leaves a group it skipped
+    drawn._data_has_changed = False
+    still_layer.to_be_gathered([left, drawn])
+    assert left._data_has_changed and not left._vertices_not_gathered
+    assert not drawn._data_has_changed

@@ -69,7 +69,7 @@ from convanim.manim.speed.uniform_mirror import use_fresh_uniforms_for_new_progr
 from convanim.manim.speed.vertex_bytes import use_joined_vertex_bytes, use_manimgl_vertex_gather
 from convanim.manim.speed.still_layer import (JOIN_BELOW, StillLayer, camera_inputs, camera_key, family_ids,
                                               hole_box, live_after_cut, live_clusters, mobject_box, moving_units,
-                                              pixel_mapping, render_within_box)
+                                              pixel_mapping, render_within_box, to_be_gathered)
 
 use_frame_sized_fill_canvas()  # see fill_canvas.py: the fill pass was most of a frame's cost
 use_fast_shader_ids()  # see shader_ids.py: restyling a glyph printed numpy arrays
@@ -388,6 +388,7 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         if (not self.speed.draw_still_parts_once or camera.window is not None
                 or any(a is not b for a, b in zip(groups, self.render_groups))):
             state.frame_holds = state.drawn_over_layer = None
+            to_be_gathered(groups)  # manimgl draws them with the vertices they hold
             return type(camera).capture(camera, *groups)
         inputs = camera_inputs(camera)
         if state.camera_view[0] != inputs:  # the camera moved (or this is the first frame): its uniforms anew

@@ -531,6 +531,14 @@ def overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple
     return x0, y0, max(0, x1 - x0), max(0, y1 - y0)
 
 
+def to_be_gathered(groups) -> None:
+    """Mark the groups whose vertices a drawing in parts left ungathered
+    (:func:`convanim.manim.speed.layer_changes.draw_changes`) as changed, so that drawing them gathers them."""
+    for group in groups:
+        if getattr(group, "_vertices_not_gathered", False):
+            group._data_has_changed, group._vertices_not_gathered = True, False
+
+
 class StillLayer:
     """A framebuffer the size and kind of the camera's, holding the still groups drawn over the background."""
 
@@ -590,9 +598,8 @@ class StillLayer:
         """Clear the layer and draw every group (each within its box when ``mapping`` and ``canvas`` are given)."""
         self.framebuffer.use()
         self.framebuffer.clear(*camera.background_rgba)
+        to_be_gathered(groups)
         for group in groups:
-            if getattr(group, "_vertices_not_gathered", False):  # drawn in parts before: gather it now
-                group._data_has_changed, group._vertices_not_gathered = True, False
             if mapping is None or canvas is None:
                 group.render(camera.ctx, camera.uniforms)
             else:
