@@ -314,10 +314,10 @@ def draw_changes(layer, camera, groups: list[Mobject], view: tuple, mapping: Pix
     where it differs from the layer held (:func:`changed_regions`) when that was drawn for the same ``view``, else
     whole; then remember its leaves.  What ``StillLayer.draw_into`` calls for a stale layer."""
     held = layer.leaves if layer.key is not None and layer.key[1] == view else None
-    leaves = layer_leaves(groups, camera.ctx)
-    described = describe_layer(leaves, mapping, held)
-    regions = None
-    if held is not None:
+    described, regions = None, None
+    if held is not None:  # nothing to compare with (the first layer, a moved camera): drawn whole, described once
+        leaves = layer_leaves(groups, camera.ctx)
+        described = describe_layer(leaves, mapping, held)
         boxes = changed_boxes(held, described)
         if boxes is not None:
             regions = changed_regions(boxes, mapping.size)
