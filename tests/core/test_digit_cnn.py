@@ -12,6 +12,8 @@ from torch import nn
 from oracles import torch_network
 import convanim
 from convanim import cross_entropy_loss, handwritten_digits, softmax, trained_digit_cnn
+from convanim.inputs import digits as digits_module
+from convanim.inputs.digits import bundled_digits
 from convanim.networks import digit_cnn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,8 +33,35 @@ def test_the_digits_are_scikit_learns_split_in_two_disjoint_parts():
     assert both.min() == 0 and both.max() == 16 and set(np.unique(d.held_out_labels)) == set(range(10))
 
 
-def test_without_scikit_learn_the_data_extra_is_named(monkeypatch):
-    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+def test_the_digits_read_from_scikit_learns_file_equal_load_digits_in_order():
+    from sklearn.datasets import load_digits
+    data = load_digits()
+    images, labels = bundled_digits()
+    assert images.dtype == labels.dtype == np.int64
+    np.testing.assert_array_equal(images, data.images)
+    np.testing.assert_array_equal(labels, data.target)
+
+
+def test_where_scikit_learns_file_is_not_found_load_digits_gives_the_same(monkeypatch, tmp_path):
+    from importlib.machinery import ModuleSpec
+    spec = ModuleSpec("sklearn", None, is_package=True)
+    spec.submodule_search_locations = [str(tmp_path)]  # a scikit-learn that keeps its data elsewhere
+    monkeypatch.setattr(digits_module.importlib.util, "find_spec", lambda name: spec)
+    images, labels = bundled_digits()
+    monkeypatch.undo()
+    ours = bundled_digits()
+    np.testing.assert_array_equal(images, ours[0])
+    np.testing.assert_array_equal(labels, ours[1])
+
+
+@pytest.mark.parametrize("missing", ["sklearn", "sklearn.datasets"])
+def test_without_scikit_learn_the_data_extra_is_named(monkeypatch, tmp_path, missing):
+    monkeypatch.setitem(sys.modules, missing, None)
+    if missing == "sklearn.datasets":  # scikit-learn found, its file not: the import of load_digits fails
+        from importlib.machinery import ModuleSpec
+        spec = ModuleSpec("sklearn", None, is_package=True)
+        spec.submodule_search_locations = [str(tmp_path)]
+        monkeypatch.setattr(digits_module.importlib.util, "find_spec", lambda name: spec)
     with pytest.raises(ImportError, match=r'pip install "convanim\[data\]"'):
         handwritten_digits.__wrapped__()
 
