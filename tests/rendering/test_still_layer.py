@@ -156,6 +156,24 @@ def test_a_turned_camera_draws_the_same_frames_within_projected_boxes():
     assert drawn and all(w * h < 0.9 * RESOLUTION[0] * RESOLUTION[1] for _, _, w, h in drawn)  # boxes, not frames
 
 
+
+@pytest.mark.parametrize("scene, animations", [("ConvVolume", (3, 7)), ("DepthwiseSeparable", (2, 9))])
+def test_depth_tested_groups_drawn_within_boxes_give_the_frames_drawn_over_the_whole_frame(monkeypatch, scene,
+                                                                                            animations):
+    """The volume scenes' blocks are depth-tested: drawn within their pixel boxes (the switch box_depth_tested),
+    their frames are byte for byte those of the blocks drawn over the whole frame, and no live group is."""
+    over_whole_frame = [0]
+    render = batched_scene.render_within_box
+
+    def counting(*args, **kwargs):
+        box = render(*args, **kwargs)
+        over_whole_frame[0] += box is None
+        return box
+    monkeypatch.setattr(batched_scene, "render_within_box", counting)
+    boxed, unboxed = byte_equal_either_way(getattr(load_module("volumes"), scene), "box_depth_tested",
+                                           over_whole_frame, animations=animations)
+    assert boxed == 0 < unboxed
+
 class MovesTheCamera(BatchedScene):
     """A still grid and a moving square while the camera's frame pans and zooms, then turns; then a wait."""
 

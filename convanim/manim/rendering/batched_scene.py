@@ -67,9 +67,9 @@ from convanim.manim.speed.render_state import RenderState
 from convanim.manim.speed.settings import SpeedSettings
 from convanim.manim.speed.uniform_mirror import use_fresh_uniforms_for_new_programs
 from convanim.manim.speed.vertex_bytes import use_joined_vertex_bytes, use_manimgl_vertex_gather
-from convanim.manim.speed.still_layer import (JOIN_BELOW, StillLayer, camera_inputs, camera_key, family_ids,
-                                              hole_box, live_after_cut, live_clusters, mobject_box, moving_units,
-                                              pixel_mapping, render_within_box, to_be_gathered)
+from convanim.manim.speed.still_layer import (JOIN_BELOW, StillLayer, box_depth_tested, camera_inputs, camera_key,
+                                              family_ids, hole_box, live_after_cut, live_clusters, mobject_box,
+                                              moving_units, pixel_mapping, render_within_box, to_be_gathered)
 
 use_frame_sized_fill_canvas()  # see fill_canvas.py: the fill pass was most of a frame's cost
 use_fast_shader_ids()  # see shader_ids.py: restyling a glyph printed numpy arrays
@@ -191,6 +191,7 @@ class BatchedScene(NarrationOptions, LanguageOption, Scene):
         use_skipped_unchanged_joint_angles() if speed.skip_unchanged_joint_angles else use_manimgl_joint_angles()
         use_joined_vertex_bytes() if speed.join_vertex_bytes else use_manimgl_vertex_gather()
         use_vectorised_curve_insertion() if speed.vectorise_curve_insertion else use_manimgl_curve_insertion()
+        box_depth_tested(speed.box_depth_tested)
         use_fresh_uniforms_for_new_programs()  # see uniform_mirror.py: uniforms remembered by id()
         check_options(self)  # each declared option's kind and range, named Scene.option, before anything is drawn
         self.apply_language()  # an unknown language or a missing font stops here, before anything is drawn
