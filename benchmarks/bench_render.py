@@ -37,12 +37,11 @@ from convanim.manim.rendering.segments import default_jobs  # noqa: E402  (impor
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENE_FILES = {"Conv3x3": "scenes/conv3x3.py", "MnistSizedConv": "scenes/conv3x3.py"}
-for _family in ("arithmetic", "transposed", "pooling", "im2col", "feature_maps", "pipeline", "backward",
-                "trained", "receptive_field", "volumes"):  # every listed scene
-    _text = (ROOT / "scenes" / f"{_family}.py").read_text()
+for _path in sorted((ROOT / "scenes").glob("[!_]*.py")):  # every scene each gallery file lists, in file order
+    _text = _path.read_text()
     for _name in _text.split("SCENES_IN_ORDER = [")[1].split("]")[0].replace("\n", " ").split(","):
-        if _name.strip():
-            SCENE_FILES[_name.strip()] = f"scenes/{_family}.py"
+        if _name.strip() and _name.strip() not in SCENE_FILES:
+            SCENE_FILES[_name.strip()] = f"scenes/{_path.name}"
 
 EMPTY_SCENE = '''
 from manimlib import Scene
