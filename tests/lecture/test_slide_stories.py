@@ -76,6 +76,7 @@ def conv_backward_story(s):
 
 
 @pytest.mark.parametrize("file, name", list(STORIES))
-def test_each_familys_deck_has_a_slide_per_step_of_its_story(file, name):
+def test_each_familys_deck_has_a_slide_per_step_of_its_story(file, name, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # manimgl makes the scene's videos/ folder where it runs, even when nothing is written
     scene, count = deck_slide_count(ROOT / "scenes" / file, name)
     assert count == STORIES[file, name](scene) >= 3
