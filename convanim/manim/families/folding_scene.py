@@ -20,14 +20,14 @@ from convanim.torch_code import TorchCode, pipeline_code
 from convanim.manim.options.option_kinds import Number, Whole
 from convanim.manim.options.options import Option
 from convanim.manim import _gl  # noqa: F401  (must come before manimlib)
-from manimlib import DOWN, LEFT, RIGHT, UP, FadeOut, Group, Indicate, ReplacementTransform, VGroup
+from manimlib import DOWN, LEFT, RIGHT, UP, Group, Indicate, ReplacementTransform, VGroup
 
 from convanim import BatchNorm, Conv, run_pipeline, trace_batch_norm, trace_conv2d, trace_fold_batchnorm
 from convanim.arithmetic.padding import pad_input, padding_mask
 from convanim.statements import (batch_norm_statement, conv_cell_statement, fold_bias_statement,
                                  fold_scale_statement, format_number, output_label)
 
-from convanim.manim.animations.fades import FadeIn
+from convanim.manim.animations.fades import FadeIn, fade_out_together
 from convanim.manim.families.family_scene import FamilyScene
 from convanim.manim.mobjects.cells import (MIN_FONT_SIZE, NumberGrid, caption_text, fit_font_size, frame_around,
                                            min_cell_for, text_line)
@@ -275,7 +275,7 @@ class BatchNormFoldingScene(FamilyScene):
         cell = conv_cell_statement(self.folded_trace, 0, 0, 0, self.decimals, "y′")
         if len(self.folded_trace.window(0, 0, 0).ravel()) <= WRITTEN_PRODUCTS:
             text += f"; {cell}"
-        self.play(*(FadeOut(m) for m in (*self.z_grids, *self.bn_boxes, self.labels["z"], self.labels["bn"])),
+        self.play(*fade_out_together([*self.z_grids, *self.bn_boxes, self.labels["z"], self.labels["bn"]]),
                   run_time=self.stage_time / 2)
         self.play(*(FadeIn(g) for g in self.y_folded_grids), FadeIn(self.labels["y′"]), self.caption_to(text),
                   run_time=self.stage_time)
