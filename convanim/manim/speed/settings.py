@@ -38,10 +38,10 @@ class SpeedSettings:
     #: An animation's start and end recompute joint angles only for members whose data changed (joint_angles.py).
     skip_unchanged_joint_angles: bool = True
     #: A still layer drawn anew is drawn only where it differs from the one it holds (layer_changes.py).
+    redraw_layer_changes: bool = True
     #: Depth-tested mobjects (the 3-D scenes' blocks) are drawn within their pixel boxes, as the rest are
     #: (still_layer.box_depth_tested).
     box_depth_tested: bool = True
-    redraw_layer_changes: bool = True
     #: Mobjects fading with an OpacityFade (and nothing else moving them) are drawn once and composited with
     #: their opacity (and shift) each frame (sprites.py).  Either way each is drawn in a pass of its own.
     draw_fades_once: bool = True

@@ -184,8 +184,8 @@ def reach_box(mapping: PixelMapping, datas, depth_tested: bool = False,
               fixed: list[float] | None = None) -> np.ndarray | None:
     """The pixel box ``[x0, y0, x1, y1]`` (unclipped) that vertex data ``datas`` can draw into, or None when it
     cannot be told from the points alone (points near or behind a turned camera; a mobject between fixed and
-    unfixed; depth-tested data when :func:`box_depth_tested` is off).  ``fixed``: for each data, its mobject's ``is_fixed_in_frame``
-    (0 or 1).  Empty data gives an empty box (x0 > x1).
+    unfixed; depth-tested data when :func:`box_depth_tested` is off).  ``fixed``: for each data, its mobject's
+    ``is_fixed_in_frame`` (0 or 1).  Empty data gives an empty box (x0 > x1).
 
     A vector's curves lie inside their control points' convex hull, and a perspective projection keeps
     that (for points in front of the camera); strokes and fill borders reach half their width beyond it
@@ -201,8 +201,8 @@ def reach_box(mapping: PixelMapping, datas, depth_tested: bool = False,
 
 
 def placed_reach_box(mapping: PixelMapping, datas, fixed: list[float] | None = None) -> np.ndarray | None:
-    """:func:`reach_box` with every point placed (:func:`projected`): the general
-    case, for a turned camera or mobjects fixed in the frame."""
+    """:func:`reach_box` with every point placed (:func:`projected`): the general case, for a turned camera or
+    mobjects fixed in the frame."""
     pairs = [(data, is_fixed) for data, is_fixed in zip(datas, fixed or [0.0] * len(datas)) if len(data)]
     if any(0.0 < is_fixed < 1.0 for _, is_fixed in pairs):
         return None  # on its way into or out of the frame: manimgl mixes the two placements
