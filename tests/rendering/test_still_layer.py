@@ -19,7 +19,7 @@ from convanim.manim.mobjects.cells import GAP, NumberGrid, ring
 from convanim.manim.speed.settings import SpeedSettings
 from convanim.manim.speed import still_layer
 from convanim.manim.speed.still_layer import (FILL_EDGE_PIXELS, PixelMapping, covered_pixels, hole_box, live_after_cut,
-                                                live_clusters, meeting, pixel_box, pixel_mapping)
+                                                live_clusters, meeting, mobject_box, pixel_box, pixel_mapping)
 from manim_support import load_module
 from render_support import load_short
 
@@ -307,6 +307,29 @@ def test_pixel_box_covers_the_drawn_pixels_with_the_camera_turned_and_fixed_in_f
     finally:
         camera.ctx.release()
 
+
+
+def test_a_depth_tested_mobject_gets_a_pixel_box_to_draw_in_but_none_for_the_layers_cut():
+    scene = ChangesAStillSquare(skip_animations=True, camera_config={"resolution": RESOLUTION})
+    scene.run()
+    camera = scene.camera
+    try:
+        camera.background_rgba = [0, 0, 0, 1]
+        camera.frame.set_euler_angles(theta=-20 * DEGREES, phi=55 * DEGREES)  # the volume scenes' view
+        camera.refresh_uniforms()
+        square = scene.still_square.set_stroke(WHITE, 6)
+        square.apply_depth_test()
+        wrappers = square.get_shader_wrapper_list(camera.ctx)
+        assert any(w.depth_test for w in wrappers)
+        drawn = drawn_box(camera, square)
+        assert covers(pixel_box(camera, wrappers), drawn, slack=24), (pixel_box(camera, wrappers), drawn)
+        mapping = pixel_mapping(camera)
+        assert mobject_box(mapping, square) is None  # the cut keeps depth-tested mobjects where they are
+        still_layer.box_depth_tested(False)
+        assert pixel_box(camera, wrappers) is None  # the switch off: drawn over the whole frame, as before
+    finally:
+        still_layer.box_depth_tested(True)
+        camera.ctx.release()
 
 def test_the_frame_sized_fill_canvas_draws_what_manimgls_canvas_draws():
     short = load_short("ShortConv")
