@@ -281,43 +281,41 @@ def covers(box, drawn, slack: int) -> bool:
             and w <= dw + slack and h <= dh + slack)
 
 
-def test_pixel_box_covers_the_drawn_pixels_with_the_camera_turned_and_fixed_in_frame():
+@pytest.fixture
+def square_on_black():
+    """A run scene's camera over a black frame and its still square, stroked white; the context released after."""
     scene = ChangesAStillSquare(skip_animations=True, camera_config={"resolution": RESOLUTION})
     scene.run()
-    camera = scene.camera
+    scene.camera.background_rgba = [0, 0, 0, 1]
+    yield scene.camera, scene.still_square.set_stroke(WHITE, 6)
+    scene.camera.ctx.release()
+
+
+def test_pixel_box_covers_the_drawn_pixels_with_the_camera_turned_and_fixed_in_frame(square_on_black):
+    camera, square = square_on_black
+    wrappers = square.get_shader_wrapper_list(camera.ctx)
+    assert covers(pixel_box(camera, wrappers), drawn_box(camera, square), slack=14)
+    camera.frame.set_euler_angles(theta=-20 * DEGREES, phi=55 * DEGREES)  # the volume scenes' view
+    camera.refresh_uniforms()
+    turned = pixel_box(camera, wrappers)
+    drawn = drawn_box(camera, square)
+    assert covers(turned, drawn, slack=24), (turned, drawn)
+    label = Square(side_length=1).set_fill(RED, 1).set_stroke(WHITE, 4).shift(2 * UP_ + 4 * LEFT_)
+    label.fix_in_frame()  # drawn where the unturned frame would put it
+    box = pixel_box(camera, label.get_shader_wrapper_list(camera.ctx))
+    assert covers(box, drawn_box(camera, label), slack=14), box
+    camera.frame.set_euler_angles(theta=0, phi=0)
+    camera.frame.move_to(4 * LEFT_)
+    camera.refresh_uniforms()
+    assert covers(pixel_box(camera, label.get_shader_wrapper_list(camera.ctx)), drawn_box(camera, label),
+                  slack=14)
+
+
+def test_a_depth_tested_mobject_gets_a_pixel_box_to_draw_in_but_none_for_the_layers_cut(square_on_black):
+    camera, square = square_on_black
+    camera.frame.set_euler_angles(theta=-20 * DEGREES, phi=55 * DEGREES)  # the volume scenes' view
+    camera.refresh_uniforms()
     try:
-        camera.background_rgba = [0, 0, 0, 1]
-        square = scene.still_square.set_stroke(WHITE, 6)
-        wrappers = square.get_shader_wrapper_list(camera.ctx)
-        assert covers(pixel_box(camera, wrappers), drawn_box(camera, square), slack=14)
-        camera.frame.set_euler_angles(theta=-20 * DEGREES, phi=55 * DEGREES)  # the volume scenes' view
-        camera.refresh_uniforms()
-        turned = pixel_box(camera, wrappers)
-        drawn = drawn_box(camera, square)
-        assert covers(turned, drawn, slack=24), (turned, drawn)
-        label = Square(side_length=1).set_fill(RED, 1).set_stroke(WHITE, 4).shift(2 * UP_ + 4 * LEFT_)
-        label.fix_in_frame()  # drawn where the unturned frame would put it
-        box = pixel_box(camera, label.get_shader_wrapper_list(camera.ctx))
-        assert covers(box, drawn_box(camera, label), slack=14), box
-        camera.frame.set_euler_angles(theta=0, phi=0)
-        camera.frame.move_to(4 * LEFT_)
-        camera.refresh_uniforms()
-        assert covers(pixel_box(camera, label.get_shader_wrapper_list(camera.ctx)), drawn_box(camera, label),
-                      slack=14)
-    finally:
-        camera.ctx.release()
-
-
-
-def test_a_depth_tested_mobject_gets_a_pixel_box_to_draw_in_but_none_for_the_layers_cut():
-    scene = ChangesAStillSquare(skip_animations=True, camera_config={"resolution": RESOLUTION})
-    scene.run()
-    camera = scene.camera
-    try:
-        camera.background_rgba = [0, 0, 0, 1]
-        camera.frame.set_euler_angles(theta=-20 * DEGREES, phi=55 * DEGREES)  # the volume scenes' view
-        camera.refresh_uniforms()
-        square = scene.still_square.set_stroke(WHITE, 6)
         square.apply_depth_test()
         wrappers = square.get_shader_wrapper_list(camera.ctx)
         assert any(w.depth_test for w in wrappers)
@@ -329,7 +327,7 @@ def test_a_depth_tested_mobject_gets_a_pixel_box_to_draw_in_but_none_for_the_lay
         assert pixel_box(camera, wrappers) is None  # the switch off: drawn over the whole frame, as before
     finally:
         still_layer.box_depth_tested(True)
-        camera.ctx.release()
+
 
 def test_the_frame_sized_fill_canvas_draws_what_manimgls_canvas_draws():
     short = load_short("ShortConv")
